@@ -1,0 +1,188 @@
+//! The command line: parses arguments with clap, loads the graph, dispatches, and maps outcomes to
+//! exit codes (0 ok, 1 a query, expectation or audit failed, 2 usage, I/O or data error).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::audit;
+use crate::data;
+use crate::diag::{Diagnostic, Severity};
+use crate::graph::KnowledgeGraph;
+use crate::model::Dataset;
+
+/// Exit code: everything went well.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: a query, an expectation or the audit failed.
+pub const EXIT_FAIL: i32 = 1;
+/// Exit code: bad usage, unreadable files or invalid data.
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "mbckg", version, about = "A knowledge graph of metastatic breast cancer treatment")]
+struct Cli {
+    /// Load graph data from this directory instead of the embedded graph.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Node counts by kind and statement counts by relation.
+    Stats {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Validate the data and run the lint rules; exit 1 when any error is found.
+    Audit {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ReportFormat {
+    Table,
+    Json,
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let dataset = match load(cli.data.as_ref()) {
+        Ok(d) => d,
+        Err(diags) => {
+            report_diagnostics(&diags);
+            return EXIT_ERROR;
+        }
+    };
+    let graph = KnowledgeGraph::new(dataset);
+    let mut out = std::io::stdout().lock();
+    let result = match cli.command {
+        Some(Command::Stats { format }) => stats(&graph, format, &mut out),
+        Some(Command::Audit { format, strict }) => run_audit(&graph, format, strict, &mut out),
+        None => {
+            let _ = writeln!(std::io::stderr(), "mbckg: no command given; try `mbckg --help`");
+            Ok(EXIT_ERROR)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        // A closed pipe (`mbckg stats | head -1`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "mbckg: cannot write output: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Loads the embedded graph or the directory given with `--data`.
+pub fn load(dir: Option<&PathBuf>) -> Result<Dataset, Vec<Diagnostic>> {
+    match dir {
+        Some(d) => data::load_dir(d),
+        None => data::load_embedded(),
+    }
+}
+
+/// Prints diagnostics to stderr with a closing count.
+pub fn report_diagnostics(diags: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = writeln!(err, "{}", d.render());
+    }
+    let n = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let _ = writeln!(err, "{n} error{} in the data", if n == 1 { "" } else { "s" });
+}
+
+fn stats(g: &KnowledgeGraph, format: ReportFormat, out: &mut impl Write) -> std::io::Result<i32> {
+    let kinds = g.kind_counts();
+    let rels = g.relation_counts();
+    match format {
+        ReportFormat::Json => {
+            let mut nodes = serde_json::Map::new();
+            for (k, n) in &kinds {
+                nodes.insert(k.as_str().into(), (*n).into());
+            }
+            let mut statements = serde_json::Map::new();
+            for (r, n) in &rels {
+                statements.insert(r.as_str().into(), (*n).into());
+            }
+            let sources: Vec<serde_json::Value> = g
+                .sources()
+                .iter()
+                .map(|s| serde_json::json!({ "id": s.id, "title": s.title, "sections": s.sections.len() }))
+                .collect();
+            let v = serde_json::json!({
+                "nodes": { "total": g.node_count(), "by_kind": nodes },
+                "statements": { "total": g.statement_count(), "by_relation": statements },
+                "sources": sources,
+            });
+            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+        }
+        ReportFormat::Table => {
+            writeln!(out, "{:<22} {:>6}", "kind", "nodes")?;
+            for (k, n) in &kinds {
+                writeln!(out, "{:<22} {:>6}", k.as_str(), n)?;
+            }
+            writeln!(out, "{:<22} {:>6}", "total", g.node_count())?;
+            writeln!(out)?;
+            writeln!(out, "{:<22} {:>6}", "relation", "statements")?;
+            for (r, n) in &rels {
+                writeln!(out, "{:<22} {:>6}", r.as_str(), n)?;
+            }
+            writeln!(out, "{:<22} {:>6}", "total", g.statement_count())?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn run_audit(g: &KnowledgeGraph, format: ReportFormat, strict: bool, out: &mut impl Write) -> std::io::Result<i32> {
+    let findings = audit::run(g);
+    let failing = |s: Severity| s == Severity::Error || (strict && s == Severity::Warning);
+    let errors = findings.iter().filter(|f| failing(f.severity)).count();
+    match format {
+        ReportFormat::Json => {
+            let list: Vec<serde_json::Value> = findings
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "rule": f.rule, "severity": f.severity.as_str(), "message": f.message,
+                        "subject": f.subject, "file": f.origin.file, "line": f.origin.line, "col": f.origin.col,
+                    })
+                })
+                .collect();
+            let v = serde_json::json!({ "findings": list, "failed": errors > 0 });
+            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+        }
+        ReportFormat::Table => {
+            for f in &findings {
+                writeln!(out, "{}: {} [{}]\n  --> {}", f.severity.as_str(), f.message, f.rule, f.origin)?;
+            }
+            let count = |s| findings.iter().filter(|f| f.severity == s).count();
+            writeln!(
+                out,
+                "audit: {} nodes, {} statements; {} errors, {} warnings, {} info",
+                g.node_count(),
+                g.statement_count(),
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info)
+            )?;
+        }
+    }
+    Ok(if errors > 0 { EXIT_FAIL } else { EXIT_OK })
+}

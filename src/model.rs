@@ -1,0 +1,338 @@
+//! Plain data: the kinds of node, the relations between them, statements and their provenance.
+//!
+//! Nothing here reads files, prints or knows about the query language; `schema` attaches words to
+//! these types and `data` fills them from graph-data.
+
+use std::fmt;
+
+/// The kind of a node. Every node has exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeKind {
+    Drug,
+    Class,
+    Target,
+    Biomarker,
+    Subtype,
+    SideEffect,
+    OrganSystem,
+    Monitoring,
+    Procedure,
+    Regimen,
+    Population,
+    Route,
+}
+
+impl NodeKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [NodeKind; 12] = [
+        NodeKind::Drug,
+        NodeKind::Class,
+        NodeKind::Target,
+        NodeKind::Biomarker,
+        NodeKind::Subtype,
+        NodeKind::SideEffect,
+        NodeKind::OrganSystem,
+        NodeKind::Monitoring,
+        NodeKind::Procedure,
+        NodeKind::Regimen,
+        NodeKind::Population,
+        NodeKind::Route,
+    ];
+
+    /// The identifier used in data files and machine output (`side_effect`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Drug => "drug",
+            NodeKind::Class => "class",
+            NodeKind::Target => "target",
+            NodeKind::Biomarker => "biomarker",
+            NodeKind::Subtype => "subtype",
+            NodeKind::SideEffect => "side_effect",
+            NodeKind::OrganSystem => "organ_system",
+            NodeKind::Monitoring => "monitoring",
+            NodeKind::Procedure => "procedure",
+            NodeKind::Regimen => "regimen",
+            NodeKind::Population => "population",
+            NodeKind::Route => "route",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NodeKind> {
+        NodeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The relation a statement asserts between its subject and its object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Relation {
+    MemberOf,
+    SubclassOf,
+    Targets,
+    HasComponent,
+    Treats,
+    RequiresBiomarker,
+    Causes,
+    RequiresMonitoring,
+    Detects,
+    Assesses,
+    Affects,
+    Defines,
+    GivenBy,
+    RequiresPrior,
+    RequiresCotherapy,
+    CombinedWith,
+    NotCombinedWith,
+    UsedIn,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 18] = [
+        Relation::MemberOf,
+        Relation::SubclassOf,
+        Relation::Targets,
+        Relation::HasComponent,
+        Relation::Treats,
+        Relation::RequiresBiomarker,
+        Relation::Causes,
+        Relation::RequiresMonitoring,
+        Relation::Detects,
+        Relation::Assesses,
+        Relation::Affects,
+        Relation::Defines,
+        Relation::GivenBy,
+        Relation::RequiresPrior,
+        Relation::RequiresCotherapy,
+        Relation::CombinedWith,
+        Relation::NotCombinedWith,
+        Relation::UsedIn,
+    ];
+
+    /// The identifier used in data files (`requires_monitoring`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::MemberOf => "member_of",
+            Relation::SubclassOf => "subclass_of",
+            Relation::Targets => "targets",
+            Relation::HasComponent => "has_component",
+            Relation::Treats => "treats",
+            Relation::RequiresBiomarker => "requires_biomarker",
+            Relation::Causes => "causes",
+            Relation::RequiresMonitoring => "requires_monitoring",
+            Relation::Detects => "detects",
+            Relation::Assesses => "assesses",
+            Relation::Affects => "affects",
+            Relation::Defines => "defines",
+            Relation::GivenBy => "given_by",
+            Relation::RequiresPrior => "requires_prior",
+            Relation::RequiresCotherapy => "requires_cotherapy",
+            Relation::CombinedWith => "combined_with",
+            Relation::NotCombinedWith => "not_combined_with",
+            Relation::UsedIn => "used_in",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Relation> {
+        Relation::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl fmt::Display for Relation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How strongly the source supports a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Evidence {
+    FdaApproved,
+    GuidelineRecommended,
+    StandardOption,
+    MayBeOption,
+    ClinicalTrial,
+    Background,
+}
+
+impl Evidence {
+    pub const ALL: [Evidence; 6] = [
+        Evidence::FdaApproved,
+        Evidence::GuidelineRecommended,
+        Evidence::StandardOption,
+        Evidence::MayBeOption,
+        Evidence::ClinicalTrial,
+        Evidence::Background,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::FdaApproved => "fda-approved",
+            Evidence::GuidelineRecommended => "guideline-recommended",
+            Evidence::StandardOption => "standard-option",
+            Evidence::MayBeOption => "may-be-option",
+            Evidence::ClinicalTrial => "clinical-trial",
+            Evidence::Background => "background",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Evidence> {
+        Evidence::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where something was read from: a file (relative to the data directory) and a 1-based position.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Origin {
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// A node of the graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Stable kebab-case identifier.
+    pub id: String,
+    pub kind: NodeKind,
+    /// Display name (generic name for drugs).
+    pub name: String,
+    /// Brand names, abbreviations and synonyms; resolve to this node.
+    pub aliases: Vec<String>,
+    /// External identifiers (`HGNC:3430`); informative only, never resolved as names.
+    pub xrefs: Vec<String>,
+    /// A curator's note about the node (e.g. why a lint warning is accepted).
+    pub note: Option<String>,
+    pub origin: Origin,
+}
+
+/// Optional qualifiers that narrow a statement.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
+pub struct Qualifiers {
+    /// Line of therapy: `first`, `second`, `third-or-later`, `later`.
+    pub line: Option<String>,
+    /// How often a side effect occurs, as the source words it.
+    pub frequency: Option<String>,
+    /// A risk figure given by the source, e.g. `2-5%`.
+    pub risk: Option<String>,
+    /// Population ids the statement is limited to.
+    pub population: Vec<String>,
+    /// Ids of the partners in the combination the statement is about.
+    pub with: Vec<String>,
+    pub schedule: Option<String>,
+    /// "At least N" prior therapies.
+    pub min_count: Option<u32>,
+    pub condition: Option<String>,
+}
+
+impl Qualifiers {
+    /// The qualifiers as (name, value) pairs, in a fixed order, for display and comparison.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let mut opt = |k: &'static str, v: &Option<String>| {
+            if let Some(v) = v {
+                out.push((k, v.clone()));
+            }
+        };
+        opt("line", &self.line);
+        opt("frequency", &self.frequency);
+        opt("risk", &self.risk);
+        opt("schedule", &self.schedule);
+        opt("condition", &self.condition);
+        if !self.population.is_empty() {
+            out.push(("population", self.population.join(", ")));
+        }
+        if !self.with.is_empty() {
+            out.push(("with", self.with.join(", ")));
+        }
+        if let Some(n) = self.min_count {
+            out.push(("min_count", n.to_string()));
+        }
+        out
+    }
+
+    /// The value of one qualifier by name, as text (lists joined by ", ").
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.pairs()
+            .into_iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs().is_empty()
+    }
+}
+
+/// Where a statement comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Provenance {
+    /// Id of an entry in sources.toml.
+    pub source: String,
+    /// A section heading that the source lists.
+    pub section: String,
+    pub evidence: Evidence,
+    /// A short note in the curators' words.
+    pub note: String,
+}
+
+/// An edge of the graph: subject —relation→ object, with qualifiers and provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub subject: String,
+    pub relation: Relation,
+    pub object: String,
+    pub qualifiers: Qualifiers,
+    pub provenance: Provenance,
+    pub origin: Origin,
+}
+
+/// A section of a source, with the date it was last updated if later than the source's own date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub heading: String,
+    pub updated: Option<String>,
+}
+
+/// A source document statements cite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    /// Date the source was approved or published, `YYYY-MM` or `YYYY-MM-DD`.
+    pub approved: Option<String>,
+    pub url: Option<String>,
+    pub sections: Vec<Section>,
+    pub origin: Origin,
+}
+
+impl Source {
+    pub fn section(&self, heading: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.heading == heading)
+    }
+}
+
+/// Everything a data directory holds, validated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dataset {
+    pub sources: Vec<Source>,
+    pub nodes: Vec<Node>,
+    pub statements: Vec<Statement>,
+}

@@ -1,0 +1,449 @@
+//! The lexicon: which words name which kinds and relations, which kinds each relation joins, and the
+//! Biolink terms used for export.
+//!
+//! The grammar knows none of these words; the planner looks them up here after parsing, so the
+//! vocabulary grows without grammar changes. Nothing here depends on the contents of a graph.
+
+use crate::model::{NodeKind, Relation};
+
+use NodeKind as K;
+
+/// What the lexicon knows about one kind of node.
+#[derive(Debug)]
+pub struct KindInfo {
+    pub kind: NodeKind,
+    /// Singular noun phrases, the first is canonical (`side effect`).
+    pub singular: &'static [&'static str],
+    /// Plural noun phrases, the first is canonical (`side effects`).
+    pub plural: &'static [&'static str],
+    /// The data file that holds this kind's nodes (drugs live in `drugs/`).
+    pub file: &'static str,
+    /// Biolink category for export.
+    pub biolink: &'static str,
+}
+
+/// The kinds and their words.
+pub const KINDS: &[KindInfo] = &[
+    KindInfo {
+        kind: K::Drug,
+        singular: &["drug", "medication", "medicine"],
+        plural: &["drugs", "medications", "medicines"],
+        file: "drugs/",
+        biolink: "biolink:Drug",
+    },
+    KindInfo {
+        kind: K::Class,
+        singular: &["class", "drug class", "category"],
+        plural: &["classes", "drug classes", "categories"],
+        file: "classes.toml",
+        biolink: "biolink:OntologyClass",
+    },
+    KindInfo {
+        kind: K::Target,
+        singular: &["target", "molecular target"],
+        plural: &["targets", "molecular targets"],
+        file: "targets.toml",
+        biolink: "biolink:GeneOrGeneProduct",
+    },
+    KindInfo {
+        kind: K::Biomarker,
+        singular: &["biomarker", "marker"],
+        plural: &["biomarkers", "markers"],
+        file: "biomarkers.toml",
+        biolink: "biolink:BiologicalEntity",
+    },
+    KindInfo {
+        kind: K::Subtype,
+        singular: &["subtype", "cancer subtype", "cancer", "indication"],
+        plural: &["subtypes", "cancer subtypes", "cancers", "indications"],
+        file: "subtypes.toml",
+        biolink: "biolink:Disease",
+    },
+    KindInfo {
+        kind: K::SideEffect,
+        singular: &["side effect", "adverse event", "adverse effect", "toxicity"],
+        plural: &[
+            "side effects",
+            "adverse events",
+            "adverse effects",
+            "toxicities",
+        ],
+        file: "side-effects.toml",
+        biolink: "biolink:DiseaseOrPhenotypicFeature",
+    },
+    KindInfo {
+        kind: K::OrganSystem,
+        singular: &["organ system", "organ"],
+        plural: &["organ systems", "organs"],
+        file: "organ-systems.toml",
+        biolink: "biolink:AnatomicalEntity",
+    },
+    KindInfo {
+        kind: K::Monitoring,
+        singular: &["monitoring", "monitoring test", "test"],
+        plural: &["monitoring tests", "tests", "monitorings"],
+        file: "monitoring.toml",
+        biolink: "biolink:Procedure",
+    },
+    KindInfo {
+        kind: K::Procedure,
+        singular: &["procedure"],
+        plural: &["procedures"],
+        file: "procedures.toml",
+        biolink: "biolink:Procedure",
+    },
+    KindInfo {
+        kind: K::Regimen,
+        singular: &["regimen", "combination"],
+        plural: &["regimens", "combinations"],
+        file: "regimens.toml",
+        biolink: "biolink:Treatment",
+    },
+    KindInfo {
+        kind: K::Population,
+        singular: &["population", "patient group"],
+        plural: &["populations", "patient groups"],
+        file: "populations.toml",
+        biolink: "biolink:PopulationOfIndividualOrganisms",
+    },
+    KindInfo {
+        kind: K::Route,
+        singular: &["route", "route of administration"],
+        plural: &["routes", "routes of administration"],
+        file: "routes.toml",
+        biolink: "biolink:NamedThing",
+    },
+];
+
+/// What the lexicon knows about one relation.
+#[derive(Debug)]
+pub struct RelationInfo {
+    pub relation: Relation,
+    /// Kinds allowed as subject.
+    pub domain: &'static [NodeKind],
+    /// Kinds allowed as object.
+    pub range: &'static [NodeKind],
+    /// Phrases that read subject → object: `drugs targeting HER2`. The first is canonical.
+    pub phrases: &'static [&'static str],
+    /// Phrases that read object → subject: `drugs targeted by ...` is not one, but
+    /// `targets of trastuzumab` is written `<kind> of X`; these are the participles: `caused by`.
+    pub inverse_phrases: &'static [&'static str],
+    /// Biolink predicate for export.
+    pub biolink: &'static str,
+    /// What a row of this relation means, for `.schema`.
+    pub gloss: &'static str,
+}
+
+const THERAPIES: &[NodeKind] = &[K::Drug, K::Class, K::Regimen, K::Procedure];
+const PARTNERS: &[NodeKind] = &[K::Drug, K::Class, K::Procedure];
+
+/// The relations and their words.
+pub const RELATIONS: &[RelationInfo] = &[
+    RelationInfo {
+        relation: Relation::MemberOf,
+        domain: &[K::Drug, K::Procedure, K::Regimen],
+        range: &[K::Class],
+        phrases: &["in class", "member of", "in", "of class", "belonging to"],
+        inverse_phrases: &["with member", "containing member"],
+        biolink: "biolink:member_of",
+        gloss: "is a member of the class",
+    },
+    RelationInfo {
+        relation: Relation::SubclassOf,
+        domain: &[K::Class, K::Subtype],
+        range: &[K::Class, K::Subtype],
+        phrases: &["subclass of", "kind of", "under"],
+        inverse_phrases: &["superclass of", "parent of"],
+        biolink: "biolink:subclass_of",
+        gloss: "is a narrower kind of",
+    },
+    RelationInfo {
+        relation: Relation::Targets,
+        domain: &[K::Drug, K::Class],
+        range: &[K::Target],
+        phrases: &["targeting", "that target", "that targets", "acting on", "blocking"],
+        inverse_phrases: &["targeted by"],
+        biolink: "biolink:directly_physically_interacts_with",
+        gloss: "acts on the molecular target",
+    },
+    RelationInfo {
+        relation: Relation::HasComponent,
+        domain: &[K::Drug, K::Regimen],
+        range: &[K::Drug, K::Class, K::Procedure],
+        phrases: &["containing", "including", "with component", "made of"],
+        inverse_phrases: &["component of", "part of", "contained in"],
+        biolink: "biolink:has_part",
+        gloss: "contains",
+    },
+    RelationInfo {
+        relation: Relation::Treats,
+        domain: THERAPIES,
+        range: &[K::Subtype],
+        phrases: &["treating", "for", "used for", "indicated for", "that treat"],
+        inverse_phrases: &["treated by", "treated with"],
+        biolink: "biolink:treats",
+        gloss: "is used to treat",
+    },
+    RelationInfo {
+        relation: Relation::RequiresBiomarker,
+        domain: &[K::Drug, K::Regimen],
+        range: &[K::Biomarker],
+        phrases: &["requiring", "requires", "requiring biomarker", "needing", "gated by"],
+        inverse_phrases: &["required by", "required for"],
+        biolink: "biolink:has_biomarker",
+        gloss: "is only for patients whose cancer has the biomarker",
+    },
+    RelationInfo {
+        relation: Relation::Causes,
+        domain: &[K::Drug, K::Class, K::Procedure],
+        range: &[K::SideEffect],
+        phrases: &["causing", "causes", "with side effect", "that cause"],
+        inverse_phrases: &["caused by"],
+        biolink: "biolink:has_adverse_event",
+        gloss: "can cause the side effect",
+    },
+    RelationInfo {
+        relation: Relation::RequiresMonitoring,
+        domain: &[K::Drug, K::Class, K::Procedure],
+        range: &[K::Monitoring],
+        phrases: &["monitored by", "monitored with", "requiring monitoring", "requiring", "requires"],
+        inverse_phrases: &["monitoring for", "used to monitor"],
+        biolink: "biolink:related_to",
+        gloss: "needs the monitoring test",
+    },
+    RelationInfo {
+        relation: Relation::Detects,
+        domain: &[K::Monitoring],
+        range: &[K::Biomarker],
+        phrases: &["detecting", "testing for", "detects"],
+        inverse_phrases: &["detected by"],
+        biolink: "biolink:diagnoses",
+        gloss: "finds the biomarker",
+    },
+    RelationInfo {
+        relation: Relation::Assesses,
+        domain: &[K::Monitoring],
+        range: &[K::OrganSystem],
+        phrases: &["assessing", "assesses", "checking"],
+        inverse_phrases: &["assessed by"],
+        biolink: "biolink:related_to",
+        gloss: "looks at the organ system",
+    },
+    RelationInfo {
+        relation: Relation::Affects,
+        domain: &[K::SideEffect],
+        range: &[K::OrganSystem],
+        phrases: &["affecting", "affects"],
+        inverse_phrases: &["affected by"],
+        biolink: "biolink:affects",
+        gloss: "belongs to the organ system",
+    },
+    RelationInfo {
+        relation: Relation::Defines,
+        domain: &[K::Biomarker],
+        range: &[K::Subtype],
+        phrases: &["defining", "defines"],
+        inverse_phrases: &["defined by"],
+        biolink: "biolink:biomarker_for",
+        gloss: "defines the subtype",
+    },
+    RelationInfo {
+        relation: Relation::GivenBy,
+        domain: &[K::Drug],
+        range: &[K::Route],
+        phrases: &["given by", "given", "administered", "taken"],
+        inverse_phrases: &["route of"],
+        biolink: "biolink:related_to",
+        gloss: "is given by the route",
+    },
+    RelationInfo {
+        relation: Relation::RequiresPrior,
+        domain: &[K::Drug, K::Regimen],
+        range: &[K::Drug, K::Class],
+        phrases: &["requiring prior", "after", "following", "requiring"],
+        inverse_phrases: &["required before", "before"],
+        biolink: "biolink:related_to",
+        gloss: "is given only after the earlier therapy",
+    },
+    RelationInfo {
+        relation: Relation::RequiresCotherapy,
+        domain: &[K::Drug, K::Class],
+        range: PARTNERS,
+        phrases: &["requiring cotherapy", "given with", "requiring", "combined with"],
+        inverse_phrases: &["required with"],
+        biolink: "biolink:in_combination_with",
+        gloss: "must be given together with",
+    },
+    RelationInfo {
+        relation: Relation::CombinedWith,
+        domain: &[K::Drug, K::Class],
+        range: PARTNERS,
+        phrases: &["combined with", "in combination with", "given with", "paired with"],
+        inverse_phrases: &[],
+        biolink: "biolink:in_combination_with",
+        gloss: "can be combined with",
+    },
+    RelationInfo {
+        relation: Relation::NotCombinedWith,
+        domain: &[K::Drug, K::Class],
+        range: &[K::Drug, K::Class],
+        phrases: &["never combined with", "not to be combined with", "contraindicated with"],
+        inverse_phrases: &[],
+        biolink: "biolink:related_to",
+        gloss: "should not be combined with",
+    },
+    RelationInfo {
+        relation: Relation::UsedIn,
+        domain: &[K::Drug, K::Class, K::Procedure, K::Regimen],
+        range: &[K::Population],
+        phrases: &["used in", "for", "in"],
+        inverse_phrases: &[],
+        biolink: "biolink:related_to",
+        gloss: "can be used in the population",
+    },
+];
+
+/// The lexicon entry of a kind.
+pub fn kind_info(kind: NodeKind) -> &'static KindInfo {
+    // KINDS lists every NodeKind exactly once (see the test below).
+    KINDS
+        .iter()
+        .find(|k| k.kind == kind)
+        .unwrap_or(&KINDS[0])
+}
+
+/// The lexicon entry of a relation.
+pub fn relation_info(relation: Relation) -> &'static RelationInfo {
+    RELATIONS
+        .iter()
+        .find(|r| r.relation == relation)
+        .unwrap_or(&RELATIONS[0])
+}
+
+/// Canonical plural noun of a kind (`side effects`).
+pub fn plural(kind: NodeKind) -> &'static str {
+    kind_info(kind).plural[0]
+}
+
+/// Canonical singular noun of a kind (`side effect`).
+pub fn singular(kind: NodeKind) -> &'static str {
+    kind_info(kind).singular[0]
+}
+
+/// Whether `relation` may join a subject of kind `subject` to an object of kind `object`.
+pub fn allows(relation: Relation, subject: NodeKind, object: NodeKind) -> bool {
+    let info = relation_info(relation);
+    info.domain.contains(&subject) && info.range.contains(&object)
+}
+
+/// The kind a noun phrase names, if any (singular or plural, case-insensitive).
+pub fn kind_by_noun(noun: &str) -> Option<(NodeKind, bool)> {
+    let noun = noun.to_lowercase();
+    for info in KINDS {
+        if info.plural.contains(&noun.as_str()) {
+            return Some((info.kind, true));
+        }
+        if info.singular.contains(&noun.as_str()) {
+            return Some((info.kind, false));
+        }
+    }
+    None
+}
+
+/// Every relation a phrase can mean, in lexicon order. A relation's own identifier
+/// (`requires_monitoring`, or with spaces) is always one of its phrases.
+pub fn relations_by_phrase(phrase: &str) -> Vec<Relation> {
+    let phrase = phrase.to_lowercase();
+    RELATIONS
+        .iter()
+        .filter(|r| {
+            r.phrases.contains(&phrase.as_str())
+                || r.relation.as_str() == phrase
+                || r.relation.as_str().replace('_', " ") == phrase
+        })
+        .map(|r| r.relation)
+        .collect()
+}
+
+/// Every relation whose inverse phrase this is.
+pub fn relations_by_inverse_phrase(phrase: &str) -> Vec<Relation> {
+    let phrase = phrase.to_lowercase();
+    RELATIONS
+        .iter()
+        .filter(|r| r.inverse_phrases.contains(&phrase.as_str()))
+        .map(|r| r.relation)
+        .collect()
+}
+
+/// All the words the lexicon knows, for completion and "did you mean".
+pub fn all_phrases() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for r in RELATIONS {
+        out.extend(r.phrases.iter().copied());
+        out.extend(r.inverse_phrases.iter().copied());
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// All kind nouns, singular and plural.
+pub fn all_nouns() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for k in KINDS {
+        out.extend(k.singular.iter().copied());
+        out.extend(k.plural.iter().copied());
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The relations that can join `subject` to `object` kinds directly, in lexicon order.
+pub fn relations_between(subject: NodeKind, object: NodeKind) -> Vec<Relation> {
+    RELATIONS
+        .iter()
+        .filter(|r| r.domain.contains(&subject) && r.range.contains(&object))
+        .map(|r| r.relation)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_and_relation_has_one_entry() {
+        for k in NodeKind::ALL {
+            assert_eq!(KINDS.iter().filter(|i| i.kind == k).count(), 1, "{k}");
+        }
+        for r in Relation::ALL {
+            assert_eq!(RELATIONS.iter().filter(|i| i.relation == r).count(), 1, "{r}");
+        }
+    }
+
+    #[test]
+    fn nouns_name_one_kind_each() {
+        let mut seen = std::collections::HashMap::new();
+        for k in KINDS {
+            for n in k.singular.iter().chain(k.plural) {
+                assert!(seen.insert(*n, k.kind).is_none(), "{n} names two kinds");
+            }
+        }
+    }
+
+    #[test]
+    fn phrases_resolve() {
+        assert_eq!(relations_by_phrase("targeting"), vec![Relation::Targets]);
+        assert_eq!(relations_by_phrase("Requires_Monitoring"), vec![Relation::RequiresMonitoring]);
+        assert!(relations_by_phrase("requiring").contains(&Relation::RequiresBiomarker));
+        assert_eq!(kind_by_noun("Side Effects"), Some((NodeKind::SideEffect, true)));
+        assert_eq!(relations_by_inverse_phrase("caused by"), vec![Relation::Causes]);
+    }
+
+    #[test]
+    fn allows_checks_both_ends() {
+        assert!(allows(Relation::Targets, NodeKind::Drug, NodeKind::Target));
+        assert!(!allows(Relation::Targets, NodeKind::Target, NodeKind::Drug));
+    }
+}
