@@ -10,10 +10,13 @@
 //!
 //! Only `data` reads files; only `render`, `cli` (and the REPL and script runner) print.
 
+pub mod ast;
 pub mod audit;
 pub mod cli;
 pub mod data;
 pub mod diag;
+pub mod eval;
 pub mod graph;
 pub mod model;
 pub mod schema;
+pub mod syntax;
