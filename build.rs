@@ -3,12 +3,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn collect(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, root, out);
+            collect(&path, out);
         } else if path.extension().is_some_and(|e| e == "toml") {
             out.push(path);
         }
@@ -21,7 +21,7 @@ fn main() {
     println!("cargo:rerun-if-changed=graph-data");
     println!("cargo:rerun-if-changed=graph-data/drugs");
     let mut files = Vec::new();
-    collect(&data, &data, &mut files);
+    collect(&data, &mut files);
     files.sort();
     let mut code = String::from("/// graph-data/ as shipped: (path relative to graph-data, text).\npub static EMBEDDED: &[(&str, &str)] = &[\n");
     for f in &files {

@@ -11,6 +11,7 @@ use crate::data;
 use crate::diag::{Diagnostic, Severity};
 use crate::graph::KnowledgeGraph;
 use crate::model::Dataset;
+use crate::render::{self, Format, RenderOptions};
 
 /// Exit code: everything went well.
 pub const EXIT_OK: i32 = 0;
@@ -36,6 +37,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
     },
+    /// Run one query statement.
+    Query {
+        /// The statement, e.g. "drugs targeting HER2 with cardiac monitoring".
+        text: String,
+        /// Output format; default: table on a terminal, tsv when piped.
+        #[arg(long, value_enum)]
+        format: Option<OutFormat>,
+    },
     /// Validate the data and run the lint rules; exit 1 when any error is found.
     Audit {
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -44,6 +53,31 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum OutFormat {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+    Tsv,
+    Markdown,
+    Dot,
+}
+
+impl OutFormat {
+    fn format(self) -> Format {
+        match self {
+            OutFormat::Table => Format::Table,
+            OutFormat::Json => Format::Json,
+            OutFormat::Jsonl => Format::Jsonl,
+            OutFormat::Csv => Format::Csv,
+            OutFormat::Tsv => Format::Tsv,
+            OutFormat::Markdown => Format::Markdown,
+            OutFormat::Dot => Format::Dot,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +107,7 @@ pub fn main() -> i32 {
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Some(Command::Stats { format }) => stats(&graph, format, &mut out),
+        Some(Command::Query { text, format }) => query(&graph, &text, format.map(OutFormat::format), &mut out),
         Some(Command::Audit { format, strict }) => run_audit(&graph, format, strict, &mut out),
         None => {
             let _ = writeln!(std::io::stderr(), "mbckg: no command given; try `mbckg --help`");
@@ -185,4 +220,45 @@ fn run_audit(g: &KnowledgeGraph, format: ReportFormat, strict: bool, out: &mut i
         }
     }
     Ok(if errors > 0 { EXIT_FAIL } else { EXIT_OK })
+}
+
+/// Whether stdout is a terminal.
+pub fn stdout_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal()
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set (to anything non-empty).
+pub fn use_color(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The format a statement's result is shown in: `--format`, else the statement's `as`, else a
+/// table on a terminal and TSV in a pipe.
+pub fn choose_format(flag: Option<Format>, plan_format: Option<&str>, terminal: bool) -> Format {
+    flag.or_else(|| plan_format.and_then(Format::parse))
+        .unwrap_or(if terminal { Format::Table } else { Format::Tsv })
+}
+
+fn query(g: &KnowledgeGraph, text: &str, flag: Option<Format>, out: &mut impl Write) -> std::io::Result<i32> {
+    let terminal = stdout_is_terminal();
+    match crate::execute(text, g) {
+        Ok(None) => Ok(EXIT_OK),
+        Ok(Some(answer)) => {
+            let format = choose_format(flag, answer.plan.format.as_deref(), terminal);
+            let opts = RenderOptions {
+                interpretation: terminal,
+                color: use_color(terminal),
+            };
+            out.write_all(render::render(&answer.result, format, &opts).as_bytes())?;
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            use std::io::IsTerminal;
+            let color = use_color(std::io::stderr().is_terminal());
+            let d = e.to_diagnostic("<query>", text, 1);
+            let _ = write!(std::io::stderr(), "{}", render::render_diagnostic(&d, color));
+            Ok(EXIT_FAIL)
+        }
+    }
 }

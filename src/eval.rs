@@ -49,3 +49,827 @@ pub struct Step {
     /// `file:line:col` of the statement in graph-data.
     pub origin: String,
 }
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use crate::ast::Order;
+use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
+use crate::model::{Relation, Statement};
+use crate::plan::{Cond, Dir, Filter, GroupBy, Interpretation, Plan, PlanKind, Query, Target, INHERITED};
+use crate::schema;
+use crate::syntax::QueryError;
+
+/// Most paths `paths from … to …` returns.
+pub const MAX_PATHS: usize = 100;
+
+/// One reason a node matched: a chain of statements, the link's result column, the other end.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Hit {
+    chain: Vec<EdgeIx>,
+    column: Option<usize>,
+    other: NodeIx,
+}
+
+/// Matched nodes with their hits, in index order (rows are sorted by name later).
+type Matches = BTreeMap<NodeIx, Vec<Hit>>;
+
+/// Runs a plan. Errors only for a `sorted by` column the result does not have.
+pub fn run(plan: &Plan, g: &KnowledgeGraph) -> Result<ResultSet, QueryError> {
+    let mut rs = match &plan.kind {
+        PlanKind::Find(q) => find(plan, g, q),
+        PlanKind::Why(q) => why(g, q),
+        PlanKind::Count(q, group) => count(g, q, group.as_ref()),
+        PlanKind::Show(n) => show(g, *n),
+        PlanKind::Path { from, to, all, max } => path(g, *from, *to, *all, *max),
+        PlanKind::Compare(nodes) => compare(g, nodes),
+        PlanKind::Search(text) => search(g, text),
+        PlanKind::Explain(inner) => explain(g, inner),
+    };
+    rs.statement = plan.text.clone();
+    rs.interpretation = Interpretation { plan, graph: g }.to_string();
+    if let Some((col, span, order)) = &plan.sort {
+        sort_rows(&mut rs, col, *span, *order)?;
+    }
+    if let Some(n) = plan.limit {
+        rs.rows.truncate(n);
+    }
+    Ok(rs)
+}
+
+fn sort_rows(rs: &mut ResultSet, col: &str, span: crate::ast::Span, order: Order) -> Result<(), QueryError> {
+    let Some(i) = rs.columns.iter().position(|c| c.eq_ignore_ascii_case(col)) else {
+        return Err(QueryError::new(format!("the result has no column `{col}`"), span)
+            .with_help(format!("columns: {}", rs.columns.join(", "))));
+    };
+    let key = |r: &Row| r.cells.get(i).cloned().unwrap_or_default();
+    rs.rows.sort_by(|a, b| {
+        let (x, y) = (key(a), key(b));
+        let ord = match (x.parse::<f64>(), y.parse::<f64>()) {
+            (Ok(p), Ok(q)) => p.partial_cmp(&q).unwrap_or(std::cmp::Ordering::Equal),
+            _ => x.to_lowercase().cmp(&y.to_lowercase()),
+        };
+        if order == Order::Desc {
+            ord.reverse()
+        } else {
+            ord
+        }
+    });
+    Ok(())
+}
+
+/// The nodes of a query with their hits.
+fn matches(g: &KnowledgeGraph, q: &Query) -> Matches {
+    eval_filter(g, q.kind, &q.filter)
+}
+
+fn eval_filter(g: &KnowledgeGraph, kind: crate::model::NodeKind, f: &Filter) -> Matches {
+    match f {
+        Filter::All => g.of_kind(kind).iter().map(|n| (*n, Vec::new())).collect(),
+        Filter::Is(n) => BTreeMap::from([(*n, Vec::new())]),
+        Filter::Not(inner) => {
+            let excluded = eval_filter(g, kind, inner);
+            g.of_kind(kind)
+                .iter()
+                .filter(|n| !excluded.contains_key(n))
+                .map(|n| (*n, Vec::new()))
+                .collect()
+        }
+        Filter::And(a, b) => {
+            let left = eval_filter(g, kind, a);
+            if left.is_empty() {
+                return left;
+            }
+            let mut right = eval_filter(g, kind, b);
+            left.into_iter()
+                .filter_map(|(n, mut hits)| {
+                    right.remove(&n).map(|more| {
+                        hits.extend(more);
+                        (n, hits)
+                    })
+                })
+                .collect()
+        }
+        Filter::Or(a, b) => {
+            let mut left = eval_filter(g, kind, a);
+            for (n, hits) in eval_filter(g, kind, b) {
+                left.entry(n).or_default().extend(hits);
+            }
+            left
+        }
+        Filter::Link {
+            rels,
+            target,
+            conds,
+            column,
+        } => link(g, kind, rels, target, conds, *column),
+    }
+}
+
+/// Nodes a link target stands for, each with the chain that shows it belongs.
+fn target_set(g: &KnowledgeGraph, t: &Target) -> Vec<(NodeIx, Vec<EdgeIx>)> {
+    match t {
+        Target::Node(n) => descendants(g, *n),
+        Target::Any(k) => g.of_kind(*k).iter().map(|n| (*n, Vec::new())).collect(),
+        Target::Bridge { node, kind, via } => {
+            let mut out = Vec::new();
+            let mut seen = HashSet::new();
+            for (rel, dir) in via {
+                // `via` is read from the middle node: mid —rel→ node (Out) or node —rel→ mid (In).
+                let edges: Vec<(EdgeIx, NodeIx)> = match dir {
+                    Dir::Out => g.in_rel(*node, *rel).collect(),
+                    Dir::In => g.out_rel(*node, *rel).collect(),
+                };
+                for (e, mid) in edges {
+                    if g.node(mid).kind != *kind {
+                        continue;
+                    }
+                    for (d, mut chain) in descendants(g, mid) {
+                        if seen.insert(d) {
+                            chain.push(e);
+                            out.push((d, chain));
+                        }
+                    }
+                }
+            }
+            out
+        }
+        Target::Set(q) => matches(g, q)
+            .into_iter()
+            .map(|(n, hits)| (n, hits.into_iter().next().map(|h| h.chain).unwrap_or_default()))
+            .collect(),
+    }
+}
+
+/// `n` and every node below it by `subclass_of`, each with its chain of subclass statements
+/// (read upwards, from the descendant to `n`).
+fn descendants(g: &KnowledgeGraph, n: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {
+    let mut out = vec![(n, Vec::new())];
+    let mut seen = HashSet::from([n]);
+    let mut queue = VecDeque::from([0usize]);
+    while let Some(i) = queue.pop_front() {
+        let (node, chain) = out[i].clone();
+        for (e, child) in g.in_rel(node, Relation::SubclassOf) {
+            if seen.insert(child) {
+                let mut c = vec![e];
+                c.extend(chain.iter().copied());
+                out.push((child, c));
+                queue.push_back(out.len() - 1);
+            }
+        }
+    }
+    out
+}
+
+/// The classes a node belongs to, directly or through superclasses, each with the chain
+/// member_of, subclass_of… that shows it.
+fn carriers(g: &KnowledgeGraph, n: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (e, class) in g.out_rel(n, Relation::MemberOf) {
+        let mut queue = VecDeque::from([(class, vec![e])]);
+        while let Some((c, chain)) = queue.pop_front() {
+            if !seen.insert(c) {
+                continue;
+            }
+            for (up, parent) in g.out_rel(c, Relation::SubclassOf) {
+                let mut next = chain.clone();
+                next.push(up);
+                queue.push_back((parent, next));
+            }
+            out.push((c, chain));
+        }
+    }
+    out
+}
+
+fn link(
+    g: &KnowledgeGraph,
+    kind: crate::model::NodeKind,
+    rels: &[(Relation, Dir)],
+    target: &Target,
+    conds: &[Cond],
+    column: Option<usize>,
+) -> Matches {
+    let mut out: Matches = BTreeMap::new();
+    let mut push = |s: NodeIx, chain: Vec<EdgeIx>, other: NodeIx| {
+        let hits = out.entry(s).or_default();
+        let hit = Hit { chain, column, other };
+        if !hits.contains(&hit) {
+            hits.push(hit);
+        }
+    };
+    for (t, tchain) in target_set(g, target) {
+        for &(rel, dir) in rels {
+            let inherit = INHERITED.contains(&rel);
+            match dir {
+                Dir::Out => {
+                    for (e, s) in g.in_rel(t, rel) {
+                        if !conds_hold(g, g.statement(e), conds) {
+                            continue;
+                        }
+                        let sk = g.node(s).kind;
+                        if sk == kind {
+                            push(s, [vec![e], tchain.clone()].concat(), t);
+                        } else if inherit && sk == crate::model::NodeKind::Class {
+                            // Members of the class (or of a narrower class) inherit the statement.
+                            for (c, up) in descendants(g, s) {
+                                for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
+                                    if g.node(m).kind == kind {
+                                        push(m, [vec![m_edge], up.clone(), vec![e], tchain.clone()].concat(), t);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                Dir::In => {
+                    let mut sources = vec![(t, Vec::new())];
+                    if inherit {
+                        sources.extend(carriers(g, t));
+                    }
+                    for (from, via) in sources {
+                        for (e, s) in g.out_rel(from, rel) {
+                            if g.node(s).kind == kind && conds_hold(g, g.statement(e), conds) {
+                                push(s, [via.clone(), vec![e], tchain.clone()].concat(), t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a statement satisfies every `where` comparison.
+fn conds_hold(g: &KnowledgeGraph, st: &Statement, conds: &[Cond]) -> bool {
+    conds.iter().all(|c| {
+        let equal = match c.field.as_str() {
+            "evidence" => st.provenance.evidence.as_str().eq_ignore_ascii_case(&c.value),
+            "source" => st.provenance.source.eq_ignore_ascii_case(&c.value),
+            "section" => st.provenance.section.eq_ignore_ascii_case(&c.value),
+            "population" => st.qualifiers.population.iter().any(|p| p.eq_ignore_ascii_case(&c.value)),
+            "with" => st.qualifiers.with.iter().any(|p| p.eq_ignore_ascii_case(&c.value)),
+            field => st
+                .qualifiers
+                .get(field)
+                .is_some_and(|v| v.eq_ignore_ascii_case(&c.value)),
+        };
+        let _ = g;
+        equal != c.negated
+    })
+}
+
+/// A statement resolved to names, for output.
+pub fn step(g: &KnowledgeGraph, e: EdgeIx) -> Step {
+    let st = g.statement(e);
+    let (s, o) = g.ends(e);
+    Step {
+        subject: st.subject.clone(),
+        subject_name: g.node(s).name.clone(),
+        relation: st.relation.as_str().to_string(),
+        object: st.object.clone(),
+        object_name: g.node(o).name.clone(),
+        qualifiers: st
+            .qualifiers
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        source: st.provenance.source.clone(),
+        section: st.provenance.section.clone(),
+        evidence: st.provenance.evidence.as_str().to_string(),
+        note: st.provenance.note.clone(),
+        origin: st.origin.to_string(),
+    }
+}
+
+/// `a —rel→ b` or, read against the arrow, `a ←rel— b`.
+fn step_text(g: &KnowledgeGraph, e: EdgeIx) -> String {
+    let st = g.statement(e);
+    let (s, o) = g.ends(e);
+    let mut text = format!("{} —{}→ {}", g.node(s).name, st.relation, g.node(o).name);
+    let q = st.qualifiers.pairs();
+    if !q.is_empty() {
+        let list: Vec<String> = q.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        text.push_str(&format!(" ({})", list.join("; ")));
+    }
+    text
+}
+
+fn by_name(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> Vec<NodeIx> {
+    let mut v: Vec<NodeIx> = nodes.into_iter().collect();
+    v.sort_by(|a, b| {
+        let (x, y) = (g.node(*a), g.node(*b));
+        (x.name.to_lowercase(), &x.id).cmp(&(y.name.to_lowercase(), &y.id))
+    });
+    v.dedup();
+    v
+}
+
+fn noun(kind: crate::model::NodeKind) -> (String, String) {
+    (schema::singular(kind).to_string(), schema::plural(kind).to_string())
+}
+
+fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query) -> ResultSet {
+    let m = matches(g, q);
+    let mut columns = vec![schema::singular(q.kind).to_string()];
+    columns.extend(plan.columns.iter().cloned());
+    let rows = by_name(g, m.keys().copied())
+        .into_iter()
+        .map(|n| {
+            let hits = &m[&n];
+            let mut cells = vec![g.node(n).name.clone()];
+            for c in 0..plan.columns.len() {
+                let others = by_name(g, hits.iter().filter(|h| h.column == Some(c)).map(|h| h.other));
+                let names: Vec<&str> = others.iter().map(|o| g.node(*o).name.as_str()).collect();
+                cells.push(names.join(", "));
+            }
+            Row {
+                cells,
+                id: Some(g.node(n).id.clone()),
+                kind: Some(g.node(n).kind),
+                witnesses: witnesses(g, hits),
+            }
+        })
+        .collect();
+    ResultSet {
+        columns,
+        rows,
+        noun: noun(q.kind),
+        ..ResultSet::default()
+    }
+}
+
+fn witnesses(g: &KnowledgeGraph, hits: &[Hit]) -> Vec<Vec<Step>> {
+    let mut seen = HashSet::new();
+    hits.iter()
+        .filter(|h| !h.chain.is_empty() && seen.insert(h.chain.clone()))
+        .map(|h| h.chain.iter().map(|e| step(g, *e)).collect())
+        .collect()
+}
+
+fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
+    let m = matches(g, q);
+    let columns = ["row", "witness", "statement", "evidence", "source", "section", "note", "at"];
+    let mut rows = Vec::new();
+    for n in by_name(g, m.keys().copied()) {
+        let mut seen = HashSet::new();
+        let chains: Vec<&Vec<EdgeIx>> = m[&n].iter().map(|h| &h.chain).filter(|c| !c.is_empty() && seen.insert(*c)).collect();
+        for (i, chain) in chains.iter().enumerate() {
+            for e in chain.iter() {
+                let s = step(g, *e);
+                rows.push(Row {
+                    cells: vec![
+                        g.node(n).name.clone(),
+                        (i + 1).to_string(),
+                        step_text(g, *e),
+                        s.evidence.clone(),
+                        s.source.clone(),
+                        s.section.clone(),
+                        s.note.clone(),
+                        s.origin.clone(),
+                    ],
+                    id: Some(g.node(n).id.clone()),
+                    kind: Some(g.node(n).kind),
+                    witnesses: vec![vec![s]],
+                });
+            }
+        }
+    }
+    let matched = m.len();
+    ResultSet {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        notes: vec![format!(
+            "{matched} matching {}; one line per statement of each witness chain",
+            if matched == 1 { schema::singular(q.kind) } else { schema::plural(q.kind) }
+        )],
+        rows,
+        noun: ("statement".into(), "statements".into()),
+        ..ResultSet::default()
+    }
+}
+
+fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
+    let m = matches(g, q);
+    let Some(group) = group else {
+        return ResultSet {
+            columns: vec![schema::plural(q.kind).to_string()],
+            rows: vec![Row {
+                cells: vec![m.len().to_string()],
+                ..Row::default()
+            }],
+            noun: ("count".into(), "counts".into()),
+            ..ResultSet::default()
+        };
+    };
+    let mut groups: BTreeMap<String, HashSet<NodeIx>> = BTreeMap::new();
+    for (n, hits) in &m {
+        let keys: Vec<String> = match group {
+            GroupBy::Kind(k) => {
+                let linked = g
+                    .out_edges(*n)
+                    .chain(g.in_edges(*n))
+                    .map(|(_, o)| o)
+                    .filter(|o| g.node(*o).kind == *k);
+                by_name(g, linked).into_iter().map(|o| g.node(o).name.clone()).collect()
+            }
+            GroupBy::Field(f) => {
+                let mut vals: Vec<String> = hits
+                    .iter()
+                    .filter_map(|h| h.chain.first())
+                    .filter_map(|e| field_value(g.statement(*e), f))
+                    .collect();
+                vals.sort();
+                vals.dedup();
+                vals
+            }
+        };
+        if keys.is_empty() {
+            groups.entry("(none)".into()).or_default().insert(*n);
+        }
+        for k in keys {
+            groups.entry(k).or_default().insert(*n);
+        }
+    }
+    let group_title = match group {
+        GroupBy::Kind(k) => schema::singular(*k).to_string(),
+        GroupBy::Field(f) => f.clone(),
+    };
+    let mut rows: Vec<Row> = groups
+        .into_iter()
+        .map(|(k, set)| Row {
+            cells: vec![k, set.len().to_string()],
+            ..Row::default()
+        })
+        .collect();
+    rows.sort_by(|a, b| a.cells[0].to_lowercase().cmp(&b.cells[0].to_lowercase()));
+    ResultSet {
+        columns: vec![group_title, "count".into()],
+        rows,
+        noun: ("group".into(), "groups".into()),
+        ..ResultSet::default()
+    }
+}
+
+fn field_value(st: &Statement, field: &str) -> Option<String> {
+    match field {
+        "evidence" => Some(st.provenance.evidence.as_str().to_string()),
+        "source" => Some(st.provenance.source.clone()),
+        "section" => Some(st.provenance.section.clone()),
+        f => st.qualifiers.get(f),
+    }
+}
+
+const CARD_COLUMNS: [&str; 7] = ["relation", "node", "kind", "qualifiers", "evidence", "source", "section"];
+
+fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
+    let node = g.node(n);
+    let mut notes = vec![format!("{} ({}, id {})", node.name, node.kind, node.id)];
+    if !node.aliases.is_empty() {
+        notes.push(format!("aliases: {}", node.aliases.join(", ")));
+    }
+    if !node.xrefs.is_empty() {
+        notes.push(format!("xrefs: {}", node.xrefs.join(", ")));
+    }
+    if let Some(note) = &node.note {
+        notes.push(format!("note: {note}"));
+    }
+    notes.push(format!("defined at {}", node.origin));
+    // (relation order, direction, other name) → row
+    let mut keyed: Vec<((usize, u8, String), Row)> = Vec::new();
+    let rel_order = |r: Relation| Relation::ALL.iter().position(|x| *x == r).unwrap_or(0);
+    let mut add = |e: EdgeIx, other: NodeIx, label: String, dir: u8, chain: Vec<EdgeIx>| {
+        let st = g.statement(e);
+        let q: Vec<String> = st.qualifiers.pairs().iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let on = g.node(other);
+        keyed.push((
+            (rel_order(st.relation), dir, on.name.to_lowercase()),
+            Row {
+                cells: vec![
+                    label,
+                    on.name.clone(),
+                    on.kind.to_string(),
+                    q.join("; "),
+                    st.provenance.evidence.to_string(),
+                    st.provenance.source.clone(),
+                    st.provenance.section.clone(),
+                ],
+                id: Some(on.id.clone()),
+                kind: Some(on.kind),
+                witnesses: vec![chain.iter().map(|e| step(g, *e)).collect()],
+            },
+        ));
+    };
+    for (e, o) in g.out_edges(n) {
+        add(e, o, format!("{} →", g.statement(e).relation), 0, vec![e]);
+    }
+    for (e, o) in g.in_edges(n) {
+        add(e, o, format!("← {}", g.statement(e).relation), 1, vec![e]);
+    }
+    for (class, chain) in carriers(g, n) {
+        for (e, o) in g.out_edges(class) {
+            let rel = g.statement(e).relation;
+            if INHERITED.contains(&rel) && schema::relation_info(rel).domain.contains(&node.kind) {
+                let full = [chain.clone(), vec![e]].concat();
+                add(e, o, format!("{rel} → (via {})", g.node(class).name), 2, full);
+            }
+        }
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    ResultSet {
+        columns: CARD_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        notes,
+        rows: keyed.into_iter().map(|(_, r)| r).collect(),
+        noun: ("statement".into(), "statements".into()),
+        ..ResultSet::default()
+    }
+}
+
+/// Undirected neighbours: (statement, other end).
+fn neighbours(g: &KnowledgeGraph, n: NodeIx) -> Vec<(EdgeIx, NodeIx)> {
+    let mut v: Vec<(EdgeIx, NodeIx)> = g.out_edges(n).chain(g.in_edges(n)).collect();
+    v.sort_by_key(|(e, o)| (o.index(), e.index()));
+    v
+}
+
+fn path(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, all: bool, max: usize) -> ResultSet {
+    let paths = if all { all_paths(g, from, to, max) } else { shortest_path(g, from, to, max).into_iter().collect() };
+    let semantics = if all {
+        format!("every simple path of at most {max} hops (at most {MAX_PATHS} shown), shortest first; statements are followed in either direction")
+    } else {
+        format!("one shortest path (breadth-first, at most {max} hops); statements are followed in either direction")
+    };
+    let rows = paths
+        .iter()
+        .map(|p| {
+            let mut text = g.node(from).name.clone();
+            let mut at = from;
+            for e in p {
+                let (s, o) = g.ends(*e);
+                let rel = g.statement(*e).relation;
+                if s == at {
+                    text.push_str(&format!(" —{rel}→ {}", g.node(o).name));
+                    at = o;
+                } else {
+                    text.push_str(&format!(" ←{rel}— {}", g.node(s).name));
+                    at = s;
+                }
+            }
+            Row {
+                cells: vec![p.len().to_string(), text],
+                witnesses: vec![p.iter().map(|e| step(g, *e)).collect()],
+                ..Row::default()
+            }
+        })
+        .collect();
+    ResultSet {
+        columns: vec!["hops".into(), "path".into()],
+        notes: vec![semantics],
+        rows,
+        noun: ("path".into(), "paths".into()),
+        ..ResultSet::default()
+    }
+}
+
+fn shortest_path(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, max: usize) -> Option<Vec<EdgeIx>> {
+    if from == to {
+        return Some(Vec::new());
+    }
+    let mut parent: HashMap<NodeIx, (NodeIx, EdgeIx)> = HashMap::new();
+    let mut depth: HashMap<NodeIx, usize> = HashMap::from([(from, 0)]);
+    let mut queue = VecDeque::from([from]);
+    while let Some(n) = queue.pop_front() {
+        let d = depth[&n];
+        if d >= max {
+            continue;
+        }
+        for (e, o) in neighbours(g, n) {
+            if depth.contains_key(&o) {
+                continue;
+            }
+            depth.insert(o, d + 1);
+            parent.insert(o, (n, e));
+            if o == to {
+                let mut p = Vec::new();
+                let mut at = to;
+                while let Some(&(prev, e)) = parent.get(&at) {
+                    p.push(e);
+                    at = prev;
+                }
+                p.reverse();
+                return Some(p);
+            }
+            queue.push_back(o);
+        }
+    }
+    None
+}
+
+fn all_paths(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, max: usize) -> Vec<Vec<EdgeIx>> {
+    let mut out = Vec::new();
+    let mut stack = vec![from];
+    let mut edges = Vec::new();
+    fn dfs(
+        g: &KnowledgeGraph,
+        to: NodeIx,
+        max: usize,
+        stack: &mut Vec<NodeIx>,
+        edges: &mut Vec<EdgeIx>,
+        out: &mut Vec<Vec<EdgeIx>>,
+    ) {
+        if out.len() >= MAX_PATHS * 10 {
+            return;
+        }
+        let Some(&at) = stack.last() else { return };
+        if at == to {
+            out.push(edges.clone());
+            return;
+        }
+        if edges.len() >= max {
+            return;
+        }
+        for (e, o) in neighbours(g, at) {
+            if stack.contains(&o) {
+                continue;
+            }
+            stack.push(o);
+            edges.push(e);
+            dfs(g, to, max, stack, edges, out);
+            stack.pop();
+            edges.pop();
+        }
+    }
+    dfs(g, to, max, &mut stack, &mut edges, &mut out);
+    out.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    out.truncate(MAX_PATHS);
+    out
+}
+
+fn compare(g: &KnowledgeGraph, nodes: &[NodeIx]) -> ResultSet {
+    let mut columns = vec!["relation".to_string()];
+    columns.extend(nodes.iter().map(|n| g.node(*n).name.clone()));
+    let mut rows = Vec::new();
+    for rel in Relation::ALL {
+        for dir in [Dir::Out, Dir::In] {
+            let cells: Vec<String> = nodes
+                .iter()
+                .map(|n| {
+                    let mut others: Vec<NodeIx> = match dir {
+                        Dir::Out => g.out_rel(*n, rel).map(|(_, o)| o).collect(),
+                        Dir::In => g.in_rel(*n, rel).map(|(_, o)| o).collect(),
+                    };
+                    if dir == Dir::Out && INHERITED.contains(&rel) {
+                        for (c, _) in carriers(g, *n) {
+                            others.extend(g.out_rel(c, rel).map(|(_, o)| o));
+                        }
+                    }
+                    by_name(g, others).iter().map(|o| g.node(*o).name.clone()).collect::<Vec<_>>().join(", ")
+                })
+                .collect();
+            if cells.iter().all(String::is_empty) {
+                continue;
+            }
+            let label = match dir {
+                Dir::Out => rel.as_str().to_string(),
+                Dir::In => format!("← {rel}"),
+            };
+            rows.push(Row {
+                cells: [vec![label], cells].concat(),
+                ..Row::default()
+            });
+        }
+    }
+    ResultSet {
+        columns,
+        rows,
+        noun: ("relation".into(), "relations".into()),
+        notes: vec!["class-level targets, side effects, monitoring and routes are included".into()],
+        ..ResultSet::default()
+    }
+}
+
+fn search(g: &KnowledgeGraph, text: &str) -> ResultSet {
+    let needle = crate::graph::normalize(text);
+    let mut found: BTreeMap<NodeIx, Vec<String>> = BTreeMap::new();
+    for n in g.nodes() {
+        let node = g.node(n);
+        let hit = |s: &str| crate::graph::normalize(s).contains(&needle);
+        if hit(&node.name) {
+            found.entry(n).or_default().push("name".into());
+        }
+        for a in node.aliases.iter().filter(|a| hit(a)) {
+            found.entry(n).or_default().push(format!("alias {a}"));
+        }
+        if hit(&node.id) && !hit(&node.name) {
+            found.entry(n).or_default().push("id".into());
+        }
+        if node.note.as_deref().is_some_and(hit) {
+            found.entry(n).or_default().push("note".into());
+        }
+    }
+    for e in g.statements() {
+        let st = g.statement(e);
+        if crate::graph::normalize(&st.provenance.note).contains(&needle) {
+            let (s, _) = g.ends(e);
+            found.entry(s).or_default().push(format!("statement note at {}", st.origin));
+        }
+    }
+    let rows = by_name(g, found.keys().copied())
+        .into_iter()
+        .map(|n| {
+            let mut how = found[&n].clone();
+            how.dedup();
+            let shown = if how.len() > 3 { format!("{} (+{} more)", how[..3].join("; "), how.len() - 3) } else { how.join("; ") };
+            Row {
+                cells: vec![g.node(n).name.clone(), g.node(n).kind.to_string(), shown],
+                id: Some(g.node(n).id.clone()),
+                kind: Some(g.node(n).kind),
+                ..Row::default()
+            }
+        })
+        .collect();
+    ResultSet {
+        columns: vec!["node".into(), "kind".into(), "matched".into()],
+        rows,
+        noun: ("node".into(), "nodes".into()),
+        ..ResultSet::default()
+    }
+}
+
+fn explain(g: &KnowledgeGraph, inner: &Plan) -> ResultSet {
+    let mut lines = Vec::new();
+    match &inner.kind {
+        PlanKind::Find(q) | PlanKind::Why(q) | PlanKind::Count(q, _) => {
+            lines.push(format!("start from every {} ({} nodes)", schema::singular(q.kind), g.of_kind(q.kind).len()));
+            describe(g, &q.filter, 1, &mut lines);
+        }
+        other => lines.push(format!("{other:?}").chars().take(200).collect()),
+    }
+    if let Some((c, _, o)) = &inner.sort {
+        lines.push(format!("sort by {c} {}", if *o == Order::Desc { "descending" } else { "ascending" }));
+    }
+    if let Some(n) = inner.limit {
+        lines.push(format!("keep the first {n} rows"));
+    }
+    ResultSet {
+        columns: vec!["plan".into()],
+        rows: lines
+            .into_iter()
+            .map(|l| Row {
+                cells: vec![l],
+                ..Row::default()
+            })
+            .collect(),
+        noun: ("step".into(), "steps".into()),
+        notes: vec!["not run".into()],
+        ..ResultSet::default()
+    }
+}
+
+fn describe(g: &KnowledgeGraph, f: &Filter, depth: usize, out: &mut Vec<String>) {
+    let pad = "  ".repeat(depth);
+    match f {
+        Filter::All => out.push(format!("{pad}keep all")),
+        Filter::Is(n) => out.push(format!("{pad}keep only {}", g.node(*n).name)),
+        Filter::Not(inner) => {
+            out.push(format!("{pad}drop those matching:"));
+            describe(g, inner, depth + 1, out);
+        }
+        Filter::And(a, b) => {
+            out.push(format!("{pad}keep those matching both:"));
+            describe(g, a, depth + 1, out);
+            describe(g, b, depth + 1, out);
+        }
+        Filter::Or(a, b) => {
+            out.push(format!("{pad}keep those matching either:"));
+            describe(g, a, depth + 1, out);
+            describe(g, b, depth + 1, out);
+        }
+        Filter::Link { rels, target, conds, .. } => {
+            let r: Vec<String> = rels
+                .iter()
+                .map(|(r, d)| match d {
+                    Dir::Out => format!("{r}→"),
+                    Dir::In => format!("←{r}"),
+                })
+                .collect();
+            let inherit = rels.iter().any(|(r, _)| INHERITED.contains(r));
+            let t = match target {
+                Target::Node(n) => format!("{} or anything below it", g.node(*n).name),
+                Target::Any(k) => format!("any {}", schema::singular(*k)),
+                Target::Bridge { node, kind, .. } => format!("a {} linked to {}", schema::singular(*kind), g.node(*node).name),
+                Target::Set(q) => format!("a {} matching:", schema::singular(q.kind)),
+            };
+            out.push(format!(
+                "{pad}follow {} to {t}{}{}",
+                r.join(" or "),
+                if inherit { " (statements on a drug's classes count)" } else { "" },
+                if conds.is_empty() { String::new() } else { format!(" where {}", conds.iter().map(|c| format!("{} {} {}", c.field, if c.negated { "!=" } else { "=" }, c.value)).collect::<Vec<_>>().join(", ")) }
+            ));
+            if let Target::Set(q) = target {
+                describe(g, &q.filter, depth + 2, out);
+            }
+        }
+    }
+}

@@ -18,5 +18,26 @@ pub mod diag;
 pub mod eval;
 pub mod graph;
 pub mod model;
+pub mod plan;
+pub mod render;
 pub mod schema;
 pub mod syntax;
+
+use graph::KnowledgeGraph;
+
+/// A statement's plan and its result.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub plan: plan::Plan,
+    pub result: eval::ResultSet,
+}
+
+/// Parses, plans and runs one statement. `Ok(None)` for input that holds only comments.
+pub fn execute(text: &str, graph: &KnowledgeGraph) -> Result<Option<Answer>, syntax::QueryError> {
+    let Some(stmt) = syntax::parse(text)? else {
+        return Ok(None);
+    };
+    let plan = plan::plan(&stmt, graph)?;
+    let result = eval::run(&plan, graph)?;
+    Ok(Some(Answer { plan, result }))
+}

@@ -125,8 +125,9 @@ pub struct RelationInfo {
     pub range: &'static [NodeKind],
     /// Phrases that read subject → object: `drugs targeting HER2`. The first is canonical.
     pub phrases: &'static [&'static str],
-    /// Phrases that read object → subject: `drugs targeted by ...` is not one, but
-    /// `targets of trastuzumab` is written `<kind> of X`; these are the participles: `caused by`.
+    /// Phrases that read object → subject: `side effects caused by X`. (`targets of X` needs
+    /// none: `of` links any two kinds.) No phrase may begin with a kind noun or contain a
+    /// reserved word other than a final `with` (see `plan`).
     pub inverse_phrases: &'static [&'static str],
     /// Biolink predicate for export.
     pub biolink: &'static str,
@@ -144,7 +145,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         domain: &[K::Drug, K::Procedure, K::Regimen],
         range: &[K::Class],
         phrases: &["in class", "member of", "in", "of class", "belonging to"],
-        inverse_phrases: &["with member", "containing member"],
+        inverse_phrases: &[],
         biolink: "biolink:member_of",
         gloss: "is a member of the class",
     },
@@ -170,7 +171,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::HasComponent,
         domain: &[K::Drug, K::Regimen],
         range: &[K::Drug, K::Class, K::Procedure],
-        phrases: &["containing", "including", "with component", "made of"],
+        phrases: &["containing", "including", "made of"],
         inverse_phrases: &["component of", "part of", "contained in"],
         biolink: "biolink:has_part",
         gloss: "contains",
@@ -197,7 +198,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::Causes,
         domain: &[K::Drug, K::Class, K::Procedure],
         range: &[K::SideEffect],
-        phrases: &["causing", "causes", "with side effect", "that cause"],
+        phrases: &["causing", "causes", "that cause"],
         inverse_phrases: &["caused by"],
         biolink: "biolink:has_adverse_event",
         gloss: "can cause the side effect",
@@ -207,7 +208,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         domain: &[K::Drug, K::Class, K::Procedure],
         range: &[K::Monitoring],
         phrases: &["monitored by", "monitored with", "requiring monitoring", "requiring", "requires"],
-        inverse_phrases: &["monitoring for", "used to monitor"],
+        inverse_phrases: &["used to monitor"],
         biolink: "biolink:related_to",
         gloss: "needs the monitoring test",
     },
@@ -252,7 +253,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         domain: &[K::Drug],
         range: &[K::Route],
         phrases: &["given by", "given", "administered", "taken"],
-        inverse_phrases: &["route of"],
+        inverse_phrases: &[],
         biolink: "biolink:related_to",
         gloss: "is given by the route",
     },
@@ -287,7 +288,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::NotCombinedWith,
         domain: &[K::Drug, K::Class],
         range: &[K::Drug, K::Class],
-        phrases: &["never combined with", "not to be combined with", "contraindicated with"],
+        phrases: &["never combined with", "contraindicated with", "avoided with"],
         inverse_phrases: &[],
         biolink: "biolink:related_to",
         gloss: "should not be combined with",
@@ -411,6 +412,19 @@ pub fn relations_between(subject: NodeKind, object: NodeKind) -> Vec<Relation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phrases_can_be_typed() {
+        for p in all_phrases() {
+            let words: Vec<&str> = p.split(' ').collect();
+            let (last, rest) = words.split_last().expect("non-empty");
+            for w in rest {
+                assert!(!crate::ast::RESERVED.contains(w), "`{p}` holds the keyword `{w}`");
+            }
+            assert!(*last == "with" || !crate::ast::RESERVED.contains(last), "`{p}`");
+            assert!(kind_by_noun(words[0]).is_none() || words.len() == 1, "`{p}` starts with a kind noun");
+        }
+    }
 
     #[test]
     fn every_kind_and_relation_has_one_entry() {
