@@ -153,7 +153,9 @@ pub struct Statement {
 }
 
 /// Words that must be quoted when they appear inside a name.
-pub const RESERVED: &[&str] = &["and", "or", "not", "with", "without", "where", "limit", "as"];
+pub const RESERVED: &[&str] = &[
+    "and", "or", "not", "with", "without", "where", "limit", "as",
+];
 
 fn needs_quotes(text: &str) -> bool {
     text.is_empty()
@@ -316,7 +318,11 @@ impl fmt::Display for Statement {
 
 /// The text of a run of words, joined by single spaces.
 pub fn words_text(words: &[Word]) -> String {
-    words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+    words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The span covering a run of words.

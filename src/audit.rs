@@ -49,7 +49,8 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "side-effect-without-organ-system",
         severity: Severity::Error,
-        help: "every side effect affects an organ system, so `hepatic side effects` means something",
+        help:
+            "every side effect affects an organ system, so `hepatic side effects` means something",
         check: |g, r, out| {
             for &n in g.of_kind(NodeKind::SideEffect) {
                 if g.out_rel(n, Relation::Affects).next().is_none() {
@@ -64,11 +65,19 @@ pub const RULES: &[Rule] = &[
         help: "every monitoring test assesses an organ system or detects a biomarker",
         check: |g, r, out| {
             for &n in g.of_kind(NodeKind::Monitoring) {
-                let any = g
-                    .out_edges(n)
-                    .any(|(e, _)| matches!(g.statement(e).relation, Relation::Assesses | Relation::Detects));
+                let any = g.out_edges(n).any(|(e, _)| {
+                    matches!(
+                        g.statement(e).relation,
+                        Relation::Assesses | Relation::Detects
+                    )
+                });
                 if !any {
-                    out.push(finding(g, r, n, "monitoring test assesses nothing and detects nothing"));
+                    out.push(finding(
+                        g,
+                        r,
+                        n,
+                        "monitoring test assesses nothing and detects nothing",
+                    ));
                 }
             }
         },

@@ -21,7 +21,11 @@ pub const EXIT_FAIL: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "mbckg", version, about = "A knowledge graph of metastatic breast cancer treatment")]
+#[command(
+    name = "mbckg",
+    version,
+    about = "A knowledge graph of metastatic breast cancer treatment"
+)]
 struct Cli {
     /// Load graph data from this directory instead of the embedded graph.
     #[arg(long, global = true, value_name = "DIR")]
@@ -107,10 +111,15 @@ pub fn main() -> i32 {
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Some(Command::Stats { format }) => stats(&graph, format, &mut out),
-        Some(Command::Query { text, format }) => query(&graph, &text, format.map(OutFormat::format), &mut out),
+        Some(Command::Query { text, format }) => {
+            query(&graph, &text, format.map(OutFormat::format), &mut out)
+        }
         Some(Command::Audit { format, strict }) => run_audit(&graph, format, strict, &mut out),
         None => {
-            let _ = writeln!(std::io::stderr(), "mbckg: no command given; try `mbckg --help`");
+            let _ = writeln!(
+                std::io::stderr(),
+                "mbckg: no command given; try `mbckg --help`"
+            );
             Ok(EXIT_ERROR)
         }
     };
@@ -139,8 +148,15 @@ pub fn report_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         let _ = writeln!(err, "{}", d.render());
     }
-    let n = diags.iter().filter(|d| d.severity == Severity::Error).count();
-    let _ = writeln!(err, "{n} error{} in the data", if n == 1 { "" } else { "s" });
+    let n = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let _ = writeln!(
+        err,
+        "{n} error{} in the data",
+        if n == 1 { "" } else { "s" }
+    );
 }
 
 fn stats(g: &KnowledgeGraph, format: ReportFormat, out: &mut impl Write) -> std::io::Result<i32> {
@@ -166,7 +182,11 @@ fn stats(g: &KnowledgeGraph, format: ReportFormat, out: &mut impl Write) -> std:
                 "statements": { "total": g.statement_count(), "by_relation": statements },
                 "sources": sources,
             });
-            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )?;
         }
         ReportFormat::Table => {
             writeln!(out, "{:<22} {:>6}", "kind", "nodes")?;
@@ -185,7 +205,12 @@ fn stats(g: &KnowledgeGraph, format: ReportFormat, out: &mut impl Write) -> std:
     Ok(EXIT_OK)
 }
 
-fn run_audit(g: &KnowledgeGraph, format: ReportFormat, strict: bool, out: &mut impl Write) -> std::io::Result<i32> {
+fn run_audit(
+    g: &KnowledgeGraph,
+    format: ReportFormat,
+    strict: bool,
+    out: &mut impl Write,
+) -> std::io::Result<i32> {
     let findings = audit::run(g);
     let failing = |s: Severity| s == Severity::Error || (strict && s == Severity::Warning);
     let errors = findings.iter().filter(|f| failing(f.severity)).count();
@@ -201,11 +226,22 @@ fn run_audit(g: &KnowledgeGraph, format: ReportFormat, strict: bool, out: &mut i
                 })
                 .collect();
             let v = serde_json::json!({ "findings": list, "failed": errors > 0 });
-            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )?;
         }
         ReportFormat::Table => {
             for f in &findings {
-                writeln!(out, "{}: {} [{}]\n  --> {}", f.severity.as_str(), f.message, f.rule, f.origin)?;
+                writeln!(
+                    out,
+                    "{}: {} [{}]\n  --> {}",
+                    f.severity.as_str(),
+                    f.message,
+                    f.rule,
+                    f.origin
+                )?;
             }
             let count = |s| findings.iter().filter(|f| f.severity == s).count();
             writeln!(
@@ -240,7 +276,12 @@ pub fn choose_format(flag: Option<Format>, plan_format: Option<&str>, terminal: 
         .unwrap_or(if terminal { Format::Table } else { Format::Tsv })
 }
 
-fn query(g: &KnowledgeGraph, text: &str, flag: Option<Format>, out: &mut impl Write) -> std::io::Result<i32> {
+fn query(
+    g: &KnowledgeGraph,
+    text: &str,
+    flag: Option<Format>,
+    out: &mut impl Write,
+) -> std::io::Result<i32> {
     let terminal = stdout_is_terminal();
     match crate::execute(text, g) {
         Ok(None) => Ok(EXIT_OK),
@@ -257,7 +298,11 @@ fn query(g: &KnowledgeGraph, text: &str, flag: Option<Format>, out: &mut impl Wr
             use std::io::IsTerminal;
             let color = use_color(std::io::stderr().is_terminal());
             let d = e.to_diagnostic("<query>", text, 1);
-            let _ = write!(std::io::stderr(), "{}", render::render_diagnostic(&d, color));
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                render::render_diagnostic(&d, color)
+            );
             Ok(EXIT_FAIL)
         }
     }

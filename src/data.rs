@@ -11,7 +11,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{self, Diagnostic};
-use crate::model::{Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source, Statement};
+use crate::model::{
+    Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
+    Statement,
+};
 use crate::schema;
 
 mod embedded {
@@ -21,7 +24,14 @@ mod embedded {
 /// Values allowed for the `line` qualifier.
 pub const LINES: &[&str] = &["first", "second", "third-or-later", "later"];
 /// Values allowed for the `frequency` qualifier.
-pub const FREQUENCIES: &[&str] = &["common", "possible", "occasional", "low-risk", "rare", "very-rare"];
+pub const FREQUENCIES: &[&str] = &[
+    "common",
+    "possible",
+    "occasional",
+    "low-risk",
+    "rare",
+    "very-rare",
+];
 
 /// Largest data file accepted, in bytes; bigger files are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
@@ -70,9 +80,15 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, Vec<Diagnosti
             .to_string_lossy()
             .replace('\\', "/");
         match std::fs::read(&path) {
-            Err(e) => errors.push(Diagnostic::error(format!("cannot read file: {e}"), origin(&path))),
+            Err(e) => errors.push(Diagnostic::error(
+                format!("cannot read file: {e}"),
+                origin(&path),
+            )),
             Ok(bytes) if bytes.len() > MAX_FILE_BYTES => errors.push(Diagnostic::error(
-                format!("file is {} bytes, over the limit of {MAX_FILE_BYTES}", bytes.len()),
+                format!(
+                    "file is {} bytes, over the limit of {MAX_FILE_BYTES}",
+                    bytes.len()
+                ),
                 origin(Path::new(&rel)),
             )),
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -80,7 +96,13 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, Vec<Diagnosti
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    errors.push(diag::at_span(&rel, &text, at, at + 1, "file is not valid UTF-8"));
+                    errors.push(diag::at_span(
+                        &rel,
+                        &text,
+                        at,
+                        at + 1,
+                        "file is not valid UTF-8",
+                    ));
                 }
             },
         }
@@ -297,18 +319,33 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, Vec<Diagnostic>
                     Err(d) => errors.push(d),
                 }
             }
-            FileRole::Vocabulary(kind) => match parse::<RawVocabFile>(path, text) {
-                Ok(f) => pending.extend(f.node.into_iter().map(|raw| PendingNode { raw, kind, file: i })),
-                Err(d) => errors.push(d),
-            },
+            FileRole::Vocabulary(kind) => {
+                match parse::<RawVocabFile>(path, text) {
+                    Ok(f) => pending.extend(f.node.into_iter().map(|raw| PendingNode {
+                        raw,
+                        kind,
+                        file: i,
+                    })),
+                    Err(d) => errors.push(d),
+                }
+            }
             FileRole::Drug => match parse::<RawNode>(path, text) {
                 Ok(raw) => {
                     let stem = path.trim_start_matches("drugs/").trim_end_matches(".toml");
                     if raw.id.get_ref() != stem {
                         let span = fs.span(i, &raw.id);
                         errors.push(
-                            fs.diag(span, format!("drug id `{}` does not match its file name", raw.id.get_ref()))
-                                .with_help(format!("rename the file to drugs/{}.toml or the id to `{stem}`", raw.id.get_ref())),
+                            fs.diag(
+                                span,
+                                format!(
+                                    "drug id `{}` does not match its file name",
+                                    raw.id.get_ref()
+                                ),
+                            )
+                            .with_help(format!(
+                                "rename the file to drugs/{}.toml or the id to `{stem}`",
+                                raw.id.get_ref()
+                            )),
                         );
                     }
                     pending.push(PendingNode {
@@ -376,7 +413,11 @@ fn unknown_field_help(message: &str) -> Option<String> {
     }
 }
 
-fn check_sources(fs: &Files, raw: Vec<(RawSource, usize)>, errors: &mut Vec<Diagnostic>) -> Vec<Source> {
+fn check_sources(
+    fs: &Files,
+    raw: Vec<(RawSource, usize)>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Source> {
     let mut seen: HashMap<String, Span> = HashMap::new();
     let mut out = Vec::new();
     for (s, file) in raw {
@@ -394,7 +435,10 @@ fn check_sources(fs: &Files, raw: Vec<(RawSource, usize)>, errors: &mut Vec<Diag
         for sec in s.section {
             if !headings.insert(sec.heading.get_ref().clone()) {
                 let span = fs.span(file, &sec.heading);
-                errors.push(fs.diag(span, format!("section `{}` is listed twice", sec.heading.get_ref())));
+                errors.push(fs.diag(
+                    span,
+                    format!("section `{}` is listed twice", sec.heading.get_ref()),
+                ));
                 continue;
             }
             sections.push(Section {
@@ -418,13 +462,20 @@ fn check_sources(fs: &Files, raw: Vec<(RawSource, usize)>, errors: &mut Vec<Diag
 
 fn is_kebab_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .split('-')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 /// Checks node ids, kinds, names and aliases; returns the nodes and a map id → kind.
-fn check_nodes(fs: &Files, pending: &[PendingNode], errors: &mut Vec<Diagnostic>) -> (Vec<Node>, HashMap<String, NodeKind>) {
+fn check_nodes(
+    fs: &Files,
+    pending: &[PendingNode],
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<Node>, HashMap<String, NodeKind>) {
     let mut kinds: HashMap<String, NodeKind> = HashMap::new();
     let mut first_at: HashMap<String, Span> = HashMap::new();
     // lower-cased name or alias → (node id, where it was claimed)
@@ -439,12 +490,22 @@ fn check_nodes(fs: &Files, pending: &[PendingNode], errors: &mut Vec<Diagnostic>
                 let span = fs.span(p.file, k);
                 let kinds: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
                 errors.push(
-                    fs.diag(span, format!("kind `{}` does not belong in this file, which holds {} nodes", k.get_ref(), p.kind))
-                        .with_help_opt(if NodeKind::parse(k.get_ref()).is_none() {
-                            diag::did_you_mean(k.get_ref(), kinds)
-                        } else {
-                            Some(format!("move the node to {}", schema::kind_info(NodeKind::parse(k.get_ref()).unwrap_or(p.kind)).file))
-                        }),
+                    fs.diag(
+                        span,
+                        format!(
+                            "kind `{}` does not belong in this file, which holds {} nodes",
+                            k.get_ref(),
+                            p.kind
+                        ),
+                    )
+                    .with_help_opt(if NodeKind::parse(k.get_ref()).is_none() {
+                        diag::did_you_mean(k.get_ref(), kinds)
+                    } else {
+                        Some(format!(
+                            "move the node to {}",
+                            schema::kind_info(NodeKind::parse(k.get_ref()).unwrap_or(p.kind)).file
+                        ))
+                    }),
                 );
             }
         }
@@ -475,8 +536,14 @@ fn check_nodes(fs: &Files, pending: &[PendingNode], errors: &mut Vec<Diagnostic>
             let span = fs.span(p.file, label);
             if let Some((other, other_span)) = names.get(&key) {
                 errors.push(
-                    fs.diag(span, format!("name or alias `{}` is claimed by both `{other}` and `{id}`", label.get_ref()))
-                        .with_help(format!("`{other}` claims it at {}", fs.origin(*other_span))),
+                    fs.diag(
+                        span,
+                        format!(
+                            "name or alias `{}` is claimed by both `{other}` and `{id}`",
+                            label.get_ref()
+                        ),
+                    )
+                    .with_help(format!("`{other}` claims it at {}", fs.origin(*other_span))),
                 );
             } else {
                 names.insert(key, (id.clone(), span));
@@ -513,32 +580,53 @@ fn check_statements(
             let relation = Relation::parse(st.relation.get_ref());
             if relation.is_none() {
                 errors.push(
-                    fs.diag(sp(&st.relation), format!("unknown relation `{}`", st.relation.get_ref()))
-                        .with_help_opt(diag::did_you_mean(st.relation.get_ref(), Relation::ALL.iter().map(|r| r.as_str()))),
+                    fs.diag(
+                        sp(&st.relation),
+                        format!("unknown relation `{}`", st.relation.get_ref()),
+                    )
+                    .with_help_opt(diag::did_you_mean(
+                        st.relation.get_ref(),
+                        Relation::ALL.iter().map(|r| r.as_str()),
+                    )),
                 );
             }
             let evidence = Evidence::parse(st.evidence.get_ref());
             if evidence.is_none() {
                 let all: Vec<&str> = Evidence::ALL.iter().map(|e| e.as_str()).collect();
                 errors.push(
-                    fs.diag(sp(&st.evidence), format!("unknown evidence category `{}`", st.evidence.get_ref()))
-                        .with_help_opt(diag::did_you_mean(st.evidence.get_ref(), all.iter().copied()))
-                        .with_help(format!("evidence is one of: {}", all.join(", "))),
+                    fs.diag(
+                        sp(&st.evidence),
+                        format!("unknown evidence category `{}`", st.evidence.get_ref()),
+                    )
+                    .with_help_opt(diag::did_you_mean(
+                        st.evidence.get_ref(),
+                        all.iter().copied(),
+                    ))
+                    .with_help(format!("evidence is one of: {}", all.join(", "))),
                 );
             }
             check_source_section(fs, p.file, st, sources, errors);
             if st.note.get_ref().trim().is_empty() {
-                errors.push(fs.diag(sp(&st.note), "empty note: say in a few words what the source says"));
+                errors.push(fs.diag(
+                    sp(&st.note),
+                    "empty note: say in a few words what the source says",
+                ));
             }
             let object_kind = kinds.get(st.object.get_ref()).copied();
             if object_kind.is_none() {
                 errors.push(
-                    fs.diag(sp(&st.object), format!("object `{}` is not a node id", st.object.get_ref()))
-                        .with_help_opt(diag::did_you_mean(st.object.get_ref(), ids.iter().copied())),
+                    fs.diag(
+                        sp(&st.object),
+                        format!("object `{}` is not a node id", st.object.get_ref()),
+                    )
+                    .with_help_opt(diag::did_you_mean(st.object.get_ref(), ids.iter().copied())),
                 );
             }
             if st.object.get_ref() == subject {
-                errors.push(fs.diag(sp(&st.object), format!("statement links `{subject}` to itself")));
+                errors.push(fs.diag(
+                    sp(&st.object),
+                    format!("statement links `{subject}` to itself"),
+                ));
             }
             if let (Some(r), Some(ok)) = (relation, object_kind) {
                 let info = schema::relation_info(r);
@@ -546,16 +634,53 @@ fn check_statements(
                     errors.push(
                         fs.diag(
                             sp(&st.relation),
-                            format!("relation `{r}` cannot join a {} to a {} (`{}`)", p.kind, ok, st.object.get_ref()),
+                            format!(
+                                "relation `{r}` cannot join a {} to a {} (`{}`)",
+                                p.kind,
+                                ok,
+                                st.object.get_ref()
+                            ),
                         )
-                        .with_help(format!("`{r}` joins {} → {}", kinds_text(info.domain), kinds_text(info.range))),
+                        .with_help(format!(
+                            "`{r}` joins {} → {}",
+                            kinds_text(info.domain),
+                            kinds_text(info.range)
+                        )),
                     );
                 }
             }
-            check_choice(fs, p.file, st.line.as_ref(), "line of therapy", LINES, errors);
-            check_choice(fs, p.file, st.frequency.as_ref(), "frequency", FREQUENCIES, errors);
-            check_refs(fs, p.file, &st.population, &[NodeKind::Population], kinds, errors);
-            check_refs(fs, p.file, &st.with, &[NodeKind::Drug, NodeKind::Class, NodeKind::Procedure], kinds, errors);
+            check_choice(
+                fs,
+                p.file,
+                st.line.as_ref(),
+                "line of therapy",
+                LINES,
+                errors,
+            );
+            check_choice(
+                fs,
+                p.file,
+                st.frequency.as_ref(),
+                "frequency",
+                FREQUENCIES,
+                errors,
+            );
+            check_refs(
+                fs,
+                p.file,
+                &st.population,
+                &[NodeKind::Population],
+                kinds,
+                errors,
+            );
+            check_refs(
+                fs,
+                p.file,
+                &st.with,
+                &[NodeKind::Drug, NodeKind::Class, NodeKind::Procedure],
+                kinds,
+                errors,
+            );
             if errors.len() > before {
                 continue;
             }
@@ -594,15 +719,31 @@ fn check_statements(
 }
 
 fn kinds_text(kinds: &[NodeKind]) -> String {
-    kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" | ")
+    kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
-fn check_source_section(fs: &Files, file: usize, st: &RawStatement, sources: &[Source], errors: &mut Vec<Diagnostic>) {
+fn check_source_section(
+    fs: &Files,
+    file: usize,
+    st: &RawStatement,
+    sources: &[Source],
+    errors: &mut Vec<Diagnostic>,
+) {
     let Some(source) = sources.iter().find(|s| &s.id == st.source.get_ref()) else {
         errors.push(
-            fs.diag(fs.span(file, &st.source), format!("unknown source `{}`", st.source.get_ref()))
-                .with_help_opt(diag::did_you_mean(st.source.get_ref(), sources.iter().map(|s| s.id.as_str())))
-                .with_help("sources are listed in sources.toml"),
+            fs.diag(
+                fs.span(file, &st.source),
+                format!("unknown source `{}`", st.source.get_ref()),
+            )
+            .with_help_opt(diag::did_you_mean(
+                st.source.get_ref(),
+                sources.iter().map(|s| s.id.as_str()),
+            ))
+            .with_help("sources are listed in sources.toml"),
         );
         return;
     };
@@ -610,20 +751,37 @@ fn check_source_section(fs: &Files, file: usize, st: &RawStatement, sources: &[S
         errors.push(
             fs.diag(
                 fs.span(file, &st.section),
-                format!("source `{}` has no section `{}`", source.id, st.section.get_ref()),
+                format!(
+                    "source `{}` has no section `{}`",
+                    source.id,
+                    st.section.get_ref()
+                ),
             )
-            .with_help_opt(diag::did_you_mean(st.section.get_ref(), source.sections.iter().map(|s| s.heading.as_str()))),
+            .with_help_opt(diag::did_you_mean(
+                st.section.get_ref(),
+                source.sections.iter().map(|s| s.heading.as_str()),
+            )),
         );
     }
 }
 
-fn check_choice(fs: &Files, file: usize, value: Option<&Spanned<String>>, what: &str, allowed: &[&str], errors: &mut Vec<Diagnostic>) {
+fn check_choice(
+    fs: &Files,
+    file: usize,
+    value: Option<&Spanned<String>>,
+    what: &str,
+    allowed: &[&str],
+    errors: &mut Vec<Diagnostic>,
+) {
     let Some(v) = value else { return };
     if !allowed.contains(&v.get_ref().as_str()) {
         errors.push(
-            fs.diag(fs.span(file, v), format!("unknown {what} `{}`", v.get_ref()))
-                .with_help_opt(diag::did_you_mean(v.get_ref(), allowed.iter().copied()))
-                .with_help(format!("{what} is one of: {}", allowed.join(", "))),
+            fs.diag(
+                fs.span(file, v),
+                format!("unknown {what} `{}`", v.get_ref()),
+            )
+            .with_help_opt(diag::did_you_mean(v.get_ref(), allowed.iter().copied()))
+            .with_help(format!("{what} is one of: {}", allowed.join(", "))),
         );
     }
 }
@@ -639,12 +797,22 @@ fn check_refs(
     for r in refs {
         match kinds.get(r.get_ref()) {
             None => errors.push(
-                fs.diag(fs.span(file, r), format!("`{}` is not a node id", r.get_ref()))
-                    .with_help_opt(diag::did_you_mean(r.get_ref(), kinds.keys().map(String::as_str))),
+                fs.diag(
+                    fs.span(file, r),
+                    format!("`{}` is not a node id", r.get_ref()),
+                )
+                .with_help_opt(diag::did_you_mean(
+                    r.get_ref(),
+                    kinds.keys().map(String::as_str),
+                )),
             ),
             Some(k) if !allowed.contains(k) => errors.push(fs.diag(
                 fs.span(file, r),
-                format!("`{}` is a {k}; only {} may stand here", r.get_ref(), kinds_text(allowed)),
+                format!(
+                    "`{}` is a {k}; only {} may stand here",
+                    r.get_ref(),
+                    kinds_text(allowed)
+                ),
             )),
             Some(_) => {}
         }
@@ -656,7 +824,10 @@ fn check_cycles(statements: &[(Statement, Origin)], errors: &mut Vec<Diagnostic>
     let mut parents: BTreeMap<&str, Vec<(&str, &Origin)>> = BTreeMap::new();
     for (s, origin) in statements {
         if s.relation == Relation::SubclassOf {
-            parents.entry(&s.subject).or_default().push((&s.object, origin));
+            parents
+                .entry(&s.subject)
+                .or_default()
+                .push((&s.object, origin));
         }
     }
     // Iterative DFS with colours: 0 unseen, 1 on stack, 2 done.
@@ -684,8 +855,13 @@ fn check_cycles(statements: &[(Statement, Origin)], errors: &mut Vec<Diagnostic>
                     let mut path: Vec<&str> = stack[pos..].iter().map(|(n, _)| *n).collect();
                     path.push(parent);
                     errors.push(
-                        Diagnostic::error(format!("subclass_of forms a cycle: {}", path.join(" → ")), origin.clone())
-                            .with_help("a class cannot be a subclass of itself, directly or through others"),
+                        Diagnostic::error(
+                            format!("subclass_of forms a cycle: {}", path.join(" → ")),
+                            origin.clone(),
+                        )
+                        .with_help(
+                            "a class cannot be a subclass of itself, directly or through others",
+                        ),
                     );
                 }
                 _ => {}
@@ -699,10 +875,13 @@ mod tests {
     use super::*;
 
     fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
+        list.iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
     }
 
-    const SOURCES: &str = "[[source]]\nid = \"s\"\ntitle = \"t\"\n[[source.section]]\nheading = \"H\"\n";
+    const SOURCES: &str =
+        "[[source]]\nid = \"s\"\ntitle = \"t\"\n[[source.section]]\nheading = \"H\"\n";
 
     #[test]
     fn kebab_ids() {
@@ -739,7 +918,9 @@ mod tests {
 
     #[test]
     fn cycles_are_found() {
-        let st = |o: &str| format!("[[node.statement]]\nrelation = \"subclass_of\"\nobject = \"{o}\"\nsource = \"s\"\nsection = \"H\"\nevidence = \"background\"\nnote = \"n\"\n");
+        let st = |o: &str| {
+            format!("[[node.statement]]\nrelation = \"subclass_of\"\nobject = \"{o}\"\nsource = \"s\"\nsection = \"H\"\nevidence = \"background\"\nnote = \"n\"\n")
+        };
         let classes = format!(
             "[[node]]\nid = \"a\"\nname = \"a\"\n{}[[node]]\nid = \"b\"\nname = \"b\"\n{}",
             st("b"),

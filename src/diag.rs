@@ -84,7 +84,11 @@ impl Diagnostic {
             let pad = " ".repeat(gutter);
             let shown = display_line(text);
             let col = self.origin.col.max(1) as usize - 1;
-            let lead: String = shown.chars().take(col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let lead: String = shown
+                .chars()
+                .take(col)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{} | {}", self.origin.line, shown);
             let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat((*width).max(1)));
@@ -100,7 +104,13 @@ impl Diagnostic {
 fn display_line(text: &str) -> String {
     text.chars()
         .take(160)
-        .map(|c| if c.is_control() && c != '\t' { '\u{FFFD}' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -122,12 +132,20 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 /// Builds a diagnostic pointing at the byte range `start..end` of `text`, read from `file`.
-pub fn at_span(file: &str, text: &str, start: usize, end: usize, message: impl Into<String>) -> Diagnostic {
+pub fn at_span(
+    file: &str,
+    text: &str,
+    start: usize,
+    end: usize,
+    message: impl Into<String>,
+) -> Diagnostic {
     let (line, col) = line_col(text, start);
     let start = floor_char_boundary(text, start.min(text.len()));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+    let line_text = text[line_start..line_end]
+        .trim_end_matches('\r')
+        .to_string();
     let end = floor_char_boundary(text, end.clamp(start, line_end));
     let width = text[start..end].chars().count();
     let mut d = Diagnostic::error(
@@ -194,7 +212,8 @@ mod tests {
     #[test]
     fn render_points_a_caret_at_the_span() {
         let text = "id = \"x\"\nrelation = \"tagets\"\n";
-        let d = at_span("f.toml", text, 20, 26, "unknown relation `tagets`").with_help("did you mean `targets`?");
+        let d = at_span("f.toml", text, 20, 26, "unknown relation `tagets`")
+            .with_help("did you mean `targets`?");
         insta::assert_snapshot!(d.render(), @r###"
         error: unknown relation `tagets`
           --> f.toml:2:12

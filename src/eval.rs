@@ -55,7 +55,9 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use crate::ast::Order;
 use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
 use crate::model::{Relation, Statement};
-use crate::plan::{Cond, Dir, Filter, GroupBy, Interpretation, Plan, PlanKind, Query, Target, INHERITED};
+use crate::plan::{
+    Cond, Dir, Filter, GroupBy, Interpretation, Plan, PlanKind, Query, Target, INHERITED,
+};
 use crate::schema;
 use crate::syntax::QueryError;
 
@@ -96,10 +98,17 @@ pub fn run(plan: &Plan, g: &KnowledgeGraph) -> Result<ResultSet, QueryError> {
     Ok(rs)
 }
 
-fn sort_rows(rs: &mut ResultSet, col: &str, span: crate::ast::Span, order: Order) -> Result<(), QueryError> {
+fn sort_rows(
+    rs: &mut ResultSet,
+    col: &str,
+    span: crate::ast::Span,
+    order: Order,
+) -> Result<(), QueryError> {
     let Some(i) = rs.columns.iter().position(|c| c.eq_ignore_ascii_case(col)) else {
-        return Err(QueryError::new(format!("the result has no column `{col}`"), span)
-            .with_help(format!("columns: {}", rs.columns.join(", "))));
+        return Err(
+            QueryError::new(format!("the result has no column `{col}`"), span)
+                .with_help(format!("columns: {}", rs.columns.join(", "))),
+        );
     };
     let key = |r: &Row| r.cells.get(i).cloned().unwrap_or_default();
     rs.rows.sort_by(|a, b| {
@@ -195,7 +204,12 @@ fn target_set(g: &KnowledgeGraph, t: &Target) -> Vec<(NodeIx, Vec<EdgeIx>)> {
         }
         Target::Set(q) => matches(g, q)
             .into_iter()
-            .map(|(n, hits)| (n, hits.into_iter().next().map(|h| h.chain).unwrap_or_default()))
+            .map(|(n, hits)| {
+                (
+                    n,
+                    hits.into_iter().next().map(|h| h.chain).unwrap_or_default(),
+                )
+            })
             .collect(),
     }
 }
@@ -253,7 +267,11 @@ fn link(
     let mut out: Matches = BTreeMap::new();
     let mut push = |s: NodeIx, chain: Vec<EdgeIx>, other: NodeIx| {
         let hits = out.entry(s).or_default();
-        let hit = Hit { chain, column, other };
+        let hit = Hit {
+            chain,
+            column,
+            other,
+        };
         if !hits.contains(&hit) {
             hits.push(hit);
         }
@@ -275,7 +293,12 @@ fn link(
                             for (c, up) in descendants(g, s) {
                                 for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
                                     if g.node(m).kind == kind {
-                                        push(m, [vec![m_edge], up.clone(), vec![e], tchain.clone()].concat(), t);
+                                        push(
+                                            m,
+                                            [vec![m_edge], up.clone(), vec![e], tchain.clone()]
+                                                .concat(),
+                                            t,
+                                        );
                                     }
                                 }
                             }
@@ -305,11 +328,23 @@ fn link(
 fn conds_hold(g: &KnowledgeGraph, st: &Statement, conds: &[Cond]) -> bool {
     conds.iter().all(|c| {
         let equal = match c.field.as_str() {
-            "evidence" => st.provenance.evidence.as_str().eq_ignore_ascii_case(&c.value),
+            "evidence" => st
+                .provenance
+                .evidence
+                .as_str()
+                .eq_ignore_ascii_case(&c.value),
             "source" => st.provenance.source.eq_ignore_ascii_case(&c.value),
             "section" => st.provenance.section.eq_ignore_ascii_case(&c.value),
-            "population" => st.qualifiers.population.iter().any(|p| p.eq_ignore_ascii_case(&c.value)),
-            "with" => st.qualifiers.with.iter().any(|p| p.eq_ignore_ascii_case(&c.value)),
+            "population" => st
+                .qualifiers
+                .population
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(&c.value)),
+            "with" => st
+                .qualifiers
+                .with
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(&c.value)),
             field => st
                 .qualifiers
                 .get(field)
@@ -368,7 +403,10 @@ fn by_name(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> Vec<N
 }
 
 fn noun(kind: crate::model::NodeKind) -> (String, String) {
-    (schema::singular(kind).to_string(), schema::plural(kind).to_string())
+    (
+        schema::singular(kind).to_string(),
+        schema::plural(kind).to_string(),
+    )
 }
 
 fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query) -> ResultSet {
@@ -381,7 +419,10 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query) -> ResultSet {
             let hits = &m[&n];
             let mut cells = vec![g.node(n).name.clone()];
             for c in 0..plan.columns.len() {
-                let others = by_name(g, hits.iter().filter(|h| h.column == Some(c)).map(|h| h.other));
+                let others = by_name(
+                    g,
+                    hits.iter().filter(|h| h.column == Some(c)).map(|h| h.other),
+                );
                 let names: Vec<&str> = others.iter().map(|o| g.node(*o).name.as_str()).collect();
                 cells.push(names.join(", "));
             }
@@ -411,11 +452,24 @@ fn witnesses(g: &KnowledgeGraph, hits: &[Hit]) -> Vec<Vec<Step>> {
 
 fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
     let m = matches(g, q);
-    let columns = ["row", "witness", "statement", "evidence", "source", "section", "note", "at"];
+    let columns = [
+        "row",
+        "witness",
+        "statement",
+        "evidence",
+        "source",
+        "section",
+        "note",
+        "at",
+    ];
     let mut rows = Vec::new();
     for n in by_name(g, m.keys().copied()) {
         let mut seen = HashSet::new();
-        let chains: Vec<&Vec<EdgeIx>> = m[&n].iter().map(|h| &h.chain).filter(|c| !c.is_empty() && seen.insert(*c)).collect();
+        let chains: Vec<&Vec<EdgeIx>> = m[&n]
+            .iter()
+            .map(|h| &h.chain)
+            .filter(|c| !c.is_empty() && seen.insert(*c))
+            .collect();
         for (i, chain) in chains.iter().enumerate() {
             for e in chain.iter() {
                 let s = step(g, *e);
@@ -442,7 +496,11 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
         columns: columns.iter().map(|c| c.to_string()).collect(),
         notes: vec![format!(
             "{matched} matching {}; one line per statement of each witness chain",
-            if matched == 1 { schema::singular(q.kind) } else { schema::plural(q.kind) }
+            if matched == 1 {
+                schema::singular(q.kind)
+            } else {
+                schema::plural(q.kind)
+            }
         )],
         rows,
         noun: ("statement".into(), "statements".into()),
@@ -472,7 +530,10 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
                     .chain(g.in_edges(*n))
                     .map(|(_, o)| o)
                     .filter(|o| g.node(*o).kind == *k);
-                by_name(g, linked).into_iter().map(|o| g.node(o).name.clone()).collect()
+                by_name(g, linked)
+                    .into_iter()
+                    .map(|o| g.node(o).name.clone())
+                    .collect()
             }
             GroupBy::Field(f) => {
                 let mut vals: Vec<String> = hits
@@ -521,7 +582,15 @@ fn field_value(st: &Statement, field: &str) -> Option<String> {
     }
 }
 
-const CARD_COLUMNS: [&str; 7] = ["relation", "node", "kind", "qualifiers", "evidence", "source", "section"];
+const CARD_COLUMNS: [&str; 7] = [
+    "relation",
+    "node",
+    "kind",
+    "qualifiers",
+    "evidence",
+    "source",
+    "section",
+];
 
 fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
     let node = g.node(n);
@@ -541,7 +610,12 @@ fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
     let rel_order = |r: Relation| Relation::ALL.iter().position(|x| *x == r).unwrap_or(0);
     let mut add = |e: EdgeIx, other: NodeIx, label: String, dir: u8, chain: Vec<EdgeIx>| {
         let st = g.statement(e);
-        let q: Vec<String> = st.qualifiers.pairs().iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let q: Vec<String> = st
+            .qualifiers
+            .pairs()
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
         let on = g.node(other);
         keyed.push((
             (rel_order(st.relation), dir, on.name.to_lowercase()),
@@ -572,7 +646,13 @@ fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
             let rel = g.statement(e).relation;
             if INHERITED.contains(&rel) && schema::relation_info(rel).domain.contains(&node.kind) {
                 let full = [chain.clone(), vec![e]].concat();
-                add(e, o, format!("{rel} → (via {})", g.node(class).name), 2, full);
+                add(
+                    e,
+                    o,
+                    format!("{rel} → (via {})", g.node(class).name),
+                    2,
+                    full,
+                );
             }
         }
     }
@@ -594,7 +674,11 @@ fn neighbours(g: &KnowledgeGraph, n: NodeIx) -> Vec<(EdgeIx, NodeIx)> {
 }
 
 fn path(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, all: bool, max: usize) -> ResultSet {
-    let paths = if all { all_paths(g, from, to, max) } else { shortest_path(g, from, to, max).into_iter().collect() };
+    let paths = if all {
+        all_paths(g, from, to, max)
+    } else {
+        shortest_path(g, from, to, max).into_iter().collect()
+    };
     let semantics = if all {
         format!("every simple path of at most {max} hops (at most {MAX_PATHS} shown), shortest first; statements are followed in either direction")
     } else {
@@ -724,7 +808,11 @@ fn compare(g: &KnowledgeGraph, nodes: &[NodeIx]) -> ResultSet {
                             others.extend(g.out_rel(c, rel).map(|(_, o)| o));
                         }
                     }
-                    by_name(g, others).iter().map(|o| g.node(*o).name.clone()).collect::<Vec<_>>().join(", ")
+                    by_name(g, others)
+                        .iter()
+                        .map(|o| g.node(*o).name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 })
                 .collect();
             if cells.iter().all(String::is_empty) {
@@ -772,7 +860,10 @@ fn search(g: &KnowledgeGraph, text: &str) -> ResultSet {
         let st = g.statement(e);
         if crate::graph::normalize(&st.provenance.note).contains(&needle) {
             let (s, _) = g.ends(e);
-            found.entry(s).or_default().push(format!("statement note at {}", st.origin));
+            found
+                .entry(s)
+                .or_default()
+                .push(format!("statement note at {}", st.origin));
         }
     }
     let rows = by_name(g, found.keys().copied())
@@ -780,7 +871,11 @@ fn search(g: &KnowledgeGraph, text: &str) -> ResultSet {
         .map(|n| {
             let mut how = found[&n].clone();
             how.dedup();
-            let shown = if how.len() > 3 { format!("{} (+{} more)", how[..3].join("; "), how.len() - 3) } else { how.join("; ") };
+            let shown = if how.len() > 3 {
+                format!("{} (+{} more)", how[..3].join("; "), how.len() - 3)
+            } else {
+                how.join("; ")
+            };
             Row {
                 cells: vec![g.node(n).name.clone(), g.node(n).kind.to_string(), shown],
                 id: Some(g.node(n).id.clone()),
@@ -801,13 +896,24 @@ fn explain(g: &KnowledgeGraph, inner: &Plan) -> ResultSet {
     let mut lines = Vec::new();
     match &inner.kind {
         PlanKind::Find(q) | PlanKind::Why(q) | PlanKind::Count(q, _) => {
-            lines.push(format!("start from every {} ({} nodes)", schema::singular(q.kind), g.of_kind(q.kind).len()));
+            lines.push(format!(
+                "start from every {} ({} nodes)",
+                schema::singular(q.kind),
+                g.of_kind(q.kind).len()
+            ));
             describe(g, &q.filter, 1, &mut lines);
         }
         other => lines.push(format!("{other:?}").chars().take(200).collect()),
     }
     if let Some((c, _, o)) = &inner.sort {
-        lines.push(format!("sort by {c} {}", if *o == Order::Desc { "descending" } else { "ascending" }));
+        lines.push(format!(
+            "sort by {c} {}",
+            if *o == Order::Desc {
+                "descending"
+            } else {
+                "ascending"
+            }
+        ));
     }
     if let Some(n) = inner.limit {
         lines.push(format!("keep the first {n} rows"));
@@ -846,7 +952,12 @@ fn describe(g: &KnowledgeGraph, f: &Filter, depth: usize, out: &mut Vec<String>)
             describe(g, a, depth + 1, out);
             describe(g, b, depth + 1, out);
         }
-        Filter::Link { rels, target, conds, .. } => {
+        Filter::Link {
+            rels,
+            target,
+            conds,
+            ..
+        } => {
             let r: Vec<String> = rels
                 .iter()
                 .map(|(r, d)| match d {
@@ -858,14 +969,38 @@ fn describe(g: &KnowledgeGraph, f: &Filter, depth: usize, out: &mut Vec<String>)
             let t = match target {
                 Target::Node(n) => format!("{} or anything below it", g.node(*n).name),
                 Target::Any(k) => format!("any {}", schema::singular(*k)),
-                Target::Bridge { node, kind, .. } => format!("a {} linked to {}", schema::singular(*kind), g.node(*node).name),
+                Target::Bridge { node, kind, .. } => format!(
+                    "a {} linked to {}",
+                    schema::singular(*kind),
+                    g.node(*node).name
+                ),
                 Target::Set(q) => format!("a {} matching:", schema::singular(q.kind)),
             };
             out.push(format!(
                 "{pad}follow {} to {t}{}{}",
                 r.join(" or "),
-                if inherit { " (statements on a drug's classes count)" } else { "" },
-                if conds.is_empty() { String::new() } else { format!(" where {}", conds.iter().map(|c| format!("{} {} {}", c.field, if c.negated { "!=" } else { "=" }, c.value)).collect::<Vec<_>>().join(", ")) }
+                if inherit {
+                    " (statements on a drug's classes count)"
+                } else {
+                    ""
+                },
+                if conds.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " where {}",
+                        conds
+                            .iter()
+                            .map(|c| format!(
+                                "{} {} {}",
+                                c.field,
+                                if c.negated { "!=" } else { "=" },
+                                c.value
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
             ));
             if let Target::Set(q) = target {
                 describe(g, &q.filter, depth + 2, out);

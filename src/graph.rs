@@ -54,7 +54,12 @@ impl KnowledgeGraph {
             g.by_kind.entry(node.kind).or_default().push(ix);
         }
         for list in g.by_kind.values_mut() {
-            list.sort_by(|a, b| g.graph[*a].name.to_lowercase().cmp(&g.graph[*b].name.to_lowercase()));
+            list.sort_by(|a, b| {
+                g.graph[*a]
+                    .name
+                    .to_lowercase()
+                    .cmp(&g.graph[*b].name.to_lowercase())
+            });
         }
         for st in data.statements {
             if let (Some(&s), Some(&o)) = (g.by_id.get(&st.subject), g.by_id.get(&st.object)) {
@@ -74,7 +79,9 @@ impl KnowledgeGraph {
 
     /// Subject and object of a statement.
     pub fn ends(&self, ix: EdgeIx) -> (NodeIx, NodeIx) {
-        self.graph.edge_endpoints(ix).unwrap_or((NodeIndex::end(), NodeIndex::end()))
+        self.graph
+            .edge_endpoints(ix)
+            .unwrap_or((NodeIndex::end(), NodeIndex::end()))
     }
 
     pub fn sources(&self) -> &[Source] {
@@ -132,22 +139,32 @@ impl KnowledgeGraph {
 
     /// Statements leaving `ix`, with the node at the other end.
     pub fn out_edges(&self, ix: NodeIx) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.graph.edges_directed(ix, Direction::Outgoing).map(|e| (e.id(), e.target()))
+        self.graph
+            .edges_directed(ix, Direction::Outgoing)
+            .map(|e| (e.id(), e.target()))
     }
 
     /// Statements arriving at `ix`, with the node at the other end.
     pub fn in_edges(&self, ix: NodeIx) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.graph.edges_directed(ix, Direction::Incoming).map(|e| (e.id(), e.source()))
+        self.graph
+            .edges_directed(ix, Direction::Incoming)
+            .map(|e| (e.id(), e.source()))
     }
 
     /// Statements of one relation leaving `ix`.
-    pub fn out_rel(&self, ix: NodeIx, rel: Relation) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.out_edges(ix).filter(move |(e, _)| self.graph[*e].relation == rel)
+    pub fn out_rel(
+        &self,
+        ix: NodeIx,
+        rel: Relation,
+    ) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
+        self.out_edges(ix)
+            .filter(move |(e, _)| self.graph[*e].relation == rel)
     }
 
     /// Statements of one relation arriving at `ix`.
     pub fn in_rel(&self, ix: NodeIx, rel: Relation) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.in_edges(ix).filter(move |(e, _)| self.graph[*e].relation == rel)
+        self.in_edges(ix)
+            .filter(move |(e, _)| self.graph[*e].relation == rel)
     }
 
     /// `ix` and everything below it by `subclass_of` (narrower classes or subtypes), breadth first.
@@ -169,7 +186,11 @@ impl KnowledgeGraph {
                 if e.weight().relation != Relation::SubclassOf {
                     continue;
                 }
-                let next = if dir == Direction::Outgoing { e.target() } else { e.source() };
+                let next = if dir == Direction::Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                };
                 if seen.insert(next) {
                     out.push(next);
                     queue.push_back(next);
@@ -181,7 +202,10 @@ impl KnowledgeGraph {
 
     /// Counts of nodes by kind, in `NodeKind::ALL` order (kinds with none included).
     pub fn kind_counts(&self) -> Vec<(NodeKind, usize)> {
-        NodeKind::ALL.iter().map(|k| (*k, self.of_kind(*k).len())).collect()
+        NodeKind::ALL
+            .iter()
+            .map(|k| (*k, self.of_kind(*k).len()))
+            .collect()
     }
 
     /// Counts of statements by relation, in `Relation::ALL` order.
@@ -190,11 +214,18 @@ impl KnowledgeGraph {
         for e in self.graph.edge_weights() {
             *counts.entry(e.relation).or_default() += 1;
         }
-        Relation::ALL.iter().map(|r| (*r, counts.get(r).copied().unwrap_or(0))).collect()
+        Relation::ALL
+            .iter()
+            .map(|r| (*r, counts.get(r).copied().unwrap_or(0)))
+            .collect()
     }
 }
 
 /// Lower-cases and collapses runs of white space, so `Herceptin  HYLECTA` finds `Herceptin Hylecta`.
 pub fn normalize(label: &str) -> String {
-    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }

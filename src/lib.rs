@@ -21,6 +21,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod script;
 pub mod syntax;
 
 use graph::KnowledgeGraph;

@@ -107,7 +107,12 @@ pub enum PlanKind {
     Find(Query),
     Count(Query, Option<GroupBy>),
     Show(NodeIx),
-    Path { from: NodeIx, to: NodeIx, all: bool, max: usize },
+    Path {
+        from: NodeIx,
+        to: NodeIx,
+        all: bool,
+        max: usize,
+    },
     Why(Query),
     Explain(Box<Plan>),
     Compare(Vec<NodeIx>),
@@ -130,7 +135,9 @@ pub struct Plan {
 }
 
 /// Formats `as` accepts.
-pub const FORMATS: &[&str] = &["table", "json", "jsonl", "csv", "tsv", "markdown", "md", "dot"];
+pub const FORMATS: &[&str] = &[
+    "table", "json", "jsonl", "csv", "tsv", "markdown", "md", "dot",
+];
 
 /// Statement fields `where` can compare.
 pub const FIELDS: &[&str] = &[
@@ -160,9 +167,11 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
         Some(w) => {
             let f = w.text.to_lowercase();
             if !FORMATS.contains(&f.as_str()) {
-                return Err(QueryError::new(format!("unknown output format `{}`", w.text), w.span)
-                    .with_help_opt(diag::did_you_mean(&w.text, FORMATS.iter().copied()))
-                    .with_help(format!("formats: {}", FORMATS.join(", "))));
+                return Err(
+                    QueryError::new(format!("unknown output format `{}`", w.text), w.span)
+                        .with_help_opt(diag::did_you_mean(&w.text, FORMATS.iter().copied()))
+                        .with_help(format!("formats: {}", FORMATS.join(", "))),
+                );
             }
             Some(f)
         }
@@ -171,8 +180,13 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
     Ok(Plan {
         kind,
         columns: p.columns,
-        sort: m.sort_by.as_ref().map(|(w, o)| (ast::words_text(w).to_lowercase(), ast::words_span(w), *o)),
-        limit: m.limit.map(|(n, _)| usize::try_from(n).unwrap_or(usize::MAX)),
+        sort: m
+            .sort_by
+            .as_ref()
+            .map(|(w, o)| (ast::words_text(w).to_lowercase(), ast::words_span(w), *o)),
+        limit: m
+            .limit
+            .map(|(n, _)| usize::try_from(n).unwrap_or(usize::MAX)),
         format,
         text: stmt.to_string(),
     })
@@ -239,7 +253,10 @@ impl<'g> Planner<'g> {
                     Some((n, span)) => {
                         let n = usize::try_from(*n).unwrap_or(usize::MAX);
                         if n == 0 || n > MAX_PATH_HOPS {
-                            return Err(QueryError::new(format!("a path may have 1 to {MAX_PATH_HOPS} hops"), *span));
+                            return Err(QueryError::new(
+                                format!("a path may have 1 to {MAX_PATH_HOPS} hops"),
+                                *span,
+                            ));
                         }
                         n
                     }
@@ -297,8 +314,11 @@ impl<'g> Planner<'g> {
                 format!("`{}` ({})", node.id, node.kind)
             })
             .collect();
-        QueryError::new(format!("`{text}` names several nodes: {}", list.join(", ")), span)
-            .with_help("use the node's id to say which one")
+        QueryError::new(
+            format!("`{text}` names several nodes: {}", list.join(", ")),
+            span,
+        )
+        .with_help("use the node's id to say which one")
     }
 
     /// Splits a phrase into tokens by longest match: node names, kind nouns, relation phrases.
@@ -375,8 +395,11 @@ impl<'g> Planner<'g> {
         let mut candidates: Vec<&str> = self.g.labels().map(|(l, _)| l).collect();
         candidates.extend(schema::all_nouns());
         candidates.extend(schema::all_phrases());
-        QueryError::new(format!("unknown word `{}`: not a kind, relation or name", w.text), w.span)
-            .with_help_opt(diag::did_you_mean(&w.text, candidates))
+        QueryError::new(
+            format!("unknown word `{}`: not a kind, relation or name", w.text),
+            w.span,
+        )
+        .with_help_opt(diag::did_you_mean(&w.text, candidates))
     }
 
     /// The top-level query of a find, count or why.
@@ -421,14 +444,18 @@ impl<'g> Planner<'g> {
                 let negate = usize::from(*op == BinOp::Without);
                 self.negated += negate;
                 let right = match (op, r.as_ref()) {
-                    (BinOp::With | BinOp::Without, Expr::Phrase(p)) => self.phrase(p, kind, false, true),
+                    (BinOp::With | BinOp::Without, Expr::Phrase(p)) => {
+                        self.phrase(p, kind, false, true)
+                    }
                     _ => self.expr(r, kind, false),
                 };
                 self.negated -= negate;
                 let right = right?;
                 Ok(match op {
                     BinOp::And | BinOp::With => Filter::And(Box::new(left), Box::new(right)),
-                    BinOp::Without => Filter::And(Box::new(left), Box::new(Filter::Not(Box::new(right)))),
+                    BinOp::Without => {
+                        Filter::And(Box::new(left), Box::new(Filter::Not(Box::new(right))))
+                    }
                     BinOp::Or => Filter::Or(Box::new(left), Box::new(right)),
                 })
             }
@@ -437,14 +464,23 @@ impl<'g> Planner<'g> {
 
     /// One phrase as a filter on nodes of `kind`. `head`: the phrase that names the kind.
     /// `linked`: after `with`/`without`, a noun phrase means "linked to such nodes".
-    fn phrase(&mut self, p: &Phrase, kind: NodeKind, head: bool, linked: bool) -> Result<Filter, QueryError> {
+    fn phrase(
+        &mut self,
+        p: &Phrase,
+        kind: NodeKind,
+        head: bool,
+        linked: bool,
+    ) -> Result<Filter, QueryError> {
         let toks = self.tokens(p)?;
         let conds = self.conditions(p)?;
         let mut filters = Vec::new();
         let mut rest: &[Tok] = &toks;
 
         // Leading names and a kind noun: `cardiac monitoring`, `oral drugs`, or a bare name.
-        let lead = rest.iter().take_while(|t| matches!(t, Tok::Node(..))).count();
+        let lead = rest
+            .iter()
+            .take_while(|t| matches!(t, Tok::Node(..)))
+            .count();
         match rest.get(lead) {
             Some(Tok::Kind(k, span)) => {
                 let noun_kind = *k;
@@ -464,10 +500,18 @@ impl<'g> Planner<'g> {
                 }
                 if noun_kind != kind {
                     return Err(QueryError::new(
-                        format!("this asks for {}, but the query is about {}", schema::plural(noun_kind), schema::plural(kind)),
+                        format!(
+                            "this asks for {}, but the query is about {}",
+                            schema::plural(noun_kind),
+                            schema::plural(kind)
+                        ),
                         *span,
                     )
-                    .with_help(format!("use `with {}` to ask for {} linked to them", ast::words_text(&p.words), schema::plural(kind))));
+                    .with_help(format!(
+                        "use `with {}` to ask for {} linked to them",
+                        ast::words_text(&p.words),
+                        schema::plural(kind)
+                    )));
                 }
                 return Ok(sub.filter);
             }
@@ -510,7 +554,13 @@ impl<'g> Planner<'g> {
     }
 
     /// `hepatic side effects causing …`: nodes of `kind` linked to each modifier, then clauses.
-    fn noun_phrase(&mut self, kind: NodeKind, mods: &[Tok], rest: &[Tok], conds: &[Cond]) -> Result<Query, QueryError> {
+    fn noun_phrase(
+        &mut self,
+        kind: NodeKind,
+        mods: &[Tok],
+        rest: &[Tok],
+        conds: &[Cond],
+    ) -> Result<Query, QueryError> {
         let mut filters = Vec::new();
         for m in mods {
             let Tok::Node(n, span) = m else { continue };
@@ -526,21 +576,44 @@ impl<'g> Planner<'g> {
         filters.extend(self.clauses(kind, rest, conds)?);
         Ok(Query {
             kind,
-            filter: if filters.is_empty() { Filter::All } else { and_all(filters) },
+            filter: if filters.is_empty() {
+                Filter::All
+            } else {
+                and_all(filters)
+            },
         })
     }
 
     /// A run of `<relation phrase> <object>` clauses, all of which must hold.
-    fn clauses(&mut self, kind: NodeKind, toks: &[Tok], conds: &[Cond]) -> Result<Vec<Filter>, QueryError> {
+    fn clauses(
+        &mut self,
+        kind: NodeKind,
+        toks: &[Tok],
+        conds: &[Cond],
+    ) -> Result<Vec<Filter>, QueryError> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
             let (phrase, fwd, inv, connector, span) = match &toks[i] {
-                Tok::Rel { text, fwd, inv, span } => (text.clone(), fwd.clone(), inv.clone(), CONNECTORS.contains(&text.as_str()), *span),
+                Tok::Rel {
+                    text,
+                    fwd,
+                    inv,
+                    span,
+                } => (
+                    text.clone(),
+                    fwd.clone(),
+                    inv.clone(),
+                    CONNECTORS.contains(&text.as_str()),
+                    *span,
+                ),
                 Tok::Conn(text, span) => (text.clone(), Vec::new(), Vec::new(), true, *span),
                 t => {
-                    return Err(QueryError::new("expected a relation phrase here, such as `targeting` or `causing`", t.span())
-                        .with_help("join two conditions with `and`, `or`, `with` or `without`"))
+                    return Err(QueryError::new(
+                        "expected a relation phrase here, such as `targeting` or `causing`",
+                        t.span(),
+                    )
+                    .with_help("join two conditions with `and`, `or`, `with` or `without`"))
                 }
             };
             i += 1;
@@ -565,9 +638,11 @@ impl<'g> Planner<'g> {
                     match kinds.as_slice() {
                         [k] => (Target::Any(*k), *k, span),
                         _ => {
-                            return Err(QueryError::new(format!("`{phrase}` needs an object, e.g. a name"), span).with_help(
-                                "add what it links to, e.g. `targeting HER2`",
-                            ))
+                            return Err(QueryError::new(
+                                format!("`{phrase}` needs an object, e.g. a name"),
+                                span,
+                            )
+                            .with_help("add what it links to, e.g. `targeting HER2`"))
                         }
                     }
                 }
@@ -577,18 +652,41 @@ impl<'g> Planner<'g> {
                     (Target::Set(Box::new(q)), k, s)
                 }
                 (many, None) => {
-                    let span = many.iter().map(Tok::span).reduce(Span::join).unwrap_or(span);
-                    return Err(QueryError::new("several names in a row: join them with `and` or `or`", span));
+                    let span = many
+                        .iter()
+                        .map(Tok::span)
+                        .reduce(Span::join)
+                        .unwrap_or(span);
+                    return Err(QueryError::new(
+                        "several names in a row: join them with `and` or `or`",
+                        span,
+                    ));
                 }
             };
-            let filter = self.link(kind, &phrase, &fwd, &inv, connector, target, other_kind, span.join(target_span), conds)?;
+            let filter = self.link(
+                kind,
+                &phrase,
+                &fwd,
+                &inv,
+                connector,
+                target,
+                other_kind,
+                span.join(target_span),
+                conds,
+            )?;
             out.push(filter);
         }
         Ok(out)
     }
 
     /// Kinds a relation phrase can reach from `kind`, for an object left out.
-    fn range_kinds(&self, kind: NodeKind, fwd: &[Relation], inv: &[Relation], connector: bool) -> Vec<NodeKind> {
+    fn range_kinds(
+        &self,
+        kind: NodeKind,
+        fwd: &[Relation],
+        inv: &[Relation],
+        connector: bool,
+    ) -> Vec<NodeKind> {
         let mut out = Vec::new();
         for r in fwd {
             let info = schema::relation_info(*r);
@@ -632,7 +730,11 @@ impl<'g> Planner<'g> {
                 .filter(|r| schema::allows(**r, kind, k) || inherits(**r, kind, k))
                 .map(|r| (*r, Dir::Out))
                 .collect();
-            rels.extend(inv.iter().filter(|r| schema::allows(**r, k, kind)).map(|r| (*r, Dir::In)));
+            rels.extend(
+                inv.iter()
+                    .filter(|r| schema::allows(**r, k, kind))
+                    .map(|r| (*r, Dir::In)),
+            );
             // Symmetric relations hold whichever side the statement was written on.
             let symmetric: Vec<(Relation, Dir)> = fwd
                 .iter()
@@ -647,7 +749,11 @@ impl<'g> Planner<'g> {
             if rels.is_empty() {
                 // A forward phrase read backwards: `monitoring used for …` is rare, but
                 // `combined with` is symmetric.
-                rels.extend(fwd.iter().filter(|r| schema::allows(**r, k, kind)).map(|r| (*r, Dir::In)));
+                rels.extend(
+                    fwd.iter()
+                        .filter(|r| schema::allows(**r, k, kind))
+                        .map(|r| (*r, Dir::In)),
+                );
             }
             rels
         };
@@ -675,7 +781,11 @@ impl<'g> Planner<'g> {
                     if !via.is_empty() {
                         return Ok(Filter::Link {
                             rels: vec![(*r, Dir::Out)],
-                            target: Target::Bridge { node: n, kind: mid, via },
+                            target: Target::Bridge {
+                                node: n,
+                                kind: mid,
+                                via,
+                            },
                             conds: conds.to_vec(),
                             column: self.column(schema::plural(mid)),
                         });
@@ -689,7 +799,11 @@ impl<'g> Planner<'g> {
             .map(|r| schema::relation_info(r).phrases[0])
             .collect();
         let mut err = QueryError::new(
-            format!("`{phrase}` does not link {} to {}", schema::plural(kind), schema::plural(other)),
+            format!(
+                "`{phrase}` does not link {} to {}",
+                schema::plural(kind),
+                schema::plural(other)
+            ),
             span,
         );
         if !alternatives.is_empty() {
@@ -699,11 +813,20 @@ impl<'g> Planner<'g> {
     }
 
     /// Relations that join two kinds either way, for a link with no relation phrase.
-    fn link_rels(&self, kind: NodeKind, other: NodeKind, span: Span) -> Result<Vec<(Relation, Dir)>, QueryError> {
+    fn link_rels(
+        &self,
+        kind: NodeKind,
+        other: NodeKind,
+        span: Span,
+    ) -> Result<Vec<(Relation, Dir)>, QueryError> {
         let rels = any_rels(kind, other);
         if rels.is_empty() {
             return Err(QueryError::new(
-                format!("nothing links {} to {}", schema::plural(kind), schema::plural(other)),
+                format!(
+                    "nothing links {} to {}",
+                    schema::plural(kind),
+                    schema::plural(other)
+                ),
                 span,
             ));
         }
@@ -726,9 +849,12 @@ impl<'g> Planner<'g> {
         for c in &p.conditions {
             let field = c.field.text.to_lowercase().replace(' ', "_");
             if !FIELDS.contains(&field.as_str()) {
-                return Err(QueryError::new(format!("unknown field `{}`", c.field.text), c.field.span)
-                    .with_help_opt(diag::did_you_mean(&c.field.text, FIELDS.iter().copied()))
-                    .with_help(format!("fields: {}", FIELDS.join(", "))));
+                return Err(QueryError::new(
+                    format!("unknown field `{}`", c.field.text),
+                    c.field.span,
+                )
+                .with_help_opt(diag::did_you_mean(&c.field.text, FIELDS.iter().copied()))
+                .with_help(format!("fields: {}", FIELDS.join(", "))));
             }
             let value = c.value.text.clone();
             let allowed: Option<Vec<&str>> = match field.as_str() {
@@ -740,9 +866,12 @@ impl<'g> Planner<'g> {
             };
             if let Some(allowed) = allowed {
                 if !allowed.iter().any(|a| a.eq_ignore_ascii_case(&value)) {
-                    return Err(QueryError::new(format!("`{value}` is not a value of `{field}`"), c.value.span)
-                        .with_help_opt(diag::did_you_mean(&value, allowed.iter().copied()))
-                        .with_help(format!("values: {}", allowed.join(", "))));
+                    return Err(QueryError::new(
+                        format!("`{value}` is not a value of `{field}`"),
+                        c.value.span,
+                    )
+                    .with_help_opt(diag::did_you_mean(&value, allowed.iter().copied()))
+                    .with_help(format!("values: {}", allowed.join(", "))));
                 }
             }
             let value = match field.as_str() {
@@ -765,16 +894,28 @@ impl<'g> Planner<'g> {
 
 /// Whether `relation` holds for `kind` through class membership.
 fn inherits(relation: Relation, kind: NodeKind, other: NodeKind) -> bool {
-    INHERITED.contains(&relation) && kind != NodeKind::Class && schema::allows(relation, NodeKind::Class, other)
+    INHERITED.contains(&relation)
+        && kind != NodeKind::Class
+        && schema::allows(relation, NodeKind::Class, other)
 }
 
 /// Every relation joining two kinds, forward then backward.
 fn any_rels(kind: NodeKind, other: NodeKind) -> Vec<(Relation, Dir)> {
-    let mut rels: Vec<(Relation, Dir)> = schema::relations_between(kind, other).into_iter().map(|r| (r, Dir::Out)).collect();
-    rels.extend(schema::relations_between(other, kind).into_iter().map(|r| (r, Dir::In)));
+    let mut rels: Vec<(Relation, Dir)> = schema::relations_between(kind, other)
+        .into_iter()
+        .map(|r| (r, Dir::Out))
+        .collect();
+    rels.extend(
+        schema::relations_between(other, kind)
+            .into_iter()
+            .map(|r| (r, Dir::In)),
+    );
     if kind != NodeKind::Class {
         for r in INHERITED {
-            if schema::allows(*r, NodeKind::Class, other) && schema::relation_info(*r).domain.contains(&kind) && !rels.contains(&(*r, Dir::Out)) {
+            if schema::allows(*r, NodeKind::Class, other)
+                && schema::relation_info(*r).domain.contains(&kind)
+                && !rels.contains(&(*r, Dir::Out))
+            {
                 rels.push((*r, Dir::Out));
             }
         }
@@ -786,7 +927,9 @@ fn and_all(mut filters: Vec<Filter>) -> Filter {
     let Some(first) = (!filters.is_empty()).then(|| filters.remove(0)) else {
         return Filter::All;
     };
-    filters.into_iter().fold(first, |acc, f| Filter::And(Box::new(acc), Box::new(f)))
+    filters
+        .into_iter()
+        .fold(first, |acc, f| Filter::And(Box::new(acc), Box::new(f)))
 }
 
 /// Re-joins relation phrases that end in the keyword `with` (`combined with`, `given with`):
@@ -836,7 +979,8 @@ fn ends_with_with_phrase(words: &[Word]) -> bool {
             return false;
         }
         let phrase = format!("{} with", ast::words_text(run)).to_lowercase();
-        !schema::relations_by_phrase(&phrase).is_empty() || !schema::relations_by_inverse_phrase(&phrase).is_empty()
+        !schema::relations_by_phrase(&phrase).is_empty()
+            || !schema::relations_by_inverse_phrase(&phrase).is_empty()
     })
 }
 
@@ -870,21 +1014,29 @@ impl fmt::Display for Interpretation<'_> {
                 f.write_str("count of ")?;
                 write_query(f, g, q)?;
                 match group {
-                    Some(GroupBy::Kind(k)) => write!(f, ", grouped by linked {}", schema::singular(*k)),
+                    Some(GroupBy::Kind(k)) => {
+                        write!(f, ", grouped by linked {}", schema::singular(*k))
+                    }
                     Some(GroupBy::Field(s)) => write!(f, ", grouped by statement {s}"),
                     None => Ok(()),
                 }
             }
             PlanKind::Show(n) => write!(f, "the card of {} `{}`", g.node(*n).kind, g.node(*n).name),
             PlanKind::Path { from, to, all, max } => {
-                let what = if *all { "every simple path" } else { "one shortest path" };
+                let what = if *all {
+                    "every simple path"
+                } else {
+                    "one shortest path"
+                };
                 write!(f, "{what} of at most {max} hops between `{}` and `{}`, statements read in either direction", g.node(*from).name, g.node(*to).name)
             }
             PlanKind::Compare(nodes) => {
                 let names: Vec<&str> = nodes.iter().map(|n| g.node(*n).name.as_str()).collect();
                 write!(f, "{} side by side, by relation", names.join(", "))
             }
-            PlanKind::Search(text) => write!(f, "names, aliases, ids and notes containing `{text}`"),
+            PlanKind::Search(text) => {
+                write!(f, "names, aliases, ids and notes containing `{text}`")
+            }
             PlanKind::Explain(p) => Interpretation { plan: p, graph: g }.fmt(f),
         }
     }
@@ -898,7 +1050,13 @@ fn write_query(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, q: &Query) -> fmt
     }
 }
 
-fn write_filter(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, subject: &str, filter: &Filter, nested: bool) -> fmt::Result {
+fn write_filter(
+    f: &mut fmt::Formatter<'_>,
+    g: &KnowledgeGraph,
+    subject: &str,
+    filter: &Filter,
+    nested: bool,
+) -> fmt::Result {
     match filter {
         Filter::All => write!(f, "every {subject}"),
         Filter::Is(n) => write!(f, "{subject} = {}", g.node(*n).name),
@@ -924,14 +1082,26 @@ fn write_filter(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, subject: &str, f
             }
             Ok(())
         }
-        Filter::Link { rels, target, conds, .. } => {
+        Filter::Link {
+            rels,
+            target,
+            conds,
+            ..
+        } => {
             f.write_str(subject)?;
             write_rels(f, rels)?;
             write_target(f, g, target)?;
             if !conds.is_empty() {
                 let list: Vec<String> = conds
                     .iter()
-                    .map(|c| format!("{} {} {}", c.field, if c.negated { "≠" } else { "=" }, c.value))
+                    .map(|c| {
+                        format!(
+                            "{} {} {}",
+                            c.field,
+                            if c.negated { "≠" } else { "=" },
+                            c.value
+                        )
+                    })
                     .collect();
                 write!(f, " [{}]", list.join(", "))?;
             }
@@ -941,8 +1111,16 @@ fn write_filter(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, subject: &str, f
 }
 
 fn write_rels(f: &mut fmt::Formatter<'_>, rels: &[(Relation, Dir)]) -> fmt::Result {
-    let out: Vec<&str> = rels.iter().filter(|(_, d)| *d == Dir::Out).map(|(r, _)| r.as_str()).collect();
-    let inn: Vec<&str> = rels.iter().filter(|(_, d)| *d == Dir::In).map(|(r, _)| r.as_str()).collect();
+    let out: Vec<&str> = rels
+        .iter()
+        .filter(|(_, d)| *d == Dir::Out)
+        .map(|(r, _)| r.as_str())
+        .collect();
+    let inn: Vec<&str> = rels
+        .iter()
+        .filter(|(_, d)| *d == Dir::In)
+        .map(|(r, _)| r.as_str())
+        .collect();
     match (out.is_empty(), inn.is_empty()) {
         (false, true) => write!(f, " —{}→ ", out.join("|")),
         (true, false) => write!(f, " ←{}— ", inn.join("|")),

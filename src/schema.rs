@@ -162,7 +162,13 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::Targets,
         domain: &[K::Drug, K::Class],
         range: &[K::Target],
-        phrases: &["targeting", "that target", "that targets", "acting on", "blocking"],
+        phrases: &[
+            "targeting",
+            "that target",
+            "that targets",
+            "acting on",
+            "blocking",
+        ],
         inverse_phrases: &["targeted by"],
         biolink: "biolink:directly_physically_interacts_with",
         gloss: "acts on the molecular target",
@@ -189,7 +195,13 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::RequiresBiomarker,
         domain: &[K::Drug, K::Regimen],
         range: &[K::Biomarker],
-        phrases: &["requiring", "requires", "requiring biomarker", "needing", "gated by"],
+        phrases: &[
+            "requiring",
+            "requires",
+            "requiring biomarker",
+            "needing",
+            "gated by",
+        ],
         inverse_phrases: &["required by", "required for"],
         biolink: "biolink:has_biomarker",
         gloss: "is only for patients whose cancer has the biomarker",
@@ -207,7 +219,13 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::RequiresMonitoring,
         domain: &[K::Drug, K::Class, K::Procedure],
         range: &[K::Monitoring],
-        phrases: &["monitored by", "monitored with", "requiring monitoring", "requiring", "requires"],
+        phrases: &[
+            "monitored by",
+            "monitored with",
+            "requiring monitoring",
+            "requiring",
+            "requires",
+        ],
         inverse_phrases: &["used to monitor"],
         biolink: "biolink:related_to",
         gloss: "needs the monitoring test",
@@ -270,7 +288,12 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::RequiresCotherapy,
         domain: &[K::Drug, K::Class],
         range: PARTNERS,
-        phrases: &["requiring cotherapy", "given with", "requiring", "combined with"],
+        phrases: &[
+            "requiring cotherapy",
+            "given with",
+            "requiring",
+            "combined with",
+        ],
         inverse_phrases: &["required with"],
         biolink: "biolink:in_combination_with",
         gloss: "must be given together with",
@@ -279,7 +302,12 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::CombinedWith,
         domain: &[K::Drug, K::Class],
         range: PARTNERS,
-        phrases: &["combined with", "in combination with", "given with", "paired with"],
+        phrases: &[
+            "combined with",
+            "in combination with",
+            "given with",
+            "paired with",
+        ],
         inverse_phrases: &[],
         biolink: "biolink:in_combination_with",
         gloss: "can be combined with",
@@ -288,7 +316,11 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::NotCombinedWith,
         domain: &[K::Drug, K::Class],
         range: &[K::Drug, K::Class],
-        phrases: &["never combined with", "contraindicated with", "avoided with"],
+        phrases: &[
+            "never combined with",
+            "contraindicated with",
+            "avoided with",
+        ],
         inverse_phrases: &[],
         biolink: "biolink:related_to",
         gloss: "should not be combined with",
@@ -307,10 +339,7 @@ pub const RELATIONS: &[RelationInfo] = &[
 /// The lexicon entry of a kind.
 pub fn kind_info(kind: NodeKind) -> &'static KindInfo {
     // KINDS lists every NodeKind exactly once (see the test below).
-    KINDS
-        .iter()
-        .find(|k| k.kind == kind)
-        .unwrap_or(&KINDS[0])
+    KINDS.iter().find(|k| k.kind == kind).unwrap_or(&KINDS[0])
 }
 
 /// The lexicon entry of a relation.
@@ -419,10 +448,19 @@ mod tests {
             let words: Vec<&str> = p.split(' ').collect();
             let (last, rest) = words.split_last().expect("non-empty");
             for w in rest {
-                assert!(!crate::ast::RESERVED.contains(w), "`{p}` holds the keyword `{w}`");
+                assert!(
+                    !crate::ast::RESERVED.contains(w),
+                    "`{p}` holds the keyword `{w}`"
+                );
             }
-            assert!(*last == "with" || !crate::ast::RESERVED.contains(last), "`{p}`");
-            assert!(kind_by_noun(words[0]).is_none() || words.len() == 1, "`{p}` starts with a kind noun");
+            assert!(
+                *last == "with" || !crate::ast::RESERVED.contains(last),
+                "`{p}`"
+            );
+            assert!(
+                kind_by_noun(words[0]).is_none() || words.len() == 1,
+                "`{p}` starts with a kind noun"
+            );
         }
     }
 
@@ -432,7 +470,11 @@ mod tests {
             assert_eq!(KINDS.iter().filter(|i| i.kind == k).count(), 1, "{k}");
         }
         for r in Relation::ALL {
-            assert_eq!(RELATIONS.iter().filter(|i| i.relation == r).count(), 1, "{r}");
+            assert_eq!(
+                RELATIONS.iter().filter(|i| i.relation == r).count(),
+                1,
+                "{r}"
+            );
         }
     }
 
@@ -449,10 +491,19 @@ mod tests {
     #[test]
     fn phrases_resolve() {
         assert_eq!(relations_by_phrase("targeting"), vec![Relation::Targets]);
-        assert_eq!(relations_by_phrase("Requires_Monitoring"), vec![Relation::RequiresMonitoring]);
+        assert_eq!(
+            relations_by_phrase("Requires_Monitoring"),
+            vec![Relation::RequiresMonitoring]
+        );
         assert!(relations_by_phrase("requiring").contains(&Relation::RequiresBiomarker));
-        assert_eq!(kind_by_noun("Side Effects"), Some((NodeKind::SideEffect, true)));
-        assert_eq!(relations_by_inverse_phrase("caused by"), vec![Relation::Causes]);
+        assert_eq!(
+            kind_by_noun("Side Effects"),
+            Some((NodeKind::SideEffect, true))
+        );
+        assert_eq!(
+            relations_by_inverse_phrase("caused by"),
+            vec![Relation::Causes]
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@ use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op as POp, PrattParser};
 use pest::Parser as _;
 
-use crate::ast::{BinOp, Condition, Expr, Modifiers, Op, Order, Phrase, Span, Statement, StatementKind, Word};
+use crate::ast::{
+    BinOp, Condition, Expr, Modifiers, Op, Order, Phrase, Span, Statement, StatementKind, Word,
+};
 use crate::diag::{self, Diagnostic};
 
 #[derive(pest_derive::Parser)]
@@ -62,7 +64,13 @@ impl QueryError {
 
     /// The error as a diagnostic against `text`, read from `file` starting at line `first_line`.
     pub fn to_diagnostic(&self, file: &str, text: &str, first_line: u32) -> Diagnostic {
-        let mut d = diag::at_span(file, text, self.span.start, self.span.end, self.message.clone());
+        let mut d = diag::at_span(
+            file,
+            text,
+            self.span.start,
+            self.span.end,
+            self.message.clone(),
+        );
         d.origin.line += first_line.saturating_sub(1);
         d.help.extend(self.help.iter().cloned());
         d
@@ -72,7 +80,8 @@ impl QueryError {
 /// Parses one statement. `Ok(None)` for input holding only blanks and comments.
 pub fn parse(text: &str) -> Result<Option<Statement>, QueryError> {
     precheck(text)?;
-    let mut pairs = QueryParser::parse(Rule::statement, text).map_err(|e| convert_error(text, e))?;
+    let mut pairs =
+        QueryParser::parse(Rule::statement, text).map_err(|e| convert_error(text, e))?;
     let Some(top) = pairs.next() else {
         return Ok(None);
     };
@@ -100,7 +109,10 @@ pub fn parse(text: &str) -> Result<Option<Statement>, QueryError> {
 fn precheck(text: &str) -> Result<(), QueryError> {
     if text.len() > MAX_QUERY_BYTES {
         return Err(QueryError::new(
-            format!("query is {} bytes long; the limit is {MAX_QUERY_BYTES}", text.len()),
+            format!(
+                "query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
+                text.len()
+            ),
             Span::new(0, 0),
         ));
     }
@@ -152,7 +164,10 @@ fn precheck(text: &str) -> Result<(), QueryError> {
             }
             ')' => {
                 if depth == 0 {
-                    return Err(QueryError::new("this ')' closes nothing", Span::new(i, i + 1)));
+                    return Err(QueryError::new(
+                        "this ')' closes nothing",
+                        Span::new(i, i + 1),
+                    ));
                 }
                 depth -= 1;
                 open_parens.pop();
@@ -234,7 +249,8 @@ fn convert_error(text: &str, e: pest::error::Error<Rule>) -> QueryError {
     expected.sort_unstable();
     expected.dedup();
     let rest = &text[pos.min(text.len())..];
-    let at_end = rest.trim().is_empty() || rest.trim_start().starts_with('#') && !rest.contains('\n');
+    let at_end =
+        rest.trim().is_empty() || rest.trim_start().starts_with('#') && !rest.contains('\n');
     let found_end = rest
         .char_indices()
         .find(|(_, c)| c.is_whitespace())
@@ -258,7 +274,10 @@ fn convert_error(text: &str, e: pest::error::Error<Rule>) -> QueryError {
         err.incomplete = true;
         return err;
     }
-    let found_is_keyword = is_operator(found) || ["where", "limit", "as"].iter().any(|k| found.eq_ignore_ascii_case(k));
+    let found_is_keyword = is_operator(found)
+        || ["where", "limit", "as"]
+            .iter()
+            .any(|k| found.eq_ignore_ascii_case(k));
     let mut err = QueryError::new(
         if list.is_empty() {
             format!("unexpected `{found}`")
@@ -268,7 +287,9 @@ fn convert_error(text: &str, e: pest::error::Error<Rule>) -> QueryError {
         span,
     );
     if found_is_keyword {
-        err = err.with_help(format!("`{found}` is a keyword; put a name that contains it in quotes"));
+        err = err.with_help(format!(
+            "`{found}` is a keyword; put a name that contains it in quotes"
+        ));
     }
     err
 }
@@ -289,7 +310,11 @@ fn build_plain(pair: Pair<Rule>) -> Result<Statement, QueryError> {
         }
     }
     let kind = kind.ok_or_else(|| QueryError::new("empty statement", span))?;
-    Ok(Statement { kind, modifiers, span })
+    Ok(Statement {
+        kind,
+        modifiers,
+        span,
+    })
 }
 
 fn build_kind(p: Pair<Rule>) -> Result<StatementKind, QueryError> {
@@ -301,7 +326,9 @@ fn build_kind(p: Pair<Rule>) -> Result<StatementKind, QueryError> {
         Rule::count => StatementKind::Count(build_expr(take(&mut inner, Rule::expr, span)?)?),
         Rule::why => StatementKind::Why(build_expr(take(&mut inner, Rule::expr, span)?)?),
         Rule::show => StatementKind::Show(words(take(&mut inner, Rule::name, span)?.into_inner())),
-        Rule::search => StatementKind::Search(words(take(&mut inner, Rule::name, span)?.into_inner())),
+        Rule::search => {
+            StatementKind::Search(words(take(&mut inner, Rule::name, span)?.into_inner()))
+        }
         Rule::compare => StatementKind::Compare(
             inner
                 .into_iter()
@@ -319,7 +346,8 @@ fn build_kind(p: Pair<Rule>) -> Result<StatementKind, QueryError> {
                 Some(n) => Some(number(n)?),
                 None => None,
             };
-            let [from, to] = <[Vec<Word>; 2]>::try_from(ends).map_err(|_| QueryError::new("a path needs two ends", span))?;
+            let [from, to] = <[Vec<Word>; 2]>::try_from(ends)
+                .map_err(|_| QueryError::new("a path needs two ends", span))?;
             StatementKind::Path {
                 from,
                 to,
@@ -352,7 +380,11 @@ fn is_punct(r: Rule) -> bool {
     )
 }
 
-fn take<'a>(pairs: &mut Vec<Pair<'a, Rule>>, rule: Rule, span: Span) -> Result<Pair<'a, Rule>, QueryError> {
+fn take<'a>(
+    pairs: &mut Vec<Pair<'a, Rule>>,
+    rule: Rule,
+    span: Span,
+) -> Result<Pair<'a, Rule>, QueryError> {
     let i = pairs
         .iter()
         .position(|p| p.as_rule() == rule)
@@ -410,7 +442,9 @@ fn words(pairs: Pairs<Rule>) -> Vec<Word> {
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
         .op(POp::infix(Rule::kw_or, Assoc::Left))
-        .op(POp::infix(Rule::kw_and, Assoc::Left) | POp::infix(Rule::kw_with, Assoc::Left) | POp::infix(Rule::kw_without, Assoc::Left))
+        .op(POp::infix(Rule::kw_and, Assoc::Left)
+            | POp::infix(Rule::kw_with, Assoc::Left)
+            | POp::infix(Rule::kw_without, Assoc::Left))
         .op(POp::prefix(Rule::kw_not))
 });
 
@@ -484,7 +518,12 @@ fn build_condition(c: Pair<Rule>) -> Result<Condition, QueryError> {
         }
     }
     match (field, value) {
-        (Some(field), Some(value)) => Ok(Condition { field, op, value, span }),
+        (Some(field), Some(value)) => Ok(Condition {
+            field,
+            op,
+            value,
+            span,
+        }),
         _ => Err(QueryError::new("malformed comparison", span)),
     }
 }
@@ -500,7 +539,13 @@ fn build_modifiers(p: Pair<Rule>) -> Result<Modifiers, QueryError> {
                     Some(l) if !l.quoted && l.text.eq_ignore_ascii_case("desc") => Order::Desc,
                     _ => Order::Asc,
                 };
-                if w.len() > 1 && w.last().is_some_and(|l| !l.quoted && (l.text.eq_ignore_ascii_case("desc") || l.text.eq_ignore_ascii_case("asc"))) {
+                if w.len() > 1
+                    && w.last().is_some_and(|l| {
+                        !l.quoted
+                            && (l.text.eq_ignore_ascii_case("desc")
+                                || l.text.eq_ignore_ascii_case("asc"))
+                    })
+                {
                     w.pop();
                 }
                 m.sort_by = Some((w, order));
@@ -531,9 +576,14 @@ mod tests {
 
     #[test]
     fn precedence_not_and_or() {
-        assert_eq!(canon("drugs causing a or causing b and not causing c"), "drugs causing a or causing b and not causing c");
+        assert_eq!(
+            canon("drugs causing a or causing b and not causing c"),
+            "drugs causing a or causing b and not causing c"
+        );
         let s = parse("a or b and c").unwrap().unwrap();
-        let StatementKind::Find(Expr::Binary(BinOp::Or, _, r, _)) = s.kind else { panic!("or on top") };
+        let StatementKind::Find(Expr::Binary(BinOp::Or, _, r, _)) = s.kind else {
+            panic!("or on top")
+        };
         assert!(matches!(*r, Expr::Binary(BinOp::And, ..)));
     }
 
@@ -546,22 +596,37 @@ mod tests {
 
     #[test]
     fn keywords_need_a_word_boundary() {
-        assert_eq!(canon("drugs causing ornidazole"), "drugs causing ornidazole");
+        assert_eq!(
+            canon("drugs causing ornidazole"),
+            "drugs causing ornidazole"
+        );
         assert_eq!(canon("Drugs AND notable"), "Drugs and notable");
     }
 
     #[test]
     fn modifiers_and_openers() {
-        assert_eq!(canon("COUNT drugs grouped BY class sorted by count desc limit 3 AS json"), "count drugs grouped by class sorted by count desc limit 3 as json");
-        assert_eq!(canon("paths from olaparib to \"BRCA1\" max 3"), "paths from olaparib to \"BRCA1\" max 3");
+        assert_eq!(
+            canon("COUNT drugs grouped BY class sorted by count desc limit 3 AS json"),
+            "count drugs grouped by class sorted by count desc limit 3 as json"
+        );
+        assert_eq!(
+            canon("paths from olaparib to \"BRCA1\" max 3"),
+            "paths from olaparib to \"BRCA1\" max 3"
+        );
         assert_eq!(canon("compare a, b c, d"), "compare a, b c, d");
-        assert_eq!(canon("drugs treating x where line = second, evidence != fda-approved"), "drugs treating x where line = second, evidence != fda-approved");
+        assert_eq!(
+            canon("drugs treating x where line = second, evidence != fda-approved"),
+            "drugs treating x where line = second, evidence != fda-approved"
+        );
         assert_eq!(canon("explain show Herceptin"), "explain show Herceptin");
     }
 
     #[test]
     fn quoted_names_round_trip() {
-        assert_eq!(canon(r#"drugs in class "CDK4/6 inhibitor""#), r#"drugs in class "CDK4/6 inhibitor""#);
+        assert_eq!(
+            canon(r#"drugs in class "CDK4/6 inhibitor""#),
+            r#"drugs in class "CDK4/6 inhibitor""#
+        );
         assert_eq!(canon(r#"show "a \"b\" and c""#), r#"show "a \"b\" and c""#);
     }
 
@@ -572,7 +637,15 @@ mod tests {
 
     #[test]
     fn incomplete_statements_are_marked() {
-        for q in ["drugs and", "(drugs", "show \"Herc", "drugs where", "count", "drugs targeting HER2 with", "not"] {
+        for q in [
+            "drugs and",
+            "(drugs",
+            "show \"Herc",
+            "drugs where",
+            "count",
+            "drugs targeting HER2 with",
+            "not",
+        ] {
             assert!(err(q).incomplete, "{q}");
         }
         assert!(!err("drugs and and x").incomplete);

@@ -1,0 +1,49 @@
+//! Runs every `tests/queries/**/*.kgq` script against the shipped graph and snapshots what it
+//! prints: each statement, its interpretation and result table, and any diagnostics.
+
+use std::sync::LazyLock;
+
+use mbckg::graph::KnowledgeGraph;
+use mbckg::render::{Format, RenderOptions};
+use mbckg::{data, script};
+
+static GRAPH: LazyLock<KnowledgeGraph> =
+    LazyLock::new(|| KnowledgeGraph::new(data::load_embedded().expect("the shipped graph loads")));
+
+/// Runs a script the way the snapshots record it: tables with interpretations, no colour.
+fn transcript(name: &str, text: &str) -> String {
+    let opts = script::Options {
+        format: None,
+        default_format: Format::Table,
+        render: RenderOptions {
+            interpretation: true,
+            color: false,
+        },
+        keep_going: true,
+        echo: true,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let outcome =
+        script::run(name, text, &GRAPH, &opts, &mut out, &mut err).expect("writes to memory");
+    format!(
+        "{}\n--- diagnostics ---\n{}\n--- {} statements, {} expectations, {} failures ---\n",
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&err),
+        outcome.statements,
+        outcome.expectations,
+        outcome.failures
+    )
+}
+
+#[test]
+fn query_scripts() {
+    insta::glob!("queries/**/*.kgq", |path| {
+        let text = std::fs::read_to_string(path).expect("readable script");
+        let name = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        insta::assert_snapshot!(transcript(&name, &text));
+    });
+}
