@@ -49,6 +49,18 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<OutFormat>,
     },
+    /// Run query scripts (.kgq): statements, comments and expectations.
+    Run {
+        /// Script files; `-` reads standard input.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format for every statement.
+        #[arg(long, value_enum)]
+        format: Option<OutFormat>,
+        /// Go on after a failed expectation.
+        #[arg(long)]
+        keep_going: bool,
+    },
     /// Validate the data and run the lint rules; exit 1 when any error is found.
     Audit {
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -115,12 +127,15 @@ pub fn main() -> i32 {
             query(&graph, &text, format.map(OutFormat::format), &mut out)
         }
         Some(Command::Audit { format, strict }) => run_audit(&graph, format, strict, &mut out),
+        Some(Command::Run { files, format, keep_going }) => run_scripts(&graph, &files, format.map(OutFormat::format), keep_going),
         None => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "mbckg: no command given; try `mbckg --help`"
-            );
-            Ok(EXIT_ERROR)
+            use std::io::IsTerminal;
+            if std::io::stdin().is_terminal() {
+                drop(out);
+                return crate::repl::run(graph);
+            }
+            // Piped input is a script: no prompt, no banner, no history.
+            run_scripts(&graph, &[PathBuf::from("-")], None, false)
         }
     };
     match result {
@@ -306,4 +321,69 @@ fn query(
             Ok(EXIT_FAIL)
         }
     }
+}
+
+/// Reads a script: a file, or standard input for `-`. Invalid UTF-8 is an error naming the place.
+fn read_script(path: &std::path::Path) -> Result<(String, String), Diagnostic> {
+    use std::io::Read;
+    let name = if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() };
+    let mut bytes = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+    };
+    if let Err(e) = read {
+        return Err(Diagnostic::error(
+            format!("cannot read script: {e}"),
+            crate::model::Origin {
+                file: name,
+                ..Default::default()
+            },
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Err(crate::diag::at_span(&name, &text, at, at + 1, "script is not valid UTF-8"))
+        }
+    }
+}
+
+fn run_scripts(g: &KnowledgeGraph, files: &[PathBuf], format: Option<Format>, keep_going: bool) -> std::io::Result<i32> {
+    use std::io::IsTerminal;
+    let terminal = stdout_is_terminal();
+    let opts = crate::script::Options {
+        format,
+        default_format: if terminal { Format::Table } else { Format::Tsv },
+        render: RenderOptions {
+            interpretation: terminal,
+            color: use_color(terminal),
+        },
+        keep_going,
+        echo: false,
+    };
+    let err_color = use_color(std::io::stderr().is_terminal());
+    let mut failures = 0;
+    for path in files {
+        let (name, text) = match read_script(path) {
+            Ok(x) => x,
+            Err(d) => {
+                eprint!("{}", render::render_diagnostic(&d, err_color));
+                return Ok(EXIT_ERROR);
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        let mut err = std::io::stderr().lock();
+        let mut opts = opts;
+        opts.render.color = opts.render.color && err_color;
+        let outcome = crate::script::run(&name, &text, g, &opts, &mut out, &mut err)?;
+        failures += outcome.failures;
+        if outcome.failures > 0 && !keep_going {
+            break;
+        }
+    }
+    Ok(if failures > 0 { EXIT_FAIL } else { EXIT_OK })
 }

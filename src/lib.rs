@@ -20,6 +20,7 @@ pub mod graph;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod repl;
 pub mod schema;
 pub mod script;
 pub mod syntax;

@@ -1,0 +1,585 @@
+//! The interactive shell: a thin rustyline loop over [`crate::execute`], with completion that knows
+//! where it is, hints from history, highlighting, multi-line statements and meta commands.
+//!
+//! The pieces a test can reach without a terminal are pure functions: [`complete`],
+//! [`highlight`], [`history_path`] and the meta-command table.
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Instant;
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::config::{CompletionType, Config};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::{Hinter, HistoryHinter};
+use rustyline::history::DefaultHistory;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Editor, Helper};
+
+use crate::graph::{normalize, KnowledgeGraph};
+use crate::render::{self, Format, RenderOptions};
+use crate::{cli, schema, script};
+
+/// Statement openers offered at the start of a line.
+const OPENERS: &[&str] = &["show", "count", "path from", "paths from", "why", "explain", "compare", "search"];
+/// Words offered after a complete phrase.
+const CONNECTIVES: &[&str] = &["and", "or", "not", "with", "without", "where", "grouped by", "sorted by", "limit", "as"];
+
+/// What the shell keeps between statements.
+pub struct Shell {
+    pub graph: Rc<KnowledgeGraph>,
+    pub format: Option<Format>,
+    pub timer: bool,
+    pub color: bool,
+    pub quit: bool,
+}
+
+/// A meta command: name, argument synopsis, help, handler.
+pub struct Meta {
+    pub name: &'static str,
+    pub args: &'static str,
+    pub help: &'static str,
+    run: fn(&mut Shell, &str, &mut dyn Write) -> std::io::Result<()>,
+}
+
+/// The meta commands; `.help` is generated from this table.
+pub const METAS: &[Meta] = &[
+    Meta {
+        name: ".help",
+        args: "",
+        help: "show this help",
+        run: |_, _, out| {
+            writeln!(out, "Statements end at the end of the line; an incomplete one continues on the next.")?;
+            writeln!(out, "Examples: drugs targeting HER2 with cardiac monitoring · show Herceptin · why trastuzumab requires echocardiogram")?;
+            for m in METAS {
+                writeln!(out, "  {:<8} {:<16} {}", m.name, m.args, m.help)?;
+            }
+            Ok(())
+        },
+    },
+    Meta {
+        name: ".mode",
+        args: "table|json|csv|…",
+        help: "output format for the statements that follow",
+        run: |sh, arg, out| {
+            match Format::parse(arg.trim()) {
+                Some(f) => {
+                    sh.format = Some(f);
+                    writeln!(out, "mode: {f}")
+                }
+                None => {
+                    let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                    writeln!(out, "unknown mode `{}`; modes: {}", arg.trim(), all.join(", "))
+                }
+            }
+        },
+    },
+    Meta {
+        name: ".read",
+        args: "FILE",
+        help: "run a .kgq script",
+        run: |sh, arg, out| {
+            let path = arg.trim();
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    let opts = script::Options {
+                        format: sh.format,
+                        default_format: Format::Table,
+                        render: RenderOptions {
+                            interpretation: true,
+                            color: sh.color,
+                        },
+                        keep_going: true,
+                        echo: true,
+                    };
+                    let mut err = Vec::new();
+                    let outcome = script::run(path, &text, &sh.graph, &opts, out, &mut err)?;
+                    out.write_all(&err)?;
+                    writeln!(out, "{} statements, {} failures", outcome.statements, outcome.failures)
+                }
+                Err(e) => writeln!(out, "cannot read {path}: {e}"),
+            }
+        },
+    },
+    Meta {
+        name: ".timer",
+        args: "on|off",
+        help: "show how long each statement takes",
+        run: |sh, arg, out| {
+            sh.timer = matches!(arg.trim(), "on" | "");
+            writeln!(out, "timer {}", if sh.timer { "on" } else { "off" })
+        },
+    },
+    Meta {
+        name: ".schema",
+        args: "",
+        help: "kinds, relations and the phrases that name them",
+        run: |_, _, out| {
+            for k in schema::KINDS {
+                writeln!(out, "kind {:<13} {}", k.kind.as_str(), k.plural.join(", "))?;
+            }
+            for r in schema::RELATIONS {
+                let dom: Vec<&str> = r.domain.iter().map(|k| k.as_str()).collect();
+                let ran: Vec<&str> = r.range.iter().map(|k| k.as_str()).collect();
+                writeln!(out, "relation {:<19} {} → {}: {}", r.relation.as_str(), dom.join("|"), ran.join("|"), r.gloss)?;
+                writeln!(out, "    phrases: {}", r.phrases.join(", "))?;
+                if !r.inverse_phrases.is_empty() {
+                    writeln!(out, "    inverse: {}", r.inverse_phrases.join(", "))?;
+                }
+            }
+            Ok(())
+        },
+    },
+    Meta {
+        name: ".sources",
+        args: "",
+        help: "the sources statements cite",
+        run: |sh, _, out| {
+            for s in sh.graph.sources() {
+                writeln!(out, "{}: {} ({})", s.id, s.title, s.approved.as_deref().unwrap_or("undated"))?;
+                for sec in &s.sections {
+                    match &sec.updated {
+                        Some(u) => writeln!(out, "    {} (updated {u})", sec.heading)?,
+                        None => writeln!(out, "    {}", sec.heading)?,
+                    }
+                }
+            }
+            Ok(())
+        },
+    },
+    Meta {
+        name: ".data",
+        args: "DIR",
+        help: "load another graph-data directory",
+        run: |sh, arg, out| match crate::data::load_dir(Path::new(arg.trim())) {
+            Ok(d) => {
+                sh.graph = Rc::new(KnowledgeGraph::new(d));
+                writeln!(out, "loaded {}: {} nodes, {} statements", arg.trim(), sh.graph.node_count(), sh.graph.statement_count())
+            }
+            Err(diags) => {
+                for d in diags.iter().take(20) {
+                    write!(out, "{}", render::render_diagnostic(d, sh.color))?;
+                }
+                writeln!(out, "{} problems; the previous graph stays loaded", diags.len())
+            }
+        },
+    },
+    Meta {
+        name: ".quit",
+        args: "",
+        help: "leave (Ctrl-D works too)",
+        run: |sh, _, _| {
+            sh.quit = true;
+            Ok(())
+        },
+    },
+];
+
+impl Shell {
+    /// Runs one line of input (a statement or a meta command), writing everything to `out`.
+    pub fn execute(&mut self, input: &str, out: &mut dyn Write) -> std::io::Result<()> {
+        let trimmed = input.trim();
+        if trimmed.starts_with('.') {
+            let (name, arg) = trimmed.split_once(char::is_whitespace).unwrap_or((trimmed, ""));
+            return match METAS.iter().find(|m| m.name == name) {
+                Some(m) => (m.run)(self, arg, out),
+                None => {
+                    let names = METAS.iter().map(|m| m.name);
+                    let hint = crate::diag::did_you_mean(name, names).unwrap_or_else(|| "try .help".into());
+                    writeln!(out, "unknown command `{name}`: {hint}")
+                }
+            };
+        }
+        let started = Instant::now();
+        match crate::execute(input, &self.graph) {
+            Ok(None) => {}
+            Ok(Some(answer)) => {
+                let format = self
+                    .format
+                    .or_else(|| answer.plan.format.as_deref().and_then(Format::parse))
+                    .unwrap_or(Format::Table);
+                let opts = RenderOptions {
+                    interpretation: true,
+                    color: self.color,
+                };
+                out.write_all(render::render(&answer.result, format, &opts).as_bytes())?;
+            }
+            Err(e) => {
+                let d = e.to_diagnostic("<input>", input, 1);
+                write!(out, "{}", render::render_diagnostic(&d, self.color))?;
+            }
+        }
+        if self.timer {
+            writeln!(out, "time: {:.3} ms", started.elapsed().as_secs_f64() * 1000.0)?;
+        }
+        Ok(())
+    }
+}
+
+/// The history file: `$MBCKG_HISTORY` (empty or `off` disables it), else the platform's data
+/// directory (`$XDG_DATA_HOME/mbckg/history`, `~/.local/share/mbckg/history`, …).
+pub fn history_path() -> Option<PathBuf> {
+    if let Some(v) = std::env::var_os("MBCKG_HISTORY") {
+        if v.is_empty() || v == "off" {
+            return None;
+        }
+        return Some(PathBuf::from(v));
+    }
+    let base = if cfg!(windows) {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+    };
+    base.map(|b| b.join("mbckg").join("history"))
+}
+
+/// Completions for the text before `pos`: (start of the replaced text, candidates).
+pub fn complete(line: &str, pos: usize, g: &KnowledgeGraph) -> (usize, Vec<String>) {
+    let pos = pos.min(line.len());
+    let before = &line[..pos];
+    if before.starts_with('.') && !before.contains(' ') {
+        let c: Vec<String> = METAS.iter().map(|m| m.name).filter(|n| n.starts_with(before)).map(String::from).collect();
+        return (0, c);
+    }
+    // Word boundaries before the cursor: completion may replace the last 1–4 words, so
+    // `trastuzumab der` completes to `trastuzumab deruxtecan`.
+    let starts: Vec<usize> = word_starts(before);
+    let context = Context_::of(before, &starts, g);
+    for &start in starts.iter().rev().take(4).rev() {
+        let prefix = normalize(&before[start..]).trim_start_matches('"').to_string();
+        if prefix.is_empty() && start != before.len() {
+            continue;
+        }
+        let mut out: Vec<String> = context
+            .candidates(g, start == 0 || before[..start].trim().is_empty())
+            .into_iter()
+            .filter(|c| normalize(c).starts_with(&prefix) && (!prefix.is_empty() || start == before.len()))
+            .collect();
+        out.sort_by_key(|c| c.to_lowercase());
+        out.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        if !out.is_empty() {
+            let quoted: Vec<String> = out.into_iter().map(|c| quote_if_needed(&c)).collect();
+            return (start, quoted);
+        }
+    }
+    (pos, Vec::new())
+}
+
+fn word_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut prev_space = true;
+    for (i, c) in text.char_indices() {
+        if prev_space && !c.is_whitespace() {
+            starts.push(i);
+        }
+        prev_space = c.is_whitespace() || c == '(' || c == ',';
+    }
+    if prev_space {
+        starts.push(text.len());
+    }
+    starts
+}
+
+fn quote_if_needed(name: &str) -> String {
+    let needs = name.split_whitespace().any(|w| crate::ast::RESERVED.contains(&w.to_lowercase().as_str()))
+        || name.chars().any(|c| matches!(c, ',' | '(' | ')' | '"' | '#' | '=' | '!' | ';'));
+    if needs {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        name.to_string()
+    }
+}
+
+/// What the words before the cursor say may come next.
+enum Context_ {
+    /// After a kind noun or a name: relation phrases that fit the kind, and connectives.
+    AfterSubject(Option<crate::model::NodeKind>),
+    /// After a relation phrase or a connective: names and kind nouns.
+    AfterRelation,
+}
+
+impl Context_ {
+    fn of(before: &str, starts: &[usize], g: &KnowledgeGraph) -> Context_ {
+        // The words before the one being completed.
+        let done = starts.last().map_or("", |s| &before[..*s]);
+        let words: Vec<&str> = done.split_whitespace().collect();
+        for n in (1..=words.len().min(4)).rev() {
+            let tail = words[words.len() - n..].join(" ");
+            if let Some((k, _)) = schema::kind_by_noun(&tail) {
+                return Context_::AfterSubject(Some(k));
+            }
+            if !schema::relations_by_phrase(&tail).is_empty()
+                || !schema::relations_by_inverse_phrase(&tail).is_empty()
+                || CONNECTIVES.contains(&tail.to_lowercase().as_str())
+                || OPENERS.iter().any(|o| o.eq_ignore_ascii_case(&tail))
+            {
+                return Context_::AfterRelation;
+            }
+            if !g.lookup(tail.trim_matches('"')).is_empty() {
+                return Context_::AfterSubject(None);
+            }
+        }
+        Context_::AfterRelation
+    }
+
+    fn candidates(&self, g: &KnowledgeGraph, at_start: bool) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        match self {
+            Context_::AfterSubject(kind) => {
+                for r in schema::RELATIONS {
+                    let fits_fwd = kind.is_none_or(|k| r.domain.contains(&k));
+                    let fits_inv = kind.is_none_or(|k| r.range.contains(&k));
+                    if fits_fwd {
+                        out.extend(r.phrases.iter().map(|p| p.to_string()));
+                    }
+                    if fits_inv {
+                        out.extend(r.inverse_phrases.iter().map(|p| p.to_string()));
+                    }
+                }
+                out.extend(CONNECTIVES.iter().map(|c| c.to_string()));
+                out.extend(["of".to_string(), "for".to_string()]);
+            }
+            Context_::AfterRelation => {
+                if at_start {
+                    out.extend(OPENERS.iter().map(|o| o.to_string()));
+                }
+                out.extend(schema::KINDS.iter().map(|k| k.plural[0].to_string()));
+                out.extend(g.labels().map(|(l, _)| l.to_string()));
+            }
+        }
+        out
+    }
+}
+
+/// ANSI highlighting of a statement: keywords, kind nouns, names and quoted strings.
+pub fn highlight(line: &str, g: &KnowledgeGraph) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            let mut end = line.len();
+            let mut escaped = false;
+            for (j, d) in chars.by_ref() {
+                if escaped {
+                    escaped = false;
+                } else if d == '\\' {
+                    escaped = true;
+                } else if d == '"' {
+                    end = j + 1;
+                    break;
+                }
+            }
+            out.push_str(&format!("\x1b[33m{}\x1b[0m", &line[i..end]));
+        } else if c == '#' {
+            out.push_str(&format!("\x1b[2m{}\x1b[0m", &line[i..]));
+            break;
+        } else if c.is_alphanumeric() {
+            let mut end = line.len();
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_whitespace() || matches!(d, '(' | ')' | ',' | '"' | '#' | '=' | '!') {
+                    end = j;
+                    break;
+                }
+                chars.next();
+            }
+            let word = &line[i..end];
+            let lower = word.to_lowercase();
+            let style = if crate::ast::RESERVED.contains(&lower.as_str())
+                || ["show", "count", "path", "paths", "from", "to", "why", "explain", "compare", "search", "grouped", "sorted", "by", "max"].contains(&lower.as_str())
+            {
+                Some("\x1b[1;35m")
+            } else if schema::kind_by_noun(&lower).is_some() {
+                Some("\x1b[36m")
+            } else if !g.lookup(word).is_empty() {
+                Some("\x1b[32m")
+            } else {
+                None
+            };
+            match style {
+                Some(s) => out.push_str(&format!("{s}{word}\x1b[0m")),
+                None => out.push_str(word),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The rustyline helper. It shares the shell's current graph, which `.data` may replace.
+struct ShellHelper {
+    graph: Rc<RefCell<Rc<KnowledgeGraph>>>,
+    color: bool,
+    hinter: HistoryHinter,
+}
+
+impl Completer for ShellHelper {
+    type Candidate = Pair;
+    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let (start, list) = complete(line, pos, &self.graph.borrow());
+        Ok((
+            start,
+            list.into_iter()
+                .map(|c| Pair {
+                    display: c.clone(),
+                    replacement: c,
+                })
+                .collect(),
+        ))
+    }
+}
+
+impl Hinter for ShellHelper {
+    type Hint = String;
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        self.hinter.hint(line, pos, ctx)
+    }
+}
+
+impl Highlighter for ShellHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if self.color {
+            Cow::Owned(highlight(line, &self.graph.borrow()))
+        } else {
+            Cow::Borrowed(line)
+        }
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _forced: bool) -> bool {
+        self.color
+    }
+}
+
+impl Validator for ShellHelper {
+    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        let input = ctx.input();
+        if !input.trim_start().starts_with('.') && script::is_incomplete(input) {
+            Ok(ValidationResult::Incomplete)
+        } else {
+            Ok(ValidationResult::Valid(None))
+        }
+    }
+}
+
+impl Helper for ShellHelper {}
+
+/// The banner: what graph is loaded.
+pub fn banner(g: &KnowledgeGraph) -> String {
+    let drugs = g.of_kind(crate::model::NodeKind::Drug).len();
+    let sources: Vec<String> = g
+        .sources()
+        .iter()
+        .filter(|s| s.id != "pharmacology-background")
+        .map(|s| {
+            let updated = s.sections.iter().filter_map(|x| x.updated.as_deref()).max();
+            match (s.approved.as_deref(), updated) {
+                (Some(a), Some(u)) => format!("{} ({a}, updated {u})", s.title),
+                (Some(a), None) => format!("{} ({a})", s.title),
+                _ => s.title.clone(),
+            }
+        })
+        .collect();
+    format!(
+        "mbckg {} — {} drugs, {} nodes, {} statements from {}\nType .help for help, Ctrl-D to leave.",
+        env!("CARGO_PKG_VERSION"),
+        drugs,
+        g.node_count(),
+        g.statement_count(),
+        sources.join("; ")
+    )
+}
+
+/// Runs the interactive shell until Ctrl-D or `.quit`; returns the exit code.
+pub fn run(graph: KnowledgeGraph) -> i32 {
+    let color = cli::use_color(true);
+    let config = Config::builder()
+        .completion_type(CompletionType::List)
+        .auto_add_history(false)
+        .max_history_size(5000)
+        .map(|b| b.build())
+        .unwrap_or_default();
+    let mut shell = Shell {
+        graph: Rc::new(graph),
+        format: None,
+        timer: false,
+        color,
+        quit: false,
+    };
+    let mut stderr = std::io::stderr();
+    let mut editor: Editor<ShellHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = writeln!(stderr, "mbckg: cannot start the line editor: {e}");
+            return cli::EXIT_ERROR;
+        }
+    };
+    let shared = Rc::new(RefCell::new(shell.graph.clone()));
+    editor.set_helper(Some(ShellHelper {
+        graph: shared.clone(),
+        color,
+        hinter: HistoryHinter::new(),
+    }));
+    let history = history_path();
+    if let Some(path) = &history {
+        if path.exists() {
+            if let Err(e) = editor.load_history(path) {
+                let _ = writeln!(stderr, "warning: cannot read history {}: {e}", path.display());
+            }
+        }
+    }
+    println!("{}", banner(&shell.graph));
+    loop {
+        match editor.readline("mbckg> ") {
+            Ok(input) => {
+                if input.trim().is_empty() {
+                    continue;
+                }
+                // One entry per statement, even when it spans lines.
+                let _ = editor.add_history_entry(input.as_str());
+                let mut out = std::io::stdout().lock();
+                if let Err(e) = shell.execute(&input, &mut out) {
+                    let _ = writeln!(stderr, "mbckg: {e}");
+                }
+                let _ = out.flush();
+                *shared.borrow_mut() = shell.graph.clone();
+                if shell.quit {
+                    break;
+                }
+            }
+            // Ctrl-C clears the line and never leaves.
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                let _ = writeln!(stderr, "mbckg: {e}");
+                break;
+            }
+        }
+    }
+    if let Some(path) = &history {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        if let Err(e) = editor.save_history(path) {
+            let _ = writeln!(stderr, "warning: cannot write history {}: {e}", path.display());
+        }
+    }
+    cli::EXIT_OK
+}
