@@ -127,7 +127,11 @@ pub fn main() -> i32 {
             query(&graph, &text, format.map(OutFormat::format), &mut out)
         }
         Some(Command::Audit { format, strict }) => run_audit(&graph, format, strict, &mut out),
-        Some(Command::Run { files, format, keep_going }) => run_scripts(&graph, &files, format.map(OutFormat::format), keep_going),
+        Some(Command::Run {
+            files,
+            format,
+            keep_going,
+        }) => run_scripts(&graph, &files, format.map(OutFormat::format), keep_going),
         None => {
             use std::io::IsTerminal;
             if std::io::stdin().is_terminal() {
@@ -326,12 +330,18 @@ fn query(
 /// Reads a script: a file, or standard input for `-`. Invalid UTF-8 is an error naming the place.
 fn read_script(path: &std::path::Path) -> Result<(String, String), Diagnostic> {
     use std::io::Read;
-    let name = if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() };
+    let name = if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
     let mut bytes = Vec::new();
     let read = if path.as_os_str() == "-" {
         std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map(|_| ())
     };
     if let Err(e) = read {
         return Err(Diagnostic::error(
@@ -347,12 +357,23 @@ fn read_script(path: &std::path::Path) -> Result<(String, String), Diagnostic> {
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            Err(crate::diag::at_span(&name, &text, at, at + 1, "script is not valid UTF-8"))
+            Err(crate::diag::at_span(
+                &name,
+                &text,
+                at,
+                at + 1,
+                "script is not valid UTF-8",
+            ))
         }
     }
 }
 
-fn run_scripts(g: &KnowledgeGraph, files: &[PathBuf], format: Option<Format>, keep_going: bool) -> std::io::Result<i32> {
+fn run_scripts(
+    g: &KnowledgeGraph,
+    files: &[PathBuf],
+    format: Option<Format>,
+    keep_going: bool,
+) -> std::io::Result<i32> {
     use std::io::IsTerminal;
     let terminal = stdout_is_terminal();
     let opts = crate::script::Options {

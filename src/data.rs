@@ -46,13 +46,14 @@ pub fn embedded_files() -> Vec<(String, String)> {
 
 /// Loads and validates the shipped graph-data.
 pub fn load_embedded() -> Result<Dataset, Vec<Diagnostic>> {
-    load_files(&embedded_files())
+    load_files_at(&embedded_files(), "graph-data/")
 }
 
 /// Reads every `.toml` file under `dir` (sorted) and validates them as one graph.
 pub fn load_dir(dir: &Path) -> Result<Dataset, Vec<Diagnostic>> {
     let files = read_dir_files(dir)?;
-    load_files(&files)
+    let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
+    load_files_at(&files, &base)
 }
 
 /// Reads the data files of a directory as (relative path, text) pairs.
@@ -89,7 +90,7 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, Vec<Diagnosti
                     "file is {} bytes, over the limit of {MAX_FILE_BYTES}",
                     bytes.len()
                 ),
-                origin(Path::new(&rel)),
+                origin(&path),
             )),
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => files.push((rel, text)),
@@ -97,7 +98,7 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, Vec<Diagnosti
                     let at = e.utf8_error().valid_up_to();
                     let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                     errors.push(diag::at_span(
-                        &rel,
+                        &path.display().to_string(),
                         &text,
                         at,
                         at + 1,
@@ -225,30 +226,39 @@ struct Span {
 /// The files being loaded, so any span can become a diagnostic.
 struct Files<'a> {
     files: &'a [(String, String)],
+    /// Prefix for file names in diagnostics and origins (`graph-data/`).
+    base: &'a str,
 }
 
 impl Files<'_> {
+    fn name(&self, file: usize) -> String {
+        format!("{}{}", self.base, self.files[file].0)
+    }
+
     fn diag(&self, span: Span, message: impl Into<String>) -> Diagnostic {
-        let (path, text) = &self.files[span.file];
-        diag::at_span(path, text, span.start, span.end, message)
+        let text = &self.files[span.file].1;
+        diag::at_span(&self.name(span.file), text, span.start, span.end, message)
     }
 
     fn origin(&self, span: Span) -> Origin {
-        let (path, text) = &self.files[span.file];
+        let text = &self.files[span.file].1;
         let (line, col) = diag::line_col(text, span.start);
         Origin {
-            file: path.clone(),
+            file: self.name(span.file),
             line,
             col,
         }
     }
 
+    /// The span of a value; for a quoted string, the text inside the quotes.
     fn span<T>(&self, file: usize, s: &Spanned<T>) -> Span {
-        Span {
-            file,
-            start: s.span().start,
-            end: s.span().end,
+        let (mut start, mut end) = (s.span().start, s.span().end);
+        let text = self.files[file].1.as_bytes();
+        if end >= start + 2 && text.get(start) == Some(&b'"') && text.get(end - 1) == Some(&b'"') {
+            start += 1;
+            end -= 1;
         }
+        Span { file, start, end }
     }
 }
 
@@ -291,7 +301,12 @@ fn known_file_names() -> Vec<&'static str> {
 
 /// Parses and validates a set of data files as one graph. Pure; never panics on any input.
 pub fn load_files(files: &[(String, String)]) -> Result<Dataset, Vec<Diagnostic>> {
-    let fs = Files { files };
+    load_files_at(files, "")
+}
+
+/// As [`load_files`], naming each file `base` + its path in diagnostics and origins.
+pub fn load_files_at(files: &[(String, String)], base: &str) -> Result<Dataset, Vec<Diagnostic>> {
+    let fs = Files { files, base };
     let mut errors = Vec::new();
     let mut raw_sources = Vec::new();
     let mut pending = Vec::new();
@@ -299,7 +314,7 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, Vec<Diagnostic>
 
     for (i, (path, text)) in files.iter().enumerate() {
         let whole = Origin {
-            file: path.clone(),
+            file: fs.name(i),
             ..Origin::default()
         };
         let Some(role) = role_of(path) else {
@@ -314,7 +329,7 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, Vec<Diagnostic>
         match role {
             FileRole::Sources => {
                 saw_sources = true;
-                match parse::<RawSourcesFile>(path, text) {
+                match parse::<RawSourcesFile>(&fs.name(i), text) {
                     Ok(f) => raw_sources.extend(f.source.into_iter().map(|s| (s, i))),
                     Err(d) => errors.push(d),
                 }
@@ -329,7 +344,7 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, Vec<Diagnostic>
                     Err(d) => errors.push(d),
                 }
             }
-            FileRole::Drug => match parse::<RawNode>(path, text) {
+            FileRole::Drug => match parse::<RawNode>(&fs.name(i), text) {
                 Ok(raw) => {
                     let stem = path.trim_start_matches("drugs/").trim_end_matches(".toml");
                     if raw.id.get_ref() != stem {
@@ -362,7 +377,7 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, Vec<Diagnostic>
         errors.push(Diagnostic::error(
             "no sources.toml: every statement must cite a source listed there",
             Origin {
-                file: "sources.toml".into(),
+                file: format!("{base}sources.toml"),
                 ..Origin::default()
             },
         ));

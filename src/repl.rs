@@ -5,8 +5,8 @@
 //! [`highlight`], [`history_path`] and the meta-command table.
 
 use std::borrow::Cow;
-use std::io::Write;
 use std::cell::RefCell;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
@@ -25,9 +25,29 @@ use crate::render::{self, Format, RenderOptions};
 use crate::{cli, schema, script};
 
 /// Statement openers offered at the start of a line.
-const OPENERS: &[&str] = &["show", "count", "path from", "paths from", "why", "explain", "compare", "search"];
+const OPENERS: &[&str] = &[
+    "show",
+    "count",
+    "path from",
+    "paths from",
+    "why",
+    "explain",
+    "compare",
+    "search",
+];
 /// Words offered after a complete phrase.
-const CONNECTIVES: &[&str] = &["and", "or", "not", "with", "without", "where", "grouped by", "sorted by", "limit", "as"];
+const CONNECTIVES: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "with",
+    "without",
+    "where",
+    "grouped by",
+    "sorted by",
+    "limit",
+    "as",
+];
 
 /// What the shell keeps between statements.
 pub struct Shell {
@@ -53,7 +73,10 @@ pub const METAS: &[Meta] = &[
         args: "",
         help: "show this help",
         run: |_, _, out| {
-            writeln!(out, "Statements end at the end of the line; an incomplete one continues on the next.")?;
+            writeln!(
+                out,
+                "Statements end at the end of the line; an incomplete one continues on the next."
+            )?;
             writeln!(out, "Examples: drugs targeting HER2 with cardiac monitoring · show Herceptin · why trastuzumab requires echocardiogram")?;
             for m in METAS {
                 writeln!(out, "  {:<8} {:<16} {}", m.name, m.args, m.help)?;
@@ -65,16 +88,19 @@ pub const METAS: &[Meta] = &[
         name: ".mode",
         args: "table|json|csv|…",
         help: "output format for the statements that follow",
-        run: |sh, arg, out| {
-            match Format::parse(arg.trim()) {
-                Some(f) => {
-                    sh.format = Some(f);
-                    writeln!(out, "mode: {f}")
-                }
-                None => {
-                    let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-                    writeln!(out, "unknown mode `{}`; modes: {}", arg.trim(), all.join(", "))
-                }
+        run: |sh, arg, out| match Format::parse(arg.trim()) {
+            Some(f) => {
+                sh.format = Some(f);
+                writeln!(out, "mode: {f}")
+            }
+            None => {
+                let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                writeln!(
+                    out,
+                    "unknown mode `{}`; modes: {}",
+                    arg.trim(),
+                    all.join(", ")
+                )
             }
         },
     },
@@ -100,7 +126,11 @@ pub const METAS: &[Meta] = &[
                     let mut err = Vec::new();
                     let outcome = script::run(path, &text, &sh.graph, &opts, out, &mut err)?;
                     out.write_all(&err)?;
-                    writeln!(out, "{} statements, {} failures", outcome.statements, outcome.failures)
+                    writeln!(
+                        out,
+                        "{} statements, {} failures",
+                        outcome.statements, outcome.failures
+                    )
                 }
                 Err(e) => writeln!(out, "cannot read {path}: {e}"),
             }
@@ -126,7 +156,14 @@ pub const METAS: &[Meta] = &[
             for r in schema::RELATIONS {
                 let dom: Vec<&str> = r.domain.iter().map(|k| k.as_str()).collect();
                 let ran: Vec<&str> = r.range.iter().map(|k| k.as_str()).collect();
-                writeln!(out, "relation {:<19} {} → {}: {}", r.relation.as_str(), dom.join("|"), ran.join("|"), r.gloss)?;
+                writeln!(
+                    out,
+                    "relation {:<19} {} → {}: {}",
+                    r.relation.as_str(),
+                    dom.join("|"),
+                    ran.join("|"),
+                    r.gloss
+                )?;
                 writeln!(out, "    phrases: {}", r.phrases.join(", "))?;
                 if !r.inverse_phrases.is_empty() {
                     writeln!(out, "    inverse: {}", r.inverse_phrases.join(", "))?;
@@ -141,7 +178,13 @@ pub const METAS: &[Meta] = &[
         help: "the sources statements cite",
         run: |sh, _, out| {
             for s in sh.graph.sources() {
-                writeln!(out, "{}: {} ({})", s.id, s.title, s.approved.as_deref().unwrap_or("undated"))?;
+                writeln!(
+                    out,
+                    "{}: {} ({})",
+                    s.id,
+                    s.title,
+                    s.approved.as_deref().unwrap_or("undated")
+                )?;
                 for sec in &s.sections {
                     match &sec.updated {
                         Some(u) => writeln!(out, "    {} (updated {u})", sec.heading)?,
@@ -159,13 +202,23 @@ pub const METAS: &[Meta] = &[
         run: |sh, arg, out| match crate::data::load_dir(Path::new(arg.trim())) {
             Ok(d) => {
                 sh.graph = Rc::new(KnowledgeGraph::new(d));
-                writeln!(out, "loaded {}: {} nodes, {} statements", arg.trim(), sh.graph.node_count(), sh.graph.statement_count())
+                writeln!(
+                    out,
+                    "loaded {}: {} nodes, {} statements",
+                    arg.trim(),
+                    sh.graph.node_count(),
+                    sh.graph.statement_count()
+                )
             }
             Err(diags) => {
                 for d in diags.iter().take(20) {
                     write!(out, "{}", render::render_diagnostic(d, sh.color))?;
                 }
-                writeln!(out, "{} problems; the previous graph stays loaded", diags.len())
+                writeln!(
+                    out,
+                    "{} problems; the previous graph stays loaded",
+                    diags.len()
+                )
             }
         },
     },
@@ -185,12 +238,15 @@ impl Shell {
     pub fn execute(&mut self, input: &str, out: &mut dyn Write) -> std::io::Result<()> {
         let trimmed = input.trim();
         if trimmed.starts_with('.') {
-            let (name, arg) = trimmed.split_once(char::is_whitespace).unwrap_or((trimmed, ""));
+            let (name, arg) = trimmed
+                .split_once(char::is_whitespace)
+                .unwrap_or((trimmed, ""));
             return match METAS.iter().find(|m| m.name == name) {
                 Some(m) => (m.run)(self, arg, out),
                 None => {
                     let names = METAS.iter().map(|m| m.name);
-                    let hint = crate::diag::did_you_mean(name, names).unwrap_or_else(|| "try .help".into());
+                    let hint = crate::diag::did_you_mean(name, names)
+                        .unwrap_or_else(|| "try .help".into());
                     writeln!(out, "unknown command `{name}`: {hint}")
                 }
             };
@@ -215,7 +271,11 @@ impl Shell {
             }
         }
         if self.timer {
-            writeln!(out, "time: {:.3} ms", started.elapsed().as_secs_f64() * 1000.0)?;
+            writeln!(
+                out,
+                "time: {:.3} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            )?;
         }
         Ok(())
     }
@@ -248,7 +308,12 @@ pub fn complete(line: &str, pos: usize, g: &KnowledgeGraph) -> (usize, Vec<Strin
     let pos = pos.min(line.len());
     let before = &line[..pos];
     if before.starts_with('.') && !before.contains(' ') {
-        let c: Vec<String> = METAS.iter().map(|m| m.name).filter(|n| n.starts_with(before)).map(String::from).collect();
+        let c: Vec<String> = METAS
+            .iter()
+            .map(|m| m.name)
+            .filter(|n| n.starts_with(before))
+            .map(String::from)
+            .collect();
         return (0, c);
     }
     // Word boundaries before the cursor: completion may replace the last 1–4 words, so
@@ -256,14 +321,18 @@ pub fn complete(line: &str, pos: usize, g: &KnowledgeGraph) -> (usize, Vec<Strin
     let starts: Vec<usize> = word_starts(before);
     let context = Context_::of(before, &starts, g);
     for &start in starts.iter().rev().take(4).rev() {
-        let prefix = normalize(&before[start..]).trim_start_matches('"').to_string();
+        let prefix = normalize(&before[start..])
+            .trim_start_matches('"')
+            .to_string();
         if prefix.is_empty() && start != before.len() {
             continue;
         }
         let mut out: Vec<String> = context
             .candidates(g, start == 0 || before[..start].trim().is_empty())
             .into_iter()
-            .filter(|c| normalize(c).starts_with(&prefix) && (!prefix.is_empty() || start == before.len()))
+            .filter(|c| {
+                normalize(c).starts_with(&prefix) && (!prefix.is_empty() || start == before.len())
+            })
             .collect();
         out.sort_by_key(|c| c.to_lowercase());
         out.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
@@ -291,8 +360,12 @@ fn word_starts(text: &str) -> Vec<usize> {
 }
 
 fn quote_if_needed(name: &str) -> String {
-    let needs = name.split_whitespace().any(|w| crate::ast::RESERVED.contains(&w.to_lowercase().as_str()))
-        || name.chars().any(|c| matches!(c, ',' | '(' | ')' | '"' | '#' | '=' | '!' | ';'));
+    let needs = name
+        .split_whitespace()
+        .any(|w| crate::ast::RESERVED.contains(&w.to_lowercase().as_str()))
+        || name
+            .chars()
+            .any(|c| matches!(c, ',' | '(' | ')' | '"' | '#' | '=' | '!' | ';'));
     if needs {
         format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
     } else {
@@ -395,7 +468,11 @@ pub fn highlight(line: &str, g: &KnowledgeGraph) -> String {
             let word = &line[i..end];
             let lower = word.to_lowercase();
             let style = if crate::ast::RESERVED.contains(&lower.as_str())
-                || ["show", "count", "path", "paths", "from", "to", "why", "explain", "compare", "search", "grouped", "sorted", "by", "max"].contains(&lower.as_str())
+                || [
+                    "show", "count", "path", "paths", "from", "to", "why", "explain", "compare",
+                    "search", "grouped", "sorted", "by", "max",
+                ]
+                .contains(&lower.as_str())
             {
                 Some("\x1b[1;35m")
             } else if schema::kind_by_noun(&lower).is_some() {
@@ -425,7 +502,12 @@ struct ShellHelper {
 
 impl Completer for ShellHelper {
     type Candidate = Pair;
-    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let (start, list) = complete(line, pos, &self.graph.borrow());
         Ok((
             start,
@@ -541,7 +623,11 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
     if let Some(path) = &history {
         if path.exists() {
             if let Err(e) = editor.load_history(path) {
-                let _ = writeln!(stderr, "warning: cannot read history {}: {e}", path.display());
+                let _ = writeln!(
+                    stderr,
+                    "warning: cannot read history {}: {e}",
+                    path.display()
+                );
             }
         }
     }
@@ -578,7 +664,11 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
             let _ = std::fs::create_dir_all(dir);
         }
         if let Err(e) = editor.save_history(path) {
-            let _ = writeln!(stderr, "warning: cannot write history {}: {e}", path.display());
+            let _ = writeln!(
+                stderr,
+                "warning: cannot write history {}: {e}",
+                path.display()
+            );
         }
     }
     cli::EXIT_OK

@@ -1,0 +1,203 @@
+//! Facts read off the source, pinned on the shipped graph: if curation drifts from the page,
+//! these fail. Each line cites the section of Cancer.Net's page the fact comes from.
+
+use std::sync::LazyLock;
+
+use mbckg::data;
+use mbckg::graph::KnowledgeGraph;
+use mbckg::model::{Relation, Statement};
+
+static GRAPH: LazyLock<KnowledgeGraph> =
+    LazyLock::new(|| KnowledgeGraph::new(data::load_embedded().expect("the shipped graph loads")));
+
+/// The statements `subject —relation→ object` (by id), written directly on the subject.
+fn statements(subject: &str, relation: &str, object: &str) -> Vec<&'static Statement> {
+    let g = &*GRAPH;
+    let rel = Relation::parse(relation).expect("a relation name");
+    let s = g
+        .by_id(subject)
+        .unwrap_or_else(|| panic!("no node {subject}"));
+    g.out_rel(s, rel)
+        .filter(|(_, o)| g.node(*o).id == object)
+        .map(|(e, _)| g.statement(e))
+        .collect()
+}
+
+fn has(subject: &str, relation: &str, object: &str) -> bool {
+    !statements(subject, relation, object).is_empty()
+}
+
+/// The id a name or alias resolves to.
+fn resolves(label: &str) -> String {
+    let g = &*GRAPH;
+    let found = g.lookup(label);
+    assert_eq!(found.len(), 1, "`{label}` should name one node");
+    g.node(found[0]).id.clone()
+}
+
+#[test]
+fn her2_drugs_and_their_heart_monitoring() {
+    // "Targeted therapy for metastatic HER2-positive breast cancer"
+    assert!(has("trastuzumab", "requires_monitoring", "echocardiogram"));
+    assert!(has("margetuximab", "requires_monitoring", "echocardiogram"));
+    assert!(has("margetuximab", "requires_monitoring", "muga-scan"));
+    assert!(has(
+        "ado-trastuzumab-emtansine",
+        "requires_monitoring",
+        "cardiac-function-monitoring"
+    ));
+    assert!(has(
+        "ado-trastuzumab-emtansine",
+        "requires_monitoring",
+        "liver-function-monitoring"
+    ));
+    assert!(!has("pertuzumab", "requires_monitoring", "echocardiogram"));
+    let heart = statements("trastuzumab", "causes", "heart-problems");
+    assert!(
+        heart
+            .iter()
+            .any(|s| s.qualifiers.risk.as_deref() == Some("2-5%")),
+        "trastuzumab's 2% to 5% heart risk"
+    );
+}
+
+#[test]
+fn biomarker_gated_drugs() {
+    assert!(has("elacestrant", "requires_biomarker", "esr1-mutation"));
+    assert!(has("alpelisib", "requires_biomarker", "pik3ca-mutation"));
+    for b in ["pik3ca-mutation", "akt1-alteration", "pten-alteration"] {
+        assert!(
+            has("capivasertib", "requires_biomarker", b),
+            "capivasertib needs {b}"
+        );
+    }
+    for d in ["olaparib", "talazoparib"] {
+        assert!(has(d, "requires_biomarker", "brca1-mutation"), "{d}");
+        assert!(has(d, "requires_biomarker", "brca2-mutation"), "{d}");
+    }
+    for d in ["larotrectinib", "entrectinib"] {
+        assert!(has(d, "requires_biomarker", "ntrk-fusion"), "{d}");
+    }
+    assert!(has("dostarlimab", "requires_biomarker", "dmmr"));
+    assert!(has("pembrolizumab", "requires_biomarker", "pd-l1-positive"));
+    assert!(!has("tamoxifen", "requires_biomarker", "esr1-mutation"));
+}
+
+#[test]
+fn routes_and_schedules() {
+    assert!(has("fulvestrant", "given_by", "intramuscular"));
+    assert!(has("elacestrant", "given_by", "oral"));
+    assert!(has("tucatinib", "given_by", "oral"));
+    assert!(has("margetuximab", "given_by", "intravenous"));
+    assert!(has(
+        "pertuzumab-trastuzumab-hyaluronidase",
+        "given_by",
+        "subcutaneous"
+    ));
+}
+
+#[test]
+fn brand_names_and_abbreviations_resolve() {
+    assert_eq!(resolves("Herceptin"), "trastuzumab");
+    assert_eq!(resolves("herceptin"), "trastuzumab");
+    assert_eq!(resolves("T-DM1"), "ado-trastuzumab-emtansine");
+    assert_eq!(resolves("Kadcyla"), "ado-trastuzumab-emtansine");
+    assert_eq!(resolves("Enhertu"), "trastuzumab-deruxtecan");
+    assert_eq!(resolves("5-FU"), "fluorouracil");
+    assert_eq!(resolves("Phesgo"), "pertuzumab-trastuzumab-hyaluronidase");
+    assert_eq!(resolves("Faslodex"), "fulvestrant");
+    assert_eq!(resolves("Orserdu"), "elacestrant");
+    assert_eq!(resolves("Truqap"), "capivasertib");
+    assert_eq!(resolves("Lynparza"), "olaparib");
+}
+
+#[test]
+fn side_effects_as_the_page_words_them() {
+    assert!(has(
+        "trastuzumab-deruxtecan",
+        "causes",
+        "interstitial-lung-disease"
+    ));
+    let pneumonitis = statements("everolimus", "causes", "pneumonitis");
+    assert!(pneumonitis
+        .iter()
+        .any(|s| s.qualifiers.frequency.as_deref() == Some("rare")));
+    let hot = statements("tamoxifen", "causes", "hot-flashes");
+    assert!(hot
+        .iter()
+        .any(|s| s.qualifiers.frequency.as_deref() == Some("common")));
+    let uterus = statements("tamoxifen", "causes", "endometrial-cancer");
+    assert!(uterus
+        .iter()
+        .any(|s| s.qualifiers.frequency.as_deref() == Some("very-rare")));
+    assert!(has("palbociclib", "causes", "neutropenia"));
+    assert!(has("ribociclib", "causes", "heart-rhythm-changes"));
+    assert!(has("abemaciclib", "causes", "diarrhea"));
+    assert!(has("neratinib", "causes", "diarrhea"));
+    assert!(has("lapatinib", "causes", "rash"));
+    assert!(!has("palbociclib", "causes", "diarrhea"));
+}
+
+#[test]
+fn classes_and_targets() {
+    for ai in ["anastrozole", "exemestane", "letrozole"] {
+        assert!(has(ai, "member_of", "aromatase-inhibitor"), "{ai}");
+        assert!(has(ai, "targets", "aromatase"), "{ai}");
+    }
+    assert!(has("fulvestrant", "member_of", "serd"));
+    assert!(has("elacestrant", "member_of", "serd"));
+    assert!(has("goserelin", "member_of", "gnrh-analog"));
+    assert!(has("palbociclib", "member_of", "cdk4-6-inhibitor"));
+    assert!(has("paclitaxel", "member_of", "taxane"));
+    assert!(has("tucatinib", "targets", "her2"));
+    assert!(!has("olaparib", "targets", "her2"));
+}
+
+#[test]
+fn lines_and_prerequisites() {
+    let second = statements(
+        "trastuzumab-deruxtecan",
+        "treats",
+        "her2-positive-extracranial",
+    );
+    assert!(
+        second
+            .iter()
+            .any(|s| s.qualifiers.line.as_deref() == Some("second")),
+        "T-DXd is ASCO's second line"
+    );
+    assert!(has(
+        "trastuzumab-deruxtecan",
+        "treats",
+        "her2-low-breast-cancer"
+    ));
+    assert!(has("sacituzumab-govitecan", "treats", "triple-negative"));
+    let prior = statements("margetuximab", "requires_prior", "her2-targeted-therapy");
+    assert!(
+        prior.iter().any(|s| s.qualifiers.min_count == Some(2)),
+        "after at least 2 HER2-targeted therapies"
+    );
+    let elacestrant = statements("elacestrant", "requires_prior", "hormonal-therapy");
+    assert!(elacestrant
+        .iter()
+        .any(|s| s.qualifiers.min_count == Some(1)));
+}
+
+#[test]
+fn every_statement_cites_a_listed_section() {
+    let g = &*GRAPH;
+    for e in g.statements() {
+        let st = g.statement(e);
+        let source = g
+            .sources()
+            .iter()
+            .find(|s| s.id == st.provenance.source)
+            .expect("source listed");
+        assert!(
+            source.section(&st.provenance.section).is_some(),
+            "{}",
+            st.origin
+        );
+        assert!(!st.provenance.note.trim().is_empty(), "{}", st.origin);
+    }
+}
