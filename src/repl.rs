@@ -319,8 +319,8 @@ pub fn complete(line: &str, pos: usize, g: &KnowledgeGraph) -> (usize, Vec<Strin
     // Word boundaries before the cursor: completion may replace the last 1–4 words, so
     // `trastuzumab der` completes to `trastuzumab deruxtecan`.
     let starts: Vec<usize> = word_starts(before);
-    let context = Context_::of(before, &starts, g);
     for &start in starts.iter().rev().take(4).rev() {
+        let context = Context_::of(&before[..start]);
         let prefix = normalize(&before[start..])
             .trim_start_matches('"')
             .to_string();
@@ -328,7 +328,7 @@ pub fn complete(line: &str, pos: usize, g: &KnowledgeGraph) -> (usize, Vec<Strin
             continue;
         }
         let mut out: Vec<String> = context
-            .candidates(g, start == 0 || before[..start].trim().is_empty())
+            .candidates(g, before[..start].trim().is_empty())
             .into_iter()
             .filter(|c| {
                 normalize(c).starts_with(&prefix) && (!prefix.is_empty() || start == before.len())
@@ -382,9 +382,8 @@ enum Context_ {
 }
 
 impl Context_ {
-    fn of(before: &str, starts: &[usize], g: &KnowledgeGraph) -> Context_ {
-        // The words before the one being completed.
-        let done = starts.last().map_or("", |s| &before[..*s]);
+    /// The context made by the words before the one being completed.
+    fn of(done: &str) -> Context_ {
         let words: Vec<&str> = done.split_whitespace().collect();
         for n in (1..=words.len().min(4)).rev() {
             let tail = words[words.len() - n..].join(" ");
@@ -398,11 +397,13 @@ impl Context_ {
             {
                 return Context_::AfterRelation;
             }
-            if !g.lookup(tail.trim_matches('"')).is_empty() {
-                return Context_::AfterSubject(None);
-            }
         }
-        Context_::AfterRelation
+        // After a name (or anything else): what may follow a complete phrase.
+        if words.is_empty() {
+            Context_::AfterRelation
+        } else {
+            Context_::AfterSubject(None)
+        }
     }
 
     fn candidates(&self, g: &KnowledgeGraph, at_start: bool) -> Vec<String> {
@@ -672,4 +673,53 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
         }
     }
     cli::EXIT_OK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph() -> KnowledgeGraph {
+        KnowledgeGraph::new(crate::data::load_embedded().expect("shipped graph"))
+    }
+
+    #[test]
+    fn completion_knows_where_it_is() {
+        let g = graph();
+        let (start, c) = complete("drugs tar", 9, &g);
+        assert_eq!((start, c), (6, vec!["targeting".to_string()]));
+        let (start, c) = complete("trast", 5, &g);
+        assert_eq!(start, 0);
+        assert!(
+            c.contains(&"trastuzumab".to_string())
+                && c.contains(&"trastuzumab deruxtecan".to_string()),
+            "{c:?}"
+        );
+        let (start, c) = complete("drugs targeting trastuzumab der", 31, &g);
+        assert_eq!((start, c), (16, vec!["trastuzumab deruxtecan".to_string()]));
+        let (_, c) = complete(".mo", 3, &g);
+        assert_eq!(c, vec![".mode".to_string()]);
+        let (_, c) = complete("sh", 2, &g);
+        assert!(c.contains(&"show".to_string()), "{c:?}");
+    }
+
+    #[test]
+    fn highlighting_marks_keywords_names_and_strings() {
+        let g = graph();
+        let h = highlight("drugs targeting \"HER2\" and Herceptin", &g);
+        assert!(h.contains("\x1b[36mdrugs"), "{h:?}");
+        assert!(h.contains("\x1b[33m\"HER2\""), "{h:?}");
+        assert!(h.contains("\x1b[1;35mand"), "{h:?}");
+        assert!(h.contains("\x1b[32mHerceptin"), "{h:?}");
+    }
+
+    #[test]
+    fn history_can_be_disabled() {
+        // Reads the environment, so only checks the shape of the default.
+        if std::env::var_os("MBCKG_HISTORY").is_none() {
+            if let Some(p) = history_path() {
+                assert!(p.ends_with("mbckg/history"));
+            }
+        }
+    }
 }

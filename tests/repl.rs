@@ -1,0 +1,149 @@
+//! The REPL driven in a real pseudo-terminal: what a researcher types, what comes back.
+#![cfg(unix)]
+
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::session::{spawn_command, PtySession};
+
+const PROMPT: &str = "mbckg> ";
+
+fn shell(history: &std::path::Path) -> PtySession {
+    // A pseudo-terminal starts with no size; give it one as a terminal window would have.
+    let mut cmd = Command::new("sh");
+    cmd.args([
+        "-c",
+        "stty cols 160 rows 50; exec \"$0\"",
+        env!("CARGO_BIN_EXE_mbckg"),
+    ]);
+    cmd.env("MBCKG_HISTORY", history)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut s = spawn_command(cmd, Some(15_000)).expect("spawns the REPL");
+    s.exp_string("Type .help").expect("banner");
+    s.exp_string(PROMPT).expect("prompt");
+    s
+}
+
+fn exit_code(s: &PtySession) -> i32 {
+    match s.process().wait().expect("waits") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("REPL did not exit normally: {other:?}"),
+    }
+}
+
+fn temp_history(name: &str) -> std::path::PathBuf {
+    let p = std::env::temp_dir().join(format!("mbckg-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_file(&p);
+    p
+}
+
+#[test]
+fn a_query_prints_its_table_and_ctrl_d_exits_zero() {
+    let history = temp_history("query");
+    let mut s = shell(&history);
+    s.send_line("drugs targeting HER2 with cardiac monitoring")
+        .expect("types");
+    s.exp_string("Interpreted as:").expect("interpretation");
+    s.exp_string("margetuximab").expect("a row");
+    s.exp_string("3 drugs").expect("footer");
+    s.exp_string(PROMPT).expect("prompt again");
+    s.send_control('d').expect("ctrl-d");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn tab_completes_names_and_relation_phrases() {
+    let history = temp_history("tab");
+    let mut s = shell(&history);
+    s.send("trast\t").expect("types");
+    s.flush().expect("flush");
+    s.exp_string("uzumab").expect("completes the common prefix");
+    s.send("\t").expect("second tab");
+    s.flush().expect("flush");
+    s.exp_string("deruxtecan")
+        .expect("the trastuzumab family is listed");
+    s.send_control('u').expect("ctrl-u clears the line");
+    s.flush().expect("flush");
+    // Completion redraws only part of the line, so check what the completed line means.
+    s.send("drugs tar\t").expect("types");
+    s.flush().expect("flush");
+    s.send_line(" HER2").expect("finishes the line");
+    s.exp_string("9 drugs")
+        .expect("`tar` completed to `targeting`");
+    s.exp_string(PROMPT).expect("prompt");
+    s.send_line(".quit").expect("quits");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn ctrl_c_on_a_half_typed_line_keeps_the_repl_alive() {
+    let history = temp_history("ctrlc");
+    let mut s = shell(&history);
+    s.send("drugs causing diarr").expect("types");
+    s.flush().expect("flush");
+    s.send_control('c').expect("ctrl-c");
+    s.exp_string(PROMPT).expect("a fresh prompt");
+    s.send_line("count drugs").expect("types");
+    s.exp_string("48").expect("still answers");
+    s.send_control('d').expect("ctrl-d");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn a_multi_line_statement_is_one_history_entry() {
+    let history = temp_history("multi");
+    let mut s = shell(&history);
+    s.send_line("drugs targeting HER2 and").expect("first line");
+    s.send_line("causing diarrhea").expect("continuation");
+    s.exp_string("5 drugs").expect("one statement ran");
+    s.send_control('d').expect("ctrl-d");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+
+    // A second REPL recalls the whole statement with one Up arrow.
+    let mut s = shell(&history);
+    s.send("\x1b[A").expect("up arrow");
+    s.flush().expect("flush");
+    s.send_line("").expect("enter");
+    s.exp_string("5 drugs")
+        .expect("the recalled statement ran whole");
+    s.send_control('d').expect("ctrl-d");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+    let _ = std::fs::remove_file(&history);
+}
+
+#[test]
+fn an_unwritable_history_file_is_a_warning_not_a_crash() {
+    let mut s = shell(std::path::Path::new("/proc/mbckg/cannot/exist"));
+    s.send_line("count drugs").expect("types");
+    s.exp_string("48").expect("answers");
+    s.send_control('d').expect("ctrl-d");
+    s.exp_string("warning: cannot write history")
+        .expect("warns");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn errors_point_at_the_word_and_the_repl_goes_on() {
+    let history = temp_history("errors");
+    let mut s = shell(&history);
+    s.send_line("drugs targting HER2").expect("types");
+    s.exp_string("did you mean `targeting`?")
+        .expect("a suggestion");
+    s.exp_string(PROMPT).expect("prompt");
+    s.send_line(".mode csv").expect("meta");
+    s.exp_string("mode: csv").expect("mode set");
+    s.send_line("count drugs").expect("types");
+    s.exp_string("drugs").expect("csv header");
+    s.send_line(".nope").expect("unknown meta");
+    s.exp_string("unknown command `.nope`").expect("said so");
+    s.send_control('d').expect("ctrl-d");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+}
