@@ -1,0 +1,159 @@
+//! The binary end to end: exit codes, pipes, scripts with expectations, machine output.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn mbckg(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mbckg"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("MBCKG_HISTORY", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs mbckg");
+    {
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(bytes) = stdin {
+            input.write_all(bytes).expect("writes stdin");
+        }
+    }
+    child.wait_with_output().expect("finishes")
+}
+
+/// stdout, stderr and the exit code, as one text for a snapshot.
+fn transcript(o: &Output) -> String {
+    format!(
+        "--- stdout ---\n{}--- stderr ---\n{}--- exit: {} ---\n",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+        o.status.code().unwrap_or(-1)
+    )
+}
+
+#[test]
+fn passing_script_exits_zero() {
+    let o = mbckg(&["run", "tests/scripts/passing.kgq"], None);
+    insta::assert_snapshot!(transcript(&o));
+}
+
+#[test]
+fn failing_expectation_stops_and_exits_one() {
+    let o = mbckg(&["run", "tests/scripts/failing.kgq"], None);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(transcript(&o));
+}
+
+#[test]
+fn keep_going_reports_every_failure() {
+    let o = mbckg(&["run", "--keep-going", "tests/scripts/failing.kgq"], None);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(transcript(&o));
+}
+
+#[test]
+fn a_syntax_error_on_line_7_is_reported_as_line_7() {
+    let o = mbckg(&["run", "tests/scripts/syntax-error-line-7.kgq"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("tests/scripts/syntax-error-line-7.kgq:7:7"), "{err}");
+    insta::assert_snapshot!(transcript(&o));
+}
+
+#[test]
+fn continuation_lines_make_one_statement() {
+    let o = mbckg(&["run", "tests/scripts/continuation.kgq"], None);
+    insta::assert_snapshot!(transcript(&o));
+}
+
+#[test]
+fn piped_stdin_is_the_same_as_run() {
+    let script = std::fs::read("tests/scripts/failing.kgq").expect("fixture");
+    let piped = mbckg(&[], Some(&script));
+    let run = mbckg(&["run", "-"], Some(&script));
+    assert_eq!(piped.stdout, run.stdout);
+    assert_eq!(piped.status.code(), run.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&piped.stderr),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let by_file = mbckg(&["run", "tests/scripts/failing.kgq"], None);
+    assert_eq!(piped.stdout, by_file.stdout, "no prompt, no banner in a pipe");
+}
+
+#[test]
+fn invalid_utf8_script_names_the_place_and_exits_two() {
+    let o = mbckg(&["run", "tests/scripts/invalid-utf8.kgq"], None);
+    assert_eq!(o.status.code(), Some(2));
+    insta::assert_snapshot!(transcript(&o));
+}
+
+#[test]
+fn missing_script_is_an_io_error() {
+    let o = mbckg(&["run", "tests/scripts/does-not-exist.kgq"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(mbckg(&["frobnicate"], None).status.code(), Some(2));
+    assert_eq!(mbckg(&["query"], None).status.code(), Some(2));
+    assert_eq!(mbckg(&["query", "drugs", "--format", "yaml"], None).status.code(), Some(2));
+}
+
+#[test]
+fn query_errors_exit_one_with_a_caret() {
+    let o = mbckg(&["query", "drugs targting HER2"], None);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(transcript(&o));
+}
+
+#[test]
+fn json_output_is_clean_and_parses() {
+    let o = mbckg(&["query", "drugs targeting HER2 with cardiac monitoring", "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stderr.is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
+    let ids: Vec<&str> = v["rows"].as_array().expect("rows").iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, ["ado-trastuzumab-emtansine", "margetuximab", "trastuzumab"]);
+    let witness = &v["rows"][2]["witnesses"][0][0];
+    assert_eq!(witness["source"], "cancer-net-mbc");
+    assert!(witness["section"].as_str().is_some_and(|s| !s.is_empty()));
+}
+
+#[test]
+fn piped_output_defaults_to_tsv_without_interpretation() {
+    let o = mbckg(&["query", "drugs in class aromatase inhibitor"], None);
+    insta::assert_snapshot!(transcript(&o));
+}
+
+#[test]
+fn stats_json_reports_every_kind() {
+    let o = mbckg(&["stats", "--format", "json"], None);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert!(v["nodes"]["by_kind"]["drug"].as_u64().unwrap_or(0) >= 48);
+    for (kind, n) in v["nodes"]["by_kind"].as_object().expect("kinds") {
+        assert!(n.as_u64().unwrap_or(0) > 0, "no {kind} nodes");
+    }
+}
+
+#[test]
+fn audit_fails_on_broken_data_and_passes_on_shipped_data() {
+    assert_eq!(mbckg(&["audit"], None).status.code(), Some(0));
+    assert_eq!(mbckg(&["--data", "graph-data", "audit"], None).status.code(), Some(0));
+    assert_eq!(mbckg(&["--data", "tests/broken-data/dangling-object", "audit"], None).status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mbckg"))
+        .args(["query", "drugs"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("finishes");
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}
