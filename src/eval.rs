@@ -68,6 +68,8 @@ pub const MAX_PATHS: usize = 100;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Hit {
     chain: Vec<EdgeIx>,
+    /// The statement of the link's own relation (the rest of the chain is membership).
+    edge: EdgeIx,
     column: Option<usize>,
     other: NodeIx,
 }
@@ -265,10 +267,11 @@ fn link(
     column: Option<usize>,
 ) -> Matches {
     let mut out: Matches = BTreeMap::new();
-    let mut push = |s: NodeIx, chain: Vec<EdgeIx>, other: NodeIx| {
+    let mut push = |s: NodeIx, chain: Vec<EdgeIx>, edge: EdgeIx, other: NodeIx| {
         let hits = out.entry(s).or_default();
         let hit = Hit {
             chain,
+            edge,
             column,
             other,
         };
@@ -282,12 +285,12 @@ fn link(
             match dir {
                 Dir::Out => {
                     for (e, s) in g.in_rel(t, rel) {
-                        if !conds_hold(g, g.statement(e), conds) {
+                        if !conds_hold(g.statement(e), conds) {
                             continue;
                         }
                         let sk = g.node(s).kind;
                         if sk == kind {
-                            push(s, [vec![e], tchain.clone()].concat(), t);
+                            push(s, [vec![e], tchain.clone()].concat(), e, t);
                         } else if inherit && sk == crate::model::NodeKind::Class {
                             // Members of the class (or of a narrower class) inherit the statement.
                             for (c, up) in descendants(g, s) {
@@ -297,6 +300,7 @@ fn link(
                                             m,
                                             [vec![m_edge], up.clone(), vec![e], tchain.clone()]
                                                 .concat(),
+                                            e,
                                             t,
                                         );
                                     }
@@ -312,8 +316,8 @@ fn link(
                     }
                     for (from, via) in sources {
                         for (e, s) in g.out_rel(from, rel) {
-                            if g.node(s).kind == kind && conds_hold(g, g.statement(e), conds) {
-                                push(s, [via.clone(), vec![e], tchain.clone()].concat(), t);
+                            if g.node(s).kind == kind && conds_hold(g.statement(e), conds) {
+                                push(s, [via.clone(), vec![e], tchain.clone()].concat(), e, t);
                             }
                         }
                     }
@@ -325,33 +329,30 @@ fn link(
 }
 
 /// Whether a statement satisfies every `where` comparison.
-fn conds_hold(g: &KnowledgeGraph, st: &Statement, conds: &[Cond]) -> bool {
+fn conds_hold(st: &Statement, conds: &[Cond]) -> bool {
     conds.iter().all(|c| {
-        let equal = match c.field.as_str() {
-            "evidence" => st
-                .provenance
-                .evidence
-                .as_str()
-                .eq_ignore_ascii_case(&c.value),
-            "source" => st.provenance.source.eq_ignore_ascii_case(&c.value),
-            "section" => st.provenance.section.eq_ignore_ascii_case(&c.value),
-            "population" => st
-                .qualifiers
-                .population
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case(&c.value)),
-            "with" => st
-                .qualifiers
-                .with
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case(&c.value)),
-            field => st
-                .qualifiers
-                .get(field)
-                .is_some_and(|v| v.eq_ignore_ascii_case(&c.value)),
+        let value: Option<String> = match c.field.as_str() {
+            "evidence" => Some(st.provenance.evidence.as_str().to_string()),
+            "source" => Some(st.provenance.source.clone()),
+            "section" => Some(st.provenance.section.clone()),
+            "population" | "with" => {
+                let list = if c.field == "population" {
+                    &st.qualifiers.population
+                } else {
+                    &st.qualifiers.with
+                };
+                if list.is_empty() {
+                    None
+                } else {
+                    // A list holds the value when any member is it.
+                    let hit = list.iter().any(|p| p.eq_ignore_ascii_case(&c.value));
+                    Some(if hit { c.value.clone() } else { String::new() })
+                }
+            }
+            field => st.qualifiers.get(field),
         };
-        let _ = g;
-        equal != c.negated
+        // A statement that does not say is neither equal nor unequal.
+        value.is_some_and(|v| v.eq_ignore_ascii_case(&c.value) != c.negated)
     })
 }
 
@@ -524,22 +525,14 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
     let mut groups: BTreeMap<String, HashSet<NodeIx>> = BTreeMap::new();
     for (n, hits) in &m {
         let keys: Vec<String> = match group {
-            GroupBy::Kind(k) => {
-                let linked = g
-                    .out_edges(*n)
-                    .chain(g.in_edges(*n))
-                    .map(|(_, o)| o)
-                    .filter(|o| g.node(*o).kind == *k);
-                by_name(g, linked)
-                    .into_iter()
-                    .map(|o| g.node(o).name.clone())
-                    .collect()
-            }
+            GroupBy::Kind(k) => by_name(g, group_nodes(g, *n, *k))
+                .into_iter()
+                .map(|o| g.node(o).name.clone())
+                .collect(),
             GroupBy::Field(f) => {
                 let mut vals: Vec<String> = hits
                     .iter()
-                    .filter_map(|h| h.chain.first())
-                    .filter_map(|e| field_value(g.statement(*e), f))
+                    .filter_map(|h| field_value(g.statement(h.edge), f))
                     .collect();
                 vals.sort();
                 vals.dedup();
@@ -571,6 +564,39 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
         noun: ("group".into(), "groups".into()),
         ..ResultSet::default()
     }
+}
+
+/// The nodes of kind `k` a row is grouped under: those linked by the lexicon's first relation
+/// between the two kinds (member_of for classes, treats for subtypes, …), with class-level
+/// statements for inherited relations, and every broader class or subtype above them.
+fn group_nodes(g: &KnowledgeGraph, n: NodeIx, k: crate::model::NodeKind) -> Vec<NodeIx> {
+    let kind = g.node(n).kind;
+    let (rel, dir) = match schema::relations_between(kind, k).first() {
+        Some(r) => (*r, Dir::Out),
+        None => match schema::relations_between(k, kind).first() {
+            Some(r) => (*r, Dir::In),
+            None => return Vec::new(),
+        },
+    };
+    let mut found: Vec<NodeIx> = match dir {
+        Dir::Out => g.out_rel(n, rel).map(|(_, o)| o).collect(),
+        Dir::In => g.in_rel(n, rel).map(|(_, o)| o).collect(),
+    };
+    if dir == Dir::Out && INHERITED.contains(&rel) {
+        for (c, _) in carriers(g, n) {
+            found.extend(g.out_rel(c, rel).map(|(_, o)| o));
+        }
+    }
+    let mut all = Vec::new();
+    let mut seen = HashSet::new();
+    for f in found {
+        for a in g.ancestors(f) {
+            if seen.insert(a) {
+                all.push(a);
+            }
+        }
+    }
+    all
 }
 
 fn field_value(st: &Statement, field: &str) -> Option<String> {
@@ -680,9 +706,15 @@ fn path(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, all: bool, max: usize) -> 
         shortest_path(g, from, to, max).into_iter().collect()
     };
     let semantics = if all {
-        format!("every simple path of at most {max} hops (at most {MAX_PATHS} shown), shortest first; statements are followed in either direction")
+        format!(
+            "every simple path of at most {max} hop{} (at most {MAX_PATHS} shown), shortest first; statements are followed in either direction",
+            if max == 1 { "" } else { "s" }
+        )
     } else {
-        format!("one shortest path (breadth-first, at most {max} hops); statements are followed in either direction")
+        format!(
+            "one shortest path (breadth-first, at most {max} hop{}); statements are followed in either direction",
+            if max == 1 { "" } else { "s" }
+        )
     };
     let rows = paths
         .iter()
@@ -903,7 +935,36 @@ fn explain(g: &KnowledgeGraph, inner: &Plan) -> ResultSet {
             ));
             describe(g, &q.filter, 1, &mut lines);
         }
-        other => lines.push(format!("{other:?}").chars().take(200).collect()),
+        PlanKind::Show(n) => {
+            lines.push(format!(
+                "find {} `{}` by id",
+                g.node(*n).kind,
+                g.node(*n).id
+            ));
+            lines.push("list every statement from and to it, grouped by relation, and those its classes pass on".into());
+        }
+        PlanKind::Path { from, to, all, max } => {
+            lines.push(format!(
+                "start at `{}`, follow statements either way, at most {max} deep",
+                g.node(*from).id
+            ));
+            lines.push(if *all {
+                format!("keep every simple path that reaches `{}` (at most {MAX_PATHS}), shortest first", g.node(*to).id)
+            } else {
+                format!("stop at the first path that reaches `{}` (breadth first: a shortest one)", g.node(*to).id)
+            });
+        }
+        PlanKind::Compare(nodes) => {
+            let ids: Vec<&str> = nodes.iter().map(|n| g.node(*n).id.as_str()).collect();
+            lines.push(format!(
+                "for each relation, list what each of {} links to",
+                ids.join(", ")
+            ));
+        }
+        PlanKind::Search(text) => {
+            lines.push(format!("scan names, aliases, ids and notes for `{text}`"))
+        }
+        PlanKind::Explain(_) => lines.push("explain the statement inside".into()),
     }
     if let Some((c, _, o)) = &inner.sort {
         lines.push(format!(

@@ -145,10 +145,10 @@ pub const FIELDS: &[&str] = &[
     "frequency",
     "risk",
     "population",
-    "with",
     "schedule",
     "min_count",
     "condition",
+    "partner",
     "evidence",
     "source",
     "section",
@@ -163,6 +163,15 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
     };
     let kind = p.statement_kind(stmt)?;
     let m = &stmt.modifiers;
+    if m.group_by.is_some() && !matches!(stmt.kind, StatementKind::Count(_)) {
+        let span = m
+            .group_by
+            .as_deref()
+            .map(ast::words_span)
+            .unwrap_or(stmt.span);
+        return Err(QueryError::new("`grouped by` only goes with `count`", span)
+            .with_help("write `count … grouped by …`"));
+    }
     let format = match &m.format {
         Some(w) => {
             let f = w.text.to_lowercase();
@@ -176,6 +185,11 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
             Some(f)
         }
         None => None,
+    };
+    // `explain … as json`: the format asked for inside applies to the explanation.
+    let format = match (&kind, format) {
+        (PlanKind::Explain(inner), None) => inner.format.clone(),
+        (_, f) => f,
     };
     Ok(Plan {
         kind,
@@ -426,29 +440,33 @@ impl<'g> Planner<'g> {
                 None => return Err(QueryError::new("empty query", first.span)),
             },
         };
-        let filter = self.expr(e, kind, true)?;
+        let filter = self.expr(e, kind, true, false)?;
         Ok(Query { kind, filter })
     }
 
-    fn expr(&mut self, e: &Expr, kind: NodeKind, head: bool) -> Result<Filter, QueryError> {
+    /// `linked`: inside the operand of `with`/`without`, where a noun phrase means "linked to
+    /// such nodes" (`with (cardiac monitoring or hepatic side effects)`).
+    fn expr(
+        &mut self,
+        e: &Expr,
+        kind: NodeKind,
+        head: bool,
+        linked: bool,
+    ) -> Result<Filter, QueryError> {
         match e {
-            Expr::Phrase(p) => self.phrase(p, kind, head, false),
+            Expr::Phrase(p) => self.phrase(p, kind, head, linked),
             Expr::Not(inner, _) => {
                 self.negated += 1;
-                let f = self.expr(inner, kind, false);
+                let f = self.expr(inner, kind, false, linked);
                 self.negated -= 1;
                 Ok(Filter::Not(Box::new(f?)))
             }
             Expr::Binary(op, l, r, _) => {
-                let left = self.expr(l, kind, head)?;
+                let left = self.expr(l, kind, head, linked)?;
                 let negate = usize::from(*op == BinOp::Without);
                 self.negated += negate;
-                let right = match (op, r.as_ref()) {
-                    (BinOp::With | BinOp::Without, Expr::Phrase(p)) => {
-                        self.phrase(p, kind, false, true)
-                    }
-                    _ => self.expr(r, kind, false),
-                };
+                let right_linked = linked || matches!(op, BinOp::With | BinOp::Without);
+                let right = self.expr(r, kind, false, right_linked);
                 self.negated -= negate;
                 let right = right?;
                 Ok(match op {
@@ -514,6 +532,17 @@ impl<'g> Planner<'g> {
                     )));
                 }
                 return Ok(sub.filter);
+            }
+            _ if lead > 1 && lead == rest.len() && !linked => {
+                let span = rest
+                    .iter()
+                    .map(Tok::span)
+                    .reduce(Span::join)
+                    .unwrap_or(p.span);
+                return Err(QueryError::new(
+                    "several names in a row: join them with `and` or `or`",
+                    span,
+                ));
             }
             _ if lead > 0 && lead == rest.len() => {
                 // Only names.
@@ -727,7 +756,7 @@ impl<'g> Planner<'g> {
         let direct = |k: NodeKind| -> Vec<(Relation, Dir)> {
             let mut rels: Vec<(Relation, Dir)> = fwd
                 .iter()
-                .filter(|r| schema::allows(**r, kind, k) || inherits(**r, kind, k))
+                .filter(|r| schema::allows(**r, kind, k))
                 .map(|r| (*r, Dir::Out))
                 .collect();
             rels.extend(
@@ -847,7 +876,7 @@ impl<'g> Planner<'g> {
     fn conditions(&self, p: &Phrase) -> Result<Vec<Cond>, QueryError> {
         let mut out = Vec::new();
         for c in &p.conditions {
-            let field = c.field.text.to_lowercase().replace(' ', "_");
+            let mut field = c.field.text.to_lowercase().replace(' ', "_");
             if !FIELDS.contains(&field.as_str()) {
                 return Err(QueryError::new(
                     format!("unknown field `{}`", c.field.text),
@@ -855,6 +884,10 @@ impl<'g> Planner<'g> {
                 )
                 .with_help_opt(diag::did_you_mean(&c.field.text, FIELDS.iter().copied()))
                 .with_help(format!("fields: {}", FIELDS.join(", "))));
+            }
+            // `with` is a keyword of the language, so the `with` qualifier is asked for as `partner`.
+            if field == "partner" {
+                field = "with".into();
             }
             let value = c.value.text.clone();
             let allowed: Option<Vec<&str>> = match field.as_str() {
@@ -892,13 +925,6 @@ impl<'g> Planner<'g> {
     }
 }
 
-/// Whether `relation` holds for `kind` through class membership.
-fn inherits(relation: Relation, kind: NodeKind, other: NodeKind) -> bool {
-    INHERITED.contains(&relation)
-        && kind != NodeKind::Class
-        && schema::allows(relation, NodeKind::Class, other)
-}
-
 /// Every relation joining two kinds, forward then backward.
 fn any_rels(kind: NodeKind, other: NodeKind) -> Vec<(Relation, Dir)> {
     let mut rels: Vec<(Relation, Dir)> = schema::relations_between(kind, other)
@@ -910,16 +936,6 @@ fn any_rels(kind: NodeKind, other: NodeKind) -> Vec<(Relation, Dir)> {
             .into_iter()
             .map(|r| (r, Dir::In)),
     );
-    if kind != NodeKind::Class {
-        for r in INHERITED {
-            if schema::allows(*r, NodeKind::Class, other)
-                && schema::relation_info(*r).domain.contains(&kind)
-                && !rels.contains(&(*r, Dir::Out))
-            {
-                rels.push((*r, Dir::Out));
-            }
-        }
-    }
     rels
 }
 
@@ -1028,7 +1044,8 @@ impl fmt::Display for Interpretation<'_> {
                 } else {
                     "one shortest path"
                 };
-                write!(f, "{what} of at most {max} hops between `{}` and `{}`, statements read in either direction", g.node(*from).name, g.node(*to).name)
+                let hops = if *max == 1 { "hop" } else { "hops" };
+                write!(f, "{what} of at most {max} {hops} between `{}` and `{}`, statements read in either direction", g.node(*from).name, g.node(*to).name)
             }
             PlanKind::Compare(nodes) => {
                 let names: Vec<&str> = nodes.iter().map(|n| g.node(*n).name.as_str()).collect();

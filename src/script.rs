@@ -116,12 +116,7 @@ fn expect_rest(line: &str) -> Option<&str> {
 fn parse_expectation(rest: &str) -> Result<Expectation, String> {
     let rest = rest.split(" #").next().unwrap_or(rest).trim();
     let (word, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-    let names = || -> Vec<String> {
-        args.split(',')
-            .map(|s| s.trim().trim_matches('"').to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    };
+    let names = || split_names(args);
     match word.to_lowercase().as_str() {
         "count" => args
             .trim()
@@ -137,6 +132,25 @@ fn parse_expectation(rest: &str) -> Result<Expectation, String> {
             "unknown expectation `{rest}`; use `expect count N`, `expect includes A, B`, `expect excludes A`, `expect empty` or `expect error`"
         )),
     }
+}
+
+/// Splits `a, "b, c", d` at commas outside double quotes; quotes are removed.
+fn split_names(args: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in args.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// How to run a script.
@@ -398,5 +412,12 @@ mod tests {
         assert_eq!(parse_expectation("empty"), Ok(Expectation::Empty));
         assert!(parse_expectation("count x").is_err());
         assert!(parse_expectation("includes").is_err());
+        assert_eq!(
+            parse_expectation("includes \"HR-positive, HER2-negative breast cancer\", x"),
+            Ok(Expectation::Includes(vec![
+                "HR-positive, HER2-negative breast cancer".into(),
+                "x".into()
+            ]))
+        );
     }
 }

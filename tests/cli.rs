@@ -57,7 +57,10 @@ fn a_syntax_error_on_line_7_is_reported_as_line_7() {
     let o = mbckg(&["run", "tests/scripts/syntax-error-line-7.kgq"], None);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("tests/scripts/syntax-error-line-7.kgq:7:7"), "{err}");
+    assert!(
+        err.contains("tests/scripts/syntax-error-line-7.kgq:7:7"),
+        "{err}"
+    );
     insta::assert_snapshot!(transcript(&o));
 }
 
@@ -79,7 +82,10 @@ fn piped_stdin_is_the_same_as_run() {
         String::from_utf8_lossy(&run.stderr)
     );
     let by_file = mbckg(&["run", "tests/scripts/failing.kgq"], None);
-    assert_eq!(piped.stdout, by_file.stdout, "no prompt, no banner in a pipe");
+    assert_eq!(
+        piped.stdout, by_file.stdout,
+        "no prompt, no banner in a pipe"
+    );
 }
 
 #[test]
@@ -99,7 +105,12 @@ fn missing_script_is_an_io_error() {
 fn usage_errors_exit_two() {
     assert_eq!(mbckg(&["frobnicate"], None).status.code(), Some(2));
     assert_eq!(mbckg(&["query"], None).status.code(), Some(2));
-    assert_eq!(mbckg(&["query", "drugs", "--format", "yaml"], None).status.code(), Some(2));
+    assert_eq!(
+        mbckg(&["query", "drugs", "--format", "yaml"], None)
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -111,12 +122,29 @@ fn query_errors_exit_one_with_a_caret() {
 
 #[test]
 fn json_output_is_clean_and_parses() {
-    let o = mbckg(&["query", "drugs targeting HER2 with cardiac monitoring", "--format", "json"], None);
+    let o = mbckg(
+        &[
+            "query",
+            "drugs targeting HER2 with cardiac monitoring",
+            "--format",
+            "json",
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stderr.is_empty());
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
-    let ids: Vec<&str> = v["rows"].as_array().expect("rows").iter().filter_map(|r| r["id"].as_str()).collect();
-    assert_eq!(ids, ["ado-trastuzumab-emtansine", "margetuximab", "trastuzumab"]);
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
+    let ids: Vec<&str> = v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["ado-trastuzumab-emtansine", "margetuximab", "trastuzumab"]
+    );
     let witness = &v["rows"][2]["witnesses"][0][0];
     assert_eq!(witness["source"], "cancer-net-mbc");
     assert!(witness["section"].as_str().is_some_and(|s| !s.is_empty()));
@@ -141,8 +169,21 @@ fn stats_json_reports_every_kind() {
 #[test]
 fn audit_fails_on_broken_data_and_passes_on_shipped_data() {
     assert_eq!(mbckg(&["audit"], None).status.code(), Some(0));
-    assert_eq!(mbckg(&["--data", "graph-data", "audit"], None).status.code(), Some(0));
-    assert_eq!(mbckg(&["--data", "tests/broken-data/dangling-object", "audit"], None).status.code(), Some(2));
+    assert_eq!(
+        mbckg(&["--data", "graph-data", "audit"], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        mbckg(
+            &["--data", "tests/broken-data/dangling-object", "audit"],
+            None
+        )
+        .status
+        .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -155,5 +196,9 @@ fn a_closed_pipe_is_not_an_error() {
         .expect("runs");
     drop(child.stdout.take());
     let o = child.wait_with_output().expect("finishes");
-    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

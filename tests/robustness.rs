@@ -31,9 +31,37 @@ const SEEDS: &[&str] = &[
 
 /// Words and symbols that mutations splice in.
 const PIECES: &[&str] = &[
-    "and", "or", "not", "with", "without", "(", ")", "\"", ",", "where", "=", "!=", "as", "limit",
-    "grouped by", "sorted by", "drugs", "HER2", "#", "\n", "é", "😀", "\\", "targeting", "show",
-    "path from", "to", "max 99999999999999999999999", "count", "explain explain", "",
+    "and",
+    "or",
+    "not",
+    "with",
+    "without",
+    "(",
+    ")",
+    "\"",
+    ",",
+    "where",
+    "=",
+    "!=",
+    "as",
+    "limit",
+    "grouped by",
+    "sorted by",
+    "drugs",
+    "HER2",
+    "#",
+    "\n",
+    "é",
+    "😀",
+    "\\",
+    "targeting",
+    "show",
+    "path from",
+    "to",
+    "max 99999999999999999999999",
+    "count",
+    "explain explain",
+    "",
 ];
 
 fn mutate(seed: &str, cuts: &[(usize, usize)]) -> String {
@@ -42,7 +70,9 @@ fn mutate(seed: &str, cuts: &[(usize, usize)]) -> String {
         let at = pos % (s.len() + 1);
         match piece % 3 {
             0 => {
-                let p: Vec<char> = format!(" {} ", PIECES[piece % PIECES.len()]).chars().collect();
+                let p: Vec<char> = format!(" {} ", PIECES[piece % PIECES.len()])
+                    .chars()
+                    .collect();
                 s.splice(at..at, p);
             }
             1 if !s.is_empty() => {
@@ -104,8 +134,12 @@ fn huge_and_deep_inputs_are_refused_with_a_message() {
 fn every_shipped_name_can_be_typed() {
     // Each name and alias works as written in `show`, quoted or not (when it holds no keyword).
     for (label, node) in GRAPH.labels() {
-        let quoted = format!("show \"{}\"", label.replace('\\', "\\\\").replace('"', "\\\""));
-        let answer = mbckg::execute(&quoted, &GRAPH).unwrap_or_else(|e| panic!("{quoted}: {}", e.message));
+        let quoted = format!(
+            "show \"{}\"",
+            label.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        let answer =
+            mbckg::execute(&quoted, &GRAPH).unwrap_or_else(|e| panic!("{quoted}: {}", e.message));
         assert!(answer.is_some());
         let plain = format!("show {label}");
         if let Ok(Some(a)) = mbckg::execute(&plain, &GRAPH) {
