@@ -68,6 +68,14 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// Warn about sources older than this: an age (`18m`, `3y`) or a date (`2024-01`).
+        #[arg(long, value_name = "AGE|DATE")]
+        stale_after: Option<String>,
+    },
+    /// The sources, their sections, and how many statements cite each.
+    Sources {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
     },
 }
 
@@ -126,7 +134,31 @@ pub fn main() -> i32 {
         Some(Command::Query { text, format }) => {
             query(&graph, &text, format.map(OutFormat::format), &mut out)
         }
-        Some(Command::Audit { format, strict }) => run_audit(&graph, format, strict, &mut out),
+        Some(Command::Audit {
+            format,
+            strict,
+            stale_after,
+        }) => {
+            let stale_before = match stale_after
+                .as_deref()
+                .map(|s| (s, crate::audit::stale_cutoff(s, &today())))
+            {
+                None => None,
+                Some((_, Some(date))) => Some(date),
+                Some((spec, None)) => {
+                    eprintln!("mbckg: --stale-after takes an age such as 18m or 3y, or a date such as 2024-01; not `{spec}`");
+                    return EXIT_ERROR;
+                }
+            };
+            run_audit(
+                &graph,
+                format,
+                strict,
+                &crate::audit::Options { stale_before },
+                &mut out,
+            )
+        }
+        Some(Command::Sources { format }) => sources(&graph, format, &mut out),
         Some(Command::Run {
             files,
             format,
@@ -228,9 +260,10 @@ fn run_audit(
     g: &KnowledgeGraph,
     format: ReportFormat,
     strict: bool,
+    opts: &crate::audit::Options,
     out: &mut impl Write,
 ) -> std::io::Result<i32> {
-    let findings = audit::run(g);
+    let findings = audit::run(g, opts);
     let failing = |s: Severity| s == Severity::Error || (strict && s == Severity::Warning);
     let errors = findings.iter().filter(|f| failing(f.severity)).count();
     match format {
@@ -407,4 +440,96 @@ fn run_scripts(
         }
     }
     Ok(if failures > 0 { EXIT_FAIL } else { EXIT_OK })
+}
+
+/// Today as `YYYY-MM`, from the system clock (UTC).
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}")
+}
+
+fn sources(g: &KnowledgeGraph, format: ReportFormat, out: &mut impl Write) -> std::io::Result<i32> {
+    let mut counts: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    for e in g.statements() {
+        let p = &g.statement(e).provenance;
+        *counts
+            .entry((p.source.as_str(), p.section.as_str()))
+            .or_default() += 1;
+    }
+    match format {
+        ReportFormat::Json => {
+            let list: Vec<serde_json::Value> = g
+                .sources()
+                .iter()
+                .map(|s| {
+                    let sections: Vec<serde_json::Value> = s
+                        .sections
+                        .iter()
+                        .map(|sec| {
+                            serde_json::json!({
+                                "heading": sec.heading, "updated": sec.updated,
+                                "statements": counts.get(&(s.id.as_str(), sec.heading.as_str())).copied().unwrap_or(0),
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({
+                        "id": s.id, "title": s.title, "publisher": s.publisher, "approved": s.approved,
+                        "url": s.url, "sections": sections,
+                    })
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            )?;
+        }
+        ReportFormat::Table => {
+            for s in g.sources() {
+                let total: usize = s
+                    .sections
+                    .iter()
+                    .map(|x| {
+                        counts
+                            .get(&(s.id.as_str(), x.heading.as_str()))
+                            .copied()
+                            .unwrap_or(0)
+                    })
+                    .sum();
+                writeln!(
+                    out,
+                    "{}  {} ({}, {}) — {total} statements",
+                    s.id,
+                    s.title,
+                    s.publisher.as_deref().unwrap_or("unknown publisher"),
+                    s.approved.as_deref().unwrap_or("undated")
+                )?;
+                for sec in &s.sections {
+                    let n = counts
+                        .get(&(s.id.as_str(), sec.heading.as_str()))
+                        .copied()
+                        .unwrap_or(0);
+                    let updated = sec
+                        .updated
+                        .as_ref()
+                        .map(|u| format!(" (updated {u})"))
+                        .unwrap_or_default();
+                    writeln!(out, "  {n:>5}  {}{updated}", sec.heading)?;
+                }
+            }
+        }
+    }
+    Ok(EXIT_OK)
 }

@@ -190,6 +190,9 @@ struct RawNode {
     #[serde(default)]
     xrefs: Vec<String>,
     note: Option<String>,
+    /// Lint rule id → why the finding is accepted.
+    #[serde(default)]
+    accept: BTreeMap<String, String>,
     #[serde(default)]
     statement: Vec<RawStatement>,
 }
@@ -571,6 +574,11 @@ fn check_nodes(
             aliases: raw.aliases.iter().map(|a| a.get_ref().clone()).collect(),
             xrefs: raw.xrefs.clone(),
             note: raw.note.clone(),
+            accepted: raw
+                .accept
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             origin: fs.origin(id_span),
         });
     }

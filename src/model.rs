@@ -217,8 +217,10 @@ pub struct Node {
     pub aliases: Vec<String>,
     /// External identifiers (`HGNC:3430`); informative only, never resolved as names.
     pub xrefs: Vec<String>,
-    /// A curator's note about the node (e.g. why a lint warning is accepted).
+    /// A curator's note about the node.
     pub note: Option<String>,
+    /// Lint findings a reviewer has looked at and accepted: (rule id, why).
+    pub accepted: Vec<(String, String)>,
     pub origin: Origin,
 }
 
