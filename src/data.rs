@@ -231,6 +231,8 @@ struct Files<'a> {
     files: &'a [(String, String)],
     /// Prefix for file names in diagnostics and origins (`graph-data/`).
     base: &'a str,
+    /// Byte offset of each line's start, per file, so positions cost a binary search.
+    line_starts: Vec<Vec<usize>>,
 }
 
 impl Files<'_> {
@@ -245,7 +247,14 @@ impl Files<'_> {
 
     fn origin(&self, span: Span) -> Origin {
         let text = &self.files[span.file].1;
-        let (line, col) = diag::line_col(text, span.start);
+        let starts = &self.line_starts[span.file];
+        let at = span.start.min(text.len());
+        let line = starts.partition_point(|&s| s <= at).max(1);
+        let line_start = starts[line - 1];
+        let col = text
+            .get(line_start..at)
+            .map_or(1, |t| t.chars().count() + 1);
+        let (line, col) = (line as u32, col as u32);
         Origin {
             file: self.name(span.file),
             line,
@@ -309,7 +318,19 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, Vec<Diagnostic>
 
 /// As [`load_files`], naming each file `base` + its path in diagnostics and origins.
 pub fn load_files_at(files: &[(String, String)], base: &str) -> Result<Dataset, Vec<Diagnostic>> {
-    let fs = Files { files, base };
+    let line_starts = files
+        .iter()
+        .map(|(_, t)| {
+            std::iter::once(0)
+                .chain(t.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+        .collect();
+    let fs = Files {
+        files,
+        base,
+        line_starts,
+    };
     let mut errors = Vec::new();
     let mut raw_sources = Vec::new();
     let mut pending = Vec::new();

@@ -1,0 +1,1455 @@
+//! Exports the graph, or the part of it a query touched, for other tools: Graphviz DOT, an SVG drawn
+//! by our own code, GraphML, Neo4j Cypher, KGX TSV (with [`parse_kgx`] to read it back) and JSON.
+//!
+//! Pure: an export is a list of (file name, content) pairs and the CLI decides where they go; nothing
+//! here reads or writes files or prints. Output is deterministic — nodes sorted by id, statements by
+//! (subject, relation, object, origin) — so two exports of the same data are byte-identical and
+//! exports of two versions diff cleanly. Names and notes may hold anything (quotes, newlines, `<`,
+//! `//`), so every string goes through the escaping of its format.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::{self, Write as _};
+
+use serde_json::{json, Value};
+
+use crate::data::{FREQUENCIES, LINES};
+use crate::diag::{self, Diagnostic};
+use crate::eval::{ResultSet, Step};
+use crate::graph::KnowledgeGraph;
+use crate::model::{
+    Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
+    Statement,
+};
+use crate::schema;
+
+/// The formats `mbckg export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    /// Graphviz digraph.
+    Dot,
+    /// A self-contained drawing, one column per node kind.
+    Svg,
+    Graphml,
+    /// Statements to paste into Neo4j.
+    Cypher,
+    /// Two files, `nodes.tsv` and `edges.tsv`, in the KGX TSV format with Biolink terms.
+    Kgx,
+    /// One document with every field of nodes, statements and sources.
+    Json,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 6] = [
+        ExportFormat::Dot,
+        ExportFormat::Svg,
+        ExportFormat::Graphml,
+        ExportFormat::Cypher,
+        ExportFormat::Kgx,
+        ExportFormat::Json,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Dot => "dot",
+            ExportFormat::Svg => "svg",
+            ExportFormat::Graphml => "graphml",
+            ExportFormat::Cypher => "cypher",
+            ExportFormat::Kgx => "kgx",
+            ExportFormat::Json => "json",
+        }
+    }
+
+    /// The format named `s` (case-insensitive).
+    pub fn parse(s: &str) -> Option<ExportFormat> {
+        let s = s.trim().to_ascii_lowercase();
+        ExportFormat::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+impl fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What identifies one statement of a graph: its ends, its relation and where it was read.
+/// Ordered as exports list statements.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatementKey {
+    pub subject: String,
+    pub relation: String,
+    pub object: String,
+    /// `file:line:col`, as [`Origin`] displays it.
+    pub origin: String,
+}
+
+impl StatementKey {
+    pub fn of(st: &Statement) -> StatementKey {
+        StatementKey {
+            subject: st.subject.clone(),
+            relation: st.relation.as_str().to_string(),
+            object: st.object.clone(),
+            origin: st.origin.to_string(),
+        }
+    }
+
+    /// The key of the statement a witness step stands for.
+    pub fn of_step(step: &Step) -> StatementKey {
+        StatementKey {
+            subject: step.subject.clone(),
+            relation: step.relation.clone(),
+            object: step.object.clone(),
+            origin: step.origin.clone(),
+        }
+    }
+}
+
+/// A part of the graph to export: nodes by id and statements by key. The ends of every chosen
+/// statement are exported too, so an edge never points at a missing node.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Subset {
+    pub nodes: BTreeSet<String>,
+    pub statements: BTreeSet<StatementKey>,
+}
+
+/// The part of the graph a query result touched: the node of each row, and every node and
+/// statement of the rows' witness chains.
+pub fn subset_from_result(g: &KnowledgeGraph, rs: &ResultSet) -> Subset {
+    let mut subset = Subset::default();
+    for row in &rs.rows {
+        // Rows of counts and paths may carry no id, or one that is not a node.
+        if let Some(id) = row.id.as_ref().filter(|id| g.by_id(id).is_some()) {
+            subset.nodes.insert(id.clone());
+        }
+        for step in row.witnesses.iter().flatten() {
+            subset.nodes.insert(step.subject.clone());
+            subset.nodes.insert(step.object.clone());
+            subset.statements.insert(StatementKey::of_step(step));
+        }
+    }
+    subset
+}
+
+/// Exports the whole graph (`subset` is `None`) or a part of it. Returns (file name, content)
+/// pairs: two files (`nodes.tsv`, `edges.tsv`) for KGX, one for every other format.
+pub fn export(
+    g: &KnowledgeGraph,
+    subset: Option<&Subset>,
+    format: ExportFormat,
+) -> Vec<(String, String)> {
+    let sel = select(g, subset);
+    let one = |name: &str, text: String| vec![(name.to_string(), text)];
+    match format {
+        ExportFormat::Dot => one("mbckg.dot", to_dot(&sel)),
+        ExportFormat::Svg => one("mbckg.svg", to_svg(&sel)),
+        ExportFormat::Graphml => one("mbckg.graphml", to_graphml(&sel)),
+        ExportFormat::Cypher => one("mbckg.cypher", to_cypher(&sel)),
+        ExportFormat::Json => one("mbckg.json", to_json(&sel)),
+        ExportFormat::Kgx => {
+            let (nodes, edges) = to_kgx(&sel);
+            vec![
+                ("nodes.tsv".to_string(), nodes),
+                ("edges.tsv".to_string(), edges),
+            ]
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choosing and ordering what to export.
+
+/// The nodes, statements and sources of one export, in output order.
+struct Selection<'g> {
+    nodes: Vec<&'g Node>,
+    statements: Vec<&'g Statement>,
+    sources: Vec<&'g Source>,
+}
+
+fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Selection<'g> {
+    let mut statements: Vec<&Statement> = g
+        .statements()
+        .map(|e| g.statement(e))
+        .filter(|st| subset.is_none_or(|s| s.statements.contains(&StatementKey::of(st))))
+        .collect();
+    statements.sort_by_cached_key(|st| StatementKey::of(st));
+
+    let wanted: Option<HashSet<&str>> = subset.map(|s| {
+        s.nodes
+            .iter()
+            .map(String::as_str)
+            .chain(
+                statements
+                    .iter()
+                    .flat_map(|st| [st.subject.as_str(), st.object.as_str()]),
+            )
+            .collect()
+    });
+    let mut nodes: Vec<&Node> = g
+        .nodes()
+        .map(|ix| g.node(ix))
+        .filter(|n| wanted.as_ref().is_none_or(|w| w.contains(n.id.as_str())))
+        .collect();
+    nodes.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let cited: Option<HashSet<&str>> = subset.map(|_| {
+        statements
+            .iter()
+            .map(|st| st.provenance.source.as_str())
+            .collect()
+    });
+    let mut sources: Vec<&Source> = g
+        .sources()
+        .iter()
+        .filter(|s| cited.as_ref().is_none_or(|c| c.contains(s.id.as_str())))
+        .collect();
+    sources.sort_by(|a, b| a.id.cmp(&b.id));
+
+    Selection {
+        nodes,
+        statements,
+        sources,
+    }
+}
+
+/// Unique ids for the statements, readable and stable across versions (`x.targets.her2`, then
+/// `x.targets.her2#2` for a second statement with the same ends and relation).
+fn edge_ids(statements: &[&Statement]) -> Vec<String> {
+    let mut used: HashSet<String> = HashSet::new();
+    statements
+        .iter()
+        .map(|st| {
+            let base = format!("{}.{}.{}", st.subject, st.relation, st.object);
+            let mut id = base.clone();
+            let mut n = 1;
+            while used.contains(&id) {
+                n += 1;
+                id = format!("{base}#{n}");
+            }
+            used.insert(id.clone());
+            id
+        })
+        .collect()
+}
+
+/// Fill colour of a node kind in DOT and SVG drawings.
+fn kind_colour(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Drug => "#dbeafe",
+        NodeKind::Class => "#e0e7ff",
+        NodeKind::Target => "#fde68a",
+        NodeKind::Biomarker => "#fbcfe8",
+        NodeKind::Subtype => "#fecaca",
+        NodeKind::SideEffect => "#fed7aa",
+        NodeKind::OrganSystem => "#d9f99d",
+        NodeKind::Monitoring => "#bbf7d0",
+        NodeKind::Procedure => "#a5f3fc",
+        NodeKind::Regimen => "#ddd6fe",
+        NodeKind::Population => "#e5e7eb",
+        NodeKind::Route => "#f5f5f4",
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOT
+
+fn to_dot(sel: &Selection) -> String {
+    let mut out = String::from(
+        "digraph mbckg {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\"];\n",
+    );
+    for n in &sel.nodes {
+        let _ = writeln!(
+            out,
+            "  {} [label={}, tooltip={}, fillcolor=\"{}\"];",
+            dot_str(&n.id),
+            dot_str(&n.name),
+            dot_str(n.kind.as_str()),
+            kind_colour(n.kind)
+        );
+    }
+    for st in &sel.statements {
+        let _ = writeln!(
+            out,
+            "  {} -> {} [label={}];",
+            dot_str(&st.subject),
+            dot_str(&st.object),
+            dot_str(st.relation.as_str())
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// A DOT string literal. `&` becomes `&amp;` because Graphviz reads entities in labels; a newline
+/// becomes `\n` (a line break in the label); other control characters cannot be shown.
+fn dot_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '&' => out.push_str("&amp;"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push_str("\\n"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML (SVG and GraphML)
+
+/// Text escaped for XML content and attribute values alike. Characters XML 1.0 cannot hold at all
+/// (most control characters, U+FFFE, U+FFFF) become U+FFFD.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // As references, so attribute-value normalization keeps them.
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}' => {
+                out.push(c)
+            }
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+// ---------------------------------------------------------------------------------------------
+// SVG: one column per node kind (in `NodeKind::ALL` order), nodes stacked by id, statements as
+// curves from the right side of the subject to the left side of the object. Integer coordinates.
+
+/// Approximate advance of one character at font-size 12.
+const CHAR_W: i64 = 7;
+const BOX_H: i64 = 24;
+const ROW_GAP: i64 = 10;
+const COL_GAP: i64 = 110;
+const MARGIN: i64 = 20;
+const HEADER_H: i64 = 30;
+/// Longer names are cut (with `…`) in the box; the box's tooltip has the whole name.
+const MAX_LABEL: usize = 36;
+
+/// Where a node's box is.
+#[derive(Clone, Copy)]
+struct Place {
+    col: usize,
+    x: i64,
+    y: i64,
+    w: i64,
+}
+
+fn label(name: &str) -> String {
+    if name.chars().count() <= MAX_LABEL {
+        return name.to_string();
+    }
+    let mut s: String = name.chars().take(MAX_LABEL - 1).collect();
+    s.push('…');
+    s
+}
+
+fn to_svg(sel: &Selection) -> String {
+    let columns: Vec<(NodeKind, Vec<&Node>)> = NodeKind::ALL
+        .iter()
+        .map(|k| (*k, sel.nodes.iter().copied().filter(|n| n.kind == *k).collect()))
+        .filter(|(_, v): &(NodeKind, Vec<&Node>)| !v.is_empty())
+        .collect();
+
+    let mut places: HashMap<&str, Place> = HashMap::new();
+    let mut x = MARGIN;
+    let mut bottom = MARGIN + HEADER_H;
+    let mut body = String::new();
+    for (col, (kind, nodes)) in columns.iter().enumerate() {
+        let header = schema::plural(*kind);
+        let chars = nodes
+            .iter()
+            .map(|n| label(&n.name).chars().count())
+            .chain([header.chars().count()])
+            .max()
+            .unwrap_or(0);
+        let w = (chars as i64 * CHAR_W + 16).max(80);
+        let _ = writeln!(
+            body,
+            "<text x=\"{x}\" y=\"{}\" font-weight=\"bold\">{}</text>",
+            MARGIN + 14,
+            xml(header)
+        );
+        for (row, n) in nodes.iter().enumerate() {
+            let y = MARGIN + HEADER_H + row as i64 * (BOX_H + ROW_GAP);
+            places.insert(n.id.as_str(), Place { col, x, y, w });
+            bottom = bottom.max(y + BOX_H);
+        }
+        x += w + COL_GAP;
+    }
+    // Room on the right for the loops of statements within the last column.
+    let width = if columns.is_empty() {
+        200
+    } else {
+        x - COL_GAP + 60 + MARGIN
+    };
+    let height = bottom + MARGIN;
+
+    let mut edges = String::new();
+    let names: HashMap<&str, &str> = sel
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.name.as_str()))
+        .collect();
+    for st in &sel.statements {
+        let (Some(a), Some(b)) = (
+            places.get(st.subject.as_str()),
+            places.get(st.object.as_str()),
+        ) else {
+            continue;
+        };
+        let title = format!(
+            "{} —{}→ {}",
+            names.get(st.subject.as_str()).unwrap_or(&""),
+            st.relation,
+            names.get(st.object.as_str()).unwrap_or(&"")
+        );
+        let _ = writeln!(
+            edges,
+            "<path d=\"{}\" fill=\"none\" stroke=\"#888888\" stroke-opacity=\"0.7\" marker-end=\"url(#arrow)\"><title>{}</title></path>",
+            curve(a, b),
+            xml(&title)
+        );
+    }
+
+    let mut nodes = String::new();
+    for (id, p) in sorted_places(&places) {
+        let Some(n) = sel.nodes.iter().find(|n| n.id == id) else {
+            continue;
+        };
+        let _ = writeln!(
+            nodes,
+            "<g><title>{} ({})</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{BOX_H}\" rx=\"6\" ry=\"6\" fill=\"{}\" stroke=\"#555555\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
+            xml(&n.name),
+            xml(schema::singular(n.kind)),
+            p.x,
+            p.y,
+            p.w,
+            kind_colour(n.kind),
+            p.x + p.w / 2,
+            p.y + BOX_H / 2 + 4,
+            xml(&label(&n.name))
+        );
+    }
+
+    let mut out = String::from(XML_DECL);
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">"
+    );
+    out.push_str("<title>mbckg</title>\n");
+    out.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#666666\"/></marker></defs>\n");
+    out.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+    out.push_str(&body);
+    // Edges first, so boxes are drawn over their ends.
+    out.push_str("<g class=\"edges\">\n");
+    out.push_str(&edges);
+    out.push_str("</g>\n<g class=\"nodes\">\n");
+    out.push_str(&nodes);
+    out.push_str("</g>\n</svg>\n");
+    out
+}
+
+/// Places in output order (column, then top to bottom).
+fn sorted_places<'a>(places: &HashMap<&'a str, Place>) -> Vec<(&'a str, Place)> {
+    let mut v: Vec<(&str, Place)> = places.iter().map(|(k, p)| (*k, *p)).collect();
+    v.sort_by_key(|(_, p)| (p.col, p.y));
+    v
+}
+
+/// A cubic Bézier from box `a` to box `b`: right side to left side going right, left to right
+/// going left, and a loop out to the right between two boxes of one column.
+fn curve(a: &Place, b: &Place) -> String {
+    let (ya, yb) = (a.y + BOX_H / 2, b.y + BOX_H / 2);
+    let (x1, x2, c1, c2) = if a.col < b.col {
+        let (x1, x2) = (a.x + a.w, b.x);
+        let c = (x2 - x1) / 2;
+        (x1, x2, x1 + c, x2 - c)
+    } else if a.col > b.col {
+        let (x1, x2) = (a.x, b.x + b.w);
+        let c = (x1 - x2) / 2;
+        (x1, x2, x1 - c, x2 + c)
+    } else {
+        let (x1, x2) = (a.x + a.w, b.x + b.w);
+        let bulge = 20 + ((ya - yb).abs() / 10).min(40);
+        (x1, x2, x1 + bulge, x2 + bulge)
+    };
+    format!("M{x1},{ya} C{c1},{ya} {c2},{yb} {x2},{yb}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// GraphML
+
+/// (key id, for, attribute name) of every GraphML data key, in declaration order.
+const GRAPHML_KEYS: &[(&str, &str)] = &[
+    ("name", "node"),
+    ("kind", "node"),
+    ("category", "node"),
+    ("aliases", "node"),
+    ("xrefs", "node"),
+    ("note", "all"),
+    ("relation", "edge"),
+    ("predicate", "edge"),
+    ("source", "edge"),
+    ("section", "edge"),
+    ("evidence", "edge"),
+    ("qualifiers", "edge"),
+    ("origin", "edge"),
+];
+
+fn to_graphml(sel: &Selection) -> String {
+    let mut out = String::from(XML_DECL);
+    out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
+    for (id, on) in GRAPHML_KEYS {
+        let _ = writeln!(
+            out,
+            "  <key id=\"{id}\" for=\"{on}\" attr.name=\"{id}\" attr.type=\"string\"/>"
+        );
+    }
+    out.push_str("  <graph id=\"mbckg\" edgedefault=\"directed\">\n");
+    let data = |out: &mut String, key: &str, value: &str| {
+        if !value.is_empty() {
+            let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml(value));
+        }
+    };
+    for n in &sel.nodes {
+        let _ = writeln!(out, "    <node id=\"{}\">", xml(&n.id));
+        data(&mut out, "name", &n.name);
+        data(&mut out, "kind", n.kind.as_str());
+        data(&mut out, "category", schema::kind_info(n.kind).biolink);
+        data(&mut out, "aliases", &join_list(&n.aliases, false));
+        data(&mut out, "xrefs", &join_list(&n.xrefs, false));
+        data(&mut out, "note", n.note.as_deref().unwrap_or(""));
+        out.push_str("    </node>\n");
+    }
+    for (st, id) in sel.statements.iter().zip(edge_ids(&sel.statements)) {
+        let _ = writeln!(
+            out,
+            "    <edge id=\"{}\" source=\"{}\" target=\"{}\">",
+            xml(&id),
+            xml(&st.subject),
+            xml(&st.object)
+        );
+        let p = &st.provenance;
+        data(&mut out, "relation", st.relation.as_str());
+        data(
+            &mut out,
+            "predicate",
+            schema::relation_info(st.relation).biolink,
+        );
+        data(&mut out, "source", &p.source);
+        data(&mut out, "section", &p.section);
+        data(&mut out, "evidence", p.evidence.as_str());
+        data(&mut out, "note", &p.note);
+        data(
+            &mut out,
+            "qualifiers",
+            &qualifiers_text(&st.qualifiers, false),
+        );
+        data(&mut out, "origin", &st.origin.to_string());
+        out.push_str("    </edge>\n");
+    }
+    out.push_str("  </graph>\n</graphml>\n");
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cypher
+
+fn to_cypher(sel: &Selection) -> String {
+    let mut out = format!(
+        "// mbckg export: {} nodes, {} statements\n",
+        sel.nodes.len(),
+        sel.statements.len()
+    );
+    let kinds: HashMap<&str, NodeKind> = sel
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.kind))
+        .collect();
+    for n in &sel.nodes {
+        let mut props = vec![
+            format!("id: {}", cypher_str(&n.id)),
+            format!("name: {}", cypher_str(&n.name)),
+        ];
+        push_list(&mut props, "aliases", &n.aliases);
+        push_list(&mut props, "xrefs", &n.xrefs);
+        if let Some(note) = &n.note {
+            props.push(format!("note: {}", cypher_str(note)));
+        }
+        let _ = writeln!(
+            out,
+            "CREATE (:{} {{{}}});",
+            pascal_case(n.kind.as_str()),
+            props.join(", ")
+        );
+    }
+    for st in &sel.statements {
+        let end = |id: &str| {
+            kinds
+                .get(id)
+                .map(|k| format!(":{}", pascal_case(k.as_str())))
+                .unwrap_or_default()
+        };
+        let p = &st.provenance;
+        let q = &st.qualifiers;
+        let mut props = vec![
+            format!("source: {}", cypher_str(&p.source)),
+            format!("section: {}", cypher_str(&p.section)),
+            format!("evidence: {}", cypher_str(p.evidence.as_str())),
+            format!("note: {}", cypher_str(&p.note)),
+        ];
+        for (k, v) in text_qualifiers(q) {
+            props.push(format!("{k}: {}", cypher_str(v)));
+        }
+        push_list(&mut props, "population", &q.population);
+        // `with` is a Cypher keyword: quoted as a property name.
+        push_list(&mut props, "`with`", &q.with);
+        if let Some(n) = q.min_count {
+            props.push(format!("min_count: {n}"));
+        }
+        props.push(format!("origin: {}", cypher_str(&st.origin.to_string())));
+        let _ = writeln!(
+            out,
+            "MATCH (a{} {{id: {}}}), (b{} {{id: {}}}) CREATE (a)-[:{} {{{}}}]->(b);",
+            end(&st.subject),
+            cypher_str(&st.subject),
+            end(&st.object),
+            cypher_str(&st.object),
+            st.relation.as_str().to_ascii_uppercase(),
+            props.join(", ")
+        );
+    }
+    out
+}
+
+/// Adds `name: ['a', 'b']` unless the list is empty (Neo4j stores no empty lists).
+fn push_list(props: &mut Vec<String>, name: &str, items: &[String]) {
+    if !items.is_empty() {
+        let items: Vec<String> = items.iter().map(|s| cypher_str(s)).collect();
+        props.push(format!("{name}: [{}]", items.join(", ")));
+    }
+}
+
+/// `side_effect` → `SideEffect`.
+fn pascal_case(s: &str) -> String {
+    s.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A single-quoted Cypher string literal. Everything that could end the literal or a line is
+/// escaped, so `//` and `/*` in a name stay inside the string.
+fn cypher_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// KGX TSV
+
+/// Prefix of our ids as KGX CURIEs.
+const CURIE_PREFIX: &str = "MBCKG:";
+
+const NODE_COLUMNS: [&str; 7] = [
+    "id",
+    "category",
+    "name",
+    "synonym",
+    "xref",
+    "mbckg_kind",
+    "description",
+];
+
+const EDGE_COLUMNS: [&str; 11] = [
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "mbckg_relation",
+    "primary_knowledge_source",
+    "section",
+    "evidence",
+    "note",
+    "qualifiers",
+    "origin",
+];
+
+fn to_kgx(sel: &Selection) -> (String, String) {
+    let curie = |id: &str| format!("{CURIE_PREFIX}{}", escape(id, true, &[]));
+    let mut nodes = NODE_COLUMNS.join("\t");
+    nodes.push('\n');
+    for n in &sel.nodes {
+        let fields = [
+            curie(&n.id),
+            schema::kind_info(n.kind).biolink.to_string(),
+            escape(&n.name, true, &[]),
+            join_list(&n.aliases, true),
+            join_list(&n.xrefs, true),
+            n.kind.as_str().to_string(),
+            escape(n.note.as_deref().unwrap_or(""), true, &[]),
+        ];
+        nodes.push_str(&fields.join("\t"));
+        nodes.push('\n');
+    }
+    let mut edges = EDGE_COLUMNS.join("\t");
+    edges.push('\n');
+    for (st, id) in sel.statements.iter().zip(edge_ids(&sel.statements)) {
+        let p = &st.provenance;
+        let fields = [
+            curie(&id),
+            curie(&st.subject),
+            schema::relation_info(st.relation).biolink.to_string(),
+            curie(&st.object),
+            st.relation.as_str().to_string(),
+            escape(&p.source, true, &[]),
+            escape(&p.section, true, &[]),
+            p.evidence.as_str().to_string(),
+            escape(&p.note, true, &[]),
+            qualifiers_text(&st.qualifiers, true),
+            escape(&st.origin.to_string(), true, &[]),
+        ];
+        edges.push_str(&fields.join("\t"));
+        edges.push('\n');
+    }
+    (nodes, edges)
+}
+
+/// Escapes a backslash and every separator in `seps` with a backslash; with `tsv`, also tab,
+/// newline and CR as `\t`, `\n`, `\r`. [`unescape`] reverses it.
+fn escape(s: &str, tsv: bool, seps: &[char]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' if tsv => out.push_str("\\t"),
+            '\n' if tsv => out.push_str("\\n"),
+            '\r' if tsv => out.push_str("\\r"),
+            c if seps.contains(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Reverses [`escape`]: `\t`, `\n`, `\r` are control characters, `\x` is `x` for any other `x`.
+fn unescape(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Splits at every `sep` not preceded by an escaping backslash; the parts stay escaped.
+fn split_unescaped(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == sep {
+            parts.push(&s[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// A list joined by `|`, each item escaped.
+fn join_list(items: &[String], tsv: bool) -> String {
+    items
+        .iter()
+        .map(|s| escape(s, tsv, &['|']))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The splitting inverse of [`join_list`]; an empty field is an empty list.
+fn split_list(field: &str) -> Vec<String> {
+    if field.is_empty() {
+        return Vec::new();
+    }
+    split_unescaped(field, '|')
+        .into_iter()
+        .map(unescape)
+        .collect()
+}
+
+/// The qualifiers that hold one text value, in export order.
+fn text_qualifiers(q: &Qualifiers) -> impl Iterator<Item = (&'static str, &String)> {
+    [
+        ("line", &q.line),
+        ("frequency", &q.frequency),
+        ("risk", &q.risk),
+        ("schedule", &q.schedule),
+        ("condition", &q.condition),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+}
+
+/// `line=first|population=men;postmenopausal|min_count=2`: pairs joined by `|`, list items by `;`.
+fn qualifiers_text(q: &Qualifiers, tsv: bool) -> String {
+    let mut parts: Vec<String> = text_qualifiers(q)
+        .map(|(k, v)| format!("{k}={}", escape(v, tsv, &['|'])))
+        .collect();
+    for (k, list) in [("population", &q.population), ("with", &q.with)] {
+        if !list.is_empty() {
+            let items: Vec<String> = list.iter().map(|s| escape(s, tsv, &['|', ';'])).collect();
+            parts.push(format!("{k}={}", items.join(";")));
+        }
+    }
+    if let Some(n) = q.min_count {
+        parts.push(format!("min_count={n}"));
+    }
+    parts.join("|")
+}
+
+/// One line of a TSV file: its 1-based number and each field with its byte offset in the file.
+struct Record<'a> {
+    line: u32,
+    start: usize,
+    fields: Vec<(usize, &'a str)>,
+}
+
+/// A TSV file being read: its name and text (for diagnostics) and the header's column positions.
+struct Table<'a> {
+    file: &'static str,
+    text: &'a str,
+    columns: HashMap<&'a str, usize>,
+}
+
+impl<'a> Table<'a> {
+    /// Reads the header and the records of a file; `None` when a required column is missing.
+    fn read(
+        file: &'static str,
+        text: &'a str,
+        required: &[&str],
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<(Table<'a>, Vec<Record<'a>>)> {
+        let mut records = Vec::new();
+        let mut offset = 0;
+        for (i, raw) in text.split('\n').enumerate() {
+            let start = offset;
+            offset += raw.len() + 1;
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            let (start, line) = match (i, line.strip_prefix('\u{FEFF}')) {
+                (0, Some(rest)) => (start + '\u{FEFF}'.len_utf8(), rest),
+                _ => (start, line),
+            };
+            if line.is_empty() && i > 0 {
+                continue;
+            }
+            let mut fields = Vec::new();
+            let mut pos = start;
+            for f in line.split('\t') {
+                fields.push((pos, f));
+                pos += f.len() + 1;
+            }
+            records.push(Record {
+                line: i as u32 + 1,
+                start,
+                fields,
+            });
+        }
+        let header = records.remove(0);
+        let columns: HashMap<&str, usize> = header
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, (_, name))| (*name, i))
+            .collect();
+        let table = Table {
+            file,
+            text,
+            columns,
+        };
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| !table.columns.contains_key(c))
+            .collect();
+        if !missing.is_empty() {
+            errors.push(
+                table
+                    .diag(header.start, header.start, format!("missing column `{}`", missing.join("`, `")))
+                    .with_help(format!("the header names the columns, tab-separated: {}", required.join(", "))),
+            );
+            return None;
+        }
+        let width = header.fields.len();
+        records.retain(|r| {
+            if r.fields.len() == width {
+                return true;
+            }
+            errors.push(table.diag(
+                r.start,
+                r.start,
+                format!(
+                    "line has {} fields; the header has {width}",
+                    r.fields.len()
+                ),
+            ));
+            false
+        });
+        Some((table, records))
+    }
+
+    fn diag(&self, start: usize, end: usize, message: impl Into<String>) -> Diagnostic {
+        diag::at_span(self.file, self.text, start, end, message)
+    }
+
+    /// A field's raw (escaped) text and offset; empty for a column the file does not have.
+    fn get(&self, r: &Record<'a>, column: &str) -> (usize, &'a str) {
+        self.columns
+            .get(column)
+            .and_then(|i| r.fields.get(*i))
+            .copied()
+            .unwrap_or((r.start, ""))
+    }
+
+    /// A diagnostic pointing at one field of a record.
+    fn at(&self, r: &Record<'a>, column: &str, message: impl Into<String>) -> Diagnostic {
+        let (start, text) = self.get(r, column);
+        self.diag(start, start + text.len(), message)
+    }
+}
+
+/// An id from a CURIE column: unescaped, `MBCKG:` removed.
+fn local_id(field: &str) -> String {
+    let id = unescape(field);
+    match id.strip_prefix(CURIE_PREFIX) {
+        Some(rest) => rest.to_string(),
+        None => id,
+    }
+}
+
+/// `file:line:col` back into an [`Origin`].
+fn parse_origin(s: &str) -> Option<Origin> {
+    let mut it = s.rsplitn(3, ':');
+    let col = it.next()?.parse().ok()?;
+    let line = it.next()?.parse().ok()?;
+    let file = it.next()?.to_string();
+    Some(Origin { file, line, col })
+}
+
+/// Reads the KGX TSV that [`export`] writes (`nodes.tsv`, `edges.tsv`) back into a [`Dataset`].
+///
+/// Columns are found by their header names; extra columns are ignored. Every problem is reported
+/// with its `nodes.tsv:line:col` or `edges.tsv:line:col`: a missing column, a line with the wrong
+/// number of fields, a node without a known `mbckg_kind` (kinds outside our schema are not
+/// supported), a duplicate id, an unknown relation, evidence or qualifier, an edge end that is
+/// not a node, a relation the schema does not allow between the two kinds.
+///
+/// Sources are rebuilt from the distinct (`primary_knowledge_source`, `section`) pairs: one source
+/// per id, titled with the id, listing those sections. Statements keep the origin of their
+/// `origin` column (where the statement was curated) or, without one, their line in edges.tsv.
+pub fn parse_kgx(nodes_tsv: &str, edges_tsv: &str) -> Result<Dataset, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut kinds: HashMap<String, Option<NodeKind>> = HashMap::new();
+    let nodes = parse_nodes(nodes_tsv, &mut kinds, &mut errors);
+    let (statements, sources) = parse_edges(edges_tsv, &kinds, &mut errors);
+    if errors.is_empty() {
+        Ok(Dataset {
+            sources,
+            nodes,
+            statements,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+fn parse_nodes(
+    text: &str,
+    kinds: &mut HashMap<String, Option<NodeKind>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Node> {
+    let Some((t, records)) = Table::read("nodes.tsv", text, &["id", "name", "mbckg_kind"], errors)
+    else {
+        return Vec::new();
+    };
+    let mut first_line: HashMap<String, u32> = HashMap::new();
+    let mut nodes = Vec::with_capacity(records.len());
+    for r in &records {
+        let id = local_id(t.get(r, "id").1);
+        if id.is_empty() {
+            errors.push(t.at(r, "id", "empty node id"));
+            continue;
+        }
+        if let Some(first) = first_line.get(&id) {
+            errors.push(
+                t.at(r, "id", format!("duplicate node id `{id}`"))
+                    .with_help(format!("first defined at nodes.tsv:{first}")),
+            );
+            continue;
+        }
+        first_line.insert(id.clone(), r.line);
+        let raw_kind = unescape(t.get(r, "mbckg_kind").1);
+        let kind = NodeKind::parse(&raw_kind);
+        kinds.insert(id.clone(), kind);
+        let name = unescape(t.get(r, "name").1);
+        if name.trim().is_empty() {
+            errors.push(t.at(r, "name", format!("node `{id}` has an empty name")));
+        }
+        let Some(kind) = kind else {
+            let all: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
+            let message = if raw_kind.is_empty() {
+                format!("node `{id}` has no mbckg_kind")
+            } else {
+                format!("unknown mbckg_kind `{raw_kind}` of node `{id}`")
+            };
+            errors.push(
+                t.at(r, "mbckg_kind", message)
+                    .with_help_opt(diag::did_you_mean(&raw_kind, all.iter().copied()))
+                    .with_help(format!(
+                        "every node needs one of our kinds ({}); kinds from other graphs are not supported",
+                        all.join(", ")
+                    )),
+            );
+            continue;
+        };
+        let note = unescape(t.get(r, "description").1);
+        nodes.push(Node {
+            id,
+            kind,
+            name,
+            aliases: split_list(t.get(r, "synonym").1),
+            xrefs: split_list(t.get(r, "xref").1),
+            note: (!note.is_empty()).then_some(note),
+            origin: Origin {
+                file: "nodes.tsv".to_string(),
+                line: r.line,
+                col: 1,
+            },
+        });
+    }
+    nodes
+}
+
+fn parse_edges(
+    text: &str,
+    kinds: &HashMap<String, Option<NodeKind>>,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<Statement>, Vec<Source>) {
+    let required = [
+        "subject",
+        "object",
+        "mbckg_relation",
+        "primary_knowledge_source",
+        "section",
+        "evidence",
+        "note",
+    ];
+    let Some((t, records)) = Table::read("edges.tsv", text, &required, errors) else {
+        return (Vec::new(), Vec::new());
+    };
+    // Source id → (sections in order first seen, where the source was first cited).
+    let mut cited: BTreeMap<String, (Vec<String>, Origin)> = BTreeMap::new();
+    let mut statements = Vec::with_capacity(records.len());
+    for r in &records {
+        let before = errors.len();
+        let subject = edge_end(&t, r, "subject", kinds, errors);
+        let object = edge_end(&t, r, "object", kinds, errors);
+        let raw_rel = unescape(t.get(r, "mbckg_relation").1);
+        let relation = Relation::parse(&raw_rel);
+        if relation.is_none() {
+            errors.push(
+                t.at(r, "mbckg_relation", format!("unknown relation `{raw_rel}`"))
+                    .with_help_opt(diag::did_you_mean(
+                        &raw_rel,
+                        Relation::ALL.iter().map(|r| r.as_str()),
+                    )),
+            );
+        }
+        let raw_ev = unescape(t.get(r, "evidence").1);
+        let evidence = Evidence::parse(&raw_ev);
+        if evidence.is_none() {
+            errors.push(
+                t.at(r, "evidence", format!("unknown evidence category `{raw_ev}`"))
+                    .with_help_opt(diag::did_you_mean(
+                        &raw_ev,
+                        Evidence::ALL.iter().map(|e| e.as_str()),
+                    )),
+            );
+        }
+        let source = unescape(t.get(r, "primary_knowledge_source").1);
+        if source.is_empty() {
+            errors.push(t.at(r, "primary_knowledge_source", "empty source"));
+        }
+        let qualifiers = match parse_qualifiers(t.get(r, "qualifiers").1) {
+            Ok(q) => q,
+            Err(message) => {
+                errors.push(t.at(r, "qualifiers", message));
+                Qualifiers::default()
+            }
+        };
+        let (Some((subject, sk)), Some((object, ok)), Some(relation), Some(evidence)) =
+            (subject, object, relation, evidence)
+        else {
+            continue;
+        };
+        if let (Some(sk), Some(ok)) = (sk, ok) {
+            if !schema::allows(relation, sk, ok) {
+                errors.push(t.at(
+                    r,
+                    "mbckg_relation",
+                    format!("relation `{relation}` cannot join a {sk} to a {ok}"),
+                ));
+            }
+        }
+        if errors.len() > before {
+            continue;
+        }
+        let (origin_at, origin_text) = t.get(r, "origin");
+        let origin = parse_origin(&unescape(origin_text)).unwrap_or_else(|| {
+            let (line, col) = diag::line_col(text, origin_at);
+            Origin {
+                file: "edges.tsv".to_string(),
+                line,
+                col,
+            }
+        });
+        let section = unescape(t.get(r, "section").1);
+        let entry = cited
+            .entry(source.clone())
+            .or_insert_with(|| (Vec::new(), origin.clone()));
+        if !entry.0.contains(&section) {
+            entry.0.push(section.clone());
+        }
+        statements.push(Statement {
+            subject,
+            relation,
+            object,
+            qualifiers,
+            provenance: Provenance {
+                source,
+                section,
+                evidence,
+                note: unescape(t.get(r, "note").1),
+            },
+            origin,
+        });
+    }
+    let sources = cited
+        .into_iter()
+        .map(|(id, (sections, origin))| Source {
+            title: id.clone(),
+            id,
+            publisher: None,
+            approved: None,
+            url: None,
+            sections: sections
+                .into_iter()
+                .map(|heading| Section {
+                    heading,
+                    updated: None,
+                })
+                .collect(),
+            origin,
+        })
+        .collect();
+    (statements, sources)
+}
+
+/// The node id of an edge's subject or object, with its kind when known (`None` for a node whose
+/// kind was already reported as unknown).
+fn edge_end(
+    t: &Table,
+    r: &Record,
+    column: &str,
+    kinds: &HashMap<String, Option<NodeKind>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(String, Option<NodeKind>)> {
+    let id = local_id(t.get(r, column).1);
+    match kinds.get(&id) {
+        Some(kind) => Some((id, *kind)),
+        None => {
+            errors.push(t.at(r, column, format!("{column} `{id}` is not a node in nodes.tsv")));
+            None
+        }
+    }
+}
+
+/// Reads the qualifiers column written by [`qualifiers_text`].
+fn parse_qualifiers(field: &str) -> Result<Qualifiers, String> {
+    let mut q = Qualifiers::default();
+    if field.is_empty() {
+        return Ok(q);
+    }
+    for part in split_unescaped(field, '|') {
+        let Some((name, value)) = part.split_once('=') else {
+            return Err(format!(
+                "qualifier `{}` has no value (write name=value)",
+                unescape(part)
+            ));
+        };
+        let text = || unescape(value);
+        let list = || -> Vec<String> {
+            split_unescaped(value, ';')
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .map(unescape)
+                .collect()
+        };
+        let choice = |what: &str, allowed: &[&str]| {
+            let v = unescape(value);
+            if allowed.contains(&v.as_str()) {
+                Ok(Some(v))
+            } else {
+                Err(format!(
+                    "unknown {what} `{v}`; {what} is one of: {}",
+                    allowed.join(", ")
+                ))
+            }
+        };
+        match name {
+            "line" => q.line = choice("line of therapy", LINES)?,
+            "frequency" => q.frequency = choice("frequency", FREQUENCIES)?,
+            "risk" => q.risk = Some(text()),
+            "schedule" => q.schedule = Some(text()),
+            "condition" => q.condition = Some(text()),
+            "population" => q.population = list(),
+            "with" => q.with = list(),
+            "min_count" => {
+                let n = value
+                    .parse()
+                    .map_err(|_| format!("min_count `{}` is not a whole number", text()))?;
+                q.min_count = Some(n);
+            }
+            other => {
+                let known = [
+                    "line",
+                    "frequency",
+                    "risk",
+                    "schedule",
+                    "condition",
+                    "population",
+                    "with",
+                    "min_count",
+                ];
+                let hint = diag::did_you_mean(other, known)
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
+                return Err(format!("unknown qualifier `{}`{hint}", unescape(other)));
+            }
+        }
+    }
+    Ok(q)
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+fn to_json(sel: &Selection) -> String {
+    let doc = json!({
+        "nodes": sel.nodes.iter().map(|n| node_json(n)).collect::<Vec<_>>(),
+        "statements": sel.statements.iter().map(|s| statement_json(s)).collect::<Vec<_>>(),
+        "sources": sel.sources.iter().map(|s| source_json(s)).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Every field of a node as JSON (also used by `diff`).
+pub fn node_json(n: &Node) -> Value {
+    json!({
+        "id": n.id,
+        "kind": n.kind.as_str(),
+        "category": schema::kind_info(n.kind).biolink,
+        "name": n.name,
+        "aliases": n.aliases,
+        "xrefs": n.xrefs,
+        "note": n.note,
+        "origin": n.origin.to_string(),
+    })
+}
+
+/// Every field of a statement as JSON, qualifiers included even when absent (also used by `diff`).
+pub fn statement_json(st: &Statement) -> Value {
+    let q = &st.qualifiers;
+    let p = &st.provenance;
+    json!({
+        "subject": st.subject,
+        "relation": st.relation.as_str(),
+        "predicate": schema::relation_info(st.relation).biolink,
+        "object": st.object,
+        "qualifiers": {
+            "line": q.line,
+            "frequency": q.frequency,
+            "risk": q.risk,
+            "population": q.population,
+            "with": q.with,
+            "schedule": q.schedule,
+            "min_count": q.min_count,
+            "condition": q.condition,
+        },
+        "source": p.source,
+        "section": p.section,
+        "evidence": p.evidence.as_str(),
+        "note": p.note,
+        "origin": st.origin.to_string(),
+    })
+}
+
+fn source_json(s: &Source) -> Value {
+    json!({
+        "id": s.id,
+        "title": s.title,
+        "publisher": s.publisher,
+        "approved": s.approved,
+        "url": s.url,
+        "sections": s.sections.iter().map(|sec| json!({
+            "heading": sec.heading,
+            "updated": sec.updated,
+        })).collect::<Vec<_>>(),
+        "origin": s.origin.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_parse_by_name() {
+        for f in ExportFormat::ALL {
+            assert_eq!(ExportFormat::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(ExportFormat::parse(" GraphML "), Some(ExportFormat::Graphml));
+        assert_eq!(ExportFormat::parse("png"), None);
+    }
+
+    #[test]
+    fn tsv_escape_round_trips() {
+        let s = "a\\b\tc\nd\re|f;g";
+        assert_eq!(escape(s, true, &['|']), "a\\\\b\\tc\\nd\\re\\|f;g");
+        assert_eq!(unescape(&escape(s, true, &['|', ';'])), s);
+        let list = vec!["x|y".to_string(), "z\\".to_string(), "w".to_string()];
+        assert_eq!(split_list(&join_list(&list, true)), list);
+        assert!(split_list("").is_empty());
+    }
+
+    #[test]
+    fn qualifiers_round_trip() {
+        let q = Qualifiers {
+            line: Some("first".into()),
+            risk: Some("2|5%".into()),
+            population: vec!["a;b".into(), "c".into()],
+            with: vec!["d".into()],
+            min_count: Some(2),
+            condition: Some("x=y; z".into()),
+            ..Qualifiers::default()
+        };
+        let text = qualifiers_text(&q, true);
+        assert_eq!(
+            text,
+            "line=first|risk=2\\|5%|condition=x=y; z|population=a\\;b;c|with=d|min_count=2"
+        );
+        assert_eq!(parse_qualifiers(&text), Ok(q));
+        assert!(parse_qualifiers("line=1st").is_err());
+        assert!(parse_qualifiers("lines=first").unwrap_err().contains("`line`"));
+    }
+
+    #[test]
+    fn cypher_strings_escape_quotes_and_comments() {
+        assert_eq!(cypher_str("it's // a\\b\n"), "'it\\'s // a\\\\b\\n'");
+        assert_eq!(pascal_case("organ_system"), "OrganSystem");
+    }
+
+    #[test]
+    fn xml_escapes_markup_and_drops_forbidden_characters() {
+        assert_eq!(xml("<a & 'b'>\"\u{1}"), "&lt;a &amp; &apos;b&apos;&gt;&quot;\u{FFFD}");
+    }
+
+    #[test]
+    fn origins_parse_back() {
+        let o = Origin {
+            file: "graph-data/drugs/x.toml".into(),
+            line: 4,
+            col: 1,
+        };
+        assert_eq!(parse_origin(&o.to_string()), Some(o));
+        assert_eq!(parse_origin("nowhere"), None);
+    }
+
+    #[test]
+    fn kgx_node_without_kind_is_reported_with_its_line() {
+        let nodes = "id\tname\tmbckg_kind\nMBCKG:a\tA\tdrug\nMBCKG:b\tB\tgene\nMBCKG:c\tC\t\n";
+        let errs = parse_kgx(nodes, "subject\tobject\tmbckg_relation\tprimary_knowledge_source\tsection\tevidence\tnote\n").unwrap_err();
+        let places: Vec<String> = errs.iter().map(|d| d.origin.to_string()).collect();
+        assert_eq!(places, ["nodes.tsv:3:12", "nodes.tsv:4:12"]);
+        assert!(errs[0].message.contains("unknown mbckg_kind `gene`"));
+        assert!(errs[1].message.contains("no mbckg_kind"));
+    }
+
+    #[test]
+    fn kgx_reports_missing_columns_and_ragged_lines() {
+        let errs = parse_kgx("id\tname\n", "subject\n").unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:#?}");
+        assert!(errs[0].message.contains("`mbckg_kind`"));
+        let errs = parse_kgx("id\tname\tmbckg_kind\nMBCKG:a\tA\n", "").unwrap_err();
+        assert!(errs[0].message.contains("has 2 fields"), "{errs:#?}");
+    }
+}
