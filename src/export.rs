@@ -365,7 +365,12 @@ fn label(name: &str) -> String {
 fn to_svg(sel: &Selection) -> String {
     let columns: Vec<(NodeKind, Vec<&Node>)> = NodeKind::ALL
         .iter()
-        .map(|k| (*k, sel.nodes.iter().copied().filter(|n| n.kind == *k).collect()))
+        .map(|k| {
+            (
+                *k,
+                sel.nodes.iter().copied().filter(|n| n.kind == *k).collect(),
+            )
+        })
         .filter(|(_, v): &(NodeKind, Vec<&Node>)| !v.is_empty())
         .collect();
 
@@ -580,11 +585,8 @@ fn to_cypher(sel: &Selection) -> String {
         sel.nodes.len(),
         sel.statements.len()
     );
-    let kinds: HashMap<&str, NodeKind> = sel
-        .nodes
-        .iter()
-        .map(|n| (n.id.as_str(), n.kind))
-        .collect();
+    let kinds: HashMap<&str, NodeKind> =
+        sel.nodes.iter().map(|n| (n.id.as_str(), n.kind)).collect();
     for n in &sel.nodes {
         let mut props = vec![
             format!("id: {}", cypher_str(&n.id)),
@@ -932,8 +934,15 @@ impl<'a> Table<'a> {
         if !missing.is_empty() {
             errors.push(
                 table
-                    .diag(header.start, header.start, format!("missing column `{}`", missing.join("`, `")))
-                    .with_help(format!("the header names the columns, tab-separated: {}", required.join(", "))),
+                    .diag(
+                        header.start,
+                        header.start,
+                        format!("missing column `{}`", missing.join("`, `")),
+                    )
+                    .with_help(format!(
+                        "the header names the columns, tab-separated: {}",
+                        required.join(", ")
+                    )),
             );
             return None;
         }
@@ -945,10 +954,7 @@ impl<'a> Table<'a> {
             errors.push(table.diag(
                 r.start,
                 r.start,
-                format!(
-                    "line has {} fields; the header has {width}",
-                    r.fields.len()
-                ),
+                format!("line has {} fields; the header has {width}", r.fields.len()),
             ));
             false
         });
@@ -1077,6 +1083,7 @@ fn parse_nodes(
             aliases: split_list(t.get(r, "synonym").1),
             xrefs: split_list(t.get(r, "xref").1),
             note: (!note.is_empty()).then_some(note),
+            accepted: Vec::new(),
             origin: Origin {
                 file: "nodes.tsv".to_string(),
                 line: r.line,
@@ -1126,11 +1133,15 @@ fn parse_edges(
         let evidence = Evidence::parse(&raw_ev);
         if evidence.is_none() {
             errors.push(
-                t.at(r, "evidence", format!("unknown evidence category `{raw_ev}`"))
-                    .with_help_opt(diag::did_you_mean(
-                        &raw_ev,
-                        Evidence::ALL.iter().map(|e| e.as_str()),
-                    )),
+                t.at(
+                    r,
+                    "evidence",
+                    format!("unknown evidence category `{raw_ev}`"),
+                )
+                .with_help_opt(diag::did_you_mean(
+                    &raw_ev,
+                    Evidence::ALL.iter().map(|e| e.as_str()),
+                )),
             );
         }
         let source = unescape(t.get(r, "primary_knowledge_source").1);
@@ -1225,7 +1236,11 @@ fn edge_end(
     match kinds.get(&id) {
         Some(kind) => Some((id, *kind)),
         None => {
-            errors.push(t.at(r, column, format!("{column} `{id}` is not a node in nodes.tsv")));
+            errors.push(t.at(
+                r,
+                column,
+                format!("{column} `{id}` is not a node in nodes.tsv"),
+            ));
             None
         }
     }
@@ -1322,6 +1337,7 @@ pub fn node_json(n: &Node) -> Value {
         "aliases": n.aliases,
         "xrefs": n.xrefs,
         "note": n.note,
+        "accepted": n.accepted.iter().map(|(rule, why)| json!({"rule": rule, "why": why})).collect::<Vec<_>>(),
         "origin": n.origin.to_string(),
     })
 }
@@ -1377,7 +1393,10 @@ mod tests {
         for f in ExportFormat::ALL {
             assert_eq!(ExportFormat::parse(f.as_str()), Some(f));
         }
-        assert_eq!(ExportFormat::parse(" GraphML "), Some(ExportFormat::Graphml));
+        assert_eq!(
+            ExportFormat::parse(" GraphML "),
+            Some(ExportFormat::Graphml)
+        );
         assert_eq!(ExportFormat::parse("png"), None);
     }
 
@@ -1409,7 +1428,9 @@ mod tests {
         );
         assert_eq!(parse_qualifiers(&text), Ok(q));
         assert!(parse_qualifiers("line=1st").is_err());
-        assert!(parse_qualifiers("lines=first").unwrap_err().contains("`line`"));
+        assert!(parse_qualifiers("lines=first")
+            .unwrap_err()
+            .contains("`line`"));
     }
 
     #[test]
@@ -1420,7 +1441,10 @@ mod tests {
 
     #[test]
     fn xml_escapes_markup_and_drops_forbidden_characters() {
-        assert_eq!(xml("<a & 'b'>\"\u{1}"), "&lt;a &amp; &apos;b&apos;&gt;&quot;\u{FFFD}");
+        assert_eq!(
+            xml("<a & 'b'>\"\u{1}"),
+            "&lt;a &amp; &apos;b&apos;&gt;&quot;\u{FFFD}"
+        );
     }
 
     #[test]
@@ -1437,9 +1461,13 @@ mod tests {
     #[test]
     fn kgx_node_without_kind_is_reported_with_its_line() {
         let nodes = "id\tname\tmbckg_kind\nMBCKG:a\tA\tdrug\nMBCKG:b\tB\tgene\nMBCKG:c\tC\t\n";
-        let errs = parse_kgx(nodes, "subject\tobject\tmbckg_relation\tprimary_knowledge_source\tsection\tevidence\tnote\n").unwrap_err();
+        let errs = parse_kgx(
+            nodes,
+            "subject\tobject\tmbckg_relation\tprimary_knowledge_source\tsection\tevidence\tnote\n",
+        )
+        .unwrap_err();
         let places: Vec<String> = errs.iter().map(|d| d.origin.to_string()).collect();
-        assert_eq!(places, ["nodes.tsv:3:12", "nodes.tsv:4:12"]);
+        assert_eq!(places, ["nodes.tsv:3:11", "nodes.tsv:4:11"]);
         assert!(errs[0].message.contains("unknown mbckg_kind `gene`"));
         assert!(errs[1].message.contains("no mbckg_kind"));
     }

@@ -551,15 +551,20 @@ impl Highlighter for ShellHelper {
     }
 }
 
+/// Every line is accepted as typed; an incomplete statement is continued by the loop in [`run`]
+/// under the continuation prompt, as psql and sqlite3 do.
 impl Validator for ShellHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        let input = ctx.input();
-        if !input.trim_start().starts_with('.') && script::is_incomplete(input) {
-            Ok(ValidationResult::Incomplete)
-        } else {
-            Ok(ValidationResult::Valid(None))
-        }
+    fn validate(&self, _ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        Ok(ValidationResult::Valid(None))
     }
+}
+
+/// The prompt for the lines that continue an incomplete statement.
+pub const CONTINUATION_PROMPT: &str = "  ...> ";
+
+/// Whether the shell should read another line before running `input`.
+pub fn needs_more(input: &str) -> bool {
+    !input.trim_start().starts_with('.') && script::is_incomplete(input)
 }
 
 impl Helper for ShellHelper {}
@@ -588,6 +593,24 @@ pub fn banner(g: &KnowledgeGraph) -> String {
         g.statement_count(),
         sources.join("; ")
     )
+}
+
+/// Reads one statement: a line, and more lines under the continuation prompt while it is
+/// incomplete. Ctrl-C on a continuation line drops the whole statement; Ctrl-D there runs what
+/// was typed (and reports it incomplete).
+fn read_statement(editor: &mut Editor<ShellHelper, DefaultHistory>) -> rustyline::Result<String> {
+    let mut input = editor.readline("mbckg> ")?;
+    while needs_more(&input) {
+        match editor.readline(CONTINUATION_PROMPT) {
+            Ok(more) => {
+                input.push('\n');
+                input.push_str(&more);
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(input)
 }
 
 /// Runs the interactive shell until Ctrl-D or `.quit`; returns the exit code.
@@ -634,7 +657,7 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
     }
     println!("{}", banner(&shell.graph));
     loop {
-        match editor.readline("mbckg> ") {
+        match read_statement(&mut editor) {
             Ok(input) => {
                 if input.trim().is_empty() {
                     continue;
@@ -711,6 +734,16 @@ mod tests {
         assert!(h.contains("\x1b[33m\"HER2\""), "{h:?}");
         assert!(h.contains("\x1b[1;35mand"), "{h:?}");
         assert!(h.contains("\x1b[32mHerceptin"), "{h:?}");
+    }
+
+    #[test]
+    fn incomplete_statements_ask_for_more() {
+        assert!(needs_more("drugs targeting HER2 and"));
+        assert!(needs_more("show \"Herc"));
+        assert!(needs_more("(drugs"));
+        assert!(!needs_more("drugs targeting HER2"));
+        assert!(!needs_more(".read \"x"));
+        assert!(!needs_more("drugs and and"));
     }
 
     #[test]

@@ -98,6 +98,7 @@ fn a_multi_line_statement_is_one_history_entry() {
     let history = temp_history("multi");
     let mut s = shell(&history);
     s.send_line("drugs targeting HER2 and").expect("first line");
+    s.exp_string("...>").expect("the continuation prompt");
     s.send_line("causing diarrhea").expect("continuation");
     s.exp_string("5 drugs").expect("one statement ran");
     s.send_control('d').expect("ctrl-d");
