@@ -130,27 +130,42 @@ fn sort_rows(
 
 /// The nodes of a query with their hits.
 fn matches(g: &KnowledgeGraph, q: &Query) -> Matches {
-    eval_filter(g, q.kind, &q.filter)
+    eval_filter(g, q.kind, &q.filter, None)
 }
 
-fn eval_filter(g: &KnowledgeGraph, kind: crate::model::NodeKind, f: &Filter) -> Matches {
+/// Below this many candidates, a link is checked from each candidate's side (a semi-join)
+/// instead of from the target's side.
+const CHECK_EACH_BELOW: usize = 4096;
+
+/// The nodes of `kind` passing `f`, among `within` when given (the left side of an `and`).
+fn eval_filter(g: &KnowledgeGraph, kind: crate::model::NodeKind, f: &Filter, within: Option<&Matches>) -> Matches {
+    let universe = || -> Matches {
+        match within {
+            Some(w) => w.keys().map(|n| (*n, Vec::new())).collect(),
+            None => g.of_kind(kind).iter().map(|n| (*n, Vec::new())).collect(),
+        }
+    };
     match f {
-        Filter::All => g.of_kind(kind).iter().map(|n| (*n, Vec::new())).collect(),
-        Filter::Is(n) => BTreeMap::from([(*n, Vec::new())]),
+        Filter::All => universe(),
+        Filter::Is(n) => {
+            if within.is_none_or(|w| w.contains_key(n)) {
+                BTreeMap::from([(*n, Vec::new())])
+            } else {
+                BTreeMap::new()
+            }
+        }
         Filter::Not(inner) => {
-            let excluded = eval_filter(g, kind, inner);
-            g.of_kind(kind)
-                .iter()
-                .filter(|n| !excluded.contains_key(n))
-                .map(|n| (*n, Vec::new()))
-                .collect()
+            let excluded = eval_filter(g, kind, inner, within);
+            let mut all = universe();
+            all.retain(|n, _| !excluded.contains_key(n));
+            all
         }
         Filter::And(a, b) => {
-            let left = eval_filter(g, kind, a);
+            let left = eval_filter(g, kind, a, within);
             if left.is_empty() {
                 return left;
             }
-            let mut right = eval_filter(g, kind, b);
+            let mut right = eval_filter(g, kind, b, Some(&left));
             left.into_iter()
                 .filter_map(|(n, mut hits)| {
                     right.remove(&n).map(|more| {
@@ -161,8 +176,8 @@ fn eval_filter(g: &KnowledgeGraph, kind: crate::model::NodeKind, f: &Filter) -> 
                 .collect()
         }
         Filter::Or(a, b) => {
-            let mut left = eval_filter(g, kind, a);
-            for (n, hits) in eval_filter(g, kind, b) {
+            let mut left = eval_filter(g, kind, a, within);
+            for (n, hits) in eval_filter(g, kind, b, within) {
                 left.entry(n).or_default().extend(hits);
             }
             left
@@ -172,8 +187,69 @@ fn eval_filter(g: &KnowledgeGraph, kind: crate::model::NodeKind, f: &Filter) -> 
             target,
             conds,
             column,
-        } => link(g, kind, rels, target, conds, *column),
+        } => {
+            let inherited_in = rels.iter().any(|(r, d)| *d == Dir::In && INHERITED.contains(r));
+            match within {
+                Some(w) if w.len() < CHECK_EACH_BELOW && !inherited_in => {
+                    check_each(g, w.keys().copied(), rels, target, conds, *column)
+                }
+                Some(w) => {
+                    let mut m = link(g, kind, rels, target, conds, *column);
+                    m.retain(|n, _| w.contains_key(n));
+                    m
+                }
+                None => link(g, kind, rels, target, conds, *column),
+            }
+        }
     }
+}
+
+/// A link checked from each candidate's side: its statements of the link's relations (and its
+/// classes', for inherited ones) whose other end is in the target set.
+fn check_each(
+    g: &KnowledgeGraph,
+    candidates: impl Iterator<Item = NodeIx>,
+    rels: &[(Relation, Dir)],
+    target: &Target,
+    conds: &[Cond],
+    column: Option<usize>,
+) -> Matches {
+    let targets: HashMap<NodeIx, Vec<EdgeIx>> = target_set(g, target).into_iter().collect();
+    let mut out = Matches::new();
+    for s in candidates {
+        let mut hits = Vec::new();
+        for &(rel, dir) in rels {
+            let mut from: Vec<(NodeIx, Vec<EdgeIx>)> = vec![(s, Vec::new())];
+            if dir == Dir::Out && INHERITED.contains(&rel) {
+                from.extend(carriers(g, s));
+            }
+            for (carrier, via) in from {
+                let edges: Vec<(EdgeIx, NodeIx)> = match dir {
+                    Dir::Out => g.out_rel(carrier, rel).collect(),
+                    Dir::In => g.in_rel(carrier, rel).collect(),
+                };
+                for (e, o) in edges {
+                    let Some(tchain) = targets.get(&o) else { continue };
+                    if !conds_hold(g.statement(e), conds) {
+                        continue;
+                    }
+                    let hit = Hit {
+                        chain: [via.clone(), vec![e], tchain.clone()].concat(),
+                        edge: e,
+                        column,
+                        other: o,
+                    };
+                    if !hits.contains(&hit) {
+                        hits.push(hit);
+                    }
+                }
+            }
+        }
+        if !hits.is_empty() {
+            out.insert(s, hits);
+        }
+    }
+    out
 }
 
 /// Nodes a link target stands for, each with the chain that shows it belongs.
@@ -239,23 +315,30 @@ fn descendants(g: &KnowledgeGraph, n: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {
 /// The classes a node belongs to, directly or through superclasses, each with the chain
 /// member_of, subclass_of… that shows it.
 fn carriers(g: &KnowledgeGraph, n: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {
+    // Breadth first over all memberships at once, so each class comes with its shortest chain.
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for (e, class) in g.out_rel(n, Relation::MemberOf) {
-        let mut queue = VecDeque::from([(class, vec![e])]);
-        while let Some((c, chain)) = queue.pop_front() {
-            if !seen.insert(c) {
-                continue;
-            }
-            for (up, parent) in g.out_rel(c, Relation::SubclassOf) {
-                let mut next = chain.clone();
-                next.push(up);
-                queue.push_back((parent, next));
-            }
-            out.push((c, chain));
+    let mut queue: VecDeque<(NodeIx, Vec<EdgeIx>)> = g.out_rel(n, Relation::MemberOf).map(|(e, c)| (c, vec![e])).collect();
+    while let Some((c, chain)) = queue.pop_front() {
+        if !seen.insert(c) {
+            continue;
         }
+        for (up, parent) in g.out_rel(c, Relation::SubclassOf) {
+            let mut next = chain.clone();
+            next.push(up);
+            queue.push_back((parent, next));
+        }
+        out.push((c, chain));
     }
     out
+}
+
+/// The distinct witness chains of a row, shortest first (then by statement order).
+fn ordered_chains(hits: &[Hit]) -> Vec<&Vec<EdgeIx>> {
+    let mut chains: Vec<&Vec<EdgeIx>> = hits.iter().map(|h| &h.chain).filter(|c| !c.is_empty()).collect();
+    chains.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    chains.dedup();
+    chains
 }
 
 fn link(
@@ -395,13 +478,11 @@ fn step_text(g: &KnowledgeGraph, e: EdgeIx) -> String {
 
 fn by_name(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> Vec<NodeIx> {
     let mut v: Vec<NodeIx> = nodes.into_iter().collect();
-    v.sort_by(|a, b| {
-        let (x, y) = (g.node(*a), g.node(*b));
-        (x.name.to_lowercase(), &x.id).cmp(&(y.name.to_lowercase(), &y.id))
-    });
+    v.sort_by(|a, b| (g.sort_key(*a), &g.node(*a).id).cmp(&(g.sort_key(*b), &g.node(*b).id)));
     v.dedup();
     v
 }
+
 
 fn noun(kind: crate::model::NodeKind) -> (String, String) {
     (
@@ -444,10 +525,9 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query) -> ResultSet {
 }
 
 fn witnesses(g: &KnowledgeGraph, hits: &[Hit]) -> Vec<Vec<Step>> {
-    let mut seen = HashSet::new();
-    hits.iter()
-        .filter(|h| !h.chain.is_empty() && seen.insert(h.chain.clone()))
-        .map(|h| h.chain.iter().map(|e| step(g, *e)).collect())
+    ordered_chains(hits)
+        .into_iter()
+        .map(|c| c.iter().map(|e| step(g, *e)).collect())
         .collect()
 }
 
@@ -465,12 +545,7 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
     ];
     let mut rows = Vec::new();
     for n in by_name(g, m.keys().copied()) {
-        let mut seen = HashSet::new();
-        let chains: Vec<&Vec<EdgeIx>> = m[&n]
-            .iter()
-            .map(|h| &h.chain)
-            .filter(|c| !c.is_empty() && seen.insert(*c))
-            .collect();
+        let chains = ordered_chains(&m[&n]);
         for (i, chain) in chains.iter().enumerate() {
             for e in chain.iter() {
                 let s = step(g, *e);
@@ -522,13 +597,20 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
             ..ResultSet::default()
         };
     };
-    let mut groups: BTreeMap<String, HashSet<NodeIx>> = BTreeMap::new();
+    // Each row counts once in each of its groups.
+    let mut by_node: HashMap<NodeIx, usize> = HashMap::new();
+    let mut by_value: BTreeMap<String, usize> = BTreeMap::new();
+    let mut none = 0usize;
+    let mut ancestors: HashMap<NodeIx, Vec<NodeIx>> = HashMap::new();
     for (n, hits) in &m {
-        let keys: Vec<String> = match group {
-            GroupBy::Kind(k) => by_name(g, group_nodes(g, *n, *k))
-                .into_iter()
-                .map(|o| g.node(o).name.clone())
-                .collect(),
+        match group {
+            GroupBy::Kind(k) => {
+                let keys = group_nodes(g, *n, *k, &mut ancestors);
+                none += usize::from(keys.is_empty());
+                for key in keys {
+                    *by_node.entry(key).or_default() += 1;
+                }
+            }
             GroupBy::Field(f) => {
                 let mut vals: Vec<String> = hits
                     .iter()
@@ -536,15 +618,20 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
                     .collect();
                 vals.sort();
                 vals.dedup();
-                vals
+                none += usize::from(vals.is_empty());
+                for v in vals {
+                    *by_value.entry(v).or_default() += 1;
+                }
             }
-        };
-        if keys.is_empty() {
-            groups.entry("(none)".into()).or_default().insert(*n);
         }
-        for k in keys {
-            groups.entry(k).or_default().insert(*n);
-        }
+    }
+    let mut groups: Vec<(String, usize)> = by_name(g, by_node.keys().copied())
+        .into_iter()
+        .map(|k| (g.node(k).name.clone(), by_node[&k]))
+        .chain(by_value)
+        .collect();
+    if none > 0 {
+        groups.push(("(none)".into(), none));
     }
     let group_title = match group {
         GroupBy::Kind(k) => schema::singular(*k).to_string(),
@@ -552,12 +639,12 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
     };
     let mut rows: Vec<Row> = groups
         .into_iter()
-        .map(|(k, set)| Row {
-            cells: vec![k, set.len().to_string()],
+        .map(|(k, n)| Row {
+            cells: vec![k, n.to_string()],
             ..Row::default()
         })
         .collect();
-    rows.sort_by(|a, b| a.cells[0].to_lowercase().cmp(&b.cells[0].to_lowercase()));
+    rows.sort_by_cached_key(|r| r.cells[0].to_lowercase());
     ResultSet {
         columns: vec![group_title, "count".into()],
         rows,
@@ -569,7 +656,12 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
 /// The nodes of kind `k` a row is grouped under: those linked by the lexicon's first relation
 /// between the two kinds (member_of for classes, treats for subtypes, …), with class-level
 /// statements for inherited relations, and every broader class or subtype above them.
-fn group_nodes(g: &KnowledgeGraph, n: NodeIx, k: crate::model::NodeKind) -> Vec<NodeIx> {
+fn group_nodes(
+    g: &KnowledgeGraph,
+    n: NodeIx,
+    k: crate::model::NodeKind,
+    ancestors: &mut HashMap<NodeIx, Vec<NodeIx>>,
+) -> Vec<NodeIx> {
     let kind = g.node(n).kind;
     let (rel, dir) = match schema::relations_between(kind, k).first() {
         Some(r) => (*r, Dir::Out),
@@ -587,15 +679,12 @@ fn group_nodes(g: &KnowledgeGraph, n: NodeIx, k: crate::model::NodeKind) -> Vec<
             found.extend(g.out_rel(c, rel).map(|(_, o)| o));
         }
     }
-    let mut all = Vec::new();
-    let mut seen = HashSet::new();
+    let mut all: Vec<NodeIx> = Vec::new();
     for f in found {
-        for a in g.ancestors(f) {
-            if seen.insert(a) {
-                all.push(a);
-            }
-        }
+        all.extend(ancestors.entry(f).or_insert_with(|| g.ancestors(f)).iter().copied());
     }
+    all.sort_unstable();
+    all.dedup();
     all
 }
 
@@ -695,7 +784,7 @@ fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
 /// Undirected neighbours: (statement, other end).
 fn neighbours(g: &KnowledgeGraph, n: NodeIx) -> Vec<(EdgeIx, NodeIx)> {
     let mut v: Vec<(EdgeIx, NodeIx)> = g.out_edges(n).chain(g.in_edges(n)).collect();
-    v.sort_by_key(|(e, o)| (o.index(), e.index()));
+    v.sort_unstable_by_key(|(e, o)| (o.index(), e.index()));
     v
 }
 
@@ -748,36 +837,49 @@ fn path(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, all: bool, max: usize) -> 
     }
 }
 
+/// One shortest path by bidirectional breadth-first search: the side with the smaller frontier
+/// grows a level at a time until the two meet, so hubs (a route, a subtype) are rarely expanded.
+/// Deterministic: neighbours in index order, ties broken by node index.
 fn shortest_path(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, max: usize) -> Option<Vec<EdgeIx>> {
     if from == to {
         return Some(Vec::new());
     }
-    let mut parent: HashMap<NodeIx, (NodeIx, EdgeIx)> = HashMap::new();
-    let mut depth: HashMap<NodeIx, usize> = HashMap::from([(from, 0)]);
-    let mut queue = VecDeque::from([from]);
-    while let Some(n) = queue.pop_front() {
-        let d = depth[&n];
-        if d >= max {
-            continue;
-        }
-        for (e, o) in neighbours(g, n) {
-            if depth.contains_key(&o) {
-                continue;
+    type Seen = HashMap<NodeIx, (usize, Option<(NodeIx, EdgeIx)>)>;
+    let mut seen: [Seen; 2] = [HashMap::from([(from, (0, None))]), HashMap::from([(to, (0, None))])];
+    let mut frontier: [Vec<NodeIx>; 2] = [vec![from], vec![to]];
+    let mut depth = [0usize; 2];
+    while depth[0] + depth[1] < max && !frontier[0].is_empty() && !frontier[1].is_empty() {
+        let cost = |f: &Vec<NodeIx>| f.iter().map(|n| g.degree(*n)).sum::<usize>();
+        let side = usize::from(cost(&frontier[1]) < cost(&frontier[0]));
+        let mut next = Vec::new();
+        for &n in &frontier[side] {
+            for (e, o) in neighbours(g, n) {
+                if !seen[side].contains_key(&o) {
+                    seen[side].insert(o, (depth[side] + 1, Some((n, e))));
+                    next.push(o);
+                }
             }
-            depth.insert(o, d + 1);
-            parent.insert(o, (n, e));
-            if o == to {
-                let mut p = Vec::new();
-                let mut at = to;
-                while let Some(&(prev, e)) = parent.get(&at) {
-                    p.push(e);
+        }
+        depth[side] += 1;
+        let meet = next
+            .iter()
+            .filter_map(|m| seen[1 - side].get(m).map(|(d, _)| (depth[side] + d, m.index(), *m)))
+            .min();
+        if let Some((_, _, m)) = meet {
+            let walk = |s: &Seen, mut at: NodeIx| {
+                let mut edges = Vec::new();
+                while let Some(&(_, Some((prev, e)))) = s.get(&at) {
+                    edges.push(e);
                     at = prev;
                 }
-                p.reverse();
-                return Some(p);
-            }
-            queue.push_back(o);
+                edges
+            };
+            let mut path = walk(&seen[0], m);
+            path.reverse();
+            path.extend(walk(&seen[1], m));
+            return Some(path);
         }
+        frontier[side] = next;
     }
     None
 }

@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use crate::model::{Dataset, Node, NodeKind, Relation, Source, Statement};
@@ -26,6 +25,13 @@ pub struct KnowledgeGraph {
     sources: Vec<Source>,
     /// The longest label, in words, so phrase lookups know when to stop.
     max_label_words: usize,
+    /// Per node, its outgoing statements as (relation, statement, object), sorted by relation
+    /// (insertion order within one), so `out_rel` is a binary search and a slice.
+    out_adj: Vec<Vec<(Relation, EdgeIx, NodeIx)>>,
+    /// Per node, its incoming statements as (relation, statement, subject), likewise.
+    in_adj: Vec<Vec<(Relation, EdgeIx, NodeIx)>>,
+    /// Lower-cased names, the sort key of rows.
+    sort_keys: Vec<String>,
 }
 
 impl KnowledgeGraph {
@@ -61,11 +67,22 @@ impl KnowledgeGraph {
                     .cmp(&g.graph[*b].name.to_lowercase())
             });
         }
+        let n = g.graph.node_count();
+        g.out_adj = vec![Vec::new(); n];
+        g.in_adj = vec![Vec::new(); n];
         for st in data.statements {
             if let (Some(&s), Some(&o)) = (g.by_id.get(&st.subject), g.by_id.get(&st.object)) {
-                g.graph.add_edge(s, o, st);
+                let rel = st.relation;
+                let e = g.graph.add_edge(s, o, st);
+                g.out_adj[s.index()].push((rel, e, o));
+                g.in_adj[o.index()].push((rel, e, s));
             }
         }
+        for list in g.out_adj.iter_mut().chain(g.in_adj.iter_mut()) {
+            list.sort_by_key(|(r, _, _)| *r);
+            list.shrink_to_fit();
+        }
+        g.sort_keys = g.graph.node_indices().map(|ix| g.graph[ix].name.to_lowercase()).collect();
         g
     }
 
@@ -137,34 +154,34 @@ impl KnowledgeGraph {
         })
     }
 
-    /// Statements leaving `ix`, with the node at the other end.
+    /// Statements leaving `ix`, with the node at the other end, by relation.
     pub fn out_edges(&self, ix: NodeIx) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.graph
-            .edges_directed(ix, Direction::Outgoing)
-            .map(|e| (e.id(), e.target()))
+        adjacent(&self.out_adj, ix).iter().map(|(_, e, o)| (*e, *o))
     }
 
-    /// Statements arriving at `ix`, with the node at the other end.
+    /// Statements arriving at `ix`, with the node at the other end, by relation.
     pub fn in_edges(&self, ix: NodeIx) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.graph
-            .edges_directed(ix, Direction::Incoming)
-            .map(|e| (e.id(), e.source()))
+        adjacent(&self.in_adj, ix).iter().map(|(_, e, o)| (*e, *o))
     }
 
     /// Statements of one relation leaving `ix`.
-    pub fn out_rel(
-        &self,
-        ix: NodeIx,
-        rel: Relation,
-    ) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.out_edges(ix)
-            .filter(move |(e, _)| self.graph[*e].relation == rel)
+    pub fn out_rel(&self, ix: NodeIx, rel: Relation) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
+        of_relation(adjacent(&self.out_adj, ix), rel).iter().map(|(_, e, o)| (*e, *o))
     }
 
     /// Statements of one relation arriving at `ix`.
     pub fn in_rel(&self, ix: NodeIx, rel: Relation) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.in_edges(ix)
-            .filter(move |(e, _)| self.graph[*e].relation == rel)
+        of_relation(adjacent(&self.in_adj, ix), rel).iter().map(|(_, e, o)| (*e, *o))
+    }
+
+    /// How many statements touch `ix`, either way.
+    pub fn degree(&self, ix: NodeIx) -> usize {
+        adjacent(&self.out_adj, ix).len() + adjacent(&self.in_adj, ix).len()
+    }
+
+    /// The key rows are sorted by: the lower-cased name.
+    pub fn sort_key(&self, ix: NodeIx) -> &str {
+        self.sort_keys.get(ix.index()).map_or("", String::as_str)
     }
 
     /// `ix` and everything below it by `subclass_of` (narrower classes or subtypes), breadth first.
@@ -182,15 +199,8 @@ impl KnowledgeGraph {
         let mut out = vec![start];
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
-            for e in self.graph.edges_directed(n, dir) {
-                if e.weight().relation != Relation::SubclassOf {
-                    continue;
-                }
-                let next = if dir == Direction::Outgoing {
-                    e.target()
-                } else {
-                    e.source()
-                };
+            let adj = if dir == Direction::Outgoing { &self.out_adj } else { &self.in_adj };
+            for &(_, _, next) in of_relation(adjacent(adj, n), Relation::SubclassOf) {
                 if seen.insert(next) {
                     out.push(next);
                     queue.push_back(next);
@@ -219,6 +229,17 @@ impl KnowledgeGraph {
             .map(|r| (*r, counts.get(r).copied().unwrap_or(0)))
             .collect()
     }
+}
+
+fn adjacent(adj: &[Vec<(Relation, EdgeIx, NodeIx)>], ix: NodeIx) -> &[(Relation, EdgeIx, NodeIx)] {
+    adj.get(ix.index()).map_or(&[], Vec::as_slice)
+}
+
+/// The run of one relation in a list sorted by relation.
+fn of_relation(list: &[(Relation, EdgeIx, NodeIx)], rel: Relation) -> &[(Relation, EdgeIx, NodeIx)] {
+    let start = list.partition_point(|(r, _, _)| *r < rel);
+    let len = list[start..].partition_point(|(r, _, _)| *r == rel);
+    &list[start..start + len]
 }
 
 /// Lower-cases and collapses runs of white space, so `Herceptin  HYLECTA` finds `Herceptin Hylecta`.

@@ -1,0 +1,220 @@
+//! Benchmarks: the curated graph (start-up and the design card's queries) and synthetic graphs at
+//! scale (the card query, a grouped count, a drug-to-drug shortest path).
+//!
+//! `cargo bench --bench query`; `MBCKG_BENCH_DRUGS=200000` sets the synthetic size (default 20 000).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use mbckg::graph::KnowledgeGraph;
+use mbckg::model::{
+    Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
+    Statement,
+};
+
+fn curated(c: &mut Criterion) {
+    c.bench_function("curated/load embedded + build graph", |b| {
+        b.iter(|| KnowledgeGraph::new(mbckg::data::load_embedded().expect("loads")))
+    });
+    let g = KnowledgeGraph::new(mbckg::data::load_embedded().expect("loads"));
+    for q in [
+        "drugs targeting HER2 with cardiac monitoring",
+        "count drugs causing diarrhea grouped by class",
+        "show Herceptin",
+        "path from olaparib to BRCA1",
+        "why drugs targeting HER2 with cardiac monitoring",
+    ] {
+        c.bench_function(&format!("curated/{q}"), |b| {
+            b.iter(|| mbckg::execute(black_box(q), &g).expect("runs"))
+        });
+    }
+}
+
+/// A deterministic pseudo-random number generator (xorshift), so the graph is the same each run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+fn node(id: String, kind: NodeKind) -> Node {
+    Node {
+        name: id.clone(),
+        id,
+        kind,
+        aliases: Vec::new(),
+        xrefs: Vec::new(),
+        note: None,
+        accepted: Vec::new(),
+        origin: Origin::default(),
+    }
+}
+
+fn st(subject: &str, relation: Relation, object: &str) -> Statement {
+    Statement {
+        subject: subject.to_string(),
+        relation,
+        object: object.to_string(),
+        qualifiers: Qualifiers::default(),
+        provenance: Provenance {
+            source: "synthetic".into(),
+            section: "all".into(),
+            evidence: Evidence::StandardOption,
+            note: String::new(),
+        },
+        origin: Origin::default(),
+    }
+}
+
+/// About 13 statements per drug: class, 1–2 targets, 2 subtypes, 5 side effects, monitoring,
+/// route, biomarker, a combination partner.
+fn synthetic(drugs: usize) -> Dataset {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut d = Dataset {
+        sources: vec![Source {
+            id: "synthetic".into(),
+            title: "synthetic".into(),
+            publisher: None,
+            approved: None,
+            url: None,
+            sections: vec![Section {
+                heading: "all".into(),
+                updated: None,
+            }],
+            origin: Origin::default(),
+        }],
+        ..Dataset::default()
+    };
+    let vocab = |prefix: &str, n: usize, kind: NodeKind, d: &mut Dataset| {
+        for i in 0..n {
+            d.nodes.push(node(format!("{prefix}-{i}"), kind));
+        }
+    };
+    vocab("class", 40, NodeKind::Class, &mut d);
+    vocab("target", 200, NodeKind::Target, &mut d);
+    vocab("subtype", 10, NodeKind::Subtype, &mut d);
+    vocab("se", 60, NodeKind::SideEffect, &mut d);
+    vocab("organ", 15, NodeKind::OrganSystem, &mut d);
+    vocab("mon", 20, NodeKind::Monitoring, &mut d);
+    vocab("route", 4, NodeKind::Route, &mut d);
+    vocab("marker", 30, NodeKind::Biomarker, &mut d);
+    d.nodes.push(node("her2".into(), NodeKind::Target));
+    d.nodes.push(node("cardiac".into(), NodeKind::OrganSystem));
+    for i in 0..60 {
+        let organ = if i % 10 == 0 {
+            "cardiac".to_string()
+        } else {
+            format!("organ-{}", i % 15)
+        };
+        d.statements
+            .push(st(&format!("se-{i}"), Relation::Affects, &organ));
+    }
+    for i in 0..20 {
+        let organ = if i % 5 == 0 {
+            "cardiac".to_string()
+        } else {
+            format!("organ-{}", i % 15)
+        };
+        d.statements
+            .push(st(&format!("mon-{i}"), Relation::Assesses, &organ));
+    }
+    for i in 1..40 {
+        d.statements.push(st(
+            &format!("class-{i}"),
+            Relation::SubclassOf,
+            &format!("class-{}", i / 4),
+        ));
+    }
+    for i in 0..drugs {
+        let id = format!("drug-{i}");
+        d.nodes.push(node(id.clone(), NodeKind::Drug));
+        d.statements.push(st(
+            &id,
+            Relation::MemberOf,
+            &format!("class-{}", rng.below(40)),
+        ));
+        // One drug in 200 targets HER2, as a handful of the 48 curated drugs do among all targets.
+        let target = if rng.below(200) == 0 {
+            "her2".to_string()
+        } else {
+            format!("target-{}", rng.below(200))
+        };
+        d.statements.push(st(&id, Relation::Targets, &target));
+        d.statements.push(st(
+            &id,
+            Relation::Targets,
+            &format!("target-{}", rng.below(200)),
+        ));
+        for _ in 0..2 {
+            d.statements.push(st(
+                &id,
+                Relation::Treats,
+                &format!("subtype-{}", rng.below(10)),
+            ));
+        }
+        for _ in 0..5 {
+            d.statements
+                .push(st(&id, Relation::Causes, &format!("se-{}", rng.below(60))));
+        }
+        d.statements.push(st(
+            &id,
+            Relation::RequiresMonitoring,
+            &format!("mon-{}", rng.below(20)),
+        ));
+        d.statements.push(st(
+            &id,
+            Relation::GivenBy,
+            &format!("route-{}", rng.below(4)),
+        ));
+        d.statements.push(st(
+            &id,
+            Relation::RequiresBiomarker,
+            &format!("marker-{}", rng.below(30)),
+        ));
+        if i > 0 {
+            d.statements.push(st(
+                &id,
+                Relation::CombinedWith,
+                &format!("drug-{}", rng.below(i)),
+            ));
+        }
+    }
+    d
+}
+
+fn at_scale(c: &mut Criterion) {
+    let drugs: usize = std::env::var("MBCKG_BENCH_DRUGS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let data = synthetic(drugs);
+    let statements = data.statements.len();
+    let g = KnowledgeGraph::new(data);
+    eprintln!(
+        "synthetic graph: {drugs} drugs, {} nodes, {statements} statements",
+        g.node_count()
+    );
+    let mut group = c.benchmark_group(format!("synthetic-{drugs}"));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
+    for q in [
+        "drugs targeting her2 with cardiac monitoring",
+        "count drugs grouped by subtype",
+        "path from drug-17 to drug-12345",
+    ] {
+        group.bench_function(q, |b| {
+            b.iter(|| mbckg::execute(black_box(q), &g).expect("runs"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, curated, at_scale);
+criterion_main!(benches);
