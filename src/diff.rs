@@ -319,13 +319,13 @@ impl Diff {
             format!("~ {}{}", node(&c.new), fields(&c.changes))
         });
         group(&mut out, "statements added", &self.statements_added, |s| {
-            format!("+ {}", st(s))
+            format!("+ {}\n      {}", st(s), provenance(s))
         });
         group(
             &mut out,
             "statements removed",
             &self.statements_removed,
-            |s| format!("- {}", st(s)),
+            |s| format!("- {}\n      {}", st(s), provenance(s)),
         );
         group(
             &mut out,
@@ -402,6 +402,24 @@ fn group<T>(out: &mut String, title: &str, items: &[T], line: impl Fn(&T) -> Str
     for item in items {
         let _ = writeln!(out, "  {}", line(item));
     }
+}
+
+/// Where an added or removed statement comes from, and its other qualifiers:
+/// `page § Targeted therapy · fda-approved · risk: "2-5%" · "note"`.
+fn provenance(st: &Statement) -> String {
+    let p = &st.provenance;
+    let mut parts = vec![
+        format!("{} § {}", p.source, p.section),
+        p.evidence.as_str().to_string(),
+    ];
+    for (field, value) in statement_fields(st) {
+        let shown = !matches!(field, "evidence" | "source" | "section" | "note");
+        if shown && value != FieldValue::Absent {
+            parts.push(format!("{field}: {value}"));
+        }
+    }
+    parts.push(format!("{:?}", p.note));
+    parts.join(" · ")
 }
 
 /// The changed fields, one per line below the item.

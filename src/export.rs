@@ -353,11 +353,13 @@ struct Place {
     w: i64,
 }
 
+/// The text in a node's box: one line (SVG text does not break), cut at `MAX_LABEL` characters.
 fn label(name: &str) -> String {
-    if name.chars().count() <= MAX_LABEL {
-        return name.to_string();
+    let one_line = name.replace("\r\n", " ").replace(['\n', '\r', '\t'], " ");
+    if one_line.chars().count() <= MAX_LABEL {
+        return one_line;
     }
-    let mut s: String = name.chars().take(MAX_LABEL - 1).collect();
+    let mut s: String = one_line.chars().take(MAX_LABEL - 1).collect();
     s.push('…');
     s
 }
@@ -867,117 +869,136 @@ fn qualifiers_text(q: &Qualifiers, tsv: bool) -> String {
     parts.join("|")
 }
 
-/// One line of a TSV file: its 1-based number and each field with its byte offset in the file.
+/// One line of a TSV file: its 1-based number, its text, and each field with its byte offset in
+/// the line.
 struct Record<'a> {
     line: u32,
-    start: usize,
+    text: &'a str,
     fields: Vec<(usize, &'a str)>,
 }
 
-/// A TSV file being read: its name and text (for diagnostics) and the header's column positions.
+impl<'a> Record<'a> {
+    fn new(line: u32, text: &'a str) -> Record<'a> {
+        let mut fields = Vec::new();
+        let mut pos = 0;
+        for f in text.split('\t') {
+            fields.push((pos, f));
+            pos += f.len() + 1;
+        }
+        Record { line, text, fields }
+    }
+
+    /// A field's raw (escaped) text and offset; empty for a column the file does not have.
+    fn get(&self, column: Option<usize>) -> (usize, &'a str) {
+        column
+            .and_then(|i| self.fields.get(i))
+            .copied()
+            .unwrap_or((0, ""))
+    }
+
+    fn raw(&self, column: Option<usize>) -> &'a str {
+        self.get(column).1
+    }
+}
+
+/// The lines of a TSV file, without line ends or a byte-order mark, numbered from 1.
+fn lines(text: &str) -> impl Iterator<Item = (u32, &str)> {
+    text.split('\n').enumerate().map(|(i, raw)| {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let line = if i == 0 {
+            line.strip_prefix('\u{FEFF}').unwrap_or(line)
+        } else {
+            line
+        };
+        (i as u32 + 1, line)
+    })
+}
+
+/// A TSV file being read: its name (for diagnostics) and its header. Records are read one at a
+/// time, so a file of millions of lines is never held as fields.
 struct Table<'a> {
     file: &'static str,
     text: &'a str,
-    columns: HashMap<&'a str, usize>,
+    header: Record<'a>,
 }
 
 impl<'a> Table<'a> {
-    /// Reads the header and the records of a file; `None` when a required column is missing.
-    fn read(
+    /// Reads the header; `None` (and a diagnostic) when a required column is missing.
+    fn open(
         file: &'static str,
         text: &'a str,
         required: &[&str],
         errors: &mut Vec<Diagnostic>,
-    ) -> Option<(Table<'a>, Vec<Record<'a>>)> {
-        let mut records = Vec::new();
-        let mut offset = 0;
-        for (i, raw) in text.split('\n').enumerate() {
-            let start = offset;
-            offset += raw.len() + 1;
-            let line = raw.strip_suffix('\r').unwrap_or(raw);
-            let (start, line) = match (i, line.strip_prefix('\u{FEFF}')) {
-                (0, Some(rest)) => (start + '\u{FEFF}'.len_utf8(), rest),
-                _ => (start, line),
-            };
-            if line.is_empty() && i > 0 {
-                continue;
-            }
-            let mut fields = Vec::new();
-            let mut pos = start;
-            for f in line.split('\t') {
-                fields.push((pos, f));
-                pos += f.len() + 1;
-            }
-            records.push(Record {
-                line: i as u32 + 1,
-                start,
-                fields,
-            });
-        }
-        let header = records.remove(0);
-        let columns: HashMap<&str, usize> = header
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(i, (_, name))| (*name, i))
-            .collect();
+    ) -> Option<Table<'a>> {
+        let (line, first) = lines(text).next().unwrap_or((1, ""));
         let table = Table {
             file,
             text,
-            columns,
+            header: Record::new(line, first),
         };
         let missing: Vec<&str> = required
             .iter()
             .copied()
-            .filter(|c| !table.columns.contains_key(c))
+            .filter(|c| table.col(c).is_none())
             .collect();
-        if !missing.is_empty() {
-            errors.push(
-                table
-                    .diag(
-                        header.start,
-                        header.start,
-                        format!("missing column `{}`", missing.join("`, `")),
-                    )
-                    .with_help(format!(
-                        "the header names the columns, tab-separated: {}",
-                        required.join(", ")
-                    )),
-            );
-            return None;
+        if missing.is_empty() {
+            return Some(table);
         }
-        let width = header.fields.len();
-        records.retain(|r| {
-            if r.fields.len() == width {
-                return true;
-            }
-            errors.push(table.diag(
-                r.start,
-                r.start,
-                format!("line has {} fields; the header has {width}", r.fields.len()),
-            ));
-            false
-        });
-        Some((table, records))
+        let message = format!("missing column `{}`", missing.join("`, `"));
+        errors.push(table.diag(&table.header, 0, 0, message).with_help(format!(
+            "the first line names the columns, tab-separated; needed: {}",
+            required.join(", ")
+        )));
+        None
     }
 
-    fn diag(&self, start: usize, end: usize, message: impl Into<String>) -> Diagnostic {
-        diag::at_span(self.file, self.text, start, end, message)
+    /// The position of a column in the header.
+    fn col(&self, name: &str) -> Option<usize> {
+        self.header.fields.iter().position(|(_, n)| *n == name)
     }
 
-    /// A field's raw (escaped) text and offset; empty for a column the file does not have.
-    fn get(&self, r: &Record<'a>, column: &str) -> (usize, &'a str) {
-        self.columns
-            .get(column)
-            .and_then(|i| r.fields.get(*i))
-            .copied()
-            .unwrap_or((r.start, ""))
+    /// The records after the header, skipping blank lines. A line whose number of fields differs
+    /// from the header's is reported and skipped.
+    fn records<'t>(
+        &'t self,
+        errors: &'t mut Vec<Diagnostic>,
+    ) -> impl Iterator<Item = Record<'a>> + 't {
+        let width = self.header.fields.len();
+        lines(self.text)
+            .skip(1)
+            .filter(|(_, line)| !line.is_empty())
+            .map(|(n, line)| Record::new(n, line))
+            .filter(move |r| {
+                if r.fields.len() == width {
+                    return true;
+                }
+                let message = format!("line has {} fields; the header has {width}", r.fields.len());
+                errors.push(self.diag(r, 0, 0, message));
+                false
+            })
+    }
+
+    /// A diagnostic at `len` bytes from byte `at` of a record's line. Built here rather than by
+    /// `diag::at_span`, which would scan the file from its start for every error.
+    fn diag(&self, r: &Record, at: usize, len: usize, message: impl Into<String>) -> Diagnostic {
+        let col = r.text.get(..at).map_or(0, |s| s.chars().count()) as u32 + 1;
+        let width = r.text.get(at..at + len).map_or(0, |s| s.chars().count());
+        let mut d = Diagnostic::error(
+            message,
+            Origin {
+                file: self.file.to_string(),
+                line: r.line,
+                col,
+            },
+        );
+        d.snippet = Some((r.text.to_string(), width));
+        d
     }
 
     /// A diagnostic pointing at one field of a record.
-    fn at(&self, r: &Record<'a>, column: &str, message: impl Into<String>) -> Diagnostic {
-        let (start, text) = self.get(r, column);
-        self.diag(start, start + text.len(), message)
+    fn at(&self, r: &Record, column: Option<usize>, message: impl Into<String>) -> Diagnostic {
+        let (at, text) = r.get(column);
+        self.diag(r, at, text.len(), message)
     }
 }
 
@@ -1009,7 +1030,7 @@ fn parse_origin(s: &str) -> Option<Origin> {
 ///
 /// Sources are rebuilt from the distinct (`primary_knowledge_source`, `section`) pairs: one source
 /// per id, titled with the id, listing those sections. Statements keep the origin of their
-/// `origin` column (where the statement was curated) or, without one, their line in edges.tsv.
+/// `origin` column (where the statement was curated) or, without one, their place in edges.tsv.
 pub fn parse_kgx(nodes_tsv: &str, edges_tsv: &str) -> Result<Dataset, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut kinds: HashMap<String, Option<NodeKind>> = HashMap::new();
@@ -1031,57 +1052,47 @@ fn parse_nodes(
     kinds: &mut HashMap<String, Option<NodeKind>>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Node> {
-    let Some((t, records)) = Table::read("nodes.tsv", text, &["id", "name", "mbckg_kind"], errors)
-    else {
+    let first_error = errors.len();
+    let Some(t) = Table::open("nodes.tsv", text, &["id", "name", "mbckg_kind"], errors) else {
         return Vec::new();
     };
+    let [id_c, name_c, kind_c, synonym_c, xref_c, description_c] =
+        ["id", "name", "mbckg_kind", "synonym", "xref", "description"].map(|c| t.col(c));
+    let mut problems = Vec::new();
     let mut first_line: HashMap<String, u32> = HashMap::new();
-    let mut nodes = Vec::with_capacity(records.len());
-    for r in &records {
-        let id = local_id(t.get(r, "id").1);
+    let mut nodes = Vec::new();
+    for r in t.records(errors) {
+        let id = local_id(r.raw(id_c));
         if id.is_empty() {
-            errors.push(t.at(r, "id", "empty node id"));
+            problems.push(t.at(&r, id_c, "empty node id"));
             continue;
         }
         if let Some(first) = first_line.get(&id) {
-            errors.push(
-                t.at(r, "id", format!("duplicate node id `{id}`"))
+            problems.push(
+                t.at(&r, id_c, format!("duplicate node id `{id}`"))
                     .with_help(format!("first defined at nodes.tsv:{first}")),
             );
             continue;
         }
         first_line.insert(id.clone(), r.line);
-        let raw_kind = unescape(t.get(r, "mbckg_kind").1);
+        let raw_kind = unescape(r.raw(kind_c));
         let kind = NodeKind::parse(&raw_kind);
         kinds.insert(id.clone(), kind);
-        let name = unescape(t.get(r, "name").1);
+        let name = unescape(r.raw(name_c));
         if name.trim().is_empty() {
-            errors.push(t.at(r, "name", format!("node `{id}` has an empty name")));
+            problems.push(t.at(&r, name_c, format!("node `{id}` has an empty name")));
         }
         let Some(kind) = kind else {
-            let all: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
-            let message = if raw_kind.is_empty() {
-                format!("node `{id}` has no mbckg_kind")
-            } else {
-                format!("unknown mbckg_kind `{raw_kind}` of node `{id}`")
-            };
-            errors.push(
-                t.at(r, "mbckg_kind", message)
-                    .with_help_opt(diag::did_you_mean(&raw_kind, all.iter().copied()))
-                    .with_help(format!(
-                        "every node needs one of our kinds ({}); kinds from other graphs are not supported",
-                        all.join(", ")
-                    )),
-            );
+            problems.push(unknown_kind(&t, &r, kind_c, &id, &raw_kind));
             continue;
         };
-        let note = unescape(t.get(r, "description").1);
+        let note = unescape(r.raw(description_c));
         nodes.push(Node {
             id,
             kind,
             name,
-            aliases: split_list(t.get(r, "synonym").1),
-            xrefs: split_list(t.get(r, "xref").1),
+            aliases: split_list(r.raw(synonym_c)),
+            xrefs: split_list(r.raw(xref_c)),
             note: (!note.is_empty()).then_some(note),
             accepted: Vec::new(),
             origin: Origin {
@@ -1091,7 +1102,37 @@ fn parse_nodes(
             },
         });
     }
+    errors.append(&mut problems);
+    errors[first_error..].sort_by(|a, b| a.origin.cmp(&b.origin));
     nodes
+}
+
+fn unknown_kind(t: &Table, r: &Record, kind_c: Option<usize>, id: &str, raw: &str) -> Diagnostic {
+    let all: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
+    let message = if raw.is_empty() {
+        format!("node `{id}` has no mbckg_kind")
+    } else {
+        format!("unknown mbckg_kind `{raw}` of node `{id}`")
+    };
+    t.at(r, kind_c, message)
+        .with_help_opt(diag::did_you_mean(raw, all.iter().copied()))
+        .with_help(format!(
+            "every node needs one of our kinds ({}); kinds from other graphs are not supported",
+            all.join(", ")
+        ))
+}
+
+/// The columns of edges.tsv that the reader uses, by position.
+struct EdgeColumns {
+    subject: Option<usize>,
+    object: Option<usize>,
+    relation: Option<usize>,
+    source: Option<usize>,
+    section: Option<usize>,
+    evidence: Option<usize>,
+    note: Option<usize>,
+    qualifiers: Option<usize>,
+    origin: Option<usize>,
 }
 
 fn parse_edges(
@@ -1108,100 +1149,45 @@ fn parse_edges(
         "evidence",
         "note",
     ];
-    let Some((t, records)) = Table::read("edges.tsv", text, &required, errors) else {
+    let first_error = errors.len();
+    let Some(t) = Table::open("edges.tsv", text, &required, errors) else {
         return (Vec::new(), Vec::new());
+    };
+    let c = EdgeColumns {
+        subject: t.col("subject"),
+        object: t.col("object"),
+        relation: t.col("mbckg_relation"),
+        source: t.col("primary_knowledge_source"),
+        section: t.col("section"),
+        evidence: t.col("evidence"),
+        note: t.col("note"),
+        qualifiers: t.col("qualifiers"),
+        origin: t.col("origin"),
     };
     // Source id → (sections in order first seen, where the source was first cited).
     let mut cited: BTreeMap<String, (Vec<String>, Origin)> = BTreeMap::new();
-    let mut statements = Vec::with_capacity(records.len());
-    for r in &records {
-        let before = errors.len();
-        let subject = edge_end(&t, r, "subject", kinds, errors);
-        let object = edge_end(&t, r, "object", kinds, errors);
-        let raw_rel = unescape(t.get(r, "mbckg_relation").1);
-        let relation = Relation::parse(&raw_rel);
-        if relation.is_none() {
-            errors.push(
-                t.at(r, "mbckg_relation", format!("unknown relation `{raw_rel}`"))
-                    .with_help_opt(diag::did_you_mean(
-                        &raw_rel,
-                        Relation::ALL.iter().map(|r| r.as_str()),
-                    )),
-            );
-        }
-        let raw_ev = unescape(t.get(r, "evidence").1);
-        let evidence = Evidence::parse(&raw_ev);
-        if evidence.is_none() {
-            errors.push(
-                t.at(
-                    r,
-                    "evidence",
-                    format!("unknown evidence category `{raw_ev}`"),
-                )
-                .with_help_opt(diag::did_you_mean(
-                    &raw_ev,
-                    Evidence::ALL.iter().map(|e| e.as_str()),
-                )),
-            );
-        }
-        let source = unescape(t.get(r, "primary_knowledge_source").1);
-        if source.is_empty() {
-            errors.push(t.at(r, "primary_knowledge_source", "empty source"));
-        }
-        let qualifiers = match parse_qualifiers(t.get(r, "qualifiers").1) {
-            Ok(q) => q,
-            Err(message) => {
-                errors.push(t.at(r, "qualifiers", message));
-                Qualifiers::default()
-            }
-        };
-        let (Some((subject, sk)), Some((object, ok)), Some(relation), Some(evidence)) =
-            (subject, object, relation, evidence)
-        else {
+    let mut statements = Vec::new();
+    let mut problems = Vec::new();
+    for r in t.records(errors) {
+        let Some(st) = parse_edge(&t, &r, &c, kinds, &mut problems) else {
             continue;
         };
-        if let (Some(sk), Some(ok)) = (sk, ok) {
-            if !schema::allows(relation, sk, ok) {
-                errors.push(t.at(
-                    r,
-                    "mbckg_relation",
-                    format!("relation `{relation}` cannot join a {sk} to a {ok}"),
-                ));
+        let p = &st.provenance;
+        match cited.get_mut(&p.source) {
+            Some((sections, _)) => {
+                if !sections.contains(&p.section) {
+                    sections.push(p.section.clone());
+                }
+            }
+            None => {
+                let entry = (vec![p.section.clone()], st.origin.clone());
+                cited.insert(p.source.clone(), entry);
             }
         }
-        if errors.len() > before {
-            continue;
-        }
-        let (origin_at, origin_text) = t.get(r, "origin");
-        let origin = parse_origin(&unescape(origin_text)).unwrap_or_else(|| {
-            let (line, col) = diag::line_col(text, origin_at);
-            Origin {
-                file: "edges.tsv".to_string(),
-                line,
-                col,
-            }
-        });
-        let section = unescape(t.get(r, "section").1);
-        let entry = cited
-            .entry(source.clone())
-            .or_insert_with(|| (Vec::new(), origin.clone()));
-        if !entry.0.contains(&section) {
-            entry.0.push(section.clone());
-        }
-        statements.push(Statement {
-            subject,
-            relation,
-            object,
-            qualifiers,
-            provenance: Provenance {
-                source,
-                section,
-                evidence,
-                note: unescape(t.get(r, "note").1),
-            },
-            origin,
-        });
+        statements.push(st);
     }
+    errors.append(&mut problems);
+    errors[first_error..].sort_by(|a, b| a.origin.cmp(&b.origin));
     let sources = cited
         .into_iter()
         .map(|(id, (sections, origin))| Source {
@@ -1223,27 +1209,94 @@ fn parse_edges(
     (statements, sources)
 }
 
-/// The node id of an edge's subject or object, with its kind when known (`None` for a node whose
-/// kind was already reported as unknown).
-fn edge_end(
+/// One statement from one line of edges.tsv; `None` after reporting its problems.
+fn parse_edge(
     t: &Table,
     r: &Record,
-    column: &str,
+    c: &EdgeColumns,
     kinds: &HashMap<String, Option<NodeKind>>,
     errors: &mut Vec<Diagnostic>,
-) -> Option<(String, Option<NodeKind>)> {
-    let id = local_id(t.get(r, column).1);
-    match kinds.get(&id) {
-        Some(kind) => Some((id, *kind)),
-        None => {
-            errors.push(t.at(
+) -> Option<Statement> {
+    let before = errors.len();
+    let mut end = |column: Option<usize>, what: &str| {
+        let id = local_id(r.raw(column));
+        match kinds.get(&id) {
+            Some(kind) => Some((id, *kind)),
+            None => {
+                errors.push(t.at(
+                    r,
+                    column,
+                    format!("{what} `{id}` is not a node in nodes.tsv"),
+                ));
+                None
+            }
+        }
+    };
+    let subject = end(c.subject, "subject");
+    let object = end(c.object, "object");
+    let raw_rel = unescape(r.raw(c.relation));
+    let relation = Relation::parse(&raw_rel);
+    if relation.is_none() {
+        errors.push(
+            t.at(r, c.relation, format!("unknown relation `{raw_rel}`"))
+                .with_help_opt(diag::did_you_mean(
+                    &raw_rel,
+                    Relation::ALL.iter().map(|r| r.as_str()),
+                )),
+        );
+    }
+    let raw_ev = unescape(r.raw(c.evidence));
+    let evidence = Evidence::parse(&raw_ev);
+    if evidence.is_none() {
+        errors.push(
+            t.at(
                 r,
-                column,
-                format!("{column} `{id}` is not a node in nodes.tsv"),
-            ));
-            None
+                c.evidence,
+                format!("unknown evidence category `{raw_ev}`"),
+            )
+            .with_help_opt(diag::did_you_mean(
+                &raw_ev,
+                Evidence::ALL.iter().map(|e| e.as_str()),
+            )),
+        );
+    }
+    let source = unescape(r.raw(c.source));
+    if source.is_empty() {
+        errors.push(t.at(r, c.source, "empty primary_knowledge_source"));
+    }
+    let qualifiers = parse_qualifiers(r.raw(c.qualifiers))
+        .map_err(|message| errors.push(t.at(r, c.qualifiers, message)))
+        .unwrap_or_default();
+    let ((subject, sk), (object, ok), relation, evidence) =
+        (subject?, object?, relation?, evidence?);
+    if let (Some(sk), Some(ok)) = (sk, ok) {
+        if !schema::allows(relation, sk, ok) {
+            let message = format!("relation `{relation}` cannot join a {sk} to a {ok}");
+            errors.push(t.at(r, c.relation, message));
         }
     }
+    if errors.len() > before {
+        return None;
+    }
+    let (at, raw_origin) = r.get(c.origin);
+    let origin = parse_origin(&unescape(raw_origin)).unwrap_or_else(|| Origin {
+        file: "edges.tsv".to_string(),
+        line: r.line,
+        col: r.text[..at].chars().count() as u32 + 1,
+    });
+    Some(Statement {
+        subject,
+        relation,
+        object,
+        qualifiers,
+        provenance: Provenance {
+            source,
+            section: unescape(r.raw(c.section)),
+            evidence,
+            note: unescape(r.raw(c.note)),
+        },
+        origin,
+    })
 }
 
 /// Reads the qualifiers column written by [`qualifiers_text`].

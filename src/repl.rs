@@ -615,7 +615,8 @@ fn read_statement(editor: &mut Editor<ShellHelper, DefaultHistory>) -> rustyline
 
 /// Runs the interactive shell until Ctrl-D or `.quit`; returns the exit code.
 pub fn run(graph: KnowledgeGraph) -> i32 {
-    let color = cli::use_color(true);
+    // Highlighting and coloured tables only when the output is a terminal too.
+    let color = cli::use_color(cli::stdout_is_terminal());
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(false)
