@@ -82,7 +82,11 @@ impl KnowledgeGraph {
             list.sort_by_key(|(r, _, _)| *r);
             list.shrink_to_fit();
         }
-        g.sort_keys = g.graph.node_indices().map(|ix| g.graph[ix].name.to_lowercase()).collect();
+        g.sort_keys = g
+            .graph
+            .node_indices()
+            .map(|ix| g.graph[ix].name.to_lowercase())
+            .collect();
         g
     }
 
@@ -165,13 +169,21 @@ impl KnowledgeGraph {
     }
 
     /// Statements of one relation leaving `ix`.
-    pub fn out_rel(&self, ix: NodeIx, rel: Relation) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        of_relation(adjacent(&self.out_adj, ix), rel).iter().map(|(_, e, o)| (*e, *o))
+    pub fn out_rel(
+        &self,
+        ix: NodeIx,
+        rel: Relation,
+    ) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
+        of_relation(adjacent(&self.out_adj, ix), rel)
+            .iter()
+            .map(|(_, e, o)| (*e, *o))
     }
 
     /// Statements of one relation arriving at `ix`.
     pub fn in_rel(&self, ix: NodeIx, rel: Relation) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        of_relation(adjacent(&self.in_adj, ix), rel).iter().map(|(_, e, o)| (*e, *o))
+        of_relation(adjacent(&self.in_adj, ix), rel)
+            .iter()
+            .map(|(_, e, o)| (*e, *o))
     }
 
     /// How many statements touch `ix`, either way.
@@ -199,7 +211,11 @@ impl KnowledgeGraph {
         let mut out = vec![start];
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
-            let adj = if dir == Direction::Outgoing { &self.out_adj } else { &self.in_adj };
+            let adj = if dir == Direction::Outgoing {
+                &self.out_adj
+            } else {
+                &self.in_adj
+            };
             for &(_, _, next) in of_relation(adjacent(adj, n), Relation::SubclassOf) {
                 if seen.insert(next) {
                     out.push(next);
@@ -236,7 +252,10 @@ fn adjacent(adj: &[Vec<(Relation, EdgeIx, NodeIx)>], ix: NodeIx) -> &[(Relation,
 }
 
 /// The run of one relation in a list sorted by relation.
-fn of_relation(list: &[(Relation, EdgeIx, NodeIx)], rel: Relation) -> &[(Relation, EdgeIx, NodeIx)] {
+fn of_relation(
+    list: &[(Relation, EdgeIx, NodeIx)],
+    rel: Relation,
+) -> &[(Relation, EdgeIx, NodeIx)] {
     let start = list.partition_point(|(r, _, _)| *r < rel);
     let len = list[start..].partition_point(|(r, _, _)| *r == rel);
     &list[start..start + len]

@@ -61,9 +61,6 @@ use crate::plan::{
 use crate::schema;
 use crate::syntax::QueryError;
 
-/// Most paths `paths from … to …` returns.
-pub const MAX_PATHS: usize = 100;
-
 /// One reason a node matched: a chain of statements, the link's result column, the other end.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Hit {
@@ -77,17 +74,22 @@ struct Hit {
 /// Matched nodes with their hits, in index order (rows are sorted by name later).
 type Matches = BTreeMap<NodeIx, Vec<Hit>>;
 
+mod forms;
+mod path;
+
+pub use path::MAX_PATHS;
+
 /// Runs a plan. Errors only for a `sorted by` column the result does not have.
 pub fn run(plan: &Plan, g: &KnowledgeGraph) -> Result<ResultSet, QueryError> {
     let mut rs = match &plan.kind {
         PlanKind::Find(q) => find(plan, g, q),
         PlanKind::Why(q) => why(g, q),
         PlanKind::Count(q, group) => count(g, q, group.as_ref()),
-        PlanKind::Show(n) => show(g, *n),
-        PlanKind::Path { from, to, all, max } => path(g, *from, *to, *all, *max),
-        PlanKind::Compare(nodes) => compare(g, nodes),
-        PlanKind::Search(text) => search(g, text),
-        PlanKind::Explain(inner) => explain(g, inner),
+        PlanKind::Show(n) => forms::show(g, *n),
+        PlanKind::Path { from, to, all, max } => path::path(g, *from, *to, *all, *max),
+        PlanKind::Compare(nodes) => forms::compare(g, nodes),
+        PlanKind::Search(text) => forms::search(g, text),
+        PlanKind::Explain(inner) => forms::explain(g, inner),
     };
     rs.statement = plan.text.clone();
     rs.interpretation = Interpretation { plan, graph: g }.to_string();
@@ -138,7 +140,12 @@ fn matches(g: &KnowledgeGraph, q: &Query) -> Matches {
 const CHECK_EACH_BELOW: usize = 4096;
 
 /// The nodes of `kind` passing `f`, among `within` when given (the left side of an `and`).
-fn eval_filter(g: &KnowledgeGraph, kind: crate::model::NodeKind, f: &Filter, within: Option<&Matches>) -> Matches {
+fn eval_filter(
+    g: &KnowledgeGraph,
+    kind: crate::model::NodeKind,
+    f: &Filter,
+    within: Option<&Matches>,
+) -> Matches {
     let universe = || -> Matches {
         match within {
             Some(w) => w.keys().map(|n| (*n, Vec::new())).collect(),
@@ -188,7 +195,9 @@ fn eval_filter(g: &KnowledgeGraph, kind: crate::model::NodeKind, f: &Filter, wit
             conds,
             column,
         } => {
-            let inherited_in = rels.iter().any(|(r, d)| *d == Dir::In && INHERITED.contains(r));
+            let inherited_in = rels
+                .iter()
+                .any(|(r, d)| *d == Dir::In && INHERITED.contains(r));
             match within {
                 Some(w) if w.len() < CHECK_EACH_BELOW && !inherited_in => {
                     check_each(g, w.keys().copied(), rels, target, conds, *column)
@@ -229,7 +238,9 @@ fn check_each(
                     Dir::In => g.in_rel(carrier, rel).collect(),
                 };
                 for (e, o) in edges {
-                    let Some(tchain) = targets.get(&o) else { continue };
+                    let Some(tchain) = targets.get(&o) else {
+                        continue;
+                    };
                     if !conds_hold(g.statement(e), conds) {
                         continue;
                     }
@@ -318,7 +329,10 @@ fn carriers(g: &KnowledgeGraph, n: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {
     // Breadth first over all memberships at once, so each class comes with its shortest chain.
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let mut queue: VecDeque<(NodeIx, Vec<EdgeIx>)> = g.out_rel(n, Relation::MemberOf).map(|(e, c)| (c, vec![e])).collect();
+    let mut queue: VecDeque<(NodeIx, Vec<EdgeIx>)> = g
+        .out_rel(n, Relation::MemberOf)
+        .map(|(e, c)| (c, vec![e]))
+        .collect();
     while let Some((c, chain)) = queue.pop_front() {
         if !seen.insert(c) {
             continue;
@@ -335,7 +349,11 @@ fn carriers(g: &KnowledgeGraph, n: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {
 
 /// The distinct witness chains of a row, shortest first (then by statement order).
 fn ordered_chains(hits: &[Hit]) -> Vec<&Vec<EdgeIx>> {
-    let mut chains: Vec<&Vec<EdgeIx>> = hits.iter().map(|h| &h.chain).filter(|c| !c.is_empty()).collect();
+    let mut chains: Vec<&Vec<EdgeIx>> = hits
+        .iter()
+        .map(|h| &h.chain)
+        .filter(|c| !c.is_empty())
+        .collect();
     chains.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     chains.dedup();
     chains
@@ -482,7 +500,6 @@ fn by_name(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> Vec<N
     v.dedup();
     v
 }
-
 
 fn noun(kind: crate::model::NodeKind) -> (String, String) {
     (
@@ -681,7 +698,13 @@ fn group_nodes(
     }
     let mut all: Vec<NodeIx> = Vec::new();
     for f in found {
-        all.extend(ancestors.entry(f).or_insert_with(|| g.ancestors(f)).iter().copied());
+        all.extend(
+            ancestors
+                .entry(f)
+                .or_insert_with(|| g.ancestors(f))
+                .iter()
+                .copied(),
+        );
     }
     all.sort_unstable();
     all.dedup();
@@ -694,480 +717,5 @@ fn field_value(st: &Statement, field: &str) -> Option<String> {
         "source" => Some(st.provenance.source.clone()),
         "section" => Some(st.provenance.section.clone()),
         f => st.qualifiers.get(f),
-    }
-}
-
-const CARD_COLUMNS: [&str; 7] = [
-    "relation",
-    "node",
-    "kind",
-    "qualifiers",
-    "evidence",
-    "source",
-    "section",
-];
-
-fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
-    let node = g.node(n);
-    let mut notes = vec![format!("{} ({}, id {})", node.name, node.kind, node.id)];
-    if !node.aliases.is_empty() {
-        notes.push(format!("aliases: {}", node.aliases.join(", ")));
-    }
-    if !node.xrefs.is_empty() {
-        notes.push(format!("xrefs: {}", node.xrefs.join(", ")));
-    }
-    if let Some(note) = &node.note {
-        notes.push(format!("note: {note}"));
-    }
-    notes.push(format!("defined at {}", node.origin));
-    // (relation order, direction, other name) → row
-    let mut keyed: Vec<((usize, u8, String), Row)> = Vec::new();
-    let rel_order = |r: Relation| Relation::ALL.iter().position(|x| *x == r).unwrap_or(0);
-    let mut add = |e: EdgeIx, other: NodeIx, label: String, dir: u8, chain: Vec<EdgeIx>| {
-        let st = g.statement(e);
-        let q: Vec<String> = st
-            .qualifiers
-            .pairs()
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect();
-        let on = g.node(other);
-        keyed.push((
-            (rel_order(st.relation), dir, on.name.to_lowercase()),
-            Row {
-                cells: vec![
-                    label,
-                    on.name.clone(),
-                    on.kind.to_string(),
-                    q.join("; "),
-                    st.provenance.evidence.to_string(),
-                    st.provenance.source.clone(),
-                    st.provenance.section.clone(),
-                ],
-                id: Some(on.id.clone()),
-                kind: Some(on.kind),
-                witnesses: vec![chain.iter().map(|e| step(g, *e)).collect()],
-            },
-        ));
-    };
-    for (e, o) in g.out_edges(n) {
-        add(e, o, format!("{} →", g.statement(e).relation), 0, vec![e]);
-    }
-    for (e, o) in g.in_edges(n) {
-        add(e, o, format!("← {}", g.statement(e).relation), 1, vec![e]);
-    }
-    for (class, chain) in carriers(g, n) {
-        for (e, o) in g.out_edges(class) {
-            let rel = g.statement(e).relation;
-            if INHERITED.contains(&rel) && schema::relation_info(rel).domain.contains(&node.kind) {
-                let full = [chain.clone(), vec![e]].concat();
-                add(
-                    e,
-                    o,
-                    format!("{rel} → (via {})", g.node(class).name),
-                    2,
-                    full,
-                );
-            }
-        }
-    }
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    ResultSet {
-        columns: CARD_COLUMNS.iter().map(|c| c.to_string()).collect(),
-        notes,
-        rows: keyed.into_iter().map(|(_, r)| r).collect(),
-        noun: ("statement".into(), "statements".into()),
-        ..ResultSet::default()
-    }
-}
-
-/// Undirected neighbours: (statement, other end).
-fn neighbours(g: &KnowledgeGraph, n: NodeIx) -> Vec<(EdgeIx, NodeIx)> {
-    let mut v: Vec<(EdgeIx, NodeIx)> = g.out_edges(n).chain(g.in_edges(n)).collect();
-    v.sort_unstable_by_key(|(e, o)| (o.index(), e.index()));
-    v
-}
-
-fn path(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, all: bool, max: usize) -> ResultSet {
-    let paths = if all {
-        all_paths(g, from, to, max)
-    } else {
-        shortest_path(g, from, to, max).into_iter().collect()
-    };
-    let semantics = if all {
-        format!(
-            "every simple path of at most {max} hop{} (at most {MAX_PATHS} shown), shortest first; statements are followed in either direction",
-            if max == 1 { "" } else { "s" }
-        )
-    } else {
-        format!(
-            "one shortest path (breadth-first, at most {max} hop{}); statements are followed in either direction",
-            if max == 1 { "" } else { "s" }
-        )
-    };
-    let rows = paths
-        .iter()
-        .map(|p| {
-            let mut text = g.node(from).name.clone();
-            let mut at = from;
-            for e in p {
-                let (s, o) = g.ends(*e);
-                let rel = g.statement(*e).relation;
-                if s == at {
-                    text.push_str(&format!(" —{rel}→ {}", g.node(o).name));
-                    at = o;
-                } else {
-                    text.push_str(&format!(" ←{rel}— {}", g.node(s).name));
-                    at = s;
-                }
-            }
-            Row {
-                cells: vec![p.len().to_string(), text],
-                witnesses: vec![p.iter().map(|e| step(g, *e)).collect()],
-                ..Row::default()
-            }
-        })
-        .collect();
-    ResultSet {
-        columns: vec!["hops".into(), "path".into()],
-        notes: vec![semantics],
-        rows,
-        noun: ("path".into(), "paths".into()),
-        ..ResultSet::default()
-    }
-}
-
-/// One shortest path by bidirectional breadth-first search: the side with the smaller frontier
-/// grows a level at a time until the two meet, so hubs (a route, a subtype) are rarely expanded.
-/// Deterministic: neighbours in index order, ties broken by node index.
-fn shortest_path(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, max: usize) -> Option<Vec<EdgeIx>> {
-    if from == to {
-        return Some(Vec::new());
-    }
-    type Seen = HashMap<NodeIx, (usize, Option<(NodeIx, EdgeIx)>)>;
-    let mut seen: [Seen; 2] = [HashMap::from([(from, (0, None))]), HashMap::from([(to, (0, None))])];
-    let mut frontier: [Vec<NodeIx>; 2] = [vec![from], vec![to]];
-    let mut depth = [0usize; 2];
-    while depth[0] + depth[1] < max && !frontier[0].is_empty() && !frontier[1].is_empty() {
-        let cost = |f: &Vec<NodeIx>| f.iter().map(|n| g.degree(*n)).sum::<usize>();
-        let side = usize::from(cost(&frontier[1]) < cost(&frontier[0]));
-        let mut next = Vec::new();
-        for &n in &frontier[side] {
-            for (e, o) in neighbours(g, n) {
-                if !seen[side].contains_key(&o) {
-                    seen[side].insert(o, (depth[side] + 1, Some((n, e))));
-                    next.push(o);
-                }
-            }
-        }
-        depth[side] += 1;
-        let meet = next
-            .iter()
-            .filter_map(|m| seen[1 - side].get(m).map(|(d, _)| (depth[side] + d, m.index(), *m)))
-            .min();
-        if let Some((_, _, m)) = meet {
-            let walk = |s: &Seen, mut at: NodeIx| {
-                let mut edges = Vec::new();
-                while let Some(&(_, Some((prev, e)))) = s.get(&at) {
-                    edges.push(e);
-                    at = prev;
-                }
-                edges
-            };
-            let mut path = walk(&seen[0], m);
-            path.reverse();
-            path.extend(walk(&seen[1], m));
-            return Some(path);
-        }
-        frontier[side] = next;
-    }
-    None
-}
-
-fn all_paths(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, max: usize) -> Vec<Vec<EdgeIx>> {
-    let mut out = Vec::new();
-    let mut stack = vec![from];
-    let mut edges = Vec::new();
-    fn dfs(
-        g: &KnowledgeGraph,
-        to: NodeIx,
-        max: usize,
-        stack: &mut Vec<NodeIx>,
-        edges: &mut Vec<EdgeIx>,
-        out: &mut Vec<Vec<EdgeIx>>,
-    ) {
-        if out.len() >= MAX_PATHS * 10 {
-            return;
-        }
-        let Some(&at) = stack.last() else { return };
-        if at == to {
-            out.push(edges.clone());
-            return;
-        }
-        if edges.len() >= max {
-            return;
-        }
-        for (e, o) in neighbours(g, at) {
-            if stack.contains(&o) {
-                continue;
-            }
-            stack.push(o);
-            edges.push(e);
-            dfs(g, to, max, stack, edges, out);
-            stack.pop();
-            edges.pop();
-        }
-    }
-    dfs(g, to, max, &mut stack, &mut edges, &mut out);
-    out.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    out.truncate(MAX_PATHS);
-    out
-}
-
-fn compare(g: &KnowledgeGraph, nodes: &[NodeIx]) -> ResultSet {
-    let mut columns = vec!["relation".to_string()];
-    columns.extend(nodes.iter().map(|n| g.node(*n).name.clone()));
-    let mut rows = Vec::new();
-    for rel in Relation::ALL {
-        for dir in [Dir::Out, Dir::In] {
-            let cells: Vec<String> = nodes
-                .iter()
-                .map(|n| {
-                    let mut others: Vec<NodeIx> = match dir {
-                        Dir::Out => g.out_rel(*n, rel).map(|(_, o)| o).collect(),
-                        Dir::In => g.in_rel(*n, rel).map(|(_, o)| o).collect(),
-                    };
-                    if dir == Dir::Out && INHERITED.contains(&rel) {
-                        for (c, _) in carriers(g, *n) {
-                            others.extend(g.out_rel(c, rel).map(|(_, o)| o));
-                        }
-                    }
-                    by_name(g, others)
-                        .iter()
-                        .map(|o| g.node(*o).name.clone())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .collect();
-            if cells.iter().all(String::is_empty) {
-                continue;
-            }
-            let label = match dir {
-                Dir::Out => rel.as_str().to_string(),
-                Dir::In => format!("← {rel}"),
-            };
-            rows.push(Row {
-                cells: [vec![label], cells].concat(),
-                ..Row::default()
-            });
-        }
-    }
-    ResultSet {
-        columns,
-        rows,
-        noun: ("relation".into(), "relations".into()),
-        notes: vec!["class-level targets, side effects, monitoring and routes are included".into()],
-        ..ResultSet::default()
-    }
-}
-
-fn search(g: &KnowledgeGraph, text: &str) -> ResultSet {
-    let needle = crate::graph::normalize(text);
-    let mut found: BTreeMap<NodeIx, Vec<String>> = BTreeMap::new();
-    for n in g.nodes() {
-        let node = g.node(n);
-        let hit = |s: &str| crate::graph::normalize(s).contains(&needle);
-        if hit(&node.name) {
-            found.entry(n).or_default().push("name".into());
-        }
-        for a in node.aliases.iter().filter(|a| hit(a)) {
-            found.entry(n).or_default().push(format!("alias {a}"));
-        }
-        if hit(&node.id) && !hit(&node.name) {
-            found.entry(n).or_default().push("id".into());
-        }
-        if node.note.as_deref().is_some_and(hit) {
-            found.entry(n).or_default().push("note".into());
-        }
-    }
-    for e in g.statements() {
-        let st = g.statement(e);
-        if crate::graph::normalize(&st.provenance.note).contains(&needle) {
-            let (s, _) = g.ends(e);
-            found
-                .entry(s)
-                .or_default()
-                .push(format!("statement note at {}", st.origin));
-        }
-    }
-    let rows = by_name(g, found.keys().copied())
-        .into_iter()
-        .map(|n| {
-            let mut how = found[&n].clone();
-            how.dedup();
-            let shown = if how.len() > 3 {
-                format!("{} (+{} more)", how[..3].join("; "), how.len() - 3)
-            } else {
-                how.join("; ")
-            };
-            Row {
-                cells: vec![g.node(n).name.clone(), g.node(n).kind.to_string(), shown],
-                id: Some(g.node(n).id.clone()),
-                kind: Some(g.node(n).kind),
-                ..Row::default()
-            }
-        })
-        .collect();
-    ResultSet {
-        columns: vec!["node".into(), "kind".into(), "matched".into()],
-        rows,
-        noun: ("node".into(), "nodes".into()),
-        ..ResultSet::default()
-    }
-}
-
-fn explain(g: &KnowledgeGraph, inner: &Plan) -> ResultSet {
-    let mut lines = Vec::new();
-    match &inner.kind {
-        PlanKind::Find(q) | PlanKind::Why(q) | PlanKind::Count(q, _) => {
-            lines.push(format!(
-                "start from every {} ({} nodes)",
-                schema::singular(q.kind),
-                g.of_kind(q.kind).len()
-            ));
-            describe(g, &q.filter, 1, &mut lines);
-        }
-        PlanKind::Show(n) => {
-            lines.push(format!(
-                "find {} `{}` by id",
-                g.node(*n).kind,
-                g.node(*n).id
-            ));
-            lines.push("list every statement from and to it, grouped by relation, and those its classes pass on".into());
-        }
-        PlanKind::Path { from, to, all, max } => {
-            lines.push(format!(
-                "start at `{}`, follow statements either way, at most {max} deep",
-                g.node(*from).id
-            ));
-            lines.push(if *all {
-                format!("keep every simple path that reaches `{}` (at most {MAX_PATHS}), shortest first", g.node(*to).id)
-            } else {
-                format!("stop at the first path that reaches `{}` (breadth first: a shortest one)", g.node(*to).id)
-            });
-        }
-        PlanKind::Compare(nodes) => {
-            let ids: Vec<&str> = nodes.iter().map(|n| g.node(*n).id.as_str()).collect();
-            lines.push(format!(
-                "for each relation, list what each of {} links to",
-                ids.join(", ")
-            ));
-        }
-        PlanKind::Search(text) => {
-            lines.push(format!("scan names, aliases, ids and notes for `{text}`"))
-        }
-        PlanKind::Explain(_) => lines.push("explain the statement inside".into()),
-    }
-    if let Some((c, _, o)) = &inner.sort {
-        lines.push(format!(
-            "sort by {c} {}",
-            if *o == Order::Desc {
-                "descending"
-            } else {
-                "ascending"
-            }
-        ));
-    }
-    if let Some(n) = inner.limit {
-        lines.push(format!("keep the first {n} rows"));
-    }
-    ResultSet {
-        columns: vec!["plan".into()],
-        rows: lines
-            .into_iter()
-            .map(|l| Row {
-                cells: vec![l],
-                ..Row::default()
-            })
-            .collect(),
-        noun: ("step".into(), "steps".into()),
-        notes: vec!["not run".into()],
-        ..ResultSet::default()
-    }
-}
-
-fn describe(g: &KnowledgeGraph, f: &Filter, depth: usize, out: &mut Vec<String>) {
-    let pad = "  ".repeat(depth);
-    match f {
-        Filter::All => out.push(format!("{pad}keep all")),
-        Filter::Is(n) => out.push(format!("{pad}keep only {}", g.node(*n).name)),
-        Filter::Not(inner) => {
-            out.push(format!("{pad}drop those matching:"));
-            describe(g, inner, depth + 1, out);
-        }
-        Filter::And(a, b) => {
-            out.push(format!("{pad}keep those matching both:"));
-            describe(g, a, depth + 1, out);
-            describe(g, b, depth + 1, out);
-        }
-        Filter::Or(a, b) => {
-            out.push(format!("{pad}keep those matching either:"));
-            describe(g, a, depth + 1, out);
-            describe(g, b, depth + 1, out);
-        }
-        Filter::Link {
-            rels,
-            target,
-            conds,
-            ..
-        } => {
-            let r: Vec<String> = rels
-                .iter()
-                .map(|(r, d)| match d {
-                    Dir::Out => format!("{r}→"),
-                    Dir::In => format!("←{r}"),
-                })
-                .collect();
-            let inherit = rels.iter().any(|(r, _)| INHERITED.contains(r));
-            let t = match target {
-                Target::Node(n) => format!("{} or anything below it", g.node(*n).name),
-                Target::Any(k) => format!("any {}", schema::singular(*k)),
-                Target::Bridge { node, kind, .. } => format!(
-                    "a {} linked to {}",
-                    schema::singular(*kind),
-                    g.node(*node).name
-                ),
-                Target::Set(q) => format!("a {} matching:", schema::singular(q.kind)),
-            };
-            out.push(format!(
-                "{pad}follow {} to {t}{}{}",
-                r.join(" or "),
-                if inherit {
-                    " (statements on a drug's classes count)"
-                } else {
-                    ""
-                },
-                if conds.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " where {}",
-                        conds
-                            .iter()
-                            .map(|c| format!(
-                                "{} {} {}",
-                                c.field,
-                                if c.negated { "!=" } else { "=" },
-                                c.value
-                            ))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            ));
-            if let Target::Set(q) = target {
-                describe(g, &q.filter, depth + 2, out);
-            }
-        }
     }
 }
