@@ -224,13 +224,14 @@ fn check_each(
     column: Option<usize>,
 ) -> Matches {
     let targets: HashMap<NodeIx, Vec<EdgeIx>> = target_set(g, target).into_iter().collect();
+    let mut cache = HashMap::new();
     let mut out = Matches::new();
     for s in candidates {
         let mut hits = Vec::new();
         for &(rel, dir) in rels {
             let mut from: Vec<(NodeIx, Vec<EdgeIx>)> = vec![(s, Vec::new())];
             if dir == Dir::Out && INHERITED.contains(&rel) {
-                from.extend(carriers(g, s));
+                from.extend(carriers_cached(g, s, &mut cache));
             }
             for (carrier, via) in from {
                 let edges: Vec<(EdgeIx, NodeIx)> = match dir {
@@ -326,19 +327,45 @@ fn descendants(g: &KnowledgeGraph, n: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {
 /// The classes a node belongs to, directly or through superclasses, each with the chain
 /// member_of, subclass_of… that shows it.
 fn carriers(g: &KnowledgeGraph, n: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {
-    // Breadth first over all memberships at once, so each class comes with its shortest chain.
+    carriers_cached(g, n, &mut HashMap::new())
+}
+
+/// As [`carriers`], with the classes' own ancestry cached across calls (one query checks many
+/// drugs of the same few classes).
+fn carriers_cached(
+    g: &KnowledgeGraph,
+    n: NodeIx,
+    cache: &mut HashMap<NodeIx, Vec<(NodeIx, Vec<EdgeIx>)>>,
+) -> Vec<(NodeIx, Vec<EdgeIx>)> {
+    let mut all: Vec<(NodeIx, Vec<EdgeIx>)> = Vec::new();
+    for (e, class) in g.out_rel(n, Relation::MemberOf) {
+        let above = cache
+            .entry(class)
+            .or_insert_with(|| class_ancestry(g, class));
+        all.extend(
+            above
+                .iter()
+                .map(|(c, chain)| (*c, [vec![e], chain.clone()].concat())),
+        );
+    }
+    // Each class once, by its shortest chain.
+    all.sort_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| a.1.cmp(&b.1)));
+    let mut seen = HashSet::new();
+    all.retain(|(c, _)| seen.insert(*c));
+    all
+}
+
+/// A class and every class above it, each with the subclass_of chain that reaches it.
+fn class_ancestry(g: &KnowledgeGraph, class: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let mut queue: VecDeque<(NodeIx, Vec<EdgeIx>)> = g
-        .out_rel(n, Relation::MemberOf)
-        .map(|(e, c)| (c, vec![e]))
-        .collect();
+    let mut queue = VecDeque::from([(class, Vec::new())]);
     while let Some((c, chain)) = queue.pop_front() {
         if !seen.insert(c) {
             continue;
         }
         for (up, parent) in g.out_rel(c, Relation::SubclassOf) {
-            let mut next = chain.clone();
+            let mut next: Vec<EdgeIx> = chain.clone();
             next.push(up);
             queue.push_back((parent, next));
         }
@@ -602,24 +629,45 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
 }
 
 fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
-    let m = matches(g, q);
+    // Every node of the kind needs no matching: count and group straight from the graph.
+    let everything = q.filter == Filter::All;
+    let m = if everything {
+        Matches::new()
+    } else {
+        matches(g, q)
+    };
     let Some(group) = group else {
+        let n = if everything {
+            g.of_kind(q.kind).len()
+        } else {
+            m.len()
+        };
         return ResultSet {
             columns: vec![schema::plural(q.kind).to_string()],
             rows: vec![Row {
-                cells: vec![m.len().to_string()],
+                cells: vec![n.to_string()],
                 ..Row::default()
             }],
             noun: ("count".into(), "counts".into()),
             ..ResultSet::default()
         };
     };
+    let member = |n: NodeIx| everything || m.contains_key(&n);
+    let fast = match group {
+        GroupBy::Kind(k) => counts_from_groups(g, q.kind, *k, &member),
+        GroupBy::Field(_) => None,
+    };
+    let m = if everything && fast.is_none() {
+        matches(g, q)
+    } else {
+        m
+    };
     // Each row counts once in each of its groups.
-    let mut by_node: HashMap<NodeIx, usize> = HashMap::new();
+    let (mut by_node, mut none): (HashMap<NodeIx, usize>, usize) = fast.unwrap_or_default();
     let mut by_value: BTreeMap<String, usize> = BTreeMap::new();
-    let mut none = 0usize;
+    let grouped_fast = !by_node.is_empty() || none > 0;
     let mut ancestors: HashMap<NodeIx, Vec<NodeIx>> = HashMap::new();
-    for (n, hits) in &m {
+    for (n, hits) in m.iter().filter(|_| !grouped_fast) {
         match group {
             GroupBy::Kind(k) => {
                 let keys = group_nodes(g, *n, *k, &mut ancestors);
@@ -670,6 +718,64 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
     }
 }
 
+/// The relation rows of `kind` are grouped by when grouped by kind `k`: the lexicon's first
+/// relation between the two kinds, read from the row's side.
+fn grouping_relation(
+    kind: crate::model::NodeKind,
+    k: crate::model::NodeKind,
+) -> Option<(Relation, Dir)> {
+    match schema::relations_between(kind, k).first() {
+        Some(r) => Some((*r, Dir::Out)),
+        None => schema::relations_between(k, kind)
+            .first()
+            .map(|r| (*r, Dir::In)),
+    }
+}
+
+/// Group counts computed from the groups' side, without visiting rows one by one: for each node
+/// `t` of kind `k`, the rows linked to `t` or to anything below it, each counted once. Also the
+/// number of rows in no group. `None` for relations inherited from classes (rows are grouped one
+/// by one then).
+fn counts_from_groups(
+    g: &KnowledgeGraph,
+    kind: crate::model::NodeKind,
+    k: crate::model::NodeKind,
+    member: &dyn Fn(NodeIx) -> bool,
+) -> Option<(HashMap<NodeIx, usize>, usize)> {
+    let (rel, dir) = grouping_relation(kind, k)?;
+    if dir == Dir::Out && INHERITED.contains(&rel) {
+        return None;
+    }
+    let mut stamp = vec![usize::MAX; g.node_count()];
+    let mut grouped = vec![false; g.node_count()];
+    let mut counts = HashMap::new();
+    for (gi, &t) in g.of_kind(k).iter().enumerate() {
+        let mut n = 0;
+        for d in g.descendants(t) {
+            let rows: Box<dyn Iterator<Item = (EdgeIx, NodeIx)>> = match dir {
+                Dir::Out => Box::new(g.in_rel(d, rel)),
+                Dir::In => Box::new(g.out_rel(d, rel)),
+            };
+            for (_, s) in rows {
+                if stamp[s.index()] != gi && g.node(s).kind == kind && member(s) {
+                    stamp[s.index()] = gi;
+                    grouped[s.index()] = true;
+                    n += 1;
+                }
+            }
+        }
+        if n > 0 {
+            counts.insert(t, n);
+        }
+    }
+    let none = g
+        .of_kind(kind)
+        .iter()
+        .filter(|s| member(**s) && !grouped[s.index()])
+        .count();
+    Some((counts, none))
+}
+
 /// The nodes of kind `k` a row is grouped under: those linked by the lexicon's first relation
 /// between the two kinds (member_of for classes, treats for subtypes, …), with class-level
 /// statements for inherited relations, and every broader class or subtype above them.
@@ -679,13 +785,8 @@ fn group_nodes(
     k: crate::model::NodeKind,
     ancestors: &mut HashMap<NodeIx, Vec<NodeIx>>,
 ) -> Vec<NodeIx> {
-    let kind = g.node(n).kind;
-    let (rel, dir) = match schema::relations_between(kind, k).first() {
-        Some(r) => (*r, Dir::Out),
-        None => match schema::relations_between(k, kind).first() {
-            Some(r) => (*r, Dir::In),
-            None => return Vec::new(),
-        },
+    let Some((rel, dir)) = grouping_relation(g.node(n).kind, k) else {
+        return Vec::new();
     };
     let mut found: Vec<NodeIx> = match dir {
         Dir::Out => g.out_rel(n, rel).map(|(_, o)| o).collect(),
