@@ -72,6 +72,25 @@ enum Command {
         #[arg(long, value_name = "AGE|DATE")]
         stale_after: Option<String>,
     },
+    /// What changed between two versions of the data: directories or git revisions of graph-data.
+    /// Exits 1 when they differ.
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Write the graph, or the part a query touches, as DOT, SVG, GraphML, Cypher, KGX or JSON.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportKind,
+        /// Export only the nodes and statements behind this query's rows.
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        /// Output file (a directory for kgx); default standard output.
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
     /// The sources, their sections, and how many statements cite each.
     Sources {
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -105,6 +124,30 @@ impl OutFormat {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportKind {
+    Dot,
+    Svg,
+    Graphml,
+    Cypher,
+    Kgx,
+    Json,
+}
+
+impl ExportKind {
+    fn format(self) -> crate::export::ExportFormat {
+        use crate::export::ExportFormat as E;
+        match self {
+            ExportKind::Dot => E::Dot,
+            ExportKind::Svg => E::Svg,
+            ExportKind::Graphml => E::Graphml,
+            ExportKind::Cypher => E::Cypher,
+            ExportKind::Kgx => E::Kgx,
+            ExportKind::Json => E::Json,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum ReportFormat {
     Table,
     Json,
@@ -120,6 +163,10 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    // `diff` loads its own two versions.
+    if let Some(Command::Diff { old, new, format }) = &cli.command {
+        return diff(old, new, *format);
+    }
     let dataset = match load(cli.data.as_ref()) {
         Ok(d) => d,
         Err(diags) => {
@@ -159,6 +206,18 @@ pub fn main() -> i32 {
             )
         }
         Some(Command::Sources { format }) => sources(&graph, format, &mut out),
+        Some(Command::Export {
+            format,
+            query,
+            output,
+        }) => export(
+            &graph,
+            format.format(),
+            query.as_deref(),
+            output.as_deref(),
+            &mut out,
+        ),
+        Some(Command::Diff { .. }) => Ok(EXIT_ERROR),
         Some(Command::Run {
             files,
             format,
@@ -527,6 +586,103 @@ fn sources(g: &KnowledgeGraph, format: ReportFormat, out: &mut impl Write) -> st
                         .map(|u| format!(" (updated {u})"))
                         .unwrap_or_default();
                     writeln!(out, "  {n:>5}  {}{updated}", sec.heading)?;
+                }
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// A directory, or else a git revision of this repository's graph-data.
+fn load_version(spec: &str) -> Result<Dataset, Vec<Diagnostic>> {
+    let path = std::path::Path::new(spec);
+    if path.is_dir() {
+        data::load_dir(path)
+    } else {
+        data::load_git_revision(spec)
+    }
+}
+
+fn diff(old: &str, new: &str, format: ReportFormat) -> i32 {
+    let (a, b) = match (load_version(old), load_version(new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            for diags in [a.err(), b.err()].into_iter().flatten() {
+                report_diagnostics(&diags);
+            }
+            return EXIT_ERROR;
+        }
+    };
+    let d = crate::diff::diff(&a, &b);
+    let text = match format {
+        ReportFormat::Table => d.render_table(),
+        ReportFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&d.to_json()).unwrap_or_default()
+        ),
+    };
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("mbckg: cannot write output: {e}");
+            return EXIT_ERROR;
+        }
+    }
+    if d.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FAIL
+    }
+}
+
+fn export(
+    g: &KnowledgeGraph,
+    format: crate::export::ExportFormat,
+    query: Option<&str>,
+    output: Option<&std::path::Path>,
+    out: &mut impl Write,
+) -> std::io::Result<i32> {
+    let subset = match query {
+        None => None,
+        Some(text) => match crate::execute(text, g) {
+            Ok(Some(answer)) => Some(crate::export::subset_from_result(g, &answer.result)),
+            Ok(None) => {
+                eprintln!("mbckg: --query holds no statement");
+                return Ok(EXIT_ERROR);
+            }
+            Err(e) => {
+                let d = e.to_diagnostic("<query>", text, 1);
+                eprint!("{}", render::render_diagnostic(&d, false));
+                return Ok(EXIT_FAIL);
+            }
+        },
+    };
+    let files = crate::export::export(g, subset.as_ref(), format);
+    match (output, files.len()) {
+        (None, 1) => out.write_all(files[0].1.as_bytes())?,
+        (None, _) => {
+            eprintln!(
+                "mbckg: {} writes {} files; give a directory with -o",
+                format.as_str(),
+                files.len()
+            );
+            return Ok(EXIT_ERROR);
+        }
+        (Some(path), 1) if !path.is_dir() => {
+            if let Err(e) = std::fs::write(path, &files[0].1) {
+                eprintln!("mbckg: cannot write {}: {e}", path.display());
+                return Ok(EXIT_ERROR);
+            }
+        }
+        (Some(dir), _) => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("mbckg: cannot create {}: {e}", dir.display());
+                return Ok(EXIT_ERROR);
+            }
+            for (name, text) in &files {
+                if let Err(e) = std::fs::write(dir.join(name), text) {
+                    eprintln!("mbckg: cannot write {}: {e}", dir.join(name).display());
+                    return Ok(EXIT_ERROR);
                 }
             }
         }

@@ -49,11 +49,77 @@ pub fn load_embedded() -> Result<Dataset, Vec<Diagnostic>> {
     load_files_at(&embedded_files(), "graph-data/")
 }
 
-/// Reads every `.toml` file under `dir` (sorted) and validates them as one graph.
+/// Reads a data directory: every `.toml` file under `dir` (sorted), validated as one graph; or,
+/// when it holds `nodes.tsv` and `edges.tsv` and no `sources.toml`, a KGX TSV graph.
 pub fn load_dir(dir: &Path) -> Result<Dataset, Vec<Diagnostic>> {
+    let (nodes, edges) = (dir.join("nodes.tsv"), dir.join("edges.tsv"));
+    if nodes.is_file() && edges.is_file() && !dir.join("sources.toml").exists() {
+        return load_kgx(&nodes, &edges);
+    }
     let files = read_dir_files(dir)?;
     let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
     load_files_at(&files, &base)
+}
+
+/// Reads a KGX TSV graph (`nodes.tsv`, `edges.tsv`).
+pub fn load_kgx(nodes: &Path, edges: &Path) -> Result<Dataset, Vec<Diagnostic>> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|e| {
+            vec![Diagnostic::error(
+                format!("cannot read KGX file: {e}"),
+                Origin {
+                    file: p.display().to_string(),
+                    ..Origin::default()
+                },
+            )]
+        })
+    };
+    crate::export::parse_kgx(&read(nodes)?, &read(edges)?)
+}
+
+/// Loads `graph-data/` as it was at a git revision of the repository around the current folder
+/// (`HEAD~3`, a tag, a commit), for `mbckg diff`.
+pub fn load_git_revision(rev: &str) -> Result<Dataset, Vec<Diagnostic>> {
+    let fail = |message: String| {
+        vec![Diagnostic::error(
+            message,
+            Origin {
+                file: format!("{rev}:graph-data"),
+                ..Origin::default()
+            },
+        )]
+    };
+    let git = |args: &[&str]| -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| fail(format!("cannot run git: {e}")))?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            return Err(fail(format!("git {}: {}", args.join(" "), err.trim())));
+        }
+        Ok(out.stdout)
+    };
+    let prefix = String::from_utf8_lossy(&git(&["rev-parse", "--show-prefix"])?)
+        .trim()
+        .to_string();
+    let listing = git(&["ls-tree", "-r", "--name-only", rev, "--", "graph-data"])?;
+    let mut files = Vec::new();
+    for path in String::from_utf8_lossy(&listing)
+        .lines()
+        .filter(|p| p.ends_with(".toml"))
+    {
+        let full = format!("{prefix}{path}");
+        let bytes = git(&["show", &format!("{rev}:{full}")])?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| fail(format!("{path} is not valid UTF-8")))?;
+        let rel = path.strip_prefix("graph-data/").unwrap_or(path).to_string();
+        files.push((rel, text));
+    }
+    if files.is_empty() {
+        return Err(fail("no graph-data files at this revision".into()));
+    }
+    load_files_at(&files, &format!("{rev}:graph-data/"))
 }
 
 /// Reads the data files of a directory as (relative path, text) pairs.
