@@ -7,15 +7,17 @@
 //! exports of two versions diff cleanly. Names and notes may hold anything (quotes, newlines, `<`,
 //! `//`), so every string goes through the escaping of its format.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::{self, Write as _};
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::data::{FREQUENCIES, LINES};
 use crate::diag::{self, Diagnostic};
 use crate::eval::{ResultSet, Step};
-use crate::graph::KnowledgeGraph;
+use crate::graph::{KnowledgeGraph, NodeIx};
 use crate::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
     Statement,
@@ -73,7 +75,6 @@ impl fmt::Display for ExportFormat {
 }
 
 /// What identifies one statement of a graph: its ends, its relation and where it was read.
-/// Ordered as exports list statements.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StatementKey {
     pub subject: String,
@@ -166,12 +167,34 @@ struct Selection<'g> {
 }
 
 fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Selection<'g> {
-    let mut statements: Vec<&Statement> = g
+    // Every node's place in id order, so statements sort by integers, not by comparing strings
+    // (which dominated exports of large graphs).
+    let mut by_id: Vec<NodeIx> = g.nodes().collect();
+    by_id.sort_by(|a, b| g.node(*a).id.cmp(&g.node(*b).id));
+    let mut rank = vec![0u32; g.nodes().map(|ix| ix.index() + 1).max().unwrap_or(0)];
+    for (r, ix) in by_id.iter().enumerate() {
+        rank[ix.index()] = r as u32;
+    }
+    let mut relations = Relation::ALL;
+    relations.sort_by_key(|r| r.as_str());
+    let relation_rank = |r: Relation| relations.iter().position(|x| *x == r).unwrap_or(0);
+
+    // (subject rank, relation rank, object rank, statement): subject, relation, object, then
+    // where it was read.
+    let mut keyed: Vec<(u32, usize, u32, &Statement)> = g
         .statements()
-        .map(|e| g.statement(e))
-        .filter(|st| subset.is_none_or(|s| s.statements.contains(&StatementKey::of(st))))
+        .filter(|e| {
+            subset.is_none_or(|s| s.statements.contains(&StatementKey::of(g.statement(*e))))
+        })
+        .map(|e| {
+            let (s, o) = g.ends(e);
+            let st = g.statement(e);
+            let rel = relation_rank(st.relation);
+            (rank[s.index()], rel, rank[o.index()], st)
+        })
         .collect();
-    statements.sort_by_cached_key(|st| StatementKey::of(st));
+    keyed.sort_by(|a, b| (a.0, a.1, a.2, &a.3.origin).cmp(&(b.0, b.1, b.2, &b.3.origin)));
+    let statements: Vec<&Statement> = keyed.into_iter().map(|k| k.3).collect();
 
     let wanted: Option<HashSet<&str>> = subset.map(|s| {
         s.nodes
@@ -184,12 +207,11 @@ fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Selection<'g> {
             )
             .collect()
     });
-    let mut nodes: Vec<&Node> = g
-        .nodes()
-        .map(|ix| g.node(ix))
+    let nodes: Vec<&Node> = by_id
+        .iter()
+        .map(|ix| g.node(*ix))
         .filter(|n| wanted.as_ref().is_none_or(|w| w.contains(n.id.as_str())))
         .collect();
-    nodes.sort_by(|a, b| a.id.cmp(&b.id));
 
     let cited: Option<HashSet<&str>> = subset.map(|_| {
         statements
@@ -211,24 +233,31 @@ fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Selection<'g> {
     }
 }
 
-/// Unique ids for the statements, readable and stable across versions (`x.targets.her2`, then
-/// `x.targets.her2#2` for a second statement with the same ends and relation).
+/// Ids for the statements, readable and stable across versions: `x.targets.her2`, then
+/// `x.targets.her2#2` for a second statement with the same ends and relation. Statements must be
+/// in export order, which puts those next to each other. Node ids are written with `%`, `.` and
+/// `#` percent-encoded, so different statements never share an id.
 fn edge_ids(statements: &[&Statement]) -> Vec<String> {
-    let mut used: HashSet<String> = HashSet::new();
-    statements
-        .iter()
-        .map(|st| {
-            let base = format!("{}.{}.{}", st.subject, st.relation, st.object);
-            let mut id = base.clone();
-            let mut n = 1;
-            while used.contains(&id) {
-                n += 1;
-                id = format!("{base}#{n}");
-            }
-            used.insert(id.clone());
-            id
-        })
-        .collect()
+    let part = |s: &str| {
+        if s.contains(['%', '.', '#']) {
+            s.replace('%', "%25")
+                .replace('.', "%2E")
+                .replace('#', "%23")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut ids = Vec::with_capacity(statements.len());
+    let mut previous = None;
+    let mut n = 0;
+    for st in statements {
+        let triple = (st.subject.as_str(), st.relation, st.object.as_str());
+        n = if previous == Some(triple) { n + 1 } else { 1 };
+        previous = Some(triple);
+        let base = format!("{}.{}.{}", part(&st.subject), st.relation, part(&st.object));
+        ids.push(if n == 1 { base } else { format!("{base}#{n}") });
+    }
+    ids
 }
 
 /// Fill colour of a node kind in DOT and SVG drawings.
@@ -438,8 +467,8 @@ fn to_svg(sel: &Selection) -> String {
     }
 
     let mut nodes = String::new();
-    for (id, p) in sorted_places(&places) {
-        let Some(n) = sel.nodes.iter().find(|n| n.id == id) else {
+    for n in columns.iter().flat_map(|(_, nodes)| nodes) {
+        let Some(p) = places.get(n.id.as_str()) else {
             continue;
         };
         let _ = writeln!(
@@ -475,17 +504,38 @@ fn to_svg(sel: &Selection) -> String {
     out
 }
 
-/// Places in output order (column, then top to bottom).
-fn sorted_places<'a>(places: &HashMap<&'a str, Place>) -> Vec<(&'a str, Place)> {
-    let mut v: Vec<(&str, Place)> = places.iter().map(|(k, p)| (*k, *p)).collect();
-    v.sort_by_key(|(_, p)| (p.col, p.y));
-    v
-}
-
-/// A cubic Bézier from box `a` to box `b`: right side to left side going right, left to right
-/// going left, and a loop out to the right between two boxes of one column.
+/// The path of a statement from box `a` to box `b`: a cubic Bézier from the right side to the
+/// left side between neighbouring columns (mirrored going left), and a loop out to the right
+/// between two boxes of one column. An edge that skips columns runs along the gap below the
+/// subject's row (rows line up across columns), so it never passes behind a box it does not join.
 fn curve(a: &Place, b: &Place) -> String {
     let (ya, yb) = (a.y + BOX_H / 2, b.y + BOX_H / 2);
+    let gap = a.y + BOX_H + ROW_GAP / 2;
+    let (m, h) = (COL_GAP / 2, COL_GAP / 4);
+    if a.col + 1 < b.col {
+        let (x1, x2) = (a.x + a.w, b.x);
+        return format!(
+            "M{x1},{ya} C{},{ya} {},{gap} {},{gap} L{},{gap} C{},{gap} {},{yb} {x2},{yb}",
+            x1 + h,
+            x1 + h,
+            x1 + m,
+            x2 - m,
+            x2 - h,
+            x2 - h
+        );
+    }
+    if b.col + 1 < a.col {
+        let (x1, x2) = (a.x, b.x + b.w);
+        return format!(
+            "M{x1},{ya} C{},{ya} {},{gap} {},{gap} L{},{gap} C{},{gap} {},{yb} {x2},{yb}",
+            x1 - h,
+            x1 - h,
+            x1 - m,
+            x2 + m,
+            x2 + h,
+            x2 + h
+        );
+    }
     let (x1, x2, c1, c2) = if a.col < b.col {
         let (x1, x2) = (a.x + a.w, b.x);
         let c = (x2 - x1) / 2;
@@ -718,49 +768,107 @@ const EDGE_COLUMNS: [&str; 11] = [
 ];
 
 fn to_kgx(sel: &Selection) -> (String, String) {
-    let curie = |id: &str| format!("{CURIE_PREFIX}{}", escape(id, true, &[]));
-    let mut nodes = NODE_COLUMNS.join("\t");
+    let mut nodes = String::with_capacity(100 * (sel.nodes.len() + 1));
+    nodes.push_str(&NODE_COLUMNS.join("\t"));
     nodes.push('\n');
     for n in &sel.nodes {
-        let fields = [
-            curie(&n.id),
-            schema::kind_info(n.kind).biolink.to_string(),
-            escape(&n.name, true, &[]),
-            join_list(&n.aliases, true),
-            join_list(&n.xrefs, true),
-            n.kind.as_str().to_string(),
-            escape(n.note.as_deref().unwrap_or(""), true, &[]),
-        ];
-        nodes.push_str(&fields.join("\t"));
-        nodes.push('\n');
+        let mut line = TsvLine::start(&mut nodes);
+        line.curie(&n.id);
+        line.raw(schema::kind_info(n.kind).biolink);
+        line.text(&n.name);
+        line.list(&n.aliases);
+        line.list(&n.xrefs);
+        line.raw(n.kind.as_str());
+        line.text(n.note.as_deref().unwrap_or(""));
+        line.end();
     }
-    let mut edges = EDGE_COLUMNS.join("\t");
+    let mut edges = String::with_capacity(150 * (sel.statements.len() + 1));
+    edges.push_str(&EDGE_COLUMNS.join("\t"));
     edges.push('\n');
     for (st, id) in sel.statements.iter().zip(edge_ids(&sel.statements)) {
         let p = &st.provenance;
-        let fields = [
-            curie(&id),
-            curie(&st.subject),
-            schema::relation_info(st.relation).biolink.to_string(),
-            curie(&st.object),
-            st.relation.as_str().to_string(),
-            escape(&p.source, true, &[]),
-            escape(&p.section, true, &[]),
-            p.evidence.as_str().to_string(),
-            escape(&p.note, true, &[]),
-            qualifiers_text(&st.qualifiers, true),
-            escape(&st.origin.to_string(), true, &[]),
-        ];
-        edges.push_str(&fields.join("\t"));
-        edges.push('\n');
+        let mut line = TsvLine::start(&mut edges);
+        line.curie(&id);
+        line.curie(&st.subject);
+        line.raw(schema::relation_info(st.relation).biolink);
+        line.curie(&st.object);
+        line.raw(st.relation.as_str());
+        line.text(&p.source);
+        line.text(&p.section);
+        line.raw(p.evidence.as_str());
+        line.text(&p.note);
+        line.raw(&qualifiers_text(&st.qualifiers, true));
+        line.text(&st.origin.to_string());
+        line.end();
     }
     (nodes, edges)
+}
+
+/// Writes one TSV line, field by field, straight into the output.
+struct TsvLine<'o> {
+    out: &'o mut String,
+    first: bool,
+}
+
+impl<'o> TsvLine<'o> {
+    fn start(out: &'o mut String) -> TsvLine<'o> {
+        TsvLine { out, first: true }
+    }
+
+    fn sep(&mut self) {
+        if !std::mem::take(&mut self.first) {
+            self.out.push('\t');
+        }
+    }
+
+    /// A field that is already escaped (or needs no escaping).
+    fn raw(&mut self, s: &str) {
+        self.sep();
+        self.out.push_str(s);
+    }
+
+    fn text(&mut self, s: &str) {
+        self.sep();
+        push_escaped(self.out, s, true, &[]);
+    }
+
+    fn curie(&mut self, id: &str) {
+        self.sep();
+        self.out.push_str(CURIE_PREFIX);
+        push_escaped(self.out, id, true, &[]);
+    }
+
+    fn list(&mut self, items: &[String]) {
+        self.sep();
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push('|');
+            }
+            push_escaped(self.out, item, true, &['|']);
+        }
+    }
+
+    fn end(self) {
+        self.out.push('\n');
+    }
 }
 
 /// Escapes a backslash and every separator in `seps` with a backslash; with `tsv`, also tab,
 /// newline and CR as `\t`, `\n`, `\r`. [`unescape`] reverses it.
 fn escape(s: &str, tsv: bool, seps: &[char]) -> String {
     let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s, tsv, seps);
+    out
+}
+
+/// [`escape`], appending to `out`.
+fn push_escaped(out: &mut String, s: &str, tsv: bool, seps: &[char]) {
+    let special =
+        |c: char| c == '\\' || (tsv && matches!(c, '\t' | '\n' | '\r')) || seps.contains(&c);
+    if !s.contains(special) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -774,13 +882,17 @@ fn escape(s: &str, tsv: bool, seps: &[char]) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Reverses [`escape`]: `\t`, `\n`, `\r` are control characters, `\x` is `x` for any other `x`.
 fn unescape(s: &str) -> String {
+    unescaped(s).into_owned()
+}
+
+/// [`unescape`], borrowing when there is nothing to unescape (most fields).
+fn unescaped(s: &str) -> Cow<'_, str> {
     if !s.contains('\\') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -797,7 +909,7 @@ fn unescape(s: &str) -> String {
             None => out.push('\\'),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Splits at every `sep` not preceded by an escaping backslash; the parts stay escaped.
@@ -1002,13 +1114,9 @@ impl<'a> Table<'a> {
     }
 }
 
-/// An id from a CURIE column: unescaped, `MBCKG:` removed.
+/// An id from a CURIE column: `MBCKG:` removed, unescaped.
 fn local_id(field: &str) -> String {
-    let id = unescape(field);
-    match id.strip_prefix(CURIE_PREFIX) {
-        Some(rest) => rest.to_string(),
-        None => id,
-    }
+    unescape(field.strip_prefix(CURIE_PREFIX).unwrap_or(field))
 }
 
 /// `file:line:col` back into an [`Origin`].
@@ -1234,7 +1342,7 @@ fn parse_edge(
     };
     let subject = end(c.subject, "subject");
     let object = end(c.object, "object");
-    let raw_rel = unescape(r.raw(c.relation));
+    let raw_rel = unescaped(r.raw(c.relation));
     let relation = Relation::parse(&raw_rel);
     if relation.is_none() {
         errors.push(
@@ -1245,7 +1353,7 @@ fn parse_edge(
                 )),
         );
     }
-    let raw_ev = unescape(r.raw(c.evidence));
+    let raw_ev = unescaped(r.raw(c.evidence));
     let evidence = Evidence::parse(&raw_ev);
     if evidence.is_none() {
         errors.push(
@@ -1279,7 +1387,7 @@ fn parse_edge(
         return None;
     }
     let (at, raw_origin) = r.get(c.origin);
-    let origin = parse_origin(&unescape(raw_origin)).unwrap_or_else(|| Origin {
+    let origin = parse_origin(&unescaped(raw_origin)).unwrap_or_else(|| Origin {
         file: "edges.tsv".to_string(),
         line: r.line,
         col: r.text[..at].chars().count() as u32 + 1,
@@ -1367,74 +1475,169 @@ fn parse_qualifiers(field: &str) -> Result<Qualifiers, String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON
+// JSON: borrowed views of the model, serialized as they stream out (no intermediate `Value` tree,
+// which costs more than the text itself on a large graph). Fields in the order written here.
+
+#[derive(Serialize)]
+struct Document<'a> {
+    nodes: Vec<NodeOut<'a>>,
+    statements: Vec<StatementOut<'a>>,
+    sources: Vec<SourceOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct NodeOut<'a> {
+    id: &'a str,
+    kind: &'static str,
+    category: &'static str,
+    name: &'a str,
+    aliases: &'a [String],
+    xrefs: &'a [String],
+    note: Option<&'a str>,
+    accepted: Vec<AcceptedOut<'a>>,
+    origin: String,
+}
+
+#[derive(Serialize)]
+struct AcceptedOut<'a> {
+    rule: &'a str,
+    why: &'a str,
+}
+
+impl<'a> NodeOut<'a> {
+    fn of(n: &'a Node) -> NodeOut<'a> {
+        NodeOut {
+            id: &n.id,
+            kind: n.kind.as_str(),
+            category: schema::kind_info(n.kind).biolink,
+            name: &n.name,
+            aliases: &n.aliases,
+            xrefs: &n.xrefs,
+            note: n.note.as_deref(),
+            accepted: n
+                .accepted
+                .iter()
+                .map(|(rule, why)| AcceptedOut { rule, why })
+                .collect(),
+            origin: n.origin.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StatementOut<'a> {
+    subject: &'a str,
+    relation: &'static str,
+    predicate: &'static str,
+    object: &'a str,
+    qualifiers: QualifiersOut<'a>,
+    source: &'a str,
+    section: &'a str,
+    evidence: &'static str,
+    note: &'a str,
+    origin: String,
+}
+
+/// Every qualifier, `null` or `[]` when absent, so each statement has the same shape.
+#[derive(Serialize)]
+struct QualifiersOut<'a> {
+    line: Option<&'a str>,
+    frequency: Option<&'a str>,
+    risk: Option<&'a str>,
+    population: &'a [String],
+    with: &'a [String],
+    schedule: Option<&'a str>,
+    min_count: Option<u32>,
+    condition: Option<&'a str>,
+}
+
+impl<'a> StatementOut<'a> {
+    fn of(st: &'a Statement) -> StatementOut<'a> {
+        let q = &st.qualifiers;
+        let p = &st.provenance;
+        StatementOut {
+            subject: &st.subject,
+            relation: st.relation.as_str(),
+            predicate: schema::relation_info(st.relation).biolink,
+            object: &st.object,
+            qualifiers: QualifiersOut {
+                line: q.line.as_deref(),
+                frequency: q.frequency.as_deref(),
+                risk: q.risk.as_deref(),
+                population: &q.population,
+                with: &q.with,
+                schedule: q.schedule.as_deref(),
+                min_count: q.min_count,
+                condition: q.condition.as_deref(),
+            },
+            source: &p.source,
+            section: &p.section,
+            evidence: p.evidence.as_str(),
+            note: &p.note,
+            origin: st.origin.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    publisher: Option<&'a str>,
+    approved: Option<&'a str>,
+    url: Option<&'a str>,
+    sections: Vec<SectionOut<'a>>,
+    origin: String,
+}
+
+#[derive(Serialize)]
+struct SectionOut<'a> {
+    heading: &'a str,
+    updated: Option<&'a str>,
+}
+
+impl<'a> SourceOut<'a> {
+    fn of(s: &'a Source) -> SourceOut<'a> {
+        SourceOut {
+            id: &s.id,
+            title: &s.title,
+            publisher: s.publisher.as_deref(),
+            approved: s.approved.as_deref(),
+            url: s.url.as_deref(),
+            sections: s
+                .sections
+                .iter()
+                .map(|sec| SectionOut {
+                    heading: &sec.heading,
+                    updated: sec.updated.as_deref(),
+                })
+                .collect(),
+            origin: s.origin.to_string(),
+        }
+    }
+}
 
 fn to_json(sel: &Selection) -> String {
-    let doc = json!({
-        "nodes": sel.nodes.iter().map(|n| node_json(n)).collect::<Vec<_>>(),
-        "statements": sel.statements.iter().map(|s| statement_json(s)).collect::<Vec<_>>(),
-        "sources": sel.sources.iter().map(|s| source_json(s)).collect::<Vec<_>>(),
-    });
+    let doc = Document {
+        nodes: sel.nodes.iter().map(|n| NodeOut::of(n)).collect(),
+        statements: sel.statements.iter().map(|s| StatementOut::of(s)).collect(),
+        sources: sel.sources.iter().map(|s| SourceOut::of(s)).collect(),
+    };
+    // Serializing borrowed strings and plain structs cannot fail.
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
 }
 
-/// Every field of a node as JSON (also used by `diff`).
+/// Every field of a node as JSON, as the JSON export writes it (also used by `diff`).
 pub fn node_json(n: &Node) -> Value {
-    json!({
-        "id": n.id,
-        "kind": n.kind.as_str(),
-        "category": schema::kind_info(n.kind).biolink,
-        "name": n.name,
-        "aliases": n.aliases,
-        "xrefs": n.xrefs,
-        "note": n.note,
-        "accepted": n.accepted.iter().map(|(rule, why)| json!({"rule": rule, "why": why})).collect::<Vec<_>>(),
-        "origin": n.origin.to_string(),
-    })
+    serde_json::to_value(NodeOut::of(n)).unwrap_or(Value::Null)
 }
 
-/// Every field of a statement as JSON, qualifiers included even when absent (also used by `diff`).
+/// Every field of a statement as JSON, qualifiers included even when absent, as the JSON export
+/// writes it (also used by `diff`).
 pub fn statement_json(st: &Statement) -> Value {
-    let q = &st.qualifiers;
-    let p = &st.provenance;
-    json!({
-        "subject": st.subject,
-        "relation": st.relation.as_str(),
-        "predicate": schema::relation_info(st.relation).biolink,
-        "object": st.object,
-        "qualifiers": {
-            "line": q.line,
-            "frequency": q.frequency,
-            "risk": q.risk,
-            "population": q.population,
-            "with": q.with,
-            "schedule": q.schedule,
-            "min_count": q.min_count,
-            "condition": q.condition,
-        },
-        "source": p.source,
-        "section": p.section,
-        "evidence": p.evidence.as_str(),
-        "note": p.note,
-        "origin": st.origin.to_string(),
-    })
-}
-
-fn source_json(s: &Source) -> Value {
-    json!({
-        "id": s.id,
-        "title": s.title,
-        "publisher": s.publisher,
-        "approved": s.approved,
-        "url": s.url,
-        "sections": s.sections.iter().map(|sec| json!({
-            "heading": sec.heading,
-            "updated": sec.updated,
-        })).collect::<Vec<_>>(),
-        "origin": s.origin.to_string(),
-    })
+    serde_json::to_value(StatementOut::of(st)).unwrap_or(Value::Null)
 }
 
 #[cfg(test)]
