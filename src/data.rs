@@ -700,9 +700,15 @@ fn check_statements(
                     )),
                 );
             }
-            let evidence = Evidence::parse(st.evidence.get_ref());
+            // `unspecified` is for imported statements; curated ones say what the source supports.
+            let evidence =
+                Evidence::parse(st.evidence.get_ref()).filter(|e| *e != Evidence::Unspecified);
             if evidence.is_none() {
-                let all: Vec<&str> = Evidence::ALL.iter().map(|e| e.as_str()).collect();
+                let all: Vec<&str> = Evidence::ALL
+                    .iter()
+                    .filter(|e| **e != Evidence::Unspecified)
+                    .map(|e| e.as_str())
+                    .collect();
                 errors.push(
                     fs.diag(
                         sp(&st.evidence),

@@ -275,6 +275,7 @@ fn kind_colour(kind: NodeKind) -> &'static str {
         NodeKind::Regimen => "#ddd6fe",
         NodeKind::Population => "#e5e7eb",
         NodeKind::Route => "#f5f5f4",
+        NodeKind::Other(_) => "#ffffff",
     }
 }
 
@@ -1115,6 +1116,34 @@ impl<'a> Table<'a> {
 }
 
 /// An id from a CURIE column: `MBCKG:` removed, unescaped.
+/// Our kind for a Biolink category when exactly one of our kinds uses it; otherwise the category
+/// itself, as a kind of its own.
+fn kind_of_category(category: &str) -> NodeKind {
+    let ours: Vec<NodeKind> = schema::KINDS
+        .iter()
+        .filter(|k| k.biolink == category)
+        .map(|k| k.kind)
+        .collect();
+    match ours.as_slice() {
+        [one] => *one,
+        _ => NodeKind::named(category),
+    }
+}
+
+/// Our relation for a Biolink predicate when exactly one of ours uses it; otherwise the
+/// predicate itself, as a relation of its own.
+fn relation_of_predicate(predicate: &str) -> Relation {
+    let ours: Vec<Relation> = schema::RELATIONS
+        .iter()
+        .filter(|r| r.biolink == predicate)
+        .map(|r| r.relation)
+        .collect();
+    match ours.as_slice() {
+        [one] => *one,
+        _ => Relation::named(predicate),
+    }
+}
+
 fn local_id(field: &str) -> String {
     unescape(field.strip_prefix(CURIE_PREFIX).unwrap_or(field))
 }
@@ -1161,11 +1190,19 @@ fn parse_nodes(
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Node> {
     let first_error = errors.len();
-    let Some(t) = Table::open("nodes.tsv", text, &["id", "name", "mbckg_kind"], errors) else {
+    let Some(t) = Table::open("nodes.tsv", text, &["id", "name"], errors) else {
         return Vec::new();
     };
-    let [id_c, name_c, kind_c, synonym_c, xref_c, description_c] =
-        ["id", "name", "mbckg_kind", "synonym", "xref", "description"].map(|c| t.col(c));
+    let [id_c, name_c, kind_c, category_c, synonym_c, xref_c, description_c] = [
+        "id",
+        "name",
+        "mbckg_kind",
+        "category",
+        "synonym",
+        "xref",
+        "description",
+    ]
+    .map(|c| t.col(c));
     let mut problems = Vec::new();
     let mut first_line: HashMap<String, u32> = HashMap::new();
     let mut nodes = Vec::new();
@@ -1183,8 +1220,18 @@ fn parse_nodes(
             continue;
         }
         first_line.insert(id.clone(), r.line);
+        // Our kind when the file names one; else the Biolink category, ours if it maps to one
+        // kind, kept under its own name if not.
         let raw_kind = unescape(r.raw(kind_c));
-        let kind = NodeKind::parse(&raw_kind);
+        let category = split_list(r.raw(category_c))
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let kind = match (raw_kind.is_empty(), category.is_empty()) {
+            (false, _) => Some(NodeKind::named(&raw_kind)),
+            (true, false) => Some(kind_of_category(&category)),
+            (true, true) => None,
+        };
         kinds.insert(id.clone(), kind);
         let name = unescape(r.raw(name_c));
         if name.trim().is_empty() {
@@ -1216,18 +1263,15 @@ fn parse_nodes(
 }
 
 fn unknown_kind(t: &Table, r: &Record, kind_c: Option<usize>, id: &str, raw: &str) -> Diagnostic {
-    let all: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
-    let message = if raw.is_empty() {
-        format!("node `{id}` has no mbckg_kind")
-    } else {
-        format!("unknown mbckg_kind `{raw}` of node `{id}`")
-    };
-    t.at(r, kind_c, message)
-        .with_help_opt(diag::did_you_mean(raw, all.iter().copied()))
-        .with_help(format!(
-            "every node needs one of our kinds ({}); kinds from other graphs are not supported",
-            all.join(", ")
-        ))
+    let _ = raw;
+    t.at(
+        r,
+        kind_c,
+        format!("node `{id}` has neither an mbckg_kind nor a category"),
+    )
+    .with_help(
+        "give the node one of our kinds in `mbckg_kind`, or its Biolink category in `category`",
+    )
 }
 
 /// The columns of edges.tsv that the reader uses, by position.
@@ -1235,6 +1279,7 @@ struct EdgeColumns {
     subject: Option<usize>,
     object: Option<usize>,
     relation: Option<usize>,
+    predicate: Option<usize>,
     source: Option<usize>,
     section: Option<usize>,
     evidence: Option<usize>,
@@ -1248,15 +1293,8 @@ fn parse_edges(
     kinds: &HashMap<String, Option<NodeKind>>,
     errors: &mut Vec<Diagnostic>,
 ) -> (Vec<Statement>, Vec<Source>) {
-    let required = [
-        "subject",
-        "object",
-        "mbckg_relation",
-        "primary_knowledge_source",
-        "section",
-        "evidence",
-        "note",
-    ];
+    // Our own export writes every column; a third-party file needs only these.
+    let required = ["subject", "object"];
     let first_error = errors.len();
     let Some(t) = Table::open("edges.tsv", text, &required, errors) else {
         return (Vec::new(), Vec::new());
@@ -1265,6 +1303,7 @@ fn parse_edges(
         subject: t.col("subject"),
         object: t.col("object"),
         relation: t.col("mbckg_relation"),
+        predicate: t.col("predicate"),
         source: t.col("primary_knowledge_source"),
         section: t.col("section"),
         evidence: t.col("evidence"),
@@ -1342,19 +1381,28 @@ fn parse_edge(
     };
     let subject = end(c.subject, "subject");
     let object = end(c.object, "object");
+    // Our relation when the file names one; else the Biolink predicate, ours if it maps to one
+    // relation, kept under its own name if not.
     let raw_rel = unescaped(r.raw(c.relation));
-    let relation = Relation::parse(&raw_rel);
-    if relation.is_none() {
-        errors.push(
-            t.at(r, c.relation, format!("unknown relation `{raw_rel}`"))
-                .with_help_opt(diag::did_you_mean(
-                    &raw_rel,
-                    Relation::ALL.iter().map(|r| r.as_str()),
-                )),
-        );
-    }
+    let predicate = unescaped(r.raw(c.predicate));
+    let relation = match (raw_rel.is_empty(), predicate.is_empty()) {
+        (false, _) => Some(Relation::named(&raw_rel)),
+        (true, false) => Some(relation_of_predicate(&predicate)),
+        (true, true) => {
+            errors.push(t.at(
+                r,
+                c.relation,
+                "an edge needs a predicate or an mbckg_relation",
+            ));
+            None
+        }
+    };
     let raw_ev = unescaped(r.raw(c.evidence));
-    let evidence = Evidence::parse(&raw_ev);
+    let evidence = if raw_ev.is_empty() {
+        Some(Evidence::Unspecified)
+    } else {
+        Evidence::parse(&raw_ev)
+    };
     if evidence.is_none() {
         errors.push(
             t.at(
@@ -1368,15 +1416,24 @@ fn parse_edge(
             )),
         );
     }
-    let source = unescape(r.raw(c.source));
+    let mut source = unescape(r.raw(c.source));
     if source.is_empty() {
-        errors.push(t.at(r, c.source, "empty primary_knowledge_source"));
+        source = "unattributed".to_string();
     }
     let qualifiers = parse_qualifiers(r.raw(c.qualifiers))
         .map_err(|message| errors.push(t.at(r, c.qualifiers, message)))
         .unwrap_or_default();
-    let ((subject, sk), (object, ok), relation, evidence) =
+    let ((subject, sk), (object, ok), mut relation, evidence) =
         (subject?, object?, relation?, evidence?);
+    // A Biolink predicate we read as one of our relations stays its own relation when the kinds
+    // it joins here are not ones ours joins (a `biolink:treats` between third-party kinds).
+    if raw_rel.is_empty() {
+        if let (Some(sk), Some(ok)) = (sk, ok) {
+            if !schema::allows(relation, sk, ok) {
+                relation = Relation::named(&predicate);
+            }
+        }
+    }
     if let (Some(sk), Some(ok)) = (sk, ok) {
         if !schema::allows(relation, sk, ok) {
             let message = format!("relation `{relation}` cannot join a {sk} to a {ok}");
@@ -1399,7 +1456,10 @@ fn parse_edge(
         qualifiers,
         provenance: Provenance {
             source,
-            section: unescape(r.raw(c.section)),
+            section: match unescape(r.raw(c.section)) {
+                s if s.is_empty() => "(whole source)".to_string(),
+                s => s,
+            },
             evidence,
             note: unescape(r.raw(c.note)),
         },
@@ -1722,17 +1782,22 @@ mod tests {
             "subject\tobject\tmbckg_relation\tprimary_knowledge_source\tsection\tevidence\tnote\n",
         )
         .unwrap_err();
+        // `gene` is a kind of its own; a node with no kind at all is an error.
         let places: Vec<String> = errs.iter().map(|d| d.origin.to_string()).collect();
-        assert_eq!(places, ["nodes.tsv:3:11", "nodes.tsv:4:11"]);
-        assert!(errs[0].message.contains("unknown mbckg_kind `gene`"));
-        assert!(errs[1].message.contains("no mbckg_kind"));
+        assert_eq!(places, ["nodes.tsv:4:11"]);
+        assert!(
+            errs[0]
+                .message
+                .contains("has neither an mbckg_kind nor a category"),
+            "{errs:#?}"
+        );
     }
 
     #[test]
     fn kgx_reports_missing_columns_and_ragged_lines() {
         let errs = parse_kgx("id\tname\n", "subject\n").unwrap_err();
-        assert_eq!(errs.len(), 2, "{errs:#?}");
-        assert!(errs[0].message.contains("`mbckg_kind`"));
+        assert_eq!(errs.len(), 1, "{errs:#?}");
+        assert!(errs[0].message.contains("`object`"), "{errs:#?}");
         let errs = parse_kgx("id\tname\tmbckg_kind\nMBCKG:a\tA\n", "").unwrap_err();
         assert!(errs[0].message.contains("has 2 fields"), "{errs:#?}");
     }

@@ -32,6 +32,9 @@ pub struct KnowledgeGraph {
     in_adj: Vec<Vec<(Relation, EdgeIx, NodeIx)>>,
     /// Lower-cased names, the sort key of rows.
     sort_keys: Vec<String>,
+    /// (subject kind, relation, object kind) of the statements whose relation an imported graph
+    /// brought: the lexicon cannot know which kinds they join, the graph does.
+    imported_links: Vec<(NodeKind, Relation, NodeKind)>,
 }
 
 impl KnowledgeGraph {
@@ -73,6 +76,12 @@ impl KnowledgeGraph {
         for st in data.statements {
             if let (Some(&s), Some(&o)) = (g.by_id.get(&st.subject), g.by_id.get(&st.object)) {
                 let rel = st.relation;
+                if matches!(rel, Relation::Other(_)) {
+                    let link = (g.graph[s].kind, rel, g.graph[o].kind);
+                    if !g.imported_links.contains(&link) {
+                        g.imported_links.push(link);
+                    }
+                }
                 let e = g.graph.add_edge(s, o, st);
                 g.out_adj[s.index()].push((rel, e, o));
                 g.in_adj[o.index()].push((rel, e, s));
@@ -191,6 +200,15 @@ impl KnowledgeGraph {
         adjacent(&self.out_adj, ix).len() + adjacent(&self.in_adj, ix).len()
     }
 
+    /// Relations an imported graph brought that join `subject` to `object` kinds in this graph.
+    pub fn imported_relations_between(&self, subject: NodeKind, object: NodeKind) -> Vec<Relation> {
+        self.imported_links
+            .iter()
+            .filter(|(s, _, o)| *s == subject && *o == object)
+            .map(|(_, r, _)| *r)
+            .collect()
+    }
+
     /// The key rows are sorted by: the lower-cased name.
     pub fn sort_key(&self, ix: NodeIx) -> &str {
         self.sort_keys.get(ix.index()).map_or("", String::as_str)
@@ -228,10 +246,20 @@ impl KnowledgeGraph {
 
     /// Counts of nodes by kind, in `NodeKind::ALL` order (kinds with none included).
     pub fn kind_counts(&self) -> Vec<(NodeKind, usize)> {
-        NodeKind::ALL
+        let mut out: Vec<(NodeKind, usize)> = NodeKind::ALL
             .iter()
             .map(|k| (*k, self.of_kind(*k).len()))
-            .collect()
+            .collect();
+        // Then the kinds an imported graph brought, by name.
+        let mut others: Vec<(NodeKind, usize)> = self
+            .by_kind
+            .iter()
+            .filter(|(k, _)| matches!(k, NodeKind::Other(_)))
+            .map(|(k, v)| (*k, v.len()))
+            .collect();
+        others.sort_by_key(|(k, _)| k.as_str());
+        out.extend(others);
+        out
     }
 
     /// Counts of statements by relation, in `Relation::ALL` order.
@@ -240,10 +268,17 @@ impl KnowledgeGraph {
         for e in self.graph.edge_weights() {
             *counts.entry(e.relation).or_default() += 1;
         }
-        Relation::ALL
+        let mut out: Vec<(Relation, usize)> = Relation::ALL
             .iter()
             .map(|r| (*r, counts.get(r).copied().unwrap_or(0)))
-            .collect()
+            .collect();
+        let mut others: Vec<(Relation, usize)> = counts
+            .into_iter()
+            .filter(|(r, _)| matches!(r, Relation::Other(_)))
+            .collect();
+        others.sort_by_key(|(r, _)| r.as_str());
+        out.extend(others);
+        out
     }
 }
 

@@ -4,6 +4,52 @@
 //! these types and `data` fills them from graph-data.
 
 use std::fmt;
+use std::sync::{Mutex, OnceLock};
+
+/// A name interned for the life of the process: the kinds and relations a third-party graph
+/// brings that the lexicon does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(u32);
+
+fn symbols() -> &'static Mutex<Vec<&'static str>> {
+    static NAMES: OnceLock<Mutex<Vec<&'static str>>> = OnceLock::new();
+    NAMES.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+impl Sym {
+    /// Interns `name` (leaked once; a graph brings a handful of such names).
+    pub fn intern(name: &str) -> Sym {
+        let mut names = symbols().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = names.iter().position(|n| *n == name) {
+            return Sym(i as u32);
+        }
+        names.push(Box::leak(name.to_string().into_boxed_str()));
+        Sym((names.len() - 1) as u32)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        let names = symbols().lock().unwrap_or_else(|e| e.into_inner());
+        names.get(self.0 as usize).copied().unwrap_or("?")
+    }
+}
+
+/// The names of imported kinds (0) and relations (1), in the order first seen.
+fn imported(which: usize) -> &'static Mutex<[Vec<Sym>; 2]> {
+    let _ = which;
+    static SEEN: OnceLock<Mutex<[Vec<Sym>; 2]>> = OnceLock::new();
+    SEEN.get_or_init(|| Mutex::new([Vec::new(), Vec::new()]))
+}
+
+fn remember(which: usize, sym: Sym) {
+    let mut seen = imported(which).lock().unwrap_or_else(|e| e.into_inner());
+    if !seen[which].contains(&sym) {
+        seen[which].push(sym);
+    }
+}
+
+fn remembered(which: usize) -> Vec<Sym> {
+    imported(which).lock().unwrap_or_else(|e| e.into_inner())[which].clone()
+}
 
 /// The kind of a node. Every node has exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,6 +66,8 @@ pub enum NodeKind {
     Regimen,
     Population,
     Route,
+    /// A kind from an imported graph (its Biolink category, e.g. `biolink:Gene`).
+    Other(Sym),
 }
 
 impl NodeKind {
@@ -54,11 +102,27 @@ impl NodeKind {
             NodeKind::Regimen => "regimen",
             NodeKind::Population => "population",
             NodeKind::Route => "route",
+            NodeKind::Other(sym) => sym.as_str(),
         }
     }
 
+    /// One of our kinds, by its identifier.
     pub fn parse(s: &str) -> Option<NodeKind> {
         NodeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// One of our kinds, or a kind of an imported graph kept under its own name.
+    pub fn named(s: &str) -> NodeKind {
+        NodeKind::parse(s).unwrap_or_else(|| {
+            let sym = Sym::intern(s);
+            remember(0, sym);
+            NodeKind::Other(sym)
+        })
+    }
+
+    /// The kinds imported graphs have brought so far.
+    pub fn imported() -> Vec<NodeKind> {
+        remembered(0).into_iter().map(NodeKind::Other).collect()
     }
 }
 
@@ -89,6 +153,8 @@ pub enum Relation {
     CombinedWith,
     NotCombinedWith,
     UsedIn,
+    /// A relation from an imported graph (its Biolink predicate, e.g. `biolink:interacts_with`).
+    Other(Sym),
 }
 
 impl Relation {
@@ -134,11 +200,27 @@ impl Relation {
             Relation::CombinedWith => "combined_with",
             Relation::NotCombinedWith => "not_combined_with",
             Relation::UsedIn => "used_in",
+            Relation::Other(sym) => sym.as_str(),
         }
     }
 
+    /// One of our relations, by its identifier.
     pub fn parse(s: &str) -> Option<Relation> {
         Relation::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// One of our relations, or a relation of an imported graph kept under its own name.
+    pub fn named(s: &str) -> Relation {
+        Relation::parse(s).unwrap_or_else(|| {
+            let sym = Sym::intern(s);
+            remember(1, sym);
+            Relation::Other(sym)
+        })
+    }
+
+    /// The relations imported graphs have brought so far.
+    pub fn imported() -> Vec<Relation> {
+        remembered(1).into_iter().map(Relation::Other).collect()
     }
 }
 
@@ -157,16 +239,19 @@ pub enum Evidence {
     MayBeOption,
     ClinicalTrial,
     Background,
+    /// An imported statement that does not say.
+    Unspecified,
 }
 
 impl Evidence {
-    pub const ALL: [Evidence; 6] = [
+    pub const ALL: [Evidence; 7] = [
         Evidence::FdaApproved,
         Evidence::GuidelineRecommended,
         Evidence::StandardOption,
         Evidence::MayBeOption,
         Evidence::ClinicalTrial,
         Evidence::Background,
+        Evidence::Unspecified,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -177,6 +262,7 @@ impl Evidence {
             Evidence::MayBeOption => "may-be-option",
             Evidence::ClinicalTrial => "clinical-trial",
             Evidence::Background => "background",
+            Evidence::Unspecified => "unspecified",
         }
     }
 

@@ -470,6 +470,9 @@ impl<'g> Planner<'g> {
                 self.negated -= negate;
                 let right = right?;
                 Ok(match op {
+                    // `drugs with X`: every drug ∧ … is just …
+                    BinOp::And | BinOp::With if left == Filter::All => right,
+                    BinOp::Without if left == Filter::All => Filter::Not(Box::new(right)),
                     BinOp::And | BinOp::With => Filter::And(Box::new(left), Box::new(right)),
                     BinOp::Without => {
                         Filter::And(Box::new(left), Box::new(Filter::Not(Box::new(right))))
@@ -550,7 +553,9 @@ impl<'g> Planner<'g> {
                 for t in names {
                     let Tok::Node(n, span) = t else { continue };
                     let other = self.g.node(*n).kind;
-                    if head && other == kind && names.len() == 1 {
+                    // A name of the kind asked for is that node (`… and not Herceptin`), except
+                    // after `with`, where it means "linked to it".
+                    if !linked && other == kind && names.len() == 1 {
                         return Ok(Filter::Is(*n));
                     }
                     let rels = self.link_rels(kind, other, *span)?;
@@ -787,8 +792,21 @@ impl<'g> Planner<'g> {
             rels
         };
         let mut rels = direct(other);
+        if rels.is_empty() {
+            // An imported graph's relation named by the Biolink predicate of one the phrase
+            // means: `treating` finds `biolink:treats` between third-party kinds.
+            let biolink: Vec<&str> = fwd
+                .iter()
+                .chain(inv)
+                .map(|r| schema::relation_info(*r).biolink)
+                .collect();
+            rels = any_rels(self.g, kind, other)
+                .into_iter()
+                .filter(|(r, _)| matches!(r, Relation::Other(_)) && biolink.contains(&r.as_str()))
+                .collect();
+        }
         if rels.is_empty() && connector {
-            rels = any_rels(kind, other);
+            rels = any_rels(self.g, kind, other);
         }
         if !rels.is_empty() {
             return Ok(Filter::Link {
@@ -806,7 +824,7 @@ impl<'g> Planner<'g> {
                     continue;
                 }
                 for &mid in info.range {
-                    let via = any_rels(mid, other);
+                    let via = any_rels(self.g, mid, other);
                     if !via.is_empty() {
                         return Ok(Filter::Link {
                             rels: vec![(*r, Dir::Out)],
@@ -848,7 +866,7 @@ impl<'g> Planner<'g> {
         other: NodeKind,
         span: Span,
     ) -> Result<Vec<(Relation, Dir)>, QueryError> {
-        let rels = any_rels(kind, other);
+        let rels = any_rels(self.g, kind, other);
         if rels.is_empty() {
             return Err(QueryError::new(
                 format!(
@@ -926,16 +944,15 @@ impl<'g> Planner<'g> {
 }
 
 /// Every relation joining two kinds, forward then backward.
-fn any_rels(kind: NodeKind, other: NodeKind) -> Vec<(Relation, Dir)> {
-    let mut rels: Vec<(Relation, Dir)> = schema::relations_between(kind, other)
+fn any_rels(g: &KnowledgeGraph, kind: NodeKind, other: NodeKind) -> Vec<(Relation, Dir)> {
+    let forward = schema::relations_between(kind, other)
         .into_iter()
-        .map(|r| (r, Dir::Out))
-        .collect();
-    rels.extend(
-        schema::relations_between(other, kind)
-            .into_iter()
-            .map(|r| (r, Dir::In)),
-    );
+        .chain(g.imported_relations_between(kind, other));
+    let backward = schema::relations_between(other, kind)
+        .into_iter()
+        .chain(g.imported_relations_between(other, kind));
+    let mut rels: Vec<(Relation, Dir)> = forward.map(|r| (r, Dir::Out)).collect();
+    rels.extend(backward.map(|r| (r, Dir::In)));
     rels
 }
 

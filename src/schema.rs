@@ -338,12 +338,123 @@ pub const RELATIONS: &[RelationInfo] = &[
 
 /// The lexicon entry of a kind.
 pub fn kind_info(kind: NodeKind) -> &'static KindInfo {
-    // KINDS lists every NodeKind exactly once (see the test below).
+    if let NodeKind::Other(sym) = kind {
+        return imported_kind(sym);
+    }
+    // KINDS lists every known NodeKind exactly once (see the test below).
     KINDS.iter().find(|k| k.kind == kind).unwrap_or(&KINDS[0])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kinds and relations an imported graph brings: their words come from their own names
+// (`biolink:SmallMolecule` → `small molecule`, `small molecules`; `biolink:interacts_with` →
+// `interacts with`). Built once per name and kept for the life of the process.
+
+type Registry<T> = std::sync::Mutex<std::collections::HashMap<crate::model::Sym, &'static T>>;
+
+fn leak<T>(v: T) -> &'static T {
+    Box::leak(Box::new(v))
+}
+
+fn leak_strs(v: Vec<String>) -> &'static [&'static str] {
+    let strs: Vec<&'static str> = v
+        .into_iter()
+        .map(|s| &*Box::leak(s.into_boxed_str()))
+        .collect();
+    Box::leak(strs.into_boxed_slice())
+}
+
+/// `biolink:SmallMolecule` → `small molecule`; `biolink:interacts_with` → `interacts with`.
+pub fn words_of(name: &str) -> String {
+    let local = name.rsplit(':').next().unwrap_or(name);
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in local.chars() {
+        if c == '_' || c == '-' || c.is_whitespace() {
+            out.push(' ');
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower {
+            out.push(' ');
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        out.extend(c.to_lowercase());
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn plural_of(noun: &str) -> String {
+    if noun.ends_with('s') || noun.ends_with('x') || noun.ends_with("ch") || noun.ends_with("sh") {
+        format!("{noun}es")
+    } else if noun.ends_with('y')
+        && !noun.ends_with("ay")
+        && !noun.ends_with("ey")
+        && !noun.ends_with("oy")
+    {
+        format!("{}ies", &noun[..noun.len() - 1])
+    } else {
+        format!("{noun}s")
+    }
+}
+
+fn imported_kind(sym: crate::model::Sym) -> &'static KindInfo {
+    static KINDS_SEEN: std::sync::OnceLock<Registry<KindInfo>> = std::sync::OnceLock::new();
+    let mut map = KINDS_SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    map.entry(sym).or_insert_with(|| {
+        let name = sym.as_str();
+        let noun = words_of(name);
+        leak(KindInfo {
+            kind: NodeKind::Other(sym),
+            singular: leak_strs(vec![noun.clone(), name.to_lowercase()]),
+            plural: leak_strs(vec![plural_of(&noun)]),
+            file: "nodes.tsv",
+            biolink: leak_strs(vec![if name.contains(':') {
+                name.to_string()
+            } else {
+                format!("biolink:{name}")
+            }])[0],
+        })
+    })
+}
+
+fn imported_relation(sym: crate::model::Sym) -> &'static RelationInfo {
+    static RELATIONS_SEEN: std::sync::OnceLock<Registry<RelationInfo>> = std::sync::OnceLock::new();
+    let mut map = RELATIONS_SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    map.entry(sym).or_insert_with(|| {
+        let name = sym.as_str();
+        leak(RelationInfo {
+            relation: Relation::Other(sym),
+            domain: &[],
+            range: &[],
+            phrases: leak_strs(vec![words_of(name), name.to_lowercase()]),
+            inverse_phrases: &[],
+            biolink: leak_strs(vec![if name.contains(':') {
+                name.to_string()
+            } else {
+                format!("biolink:{name}")
+            }])[0],
+            gloss: "a relation of an imported graph",
+        })
+    })
+}
+
+/// Kinds an imported graph brought, by their own names.
+fn imported_kinds() -> Vec<&'static KindInfo> {
+    NodeKind::imported().into_iter().map(kind_info).collect()
 }
 
 /// The lexicon entry of a relation.
 pub fn relation_info(relation: Relation) -> &'static RelationInfo {
+    if let Relation::Other(sym) = relation {
+        return imported_relation(sym);
+    }
     RELATIONS
         .iter()
         .find(|r| r.relation == relation)
@@ -361,7 +472,11 @@ pub fn singular(kind: NodeKind) -> &'static str {
 }
 
 /// Whether `relation` may join a subject of kind `subject` to an object of kind `object`.
+/// A relation an imported graph brings may join anything.
 pub fn allows(relation: Relation, subject: NodeKind, object: NodeKind) -> bool {
+    if matches!(relation, Relation::Other(_)) {
+        return true;
+    }
     let info = relation_info(relation);
     info.domain.contains(&subject) && info.range.contains(&object)
 }
@@ -369,7 +484,7 @@ pub fn allows(relation: Relation, subject: NodeKind, object: NodeKind) -> bool {
 /// The kind a noun phrase names, if any (singular or plural, case-insensitive).
 pub fn kind_by_noun(noun: &str) -> Option<(NodeKind, bool)> {
     let noun = noun.to_lowercase();
-    for info in KINDS {
+    for info in KINDS.iter().chain(imported_kinds()) {
         if info.plural.contains(&noun.as_str()) {
             return Some((info.kind, true));
         }
@@ -384,8 +499,10 @@ pub fn kind_by_noun(noun: &str) -> Option<(NodeKind, bool)> {
 /// (`requires_monitoring`, or with spaces) is always one of its phrases.
 pub fn relations_by_phrase(phrase: &str) -> Vec<Relation> {
     let phrase = phrase.to_lowercase();
+    let imported = Relation::imported().into_iter().map(relation_info);
     RELATIONS
         .iter()
+        .chain(imported)
         .filter(|r| {
             r.phrases.contains(&phrase.as_str())
                 || r.relation.as_str() == phrase
@@ -504,6 +621,21 @@ mod tests {
             relations_by_inverse_phrase("caused by"),
             vec![Relation::Causes]
         );
+    }
+
+    #[test]
+    fn imported_names_become_words() {
+        assert_eq!(words_of("biolink:SmallMolecule"), "small molecule");
+        assert_eq!(words_of("biolink:interacts_with"), "interacts with");
+        assert_eq!(plural_of("small molecule"), "small molecules");
+        assert_eq!(plural_of("pathway"), "pathways");
+        assert_eq!(plural_of("process"), "processes");
+        // Names no other test registers (the registry lives for the whole test process).
+        let zymogen = NodeKind::named("biolink:Zymogen");
+        assert_eq!(kind_by_noun("zymogens"), Some((zymogen, true)));
+        let rel = Relation::named("biolink:cleaves_into");
+        assert_eq!(relations_by_phrase("cleaves into"), vec![rel]);
+        assert!(allows(rel, zymogen, NodeKind::Drug));
     }
 
     #[test]
