@@ -59,6 +59,16 @@ impl Ctx<'_> {
         }
     }
 
+    fn source(&self, s: &crate::model::Source, message: String) -> Finding {
+        Finding {
+            rule: self.rule.id,
+            severity: self.rule.severity,
+            message: format!("source `{}`: {message}", s.id),
+            subject: s.id.clone(),
+            origin: s.origin.clone(),
+        }
+    }
+
     fn statement(&self, e: EdgeIx, message: String) -> Finding {
         let st = self.g.statement(e);
         Finding {
@@ -219,16 +229,10 @@ pub const RULES: &[Rule] = &[
                             p.source == s.id && p.section == sec.heading
                         })
                         .count();
-                    out.push(Finding {
-                        rule: c.rule.id,
-                        severity: c.rule.severity,
-                        message: format!(
-                            "source `{}` section “{}” was updated {updated}, after the source's date {approved}; {n} statements cite it",
-                            s.id, sec.heading
-                        ),
-                        subject: s.id.clone(),
-                        origin: s.origin.clone(),
-                    });
+                    out.push(c.source(
+                        s,
+                        format!("section “{}” was updated {updated}, after the source's date {approved}; {n} statements cite it", sec.heading),
+                    ));
                 }
             }
         },
@@ -248,13 +252,7 @@ pub const RULES: &[Rule] = &[
                     .max();
                 if let Some(date) = newest {
                     if date.as_str() < limit.as_str() && s.id != BACKGROUND_SOURCE {
-                        out.push(Finding {
-                            rule: c.rule.id,
-                            severity: c.rule.severity,
-                            message: format!("source `{}` was last updated {date}, before {limit}", s.id),
-                            subject: s.id.clone(),
-                            origin: s.origin.clone(),
-                        });
+                        out.push(c.source(s, format!("last updated {date}, before {limit}")));
                     }
                 }
             }

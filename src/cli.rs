@@ -46,8 +46,8 @@ enum Command {
         /// The statement, e.g. "drugs targeting HER2 with cardiac monitoring".
         text: String,
         /// Output format; default: table on a terminal, tsv when piped.
-        #[arg(long, value_enum)]
-        format: Option<OutFormat>,
+        #[arg(long, value_parser = result_format)]
+        format: Option<Format>,
     },
     /// Run query scripts (.kgq): statements, comments and expectations.
     Run {
@@ -55,8 +55,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Output format for every statement.
-        #[arg(long, value_enum)]
-        format: Option<OutFormat>,
+        #[arg(long, value_parser = result_format)]
+        format: Option<Format>,
         /// Go on after a failed expectation.
         #[arg(long)]
         keep_going: bool,
@@ -82,8 +82,8 @@ enum Command {
     },
     /// Write the graph, or the part a query touches, as DOT, SVG, GraphML, Cypher, KGX or JSON.
     Export {
-        #[arg(long, value_enum)]
-        format: ExportKind,
+        #[arg(long, value_parser = export_format)]
+        format: crate::export::ExportFormat,
         /// Export only the nodes and statements behind this query's rows.
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
@@ -98,53 +98,21 @@ enum Command {
     },
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum OutFormat {
-    Table,
-    Json,
-    Jsonl,
-    Csv,
-    Tsv,
-    Markdown,
-    Dot,
+/// Reads `--format` for results, by the names `as` takes too.
+fn result_format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+        format!("unknown format `{s}`; formats: {}", all.join(", "))
+    })
 }
 
-impl OutFormat {
-    fn format(self) -> Format {
-        match self {
-            OutFormat::Table => Format::Table,
-            OutFormat::Json => Format::Json,
-            OutFormat::Jsonl => Format::Jsonl,
-            OutFormat::Csv => Format::Csv,
-            OutFormat::Tsv => Format::Tsv,
-            OutFormat::Markdown => Format::Markdown,
-            OutFormat::Dot => Format::Dot,
-        }
-    }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum ExportKind {
-    Dot,
-    Svg,
-    Graphml,
-    Cypher,
-    Kgx,
-    Json,
-}
-
-impl ExportKind {
-    fn format(self) -> crate::export::ExportFormat {
-        use crate::export::ExportFormat as E;
-        match self {
-            ExportKind::Dot => E::Dot,
-            ExportKind::Svg => E::Svg,
-            ExportKind::Graphml => E::Graphml,
-            ExportKind::Cypher => E::Cypher,
-            ExportKind::Kgx => E::Kgx,
-            ExportKind::Json => E::Json,
-        }
-    }
+/// Reads `--format` for exports.
+fn export_format(s: &str) -> Result<crate::export::ExportFormat, String> {
+    use crate::export::ExportFormat;
+    ExportFormat::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = ExportFormat::ALL.iter().map(|f| f.as_str()).collect();
+        format!("unknown export format `{s}`; formats: {}", all.join(", "))
+    })
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,9 +146,7 @@ pub fn main() -> i32 {
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Some(Command::Stats { format }) => stats(&graph, format, &mut out),
-        Some(Command::Query { text, format }) => {
-            query(&graph, &text, format.map(OutFormat::format), &mut out)
-        }
+        Some(Command::Query { text, format }) => query(&graph, &text, format, &mut out),
         Some(Command::Audit {
             format,
             strict,
@@ -212,7 +178,7 @@ pub fn main() -> i32 {
             output,
         }) => export(
             &graph,
-            format.format(),
+            format,
             query.as_deref(),
             output.as_deref(),
             &mut out,
@@ -222,7 +188,7 @@ pub fn main() -> i32 {
             files,
             format,
             keep_going,
-        }) => run_scripts(&graph, &files, format.map(OutFormat::format), keep_going),
+        }) => run_scripts(&graph, &files, format, keep_going),
         None => {
             use std::io::IsTerminal;
             if std::io::stdin().is_terminal() {

@@ -22,6 +22,7 @@ use crate::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
     Statement,
 };
+use crate::render::dot_str;
 use crate::schema;
 
 /// The formats `mbckg export` writes.
@@ -306,28 +307,6 @@ fn to_dot(sel: &Selection) -> String {
         );
     }
     out.push_str("}\n");
-    out
-}
-
-/// A DOT string literal. `&` becomes `&amp;` because Graphviz reads entities in labels; a newline
-/// becomes `\n` (a line break in the label); other control characters cannot be shown.
-fn dot_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '&' => out.push_str("&amp;"),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => out.push_str("\\n"),
-            '\t' => out.push('\t'),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }
 

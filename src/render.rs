@@ -581,7 +581,7 @@ impl<'a> Nodes<'a> {
 
 /// A quoted DOT string that Graphviz shows as `s`: backslash and quote escaped, line breaks as
 /// `\n`, `&` as `&amp;` (Graphviz decodes HTML entities in labels), control characters as `�`.
-fn dot_str(s: &str) -> String {
+pub(crate) fn dot_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     let mut chars = s.chars().peekable();

@@ -191,6 +191,12 @@ pub fn run(
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
     let mut outcome = Outcome::default();
+    // Reports a failure; true when the run should stop there.
+    let fail = |d: Diagnostic, outcome: &mut Outcome, err: &mut dyn Write| -> io::Result<bool> {
+        write!(err, "{}", render::render_diagnostic(&d, opts.render.color))?;
+        outcome.failures += 1;
+        Ok(!opts.keep_going)
+    };
     let mut last = Last::None;
     let mut last_error: Option<Diagnostic> = None;
     for item in split(text) {
@@ -198,9 +204,7 @@ pub fn run(
             Item::Statement { text: stmt, line } => {
                 // An error left unexpected by the statement before stands as a failure.
                 if let Some(d) = last_error.take() {
-                    write!(err, "{}", render::render_diagnostic(&d, opts.render.color))?;
-                    outcome.failures += 1;
-                    if !opts.keep_going {
+                    if fail(d, &mut outcome, err)? {
                         return Ok(outcome);
                     }
                 }
@@ -245,41 +249,34 @@ pub fn run(
                     write!(err, "{}", render::render_diagnostic(&d, opts.render.color))?;
                 }
                 if let Some(problem) = check(&expectation, &last, g) {
-                    let d = Diagnostic::error(
-                        format!("expectation failed: {problem}"),
-                        Origin {
-                            file: name.to_string(),
-                            line,
-                            col,
-                        },
-                    );
-                    write!(err, "{}", render::render_diagnostic(&d, opts.render.color))?;
-                    outcome.failures += 1;
-                    if !opts.keep_going {
+                    let at = Origin {
+                        file: name.to_string(),
+                        line,
+                        col,
+                    };
+                    if fail(
+                        Diagnostic::error(format!("expectation failed: {problem}"), at),
+                        &mut outcome,
+                        err,
+                    )? {
                         return Ok(outcome);
                     }
                 }
             }
             Item::BadExpect { message, line, col } => {
-                let d = Diagnostic::error(
-                    message,
-                    Origin {
-                        file: name.to_string(),
-                        line,
-                        col,
-                    },
-                );
-                write!(err, "{}", render::render_diagnostic(&d, opts.render.color))?;
-                outcome.failures += 1;
-                if !opts.keep_going {
+                let at = Origin {
+                    file: name.to_string(),
+                    line,
+                    col,
+                };
+                if fail(Diagnostic::error(message, at), &mut outcome, err)? {
                     return Ok(outcome);
                 }
             }
         }
     }
     if let Some(d) = last_error.take() {
-        write!(err, "{}", render::render_diagnostic(&d, opts.render.color))?;
-        outcome.failures += 1;
+        fail(d, &mut outcome, err)?;
     }
     Ok(outcome)
 }

@@ -227,32 +227,58 @@ fn check_each(
     let mut cache = HashMap::new();
     let mut out = Matches::new();
     for s in candidates {
-        let mut hits = Vec::new();
-        for &(rel, dir) in rels {
-            let mut from: Vec<(NodeIx, Vec<EdgeIx>)> = vec![(s, Vec::new())];
-            if dir == Dir::Out && INHERITED.contains(&rel) {
-                from.extend(carriers_cached(g, s, &mut cache));
+        let mut hits: Vec<Hit> = Vec::new();
+        let found = |e: EdgeIx, o: NodeIx, via: &[EdgeIx], hits: &mut Vec<Hit>| {
+            let Some(tchain) = targets.get(&o) else {
+                return;
+            };
+            if !conds_hold(g.statement(e), conds) {
+                return;
             }
-            for (carrier, via) in from {
-                let edges: Vec<(EdgeIx, NodeIx)> = match dir {
-                    Dir::Out => g.out_rel(carrier, rel).collect(),
-                    Dir::In => g.in_rel(carrier, rel).collect(),
-                };
-                for (e, o) in edges {
-                    let Some(tchain) = targets.get(&o) else {
-                        continue;
-                    };
-                    if !conds_hold(g.statement(e), conds) {
+            let hit = Hit {
+                chain: [via, &[e], tchain].concat(),
+                edge: e,
+                column,
+                other: o,
+            };
+            if !hits.contains(&hit) {
+                hits.push(hit);
+            }
+        };
+        for &(rel, dir) in rels {
+            match dir {
+                Dir::Out => g
+                    .out_rel(s, rel)
+                    .for_each(|(e, o)| found(e, o, &[], &mut hits)),
+                Dir::In => g
+                    .in_rel(s, rel)
+                    .for_each(|(e, o)| found(e, o, &[], &mut hits)),
+            }
+            if dir == Dir::Out && INHERITED.contains(&rel) {
+                // Statements on the candidate's classes, each class by its shortest chain (as
+                // `carriers` gives them); chains are built only for hits.
+                let members: Vec<(EdgeIx, NodeIx)> = g.out_rel(s, Relation::MemberOf).collect();
+                for (_, class) in &members {
+                    cache
+                        .entry(*class)
+                        .or_insert_with(|| class_ancestry(g, *class));
+                }
+                let mut reach: Vec<(usize, NodeIx, EdgeIx, &[EdgeIx])> = Vec::new();
+                for (member, class) in &members {
+                    for (c, up) in cache.get(class).map_or(&[][..], Vec::as_slice) {
+                        reach.push((up.len(), *c, *member, up));
+                    }
+                }
+                reach.sort_by_key(|(len, c, member, _)| (*len, c.index(), member.index()));
+                let mut seen = HashSet::new();
+                for (_, c, member, up) in reach {
+                    if !seen.insert(c) {
                         continue;
                     }
-                    let hit = Hit {
-                        chain: [via.clone(), vec![e], tchain.clone()].concat(),
-                        edge: e,
-                        column,
-                        other: o,
-                    };
-                    if !hits.contains(&hit) {
-                        hits.push(hit);
+                    for (e, o) in g.out_rel(c, rel) {
+                        let via: Vec<EdgeIx> =
+                            std::iter::once(member).chain(up.iter().copied()).collect();
+                        found(e, o, &via, &mut hits);
                     }
                 }
             }
