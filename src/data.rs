@@ -226,6 +226,8 @@ struct RawSource {
     publisher: Option<String>,
     approved: Option<String>,
     url: Option<String>,
+    /// The stored copy of the source under shared/sources/, for reviewers.
+    #[allow(dead_code)]
     file: Option<String>,
     #[serde(default)]
     section: Vec<RawSection>,
@@ -551,7 +553,6 @@ fn check_sources(
                 updated: sec.updated,
             });
         }
-        let _ = s.file;
         out.push(Source {
             id: s.id.get_ref().clone(),
             title: s.title,

@@ -1217,7 +1217,7 @@ fn parse_nodes(
             problems.push(t.at(&r, name_c, format!("node `{id}` has an empty name")));
         }
         let Some(kind) = kind else {
-            problems.push(unknown_kind(&t, &r, kind_c, &id, &raw_kind));
+            problems.push(unknown_kind(&t, &r, kind_c, &id));
             continue;
         };
         let note = unescape(r.raw(description_c));
@@ -1241,8 +1241,7 @@ fn parse_nodes(
     nodes
 }
 
-fn unknown_kind(t: &Table, r: &Record, kind_c: Option<usize>, id: &str, raw: &str) -> Diagnostic {
-    let _ = raw;
+fn unknown_kind(t: &Table, r: &Record, kind_c: Option<usize>, id: &str) -> Diagnostic {
     t.at(
         r,
         kind_c,

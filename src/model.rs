@@ -34,21 +34,20 @@ impl Sym {
 }
 
 /// The names of imported kinds (0) and relations (1), in the order first seen.
-fn imported(which: usize) -> &'static Mutex<[Vec<Sym>; 2]> {
-    let _ = which;
+fn imported() -> &'static Mutex<[Vec<Sym>; 2]> {
     static SEEN: OnceLock<Mutex<[Vec<Sym>; 2]>> = OnceLock::new();
     SEEN.get_or_init(|| Mutex::new([Vec::new(), Vec::new()]))
 }
 
 fn remember(which: usize, sym: Sym) {
-    let mut seen = imported(which).lock().unwrap_or_else(|e| e.into_inner());
+    let mut seen = imported().lock().unwrap_or_else(|e| e.into_inner());
     if !seen[which].contains(&sym) {
         seen[which].push(sym);
     }
 }
 
 fn remembered(which: usize) -> Vec<Sym> {
-    imported(which).lock().unwrap_or_else(|e| e.into_inner())[which].clone()
+    imported().lock().unwrap_or_else(|e| e.into_inner())[which].clone()
 }
 
 /// The kind of a node. Every node has exactly one.

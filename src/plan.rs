@@ -668,7 +668,7 @@ impl<'g> Planner<'g> {
             let (target, other_kind, target_span) = match (names, noun) {
                 ([], None) => {
                     // `drugs requiring monitoring` with the object left out: anything.
-                    let kinds = self.range_kinds(kind, &fwd, &inv, connector);
+                    let kinds = self.range_kinds(kind, &fwd, &inv);
                     match kinds.as_slice() {
                         [k] => (Target::Any(*k), *k, span),
                         _ => {
@@ -714,13 +714,7 @@ impl<'g> Planner<'g> {
     }
 
     /// Kinds a relation phrase can reach from `kind`, for an object left out.
-    fn range_kinds(
-        &self,
-        kind: NodeKind,
-        fwd: &[Relation],
-        inv: &[Relation],
-        connector: bool,
-    ) -> Vec<NodeKind> {
+    fn range_kinds(&self, kind: NodeKind, fwd: &[Relation], inv: &[Relation]) -> Vec<NodeKind> {
         let mut out = Vec::new();
         for r in fwd {
             let info = schema::relation_info(*r);
@@ -734,7 +728,6 @@ impl<'g> Planner<'g> {
                 out.extend(info.domain.iter().copied());
             }
         }
-        let _ = connector;
         out.sort();
         out.dedup();
         out
