@@ -147,3 +147,36 @@ fn every_shipped_name_can_be_typed() {
         }
     }
 }
+
+/// Shipped data files to mutate for the loader.
+fn shipped() -> Vec<(String, String)> {
+    mbckg::data::embedded_files()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A data directory with one file mangled (bytes cut, spliced or duplicated) never makes the
+    /// loader panic: it loads or reports problems, each with a place.
+    #[test]
+    fn mangled_data_files_never_panic(file in 0usize..1000, cuts in proptest::collection::vec((0usize..100_000, 0usize..64, 0usize..4), 1..5)) {
+        let mut files = shipped();
+        let i = file % files.len();
+        let mut text: Vec<char> = files[i].1.chars().collect();
+        for (at, len, how) in cuts {
+            let at = at % (text.len() + 1);
+            let end = (at + len).min(text.len());
+            match how {
+                0 => { text.drain(at..end); }
+                1 => { let piece: Vec<char> = text[at..end].to_vec(); text.splice(at..at, piece); }
+                2 => { text.splice(at..at, "\"]]}[[=\n#\\".chars()); }
+                _ => { text.splice(at..at, "relation = \"x\"\nobject = \"".chars()); }
+            }
+        }
+        files[i].1 = text.into_iter().collect();
+        match mbckg::data::load_files(&files) {
+            Ok(d) => { let _ = KnowledgeGraph::new(d); }
+            Err(diags) => prop_assert!(diags.iter().all(|d| !d.origin.file.is_empty() && !d.message.is_empty())),
+        }
+    }
+}
