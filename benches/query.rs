@@ -12,6 +12,7 @@ use mbckg::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
     Statement,
 };
+use mbckg::render::Format;
 
 fn curated(c: &mut Criterion) {
     c.bench_function("curated/load embedded + build graph", |b| {

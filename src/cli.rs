@@ -360,7 +360,8 @@ fn query(
     out: &mut impl Write,
 ) -> std::io::Result<i32> {
     let terminal = stdout_is_terminal();
-    match crate::execute(text, g) {
+    let default = if terminal { Format::Table } else { Format::Tsv };
+    match crate::execute_for(text, g, flag, default) {
         Ok(None) => Ok(EXIT_OK),
         Ok(Some(answer)) => {
             let format = choose_format(flag, answer.plan.format.as_deref(), terminal);

@@ -38,10 +38,52 @@ pub struct Answer {
 
 /// Parses, plans and runs one statement. `Ok(None)` for input that holds only comments.
 pub fn execute(text: &str, graph: &KnowledgeGraph) -> Result<Option<Answer>, syntax::QueryError> {
+    execute_for(text, graph, None, render::Format::Json)
+}
+
+/// As [`execute`], for output in the format that will show it: `forced` (`--format`), else the
+/// statement's own `as`, else `default`. The statements behind each row are resolved only when
+/// that format shows them.
+pub fn execute_for(
+    text: &str,
+    graph: &KnowledgeGraph,
+    forced: Option<render::Format>,
+    default: render::Format,
+) -> Result<Option<Answer>, syntax::QueryError> {
     let Some(stmt) = syntax::parse(text)? else {
         return Ok(None);
     };
     let plan = plan::plan(&stmt, graph)?;
-    let result = eval::run(&plan, graph)?;
+    let shown = forced
+        .or_else(|| plan.format.as_deref().and_then(render::Format::parse))
+        .unwrap_or(default);
+    let witnesses = shown.shows_witnesses();
+    let result = eval::run_with(&plan, graph, &eval::Options { witnesses })?;
     Ok(Some(Answer { plan, result }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn witnesses_are_resolved_only_for_formats_that_show_them() {
+        let g = KnowledgeGraph::new(data::load_embedded().expect("shipped graph"));
+        let q = "drugs targeting HER2 with cardiac monitoring";
+        let table = execute_for(q, &g, None, render::Format::Table)
+            .expect("runs")
+            .expect("a statement");
+        assert!(table.result.rows.iter().all(|r| r.witnesses.is_empty()));
+        let json = execute_for(q, &g, Some(render::Format::Json), render::Format::Table)
+            .expect("runs")
+            .expect("a statement");
+        assert!(json.result.rows.iter().all(|r| !r.witnesses.is_empty()));
+        let as_json = execute_for(&format!("{q} as json"), &g, None, render::Format::Table)
+            .expect("runs")
+            .expect("a statement");
+        assert_eq!(
+            as_json.result.rows[0].witnesses,
+            json.result.rows[0].witnesses
+        );
+    }
 }

@@ -60,6 +60,14 @@ impl Format {
         }
     }
 
+    /// Whether the format shows the statements behind each row.
+    pub fn shows_witnesses(self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::Jsonl | Format::Markdown | Format::Dot
+        )
+    }
+
     /// Reads a format name, ignoring case; `md` is accepted for `markdown`.
     pub fn parse(s: &str) -> Option<Format> {
         let s = s.to_ascii_lowercase();

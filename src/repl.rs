@@ -252,7 +252,7 @@ impl Shell {
             };
         }
         let started = Instant::now();
-        match crate::execute(input, &self.graph) {
+        match crate::execute_for(input, &self.graph, self.format, Format::Table) {
             Ok(None) => {}
             Ok(Some(answer)) => {
                 let format = self

@@ -212,7 +212,7 @@ pub fn run(
                 if opts.echo {
                     writeln!(out, "> {}", stmt.trim())?;
                 }
-                match crate::execute(&stmt, g) {
+                match crate::execute_for(&stmt, g, opts.format, opts.default_format) {
                     Ok(Some(answer)) => {
                         let format = opts
                             .format

@@ -81,8 +81,21 @@ pub use path::MAX_PATHS;
 
 /// Runs a plan. Errors only for a `sorted by` column the result does not have.
 pub fn run(plan: &Plan, g: &KnowledgeGraph) -> Result<ResultSet, QueryError> {
+    run_with(plan, g, &Options { witnesses: true })
+}
+
+/// What a run produces besides the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Resolve each row's witness chains to statements (`Row::witnesses`). Tables, CSV and TSV
+    /// do not show them, and on a large result they are most of the work.
+    pub witnesses: bool,
+}
+
+/// Runs a plan with options.
+pub fn run_with(plan: &Plan, g: &KnowledgeGraph, opts: &Options) -> Result<ResultSet, QueryError> {
     let mut rs = match &plan.kind {
-        PlanKind::Find(q) => find(plan, g, q),
+        PlanKind::Find(q) => find(plan, g, q, opts.witnesses),
         PlanKind::Why(q) => why(g, q),
         PlanKind::Count(q, group) => count(g, q, group.as_ref()),
         PlanKind::Show(n) => forms::show(g, *n),
@@ -561,7 +574,7 @@ fn noun(kind: crate::model::NodeKind) -> (String, String) {
     )
 }
 
-fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query) -> ResultSet {
+fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> ResultSet {
     let m = matches(g, q);
     let mut columns = vec![schema::singular(q.kind).to_string()];
     columns.extend(plan.columns.iter().cloned());
@@ -582,7 +595,11 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query) -> ResultSet {
                 cells,
                 id: Some(g.node(n).id.clone()),
                 kind: Some(g.node(n).kind),
-                witnesses: witnesses(g, hits),
+                witnesses: if with_witnesses {
+                    witnesses(g, hits)
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect();
