@@ -8,7 +8,9 @@
 //! graph-data/*.toml ──data──▶ model::Dataset ──graph──▶ KnowledgeGraph
 //! ```
 //!
-//! Only `data` reads files; only `render`, `cli` (and the REPL and script runner) print.
+//! Only `data` reads graph data; scripts are read at the edges (`cli`, `repl`). Only `render`,
+//! `cli`, `repl` and `script` print. Errors are data until rendered: a query's `QueryError` (a
+//! span into the statement) becomes a `diag::Diagnostic` (file:line:col, caret, help) at the edge.
 
 pub mod ast;
 pub mod audit;
