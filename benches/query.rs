@@ -7,6 +7,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use mbckg::graph::KnowledgeGraph;
 use mbckg::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
@@ -219,6 +223,16 @@ fn at_scale(c: &mut Criterion) {
     let q = "drugs targeting her2 with cardiac monitoring";
     group.bench_function(format!("{q} as json"), |b| {
         b.iter(|| mbckg::execute(black_box(q), &g).expect("runs"))
+    });
+    // Loading the same graph from KGX TSV (what `--data DIR` does with nodes.tsv/edges.tsv).
+    let kgx = mbckg::export::export(&g, None, mbckg::export::ExportFormat::Kgx);
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("load from KGX TSV", |b| {
+        b.iter(|| {
+            KnowledgeGraph::new(mbckg::export::parse_kgx(&kgx[0].1, &kgx[1].1).expect("reads back"))
+        })
     });
     group.finish();
 }
