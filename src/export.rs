@@ -632,7 +632,7 @@ fn to_cypher(sel: &Selection) -> String {
         let _ = writeln!(
             out,
             "CREATE (:{} {{{}}});",
-            pascal_case(n.kind.as_str()),
+            cypher_name(&pascal_case(n.kind.as_str())),
             props.join(", ")
         );
     }
@@ -640,7 +640,7 @@ fn to_cypher(sel: &Selection) -> String {
         let end = |id: &str| {
             kinds
                 .get(id)
-                .map(|k| format!(":{}", pascal_case(k.as_str())))
+                .map(|k| format!(":{}", cypher_name(&pascal_case(k.as_str()))))
                 .unwrap_or_default()
         };
         let p = &st.provenance;
@@ -668,7 +668,7 @@ fn to_cypher(sel: &Selection) -> String {
             cypher_str(&st.subject),
             end(&st.object),
             cypher_str(&st.object),
-            st.relation.as_str().to_ascii_uppercase(),
+            cypher_name(&st.relation.as_str().to_ascii_uppercase()),
             props.join(", ")
         );
     }
@@ -680,6 +680,19 @@ fn push_list(props: &mut Vec<String>, name: &str, items: &[String]) {
     if !items.is_empty() {
         let items: Vec<String> = items.iter().map(|s| cypher_str(s)).collect();
         props.push(format!("{name}: [{}]", items.join(", ")));
+    }
+}
+
+/// A label or relationship type as Cypher reads it: bare when it is a plain identifier,
+/// otherwise in backticks (`biolink:Gene` from an imported graph).
+fn cypher_name(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+    {
+        s.to_string()
+    } else {
+        format!("`{}`", s.replace('`', "``"))
     }
 }
 
@@ -1731,6 +1744,9 @@ mod tests {
     fn cypher_strings_escape_quotes_and_comments() {
         assert_eq!(cypher_str("it's // a\\b\n"), "'it\\'s // a\\\\b\\n'");
         assert_eq!(pascal_case("organ_system"), "OrganSystem");
+        assert_eq!(cypher_name("SideEffect"), "SideEffect");
+        assert_eq!(cypher_name("Biolink:Gene"), "`Biolink:Gene`");
+        assert_eq!(cypher_name("a`b"), "`a``b`");
     }
 
     #[test]
