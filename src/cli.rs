@@ -45,7 +45,8 @@ enum Command {
     Query {
         /// The statement, e.g. "drugs targeting HER2 with cardiac monitoring".
         text: String,
-        /// Output format; default: table on a terminal, tsv when piped.
+        /// table, json, jsonl, csv, tsv, markdown or dot; default: table on a terminal, tsv when
+        /// piped (a statement's own `as` comes next).
         #[arg(long, value_parser = result_format)]
         format: Option<Format>,
     },
@@ -54,7 +55,7 @@ enum Command {
         /// Script files; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Output format for every statement.
+        /// Output format for every statement: table, json, jsonl, csv, tsv, markdown or dot.
         #[arg(long, value_parser = result_format)]
         format: Option<Format>,
         /// Go on after a failed expectation.
@@ -82,6 +83,7 @@ enum Command {
     },
     /// Write the graph, or the part a query touches, as DOT, SVG, GraphML, Cypher, KGX or JSON.
     Export {
+        /// dot, svg, graphml, cypher, kgx (two files: give -o DIR) or json.
         #[arg(long, value_parser = export_format)]
         format: crate::export::ExportFormat,
         /// Export only the nodes and statements behind this query's rows.
