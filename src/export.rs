@@ -1108,34 +1108,6 @@ impl<'a> Table<'a> {
 }
 
 /// An id from a CURIE column: `MBCKG:` removed, unescaped.
-/// Our kind for a Biolink category when exactly one of our kinds uses it; otherwise the category
-/// itself, as a kind of its own.
-fn kind_of_category(category: &str) -> NodeKind {
-    let ours: Vec<NodeKind> = schema::KINDS
-        .iter()
-        .filter(|k| k.biolink == category)
-        .map(|k| k.kind)
-        .collect();
-    match ours.as_slice() {
-        [one] => *one,
-        _ => NodeKind::named(category),
-    }
-}
-
-/// Our relation for a Biolink predicate when exactly one of ours uses it; otherwise the
-/// predicate itself, as a relation of its own.
-fn relation_of_predicate(predicate: &str) -> Relation {
-    let ours: Vec<Relation> = schema::RELATIONS
-        .iter()
-        .filter(|r| r.biolink == predicate)
-        .map(|r| r.relation)
-        .collect();
-    match ours.as_slice() {
-        [one] => *one,
-        _ => Relation::named(predicate),
-    }
-}
-
 fn local_id(field: &str) -> String {
     unescape(field.strip_prefix(CURIE_PREFIX).unwrap_or(field))
 }
@@ -1221,7 +1193,7 @@ fn parse_nodes(
             .unwrap_or_default();
         let kind = match (raw_kind.is_empty(), category.is_empty()) {
             (false, _) => Some(NodeKind::named(&raw_kind)),
-            (true, false) => Some(kind_of_category(&category)),
+            (true, false) => Some(schema::kind_of_biolink(&category)),
             (true, true) => None,
         };
         kinds.insert(id.clone(), kind);
@@ -1378,7 +1350,7 @@ fn parse_edge(
     let predicate = unescaped(r.raw(c.predicate));
     let relation = match (raw_rel.is_empty(), predicate.is_empty()) {
         (false, _) => Some(Relation::named(&raw_rel)),
-        (true, false) => Some(relation_of_predicate(&predicate)),
+        (true, false) => Some(schema::relation_of_biolink(&predicate)),
         (true, true) => {
             errors.push(t.at(
                 r,

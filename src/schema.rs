@@ -445,6 +445,34 @@ fn imported_relation(sym: crate::model::Sym) -> &'static RelationInfo {
     })
 }
 
+/// Our kind for a Biolink category when exactly one of our kinds uses it; otherwise the category
+/// itself, as a kind of its own (an imported graph's).
+pub fn kind_of_biolink(category: &str) -> NodeKind {
+    let ours: Vec<NodeKind> = KINDS
+        .iter()
+        .filter(|k| k.biolink == category)
+        .map(|k| k.kind)
+        .collect();
+    match ours.as_slice() {
+        [one] => *one,
+        _ => NodeKind::named(category),
+    }
+}
+
+/// Our relation for a Biolink predicate when exactly one of ours uses it; otherwise the
+/// predicate itself, as a relation of its own.
+pub fn relation_of_biolink(predicate: &str) -> Relation {
+    let ours: Vec<Relation> = RELATIONS
+        .iter()
+        .filter(|r| r.biolink == predicate)
+        .map(|r| r.relation)
+        .collect();
+    match ours.as_slice() {
+        [one] => *one,
+        _ => Relation::named(predicate),
+    }
+}
+
 /// Kinds an imported graph brought, by their own names.
 fn imported_kinds() -> Vec<&'static KindInfo> {
     NodeKind::imported().into_iter().map(kind_info).collect()
