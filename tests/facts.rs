@@ -201,3 +201,224 @@ fn every_statement_cites_a_listed_section() {
         assert!(!st.provenance.note.trim().is_empty(), "{}", st.origin);
     }
 }
+
+/// A statement on `subject` with `relation` to `object` whose qualifiers pass `pred`.
+fn has_where(
+    subject: &str,
+    relation: &str,
+    object: &str,
+    pred: impl Fn(&Statement) -> bool,
+) -> bool {
+    statements(subject, relation, object).into_iter().any(pred)
+}
+
+fn with_has(s: &Statement, partner: &str) -> bool {
+    s.qualifiers.with.iter().any(|w| w == partner)
+}
+
+#[test]
+fn taxanes_are_the_first_line_her2_partners() {
+    // "First-line treatment": pertuzumab, trastuzumab and a taxane.
+    for d in ["docetaxel", "paclitaxel"] {
+        assert!(
+            has_where(d, "treats", "her2-positive-extracranial", |s| {
+                s.qualifiers.line.as_deref() == Some("first")
+                    && with_has(s, "pertuzumab")
+                    && with_has(s, "trastuzumab")
+            }),
+            "{d} is a first-line taxane with pertuzumab and trastuzumab"
+        );
+    }
+    // The page names only "a taxane"; nab-paclitaxel is not given a first-line place.
+    assert!(!has(
+        "nab-paclitaxel",
+        "treats",
+        "her2-positive-extracranial"
+    ));
+}
+
+#[test]
+fn cdk46_and_everolimus_before_menopause_and_in_men() {
+    // "Targeted therapy for metastatic hormone receptor-positive, HER2-negative or HER2-low
+    // breast cancer": the AI is joined by a GnRH analog or ovarian suppression.
+    for d in ["palbociclib", "ribociclib", "abemaciclib", "everolimus"] {
+        for p in ["premenopausal", "men"] {
+            assert!(
+                has_where(d, "used_in", p, |s| s
+                    .qualifiers
+                    .condition
+                    .as_deref()
+                    .is_some_and(|c| c.contains("GnRH analog or ovarian suppression"))),
+                "{d} used in {p} with the AI's partner"
+            );
+        }
+    }
+    // Ribociclib is given no line on the page; the AI + CDK4/6 regimen's first line names the
+    // other two.
+    assert!(!has_where(
+        "ribociclib",
+        "treats",
+        "hr-positive-her2-negative",
+        |s| s.qualifiers.line.as_deref() == Some("first")
+    ));
+    let first = statements("ai-cdk4-6-inhibitor", "treats", "hr-positive-her2-negative");
+    assert!(first
+        .iter()
+        .all(|s| s.qualifiers.line.as_deref() != Some("first")
+            || s.qualifiers
+                .condition
+                .as_deref()
+                .is_some_and(|c| c.contains("palbociclib or abemaciclib"))));
+}
+
+#[test]
+fn prerequisites_as_statements() {
+    // Lapatinib with capecitabine: after chemotherapy and trastuzumab.
+    for p in ["chemotherapy", "trastuzumab"] {
+        assert!(
+            has_where("lapatinib", "requires_prior", p, |s| with_has(
+                s,
+                "capecitabine"
+            )),
+            "{p}"
+        );
+    }
+    // Lapatinib with trastuzumab: cancer growing on trastuzumab.
+    assert!(has_where(
+        "lapatinib",
+        "requires_prior",
+        "trastuzumab",
+        |s| with_has(s, "trastuzumab")
+    ));
+    // Sacituzumab govitecan in TNBC: at least 2 earlier treatments.
+    assert!(has_where(
+        "sacituzumab-govitecan",
+        "requires_prior",
+        "systemic-therapy",
+        |s| {
+            s.qualifiers.min_count == Some(2)
+                && s.provenance.section
+                    == "Targeted therapy for metastatic triple-negative breast cancer"
+        }
+    ));
+}
+
+#[test]
+fn hormonal_options_after_a_cdk46_inhibitor_with_esr1() {
+    // "Second-line hormonal therapy": with a targetable ESR1 mutation, another hormonal therapy.
+    for d in [
+        "anastrozole",
+        "letrozole",
+        "exemestane",
+        "fulvestrant",
+        "tamoxifen",
+    ] {
+        assert!(
+            has_where(d, "treats", "hr-positive-her2-negative", |s| s
+                .qualifiers
+                .condition
+                .as_deref()
+                .is_some_and(|c| c.starts_with("targetable ESR1 mutation"))),
+            "{d} with a targetable ESR1 mutation"
+        );
+    }
+    // Fulvestrant with alpelisib also for HR-positive HER2-low disease.
+    assert!(has_where(
+        "fulvestrant",
+        "treats",
+        "her2-low-breast-cancer",
+        |s| with_has(s, "alpelisib")
+    ));
+}
+
+#[test]
+fn hr_positive_her2_positive_disease() {
+    assert_eq!(resolves("HR+/HER2+"), "hr-positive-her2-positive");
+    assert!(has(
+        "hr-positive-her2-positive",
+        "subclass_of",
+        "her2-positive-breast-cancer"
+    ));
+    assert!(has(
+        "hr-positive-her2-positive",
+        "subclass_of",
+        "hr-positive"
+    ));
+    // "First-line treatment": hormonal therapy plus HER2-targeted therapy; hormonal therapy added
+    // after chemotherapy ends.
+    assert!(has(
+        "hormonal-therapy-her2-targeted-therapy",
+        "treats",
+        "hr-positive-her2-positive"
+    ));
+    assert!(has_where(
+        "hormonal-therapy",
+        "treats",
+        "hr-positive-her2-positive",
+        |s| s
+            .qualifiers
+            .condition
+            .as_deref()
+            .is_some_and(|c| c.contains("chemotherapy ends"))
+    ));
+    assert!(has_where(
+        "lapatinib",
+        "treats",
+        "hr-positive-her2-positive",
+        |s| with_has(s, "letrozole")
+    ));
+}
+
+#[test]
+fn ovarian_suppression_tests_and_surgery() {
+    // "Hormonal therapy": GnRH analogs cause a temporary menopause; schedules from the page, the
+    // route from background.
+    for d in ["goserelin", "leuprolide"] {
+        assert!(has(d, "causes", "temporary-menopause"), "{d}");
+        for e in g_out(d, "given_by") {
+            let page = e.provenance.source == "cancer-net-mbc";
+            assert_eq!(
+                page,
+                e.qualifiers.schedule.is_some(),
+                "{d}: the schedule cites the page"
+            );
+        }
+    }
+    // ER/PR testing beside the HER2 test.
+    assert!(has("hormone-receptor-test", "detects", "er-positive"));
+    assert!(has("hormone-receptor-test", "detects", "pr-positive"));
+    // Removing the primary tumour is a research question.
+    assert!(has_where(
+        "primary-tumor-removal",
+        "treats",
+        "metastatic-breast-cancer",
+        |s| { s.provenance.evidence == mbckg::model::Evidence::ClinicalTrial }
+    ));
+    // PI3K alpha only on alpelisib.
+    assert!(!has("pi3k-inhibitor", "targets", "pi3k-alpha"));
+    assert!(has("alpelisib", "targets", "pi3k-alpha"));
+    // Pembrolizumab's biomarker condition is the Immunotherapy section's.
+    for s in statements("pembrolizumab", "treats", "metastatic-breast-cancer") {
+        let biomarkers = s
+            .qualifiers
+            .condition
+            .as_deref()
+            .is_some_and(|c| c.contains("MSI-H"));
+        assert!(!biomarkers || s.provenance.section == "Immunotherapy");
+    }
+}
+
+#[test]
+fn aliases_no_narrower_than_the_page() {
+    let g = &*GRAPH;
+    assert!(g.lookup("liquid biopsy").is_empty());
+    assert!(g.lookup("brain MRI follow-up").is_empty());
+}
+
+/// Every statement `subject —relation→ …` written on the subject.
+fn g_out(subject: &str, relation: &str) -> Vec<&'static Statement> {
+    let g = &*GRAPH;
+    let rel = Relation::parse(relation).expect("a relation name");
+    let s = g.by_id(subject).expect("node");
+    g.out_rel(s, rel).map(|(e, _)| g.statement(e)).collect()
+}
