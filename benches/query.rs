@@ -16,13 +16,13 @@ use mbckg::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
     Statement,
 };
-use mbckg::render::Format;
+use mbckg::output::render::Format;
 
 fn curated(c: &mut Criterion) {
     c.bench_function("curated/load embedded + build graph", |b| {
-        b.iter(|| KnowledgeGraph::new(mbckg::data::load_embedded().expect("loads")))
+        b.iter(|| KnowledgeGraph::new(mbckg::load::load_embedded().expect("loads")))
     });
-    let g = KnowledgeGraph::new(mbckg::data::load_embedded().expect("loads"));
+    let g = KnowledgeGraph::new(mbckg::load::load_embedded().expect("loads"));
     for q in [
         "drugs targeting HER2 with cardiac monitoring",
         "count drugs causing diarrhea grouped by class",
@@ -225,13 +225,13 @@ fn at_scale(c: &mut Criterion) {
         b.iter(|| mbckg::execute(black_box(q), &g).expect("runs"))
     });
     // Loading the same graph from KGX TSV (what `--data DIR` does with nodes.tsv/edges.tsv).
-    let kgx = mbckg::export::export(&g, None, mbckg::export::ExportFormat::Kgx);
+    let kgx = mbckg::output::export::export(&g, None, mbckg::output::export::ExportFormat::Kgx);
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
     group.bench_function("load from KGX TSV", |b| {
         b.iter(|| {
-            KnowledgeGraph::new(mbckg::export::parse_kgx(&kgx[0].1, &kgx[1].1).expect("reads back"))
+            KnowledgeGraph::new(mbckg::output::export::parse_kgx(&kgx[0].1, &kgx[1].1).expect("reads back"))
         })
     });
     group.finish();

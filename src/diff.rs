@@ -16,7 +16,7 @@ use std::fmt::{self, Write as _};
 
 use serde_json::{json, Value};
 
-use crate::export::{node_json, statement_json};
+use crate::output::export::{node_json, statement_json};
 use crate::model::{Dataset, Node, Relation, Statement};
 
 /// What makes two versions of a statement the same statement.

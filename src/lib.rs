@@ -1,35 +1,45 @@
 //! mbckg — a knowledge graph of metastatic breast cancer treatment with a controlled-English query
 //! language.
 //!
-//! Data flows one way:
+//! Data flows one way, one room per stage:
 //!
 //! ```text
-//! text ──syntax──▶ ast::Statement ──plan──▶ Plan ──eval──▶ ResultSet ──render──▶ table/json/…
-//! graph-data/*.toml ──data──▶ model::Dataset ──graph──▶ KnowledgeGraph
+//! text ──query::syntax──▶ ast::Statement ──query::plan (+ lexicon)──▶ Plan ──query::eval──▶ ResultSet ──output──▶ table/json/…
+//! graph-data/*.toml, KGX TSV ──load──▶ model::Dataset ──graph──▶ KnowledgeGraph (+ lexicon)
 //! ```
 //!
-//! Only `data` reads graph data; scripts are read at the edges (`cli`, `repl`). Only `render`,
-//! `cli`, `repl` and `script` print. Errors are data until rendered: a query's `QueryError` (a
-//! span into the statement) becomes a `diag::Diagnostic` (file:line:col, caret, help) at the edge.
+//! Rooms, and what each may use (no import circle between them):
+//!
+//! | room      | holds                                                         | may use                |
+//! |-----------|---------------------------------------------------------------|------------------------|
+//! | `model`   | plain data: ids, kinds, relations, statements, vocabularies  | —                      |
+//! | `diag`    | diagnostics as data (file:line:col, caret, help) and their text | model                |
+//! | `lexicon` | kinds, relations, phrases, Biolink terms                     | model                  |
+//! | `load`    | pure readers (TOML, KGX) and shared validation; `fs` does I/O | model, lexicon, diag  |
+//! | `graph`   | the store and its indexes                                    | model, lexicon         |
+//! | `query`   | syntax (the only pest user) → ast → plan → eval              | model, lexicon, graph  |
+//! | `output`  | rendering of results; `export/` one file per format          | model, graph, query    |
+//! | `audit`, `diff` | lint rules; version diff                               | load, graph, output    |
+//! | `app`     | the edges: CLI, REPL, scripts, terminal, exit codes          | everything             |
+//!
+//! Only `load` reads graph data; scripts are read at the edges (`app`). Only `output` and `app`
+//! print. Errors are data until rendered: a query's `QueryError` (a span into the statement)
+//! becomes a `diag::Diagnostic` (file:line:col, caret, help) at the edge.
 
-pub mod ast;
+pub mod app;
 pub mod audit;
-pub mod cli;
-pub mod data;
 pub mod diag;
 pub mod diff;
-pub mod eval;
-pub mod export;
 pub mod graph;
+pub mod lexicon;
+pub mod load;
 pub mod model;
-pub mod plan;
-pub mod render;
-pub mod repl;
-pub mod schema;
-pub mod script;
-pub mod syntax;
+pub mod output;
+pub mod query;
 
 use graph::KnowledgeGraph;
+use output::render;
+use query::{eval, plan, syntax};
 
 /// A statement's plan and its result.
 #[derive(Debug, Clone)]
@@ -70,7 +80,7 @@ mod tests {
 
     #[test]
     fn witnesses_are_resolved_only_for_formats_that_show_them() {
-        let g = KnowledgeGraph::new(data::load_embedded().expect("shipped graph"));
+        let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
         let q = "drugs targeting HER2 with cardiac monitoring";
         let table = execute_for(q, &g, None, render::Format::Table)
             .expect("runs")

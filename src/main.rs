@@ -6,5 +6,5 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    std::process::exit(mbckg::cli::main());
+    std::process::exit(mbckg::app::cli::main());
 }

@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use mbckg::data;
+use mbckg::load;
 
 fn report(dir: &Path) -> String {
-    match data::load_dir(dir) {
+    match load::load_dir(dir) {
         Ok(_) => "loaded without errors".to_string(),
         Err(diags) => diags
             .iter()
@@ -44,6 +44,6 @@ fn broken_data_directories_are_reported() {
 
 #[test]
 fn a_missing_directory_is_an_error_not_a_panic() {
-    let errs = data::load_dir(Path::new("/nonexistent/mbckg")).expect_err("fails");
+    let errs = load::load_dir(Path::new("/nonexistent/mbckg")).expect_err("fails");
     assert!(errs[0].message.contains("not a data directory"));
 }

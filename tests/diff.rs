@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use mbckg::data;
+use mbckg::load;
 use mbckg::diff::{diff, Diff, FieldValue};
 
 const FIXTURES: &str = "tests/diff-fixtures";
@@ -14,7 +14,7 @@ const FIXTURES: &str = "tests/diff-fixtures";
 fn case(name: &str) -> Diff {
     let load = |side: &str| {
         let dir = format!("{FIXTURES}/{name}/{side}");
-        data::load_dir(Path::new(&dir)).unwrap_or_else(|e| panic!("{dir} loads: {e:#?}"))
+        load::load_dir(Path::new(&dir)).unwrap_or_else(|e| panic!("{dir} loads: {e:#?}"))
     };
     diff(&load("old"), &load("new"))
 }
@@ -206,7 +206,7 @@ fn json_lists_each_group_and_change() {
 fn a_diff_is_symmetric() {
     // old → new and new → old swap added and removed, and before and after.
     let load = |side: &str| {
-        data::load_dir(Path::new(&format!("{FIXTURES}/source-changed/{side}"))).expect("loads")
+        load::load_dir(Path::new(&format!("{FIXTURES}/source-changed/{side}"))).expect("loads")
     };
     let (old, new) = (load("old"), load("new"));
     let back = diff(&new, &old);
@@ -217,8 +217,8 @@ fn a_diff_is_symmetric() {
     );
     let d = case("node-added");
     let reverse = diff(
-        &data::load_dir(Path::new(&format!("{FIXTURES}/node-added/new"))).expect("loads"),
-        &data::load_dir(Path::new(&format!("{FIXTURES}/node-added/old"))).expect("loads"),
+        &load::load_dir(Path::new(&format!("{FIXTURES}/node-added/new"))).expect("loads"),
+        &load::load_dir(Path::new(&format!("{FIXTURES}/node-added/old"))).expect("loads"),
     );
     assert_eq!(reverse.nodes_removed, d.nodes_added);
 }

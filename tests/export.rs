@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use mbckg::data;
-use mbckg::export::{self, parse_kgx, ExportFormat, Subset};
+use mbckg::load;
+use mbckg::output::export::{self, parse_kgx, ExportFormat, Subset};
 use mbckg::graph::KnowledgeGraph;
 use mbckg::model::{Dataset, Statement};
 
@@ -79,7 +79,7 @@ fn hostile_data() -> Dataset {
     .iter()
     .map(|(p, t)| (p.to_string(), t.to_string()))
     .collect();
-    data::load_files(&files).expect("the hostile graph is valid data")
+    load::load_files(&files).expect("the hostile graph is valid data")
 }
 
 fn hostile() -> KnowledgeGraph {
@@ -503,7 +503,7 @@ fn kgx_of_the_hostile_graph_reads_back_field_for_field() {
 
 #[test]
 fn kgx_round_trip_of_the_shipped_graph_is_byte_identical() {
-    let g = KnowledgeGraph::new(data::load_embedded().expect("shipped graph loads"));
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph loads"));
     let (nodes, edges) = kgx(&g);
     let back = KnowledgeGraph::new(parse_kgx(&nodes, &edges).unwrap_or_else(|e| panic!("{e:#?}")));
     assert_eq!(back.node_count(), g.node_count());
@@ -587,7 +587,7 @@ fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
 
 #[test]
 fn svg_of_drugs_targeting_her2_draws_the_nine_drugs() {
-    let g = KnowledgeGraph::new(data::load_embedded().expect("shipped graph loads"));
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph loads"));
     let answer = mbckg::execute("drugs targeting HER2", &g)
         .expect("the query runs")
         .expect("a statement");
@@ -647,7 +647,7 @@ fn a_subset_exports_its_statements_and_their_ends() {
 
 #[test]
 fn exports_are_deterministic() {
-    let g = KnowledgeGraph::new(data::load_embedded().expect("shipped graph loads"));
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph loads"));
     for format in ExportFormat::ALL {
         let a = export::export(&g, None, format);
         let b = export::export(&g, None, format);

@@ -3,12 +3,12 @@
 
 use std::sync::LazyLock;
 
-use mbckg::data;
+use mbckg::load;
 use mbckg::graph::KnowledgeGraph;
 use mbckg::model::{Relation, Statement};
 
 static GRAPH: LazyLock<KnowledgeGraph> =
-    LazyLock::new(|| KnowledgeGraph::new(data::load_embedded().expect("the shipped graph loads")));
+    LazyLock::new(|| KnowledgeGraph::new(load::load_embedded().expect("the shipped graph loads")));
 
 /// The statements `subject —relation→ object` (by id), written directly on the subject.
 fn statements(subject: &str, relation: &str, object: &str) -> Vec<&'static Statement> {

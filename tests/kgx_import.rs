@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
-use mbckg::data;
-use mbckg::export::{export, parse_kgx, ExportFormat};
+use mbckg::load;
+use mbckg::output::export::{export, parse_kgx, ExportFormat};
 use mbckg::graph::KnowledgeGraph;
 
 fn graph() -> KnowledgeGraph {
     KnowledgeGraph::new(
-        data::load_dir(Path::new("tests/kgx-third-party"))
+        load::load_dir(Path::new("tests/kgx-third-party"))
             .unwrap_or_else(|e| panic!("{}", e[0].render())),
     )
 }

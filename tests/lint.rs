@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use mbckg::audit::{self, Finding, Options, RULES};
-use mbckg::data;
+use mbckg::load;
 use mbckg::diag::Severity;
 use mbckg::graph::KnowledgeGraph;
 
 fn findings(dir: &str, opts: &Options) -> Vec<Finding> {
-    let d = data::load_dir(&Path::new("tests/lint-fixtures").join(dir))
+    let d = load::load_dir(&Path::new("tests/lint-fixtures").join(dir))
         .unwrap_or_else(|e| panic!("{dir} loads: {}", e[0].render()));
     audit::run(&KnowledgeGraph::new(d), opts)
 }
@@ -45,7 +45,7 @@ fn an_accepted_finding_is_info_with_its_reason() {
 
 #[test]
 fn the_shipped_graph_has_no_error_and_no_unexplained_warning() {
-    let g = KnowledgeGraph::new(data::load_embedded().expect("loads"));
+    let g = KnowledgeGraph::new(load::load_embedded().expect("loads"));
     let found = audit::run(&g, &Options::default());
     let bad: Vec<&Finding> = found
         .iter()

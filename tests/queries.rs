@@ -4,11 +4,12 @@
 use std::sync::LazyLock;
 
 use mbckg::graph::KnowledgeGraph;
-use mbckg::render::{Format, RenderOptions};
-use mbckg::{data, script};
+use mbckg::output::render::{Format, RenderOptions};
+use mbckg::app::script;
+use mbckg::load;
 
 static GRAPH: LazyLock<KnowledgeGraph> =
-    LazyLock::new(|| KnowledgeGraph::new(data::load_embedded().expect("the shipped graph loads")));
+    LazyLock::new(|| KnowledgeGraph::new(load::load_embedded().expect("the shipped graph loads")));
 
 /// Runs a script the way the snapshots record it: tables with interpretations, no colour.
 fn transcript(name: &str, text: &str) -> String {

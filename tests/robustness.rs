@@ -4,11 +4,12 @@
 use std::sync::LazyLock;
 
 use mbckg::graph::KnowledgeGraph;
-use mbckg::{data, syntax};
+use mbckg::load;
+use mbckg::query::syntax;
 use proptest::prelude::*;
 
 static GRAPH: LazyLock<KnowledgeGraph> =
-    LazyLock::new(|| KnowledgeGraph::new(data::load_embedded().expect("the shipped graph loads")));
+    LazyLock::new(|| KnowledgeGraph::new(load::load_embedded().expect("the shipped graph loads")));
 
 /// Queries the language should accept, to mutate.
 const SEEDS: &[&str] = &[
@@ -150,7 +151,7 @@ fn every_shipped_name_can_be_typed() {
 
 /// Shipped data files to mutate for the loader.
 fn shipped() -> Vec<(String, String)> {
-    mbckg::data::embedded_files()
+    mbckg::load::embedded_files()
 }
 
 proptest! {
@@ -174,7 +175,7 @@ proptest! {
             }
         }
         files[i].1 = text.into_iter().collect();
-        match mbckg::data::load_files(&files) {
+        match mbckg::load::load_files(&files) {
             Ok(d) => { let _ = KnowledgeGraph::new(d); }
             Err(diags) => prop_assert!(diags.iter().all(|d| !d.origin.file.is_empty() && !d.message.is_empty())),
         }

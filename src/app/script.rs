@@ -7,11 +7,11 @@
 use std::io::{self, Write};
 
 use crate::diag::Diagnostic;
-use crate::eval::ResultSet;
+use crate::query::eval::ResultSet;
 use crate::graph::KnowledgeGraph;
 use crate::model::Origin;
-use crate::render::{self, Format, RenderOptions};
-use crate::syntax::{self, QueryError};
+use crate::output::render::{self, Format, RenderOptions};
+use crate::query::syntax::{self, QueryError};
 
 /// What a script checks about the statement above it.
 #[derive(Debug, Clone, PartialEq, Eq)]

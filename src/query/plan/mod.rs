@@ -6,12 +6,12 @@
 
 use std::fmt;
 
-use crate::ast::{self, BinOp, Expr, Order, Phrase, Span, StatementKind, Word};
+use crate::query::ast::{self, BinOp, Expr, Order, Phrase, Span, StatementKind, Word};
 use crate::diag;
 use crate::graph::{normalize, KnowledgeGraph, NodeIx};
 use crate::model::{Evidence, NodeKind, Relation};
-use crate::schema;
-use crate::syntax::QueryError;
+use crate::lexicon;
+use crate::query::syntax::QueryError;
 
 /// Default and hard bound for `path`, in hops.
 pub const DEFAULT_PATH_HOPS: usize = 4;
@@ -289,14 +289,14 @@ impl<'g> Planner<'g> {
 
     fn group_by(&self, words: &[Word]) -> Result<GroupBy, QueryError> {
         let text = ast::words_text(words);
-        if let Some((k, _)) = schema::kind_by_noun(&text) {
+        if let Some((k, _)) = lexicon::kind_by_noun(&text) {
             return Ok(GroupBy::Kind(k));
         }
         let lower = text.to_lowercase();
         if FIELDS.contains(&lower.as_str()) {
             return Ok(GroupBy::Field(lower));
         }
-        let mut candidates = schema::all_nouns();
+        let mut candidates = lexicon::all_nouns();
         candidates.extend(FIELDS);
         Err(QueryError::new(format!("cannot group by `{text}`"), ast::words_span(words))
             .with_help_opt(diag::did_you_mean(&text, candidates))
@@ -385,12 +385,12 @@ impl<'g> Planner<'g> {
             [] => {}
             many => return Err(self.ambiguous(text, many, span)),
         }
-        if let Some((k, _)) = schema::kind_by_noun(text) {
+        if let Some((k, _)) = lexicon::kind_by_noun(text) {
             return Ok(Some(Tok::Kind(k, span)));
         }
         let lower = normalize(text);
-        let fwd = schema::relations_by_phrase(&lower);
-        let inv = schema::relations_by_inverse_phrase(&lower);
+        let fwd = lexicon::relations_by_phrase(&lower);
+        let inv = lexicon::relations_by_inverse_phrase(&lower);
         if !fwd.is_empty() || !inv.is_empty() {
             return Ok(Some(Tok::Rel {
                 text: lower,
@@ -407,8 +407,8 @@ impl<'g> Planner<'g> {
 
     fn unknown_word(&self, w: &Word) -> QueryError {
         let mut candidates: Vec<&str> = self.g.labels().map(|(l, _)| l).collect();
-        candidates.extend(schema::all_nouns());
-        candidates.extend(schema::all_phrases());
+        candidates.extend(lexicon::all_nouns());
+        candidates.extend(lexicon::all_phrases());
         QueryError::new(
             format!("unknown word `{}`: not a kind, relation or name", w.text),
             w.span,
@@ -511,7 +511,7 @@ impl<'g> Planner<'g> {
                 if linked {
                     // `with cardiac monitoring`: linked to nodes of that noun phrase.
                     let rels = self.link_rels(kind, noun_kind, *span)?;
-                    let column = self.column(schema::plural(noun_kind));
+                    let column = self.column(lexicon::plural(noun_kind));
                     return Ok(Filter::Link {
                         rels,
                         target: Target::Set(Box::new(sub)),
@@ -523,15 +523,15 @@ impl<'g> Planner<'g> {
                     return Err(QueryError::new(
                         format!(
                             "this asks for {}, but the query is about {}",
-                            schema::plural(noun_kind),
-                            schema::plural(kind)
+                            lexicon::plural(noun_kind),
+                            lexicon::plural(kind)
                         ),
                         *span,
                     )
                     .with_help(format!(
                         "use `with {}` to ask for {} linked to them",
                         ast::words_text(&p.words),
-                        schema::plural(kind)
+                        lexicon::plural(kind)
                     )));
                 }
                 return Ok(sub.filter);
@@ -717,13 +717,13 @@ impl<'g> Planner<'g> {
     fn range_kinds(&self, kind: NodeKind, fwd: &[Relation], inv: &[Relation]) -> Vec<NodeKind> {
         let mut out = Vec::new();
         for r in fwd {
-            let info = schema::relation_info(*r);
+            let info = lexicon::relation_info(*r);
             if info.domain.contains(&kind) {
                 out.extend(info.range.iter().copied());
             }
         }
         for r in inv {
-            let info = schema::relation_info(*r);
+            let info = lexicon::relation_info(*r);
             if info.range.contains(&kind) {
                 out.extend(info.domain.iter().copied());
             }
@@ -748,24 +748,24 @@ impl<'g> Planner<'g> {
         conds: &[Cond],
     ) -> Result<Filter, QueryError> {
         let column = match &target {
-            Target::Set(_) | Target::Any(_) => self.column(schema::plural(other)),
+            Target::Set(_) | Target::Any(_) => self.column(lexicon::plural(other)),
             _ => None,
         };
         let direct = |k: NodeKind| -> Vec<(Relation, Dir)> {
             let mut rels: Vec<(Relation, Dir)> = fwd
                 .iter()
-                .filter(|r| schema::allows(**r, kind, k))
+                .filter(|r| lexicon::allows(**r, kind, k))
                 .map(|r| (*r, Dir::Out))
                 .collect();
             rels.extend(
                 inv.iter()
-                    .filter(|r| schema::allows(**r, k, kind))
+                    .filter(|r| lexicon::allows(**r, k, kind))
                     .map(|r| (*r, Dir::In)),
             );
             // Symmetric relations hold whichever side the statement was written on.
             let symmetric: Vec<(Relation, Dir)> = fwd
                 .iter()
-                .filter(|r| SYMMETRIC.contains(r) && schema::allows(**r, k, kind))
+                .filter(|r| SYMMETRIC.contains(r) && lexicon::allows(**r, k, kind))
                 .map(|r| (*r, Dir::In))
                 .collect();
             for s in symmetric {
@@ -778,7 +778,7 @@ impl<'g> Planner<'g> {
                 // `combined with` is symmetric.
                 rels.extend(
                     fwd.iter()
-                        .filter(|r| schema::allows(**r, k, kind))
+                        .filter(|r| lexicon::allows(**r, k, kind))
                         .map(|r| (*r, Dir::In)),
                 );
             }
@@ -791,7 +791,7 @@ impl<'g> Planner<'g> {
             let biolink: Vec<&str> = fwd
                 .iter()
                 .chain(inv)
-                .map(|r| schema::relation_info(*r).biolink)
+                .map(|r| lexicon::relation_info(*r).biolink)
                 .collect();
             rels = any_rels(self.g, kind, other)
                 .into_iter()
@@ -812,7 +812,7 @@ impl<'g> Planner<'g> {
         // A bridge: the object is one hop from a node of the kind the relation expects.
         if let Target::Node(n) = target {
             for r in fwd {
-                let info = schema::relation_info(*r);
+                let info = lexicon::relation_info(*r);
                 if !info.domain.contains(&kind) {
                     continue;
                 }
@@ -827,22 +827,22 @@ impl<'g> Planner<'g> {
                                 via,
                             },
                             conds: conds.to_vec(),
-                            column: self.column(schema::plural(mid)),
+                            column: self.column(lexicon::plural(mid)),
                         });
                     }
                 }
             }
         }
-        let alternatives: Vec<&str> = schema::relations_between(kind, other)
+        let alternatives: Vec<&str> = lexicon::relations_between(kind, other)
             .into_iter()
-            .chain(schema::relations_between(other, kind))
-            .map(|r| schema::relation_info(r).phrases[0])
+            .chain(lexicon::relations_between(other, kind))
+            .map(|r| lexicon::relation_info(r).phrases[0])
             .collect();
         let mut err = QueryError::new(
             format!(
                 "`{phrase}` does not link {} to {}",
-                schema::plural(kind),
-                schema::plural(other)
+                lexicon::plural(kind),
+                lexicon::plural(other)
             ),
             span,
         );
@@ -864,8 +864,8 @@ impl<'g> Planner<'g> {
             return Err(QueryError::new(
                 format!(
                     "nothing links {} to {}",
-                    schema::plural(kind),
-                    schema::plural(other)
+                    lexicon::plural(kind),
+                    lexicon::plural(other)
                 ),
                 span,
             ));
@@ -902,8 +902,8 @@ impl<'g> Planner<'g> {
             }
             let value = c.value.text.clone();
             let allowed: Option<Vec<&str>> = match field.as_str() {
-                "line" => Some(crate::data::LINES.to_vec()),
-                "frequency" => Some(crate::data::FREQUENCIES.to_vec()),
+                "line" => Some(crate::load::LINES.to_vec()),
+                "frequency" => Some(crate::load::FREQUENCIES.to_vec()),
                 "evidence" => Some(Evidence::ALL.iter().map(|e| e.as_str()).collect()),
                 "source" => Some(self.g.sources().iter().map(|s| s.id.as_str()).collect()),
                 _ => None,
@@ -938,10 +938,10 @@ impl<'g> Planner<'g> {
 
 /// Every relation joining two kinds, forward then backward.
 fn any_rels(g: &KnowledgeGraph, kind: NodeKind, other: NodeKind) -> Vec<(Relation, Dir)> {
-    let forward = schema::relations_between(kind, other)
+    let forward = lexicon::relations_between(kind, other)
         .into_iter()
         .chain(g.imported_relations_between(kind, other));
-    let backward = schema::relations_between(other, kind)
+    let backward = lexicon::relations_between(other, kind)
         .into_iter()
         .chain(g.imported_relations_between(other, kind));
     let mut rels: Vec<(Relation, Dir)> = forward.map(|r| (r, Dir::Out)).collect();
@@ -1005,8 +1005,8 @@ fn ends_with_with_phrase(words: &[Word]) -> bool {
             return false;
         }
         let phrase = format!("{} with", ast::words_text(run)).to_lowercase();
-        !schema::relations_by_phrase(&phrase).is_empty()
-            || !schema::relations_by_inverse_phrase(&phrase).is_empty()
+        !lexicon::relations_by_phrase(&phrase).is_empty()
+            || !lexicon::relations_by_inverse_phrase(&phrase).is_empty()
     })
 }
 
@@ -1041,7 +1041,7 @@ impl fmt::Display for Interpretation<'_> {
                 write_query(f, g, q)?;
                 match group {
                     Some(GroupBy::Kind(k)) => {
-                        write!(f, ", grouped by linked {}", schema::singular(*k))
+                        write!(f, ", grouped by linked {}", lexicon::singular(*k))
                     }
                     Some(GroupBy::Field(s)) => write!(f, ", grouped by statement {s}"),
                     None => Ok(()),
@@ -1070,9 +1070,9 @@ impl fmt::Display for Interpretation<'_> {
 }
 
 fn write_query(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, q: &Query) -> fmt::Result {
-    let subject = schema::singular(q.kind);
+    let subject = lexicon::singular(q.kind);
     match &q.filter {
-        Filter::All => f.write_str(schema::plural(q.kind)),
+        Filter::All => f.write_str(lexicon::plural(q.kind)),
         other => write_filter(f, g, subject, other, false),
     }
 }
@@ -1158,14 +1158,14 @@ fn write_rels(f: &mut fmt::Formatter<'_>, rels: &[(Relation, Dir)]) -> fmt::Resu
 fn write_target(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, t: &Target) -> fmt::Result {
     match t {
         Target::Node(n) => f.write_str(&g.node(*n).name),
-        Target::Any(k) => write!(f, "any {}", schema::singular(*k)),
+        Target::Any(k) => write!(f, "any {}", lexicon::singular(*k)),
         Target::Bridge { node, kind, via } => {
-            f.write_str(schema::singular(*kind))?;
+            f.write_str(lexicon::singular(*kind))?;
             write_rels(f, via)?;
             f.write_str(&g.node(*node).name)
         }
         Target::Set(q) => {
-            let subject = schema::singular(q.kind);
+            let subject = lexicon::singular(q.kind);
             match &q.filter {
                 Filter::All => f.write_str(subject),
                 Filter::Link { rels, target, .. } => {

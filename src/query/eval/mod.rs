@@ -1,4 +1,4 @@
-//! Runs a [`Plan`](crate::plan::Plan) on the graph and returns a [`ResultSet`]: rows, and for
+//! Runs a [`Plan`](crate::query::plan::Plan) on the graph and returns a [`ResultSet`]: rows, and for
 //! each row the witness statements that made it match, so `why` can show the chain of edges with
 //! source, section and evidence. Pure: no I/O, no printing.
 
@@ -52,14 +52,14 @@ pub struct Step {
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use crate::ast::Order;
+use crate::query::ast::Order;
 use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
 use crate::model::{Relation, Statement};
-use crate::plan::{
+use crate::query::plan::{
     Cond, Dir, Filter, GroupBy, Interpretation, Plan, PlanKind, Query, Target, INHERITED,
 };
-use crate::schema;
-use crate::syntax::QueryError;
+use crate::lexicon;
+use crate::query::syntax::QueryError;
 
 /// One reason a node matched: a chain of statements, the link's result column, the other end.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -118,7 +118,7 @@ pub fn run_with(plan: &Plan, g: &KnowledgeGraph, opts: &Options) -> Result<Resul
 fn sort_rows(
     rs: &mut ResultSet,
     col: &str,
-    span: crate::ast::Span,
+    span: crate::query::ast::Span,
     order: Order,
 ) -> Result<(), QueryError> {
     let Some(i) = rs.columns.iter().position(|c| c.eq_ignore_ascii_case(col)) else {
@@ -569,14 +569,14 @@ fn by_name(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> Vec<N
 
 fn noun(kind: crate::model::NodeKind) -> (String, String) {
     (
-        schema::singular(kind).to_string(),
-        schema::plural(kind).to_string(),
+        lexicon::singular(kind).to_string(),
+        lexicon::plural(kind).to_string(),
     )
 }
 
 fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> ResultSet {
     let m = matches(g, q);
-    let mut columns = vec![schema::singular(q.kind).to_string()];
+    let mut columns = vec![lexicon::singular(q.kind).to_string()];
     columns.extend(plan.columns.iter().cloned());
     let rows = by_name(g, m.keys().copied())
         .into_iter()
@@ -660,9 +660,9 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
         notes: vec![format!(
             "{matched} matching {}; one line per statement of each witness chain",
             if matched == 1 {
-                schema::singular(q.kind)
+                lexicon::singular(q.kind)
             } else {
-                schema::plural(q.kind)
+                lexicon::plural(q.kind)
             }
         )],
         rows,
@@ -686,7 +686,7 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
             m.len()
         };
         return ResultSet {
-            columns: vec![schema::plural(q.kind).to_string()],
+            columns: vec![lexicon::plural(q.kind).to_string()],
             rows: vec![Row {
                 cells: vec![n.to_string()],
                 ..Row::default()
@@ -742,7 +742,7 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
         groups.push(("(none)".into(), none));
     }
     let group_title = match group {
-        GroupBy::Kind(k) => schema::singular(*k).to_string(),
+        GroupBy::Kind(k) => lexicon::singular(*k).to_string(),
         GroupBy::Field(f) => f.clone(),
     };
     let mut rows: Vec<Row> = groups
@@ -767,9 +767,9 @@ fn grouping_relation(
     kind: crate::model::NodeKind,
     k: crate::model::NodeKind,
 ) -> Option<(Relation, Dir)> {
-    match schema::relations_between(kind, k).first() {
+    match lexicon::relations_between(kind, k).first() {
         Some(r) => Some((*r, Dir::Out)),
-        None => schema::relations_between(k, kind)
+        None => lexicon::relations_between(k, kind)
             .first()
             .map(|r| (*r, Dir::In)),
     }

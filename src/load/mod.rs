@@ -15,7 +15,7 @@ use crate::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
     Statement,
 };
-use crate::schema;
+use crate::lexicon;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -74,7 +74,7 @@ pub fn load_kgx(nodes: &Path, edges: &Path) -> Result<Dataset, Vec<Diagnostic>> 
             )]
         })
     };
-    crate::export::parse_kgx(&read(nodes)?, &read(edges)?)
+    crate::output::export::parse_kgx(&read(nodes)?, &read(edges)?)
 }
 
 /// Loads `graph-data/` as it was at a git revision of the repository around the current folder
@@ -363,14 +363,14 @@ fn role_of(path: &str) -> Option<FileRole> {
     if let Some(rest) = path.strip_prefix("drugs/") {
         return (!rest.contains('/')).then_some(FileRole::Drug);
     }
-    schema::KINDS
+    lexicon::KINDS
         .iter()
         .find(|k| k.file == path)
         .map(|k| FileRole::Vocabulary(k.kind))
 }
 
 fn known_file_names() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = schema::KINDS
+    let mut v: Vec<&'static str> = lexicon::KINDS
         .iter()
         .map(|k| k.file)
         .filter(|f| f.ends_with(".toml"))
@@ -609,7 +609,7 @@ fn check_nodes(
                     } else {
                         Some(format!(
                             "move the node to {}",
-                            schema::kind_info(NodeKind::parse(k.get_ref()).unwrap_or(p.kind)).file
+                            lexicon::kind_info(NodeKind::parse(k.get_ref()).unwrap_or(p.kind)).file
                         ))
                     }),
                 );
@@ -746,7 +746,7 @@ fn check_statements(
                 ));
             }
             if let (Some(r), Some(ok)) = (relation, object_kind) {
-                let info = schema::relation_info(r);
+                let info = lexicon::relation_info(r);
                 if !info.domain.contains(&p.kind) || !info.range.contains(&ok) {
                     errors.push(
                         fs.diag(

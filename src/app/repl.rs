@@ -21,8 +21,10 @@ use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Editor, Helper};
 
 use crate::graph::{normalize, KnowledgeGraph};
-use crate::render::{self, Format, RenderOptions};
-use crate::{cli, schema, script};
+use crate::output::render::{self, Format, RenderOptions};
+use crate::app::script;
+use crate::app::term;
+use crate::lexicon;
 
 /// Statement openers offered at the start of a line.
 const OPENERS: &[&str] = &[
@@ -150,10 +152,10 @@ pub const METAS: &[Meta] = &[
         args: "",
         help: "kinds, relations and the phrases that name them",
         run: |_, _, out| {
-            for k in schema::KINDS {
+            for k in lexicon::KINDS {
                 writeln!(out, "kind {:<13} {}", k.kind.as_str(), k.plural.join(", "))?;
             }
-            for r in schema::RELATIONS {
+            for r in lexicon::RELATIONS {
                 let dom: Vec<&str> = r.domain.iter().map(|k| k.as_str()).collect();
                 let ran: Vec<&str> = r.range.iter().map(|k| k.as_str()).collect();
                 writeln!(
@@ -199,7 +201,7 @@ pub const METAS: &[Meta] = &[
         name: ".data",
         args: "DIR",
         help: "load another graph-data directory",
-        run: |sh, arg, out| match crate::data::load_dir(Path::new(arg.trim())) {
+        run: |sh, arg, out| match crate::load::load_dir(Path::new(arg.trim())) {
             Ok(d) => {
                 sh.graph = Rc::new(KnowledgeGraph::new(d));
                 writeln!(
@@ -362,7 +364,7 @@ fn word_starts(text: &str) -> Vec<usize> {
 fn quote_if_needed(name: &str) -> String {
     let needs = name
         .split_whitespace()
-        .any(|w| crate::ast::RESERVED.contains(&w.to_lowercase().as_str()))
+        .any(|w| crate::query::ast::RESERVED.contains(&w.to_lowercase().as_str()))
         || name
             .chars()
             .any(|c| matches!(c, ',' | '(' | ')' | '"' | '#' | '=' | '!' | ';'));
@@ -387,11 +389,11 @@ impl Context_ {
         let words: Vec<&str> = done.split_whitespace().collect();
         for n in (1..=words.len().min(4)).rev() {
             let tail = words[words.len() - n..].join(" ");
-            if let Some((k, _)) = schema::kind_by_noun(&tail) {
+            if let Some((k, _)) = lexicon::kind_by_noun(&tail) {
                 return Context_::AfterSubject(Some(k));
             }
-            if !schema::relations_by_phrase(&tail).is_empty()
-                || !schema::relations_by_inverse_phrase(&tail).is_empty()
+            if !lexicon::relations_by_phrase(&tail).is_empty()
+                || !lexicon::relations_by_inverse_phrase(&tail).is_empty()
                 || CONNECTIVES.contains(&tail.to_lowercase().as_str())
                 || OPENERS.iter().any(|o| o.eq_ignore_ascii_case(&tail))
             {
@@ -410,7 +412,7 @@ impl Context_ {
         let mut out: Vec<String> = Vec::new();
         match self {
             Context_::AfterSubject(kind) => {
-                for r in schema::RELATIONS {
+                for r in lexicon::RELATIONS {
                     let fits_fwd = kind.is_none_or(|k| r.domain.contains(&k));
                     let fits_inv = kind.is_none_or(|k| r.range.contains(&k));
                     if fits_fwd {
@@ -427,7 +429,7 @@ impl Context_ {
                 if at_start {
                     out.extend(OPENERS.iter().map(|o| o.to_string()));
                 }
-                out.extend(schema::KINDS.iter().map(|k| k.plural[0].to_string()));
+                out.extend(lexicon::KINDS.iter().map(|k| k.plural[0].to_string()));
                 out.extend(g.labels().map(|(l, _)| l.to_string()));
             }
         }
@@ -468,7 +470,7 @@ pub fn highlight(line: &str, g: &KnowledgeGraph) -> String {
             }
             let word = &line[i..end];
             let lower = word.to_lowercase();
-            let style = if crate::ast::RESERVED.contains(&lower.as_str())
+            let style = if crate::query::ast::RESERVED.contains(&lower.as_str())
                 || [
                     "show", "count", "path", "paths", "from", "to", "why", "explain", "compare",
                     "search", "grouped", "sorted", "by", "max",
@@ -476,7 +478,7 @@ pub fn highlight(line: &str, g: &KnowledgeGraph) -> String {
                 .contains(&lower.as_str())
             {
                 Some("\x1b[1;35m")
-            } else if schema::kind_by_noun(&lower).is_some() {
+            } else if lexicon::kind_by_noun(&lower).is_some() {
                 Some("\x1b[36m")
             } else if !g.lookup(word).is_empty() {
                 Some("\x1b[32m")
@@ -616,7 +618,7 @@ fn read_statement(editor: &mut Editor<ShellHelper, DefaultHistory>) -> rustyline
 /// Runs the interactive shell until Ctrl-D or `.quit`; returns the exit code.
 pub fn run(graph: KnowledgeGraph) -> i32 {
     // Highlighting and coloured tables only when the output is a terminal too.
-    let color = cli::use_color(cli::stdout_is_terminal());
+    let color = term::use_color(term::stdout_is_terminal());
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(false)
@@ -635,7 +637,7 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
         Ok(e) => e,
         Err(e) => {
             let _ = writeln!(stderr, "mbckg: cannot start the line editor: {e}");
-            return cli::EXIT_ERROR;
+            return term::EXIT_ERROR;
         }
     };
     let shared = Rc::new(RefCell::new(shell.graph.clone()));
@@ -696,7 +698,7 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
             );
         }
     }
-    cli::EXIT_OK
+    term::EXIT_OK
 }
 
 #[cfg(test)]
@@ -704,7 +706,7 @@ mod tests {
     use super::*;
 
     fn graph() -> KnowledgeGraph {
-        KnowledgeGraph::new(crate::data::load_embedded().expect("shipped graph"))
+        KnowledgeGraph::new(crate::load::load_embedded().expect("shipped graph"))
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, Severity};
-use crate::eval::{ResultSet, Row, Step};
+use crate::query::eval::{ResultSet, Row, Step};
 
 /// An output format for a [`ResultSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

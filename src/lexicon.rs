@@ -594,12 +594,12 @@ mod tests {
             let (last, rest) = words.split_last().expect("non-empty");
             for w in rest {
                 assert!(
-                    !crate::ast::RESERVED.contains(w),
+                    !crate::query::ast::RESERVED.contains(w),
                     "`{p}` holds the keyword `{w}`"
                 );
             }
             assert!(
-                *last == "with" || !crate::ast::RESERVED.contains(last),
+                *last == "with" || !crate::query::ast::RESERVED.contains(last),
                 "`{p}`"
             );
             assert!(

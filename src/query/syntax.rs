@@ -12,7 +12,7 @@ use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op as POp, PrattParser};
 use pest::Parser as _;
 
-use crate::ast::{
+use crate::query::ast::{
     BinOp, Condition, Expr, Modifiers, Op, Order, Phrase, Span, Statement, StatementKind, Word,
 };
 use crate::diag::{self, Diagnostic};

@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use super::{by_name, carriers, step, ResultSet, Row, MAX_PATHS};
-use crate::ast::Order;
+use crate::query::ast::Order;
 use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
 use crate::model::Relation;
-use crate::plan::{Dir, Filter, Plan, PlanKind, Target, INHERITED};
-use crate::schema;
+use crate::query::plan::{Dir, Filter, Plan, PlanKind, Target, INHERITED};
+use crate::lexicon;
 
 const CARD_COLUMNS: [&str; 7] = [
     "relation",
@@ -72,7 +72,7 @@ pub(super) fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
     for (class, chain) in carriers(g, n) {
         for (e, o) in g.out_edges(class) {
             let rel = g.statement(e).relation;
-            if INHERITED.contains(&rel) && schema::relation_info(rel).domain.contains(&node.kind) {
+            if INHERITED.contains(&rel) && lexicon::relation_info(rel).domain.contains(&node.kind) {
                 let full = [chain.clone(), vec![e]].concat();
                 add(
                     e,
@@ -202,7 +202,7 @@ pub(super) fn explain(g: &KnowledgeGraph, inner: &Plan) -> ResultSet {
         PlanKind::Find(q) | PlanKind::Why(q) | PlanKind::Count(q, _) => {
             lines.push(format!(
                 "start from every {} ({} nodes)",
-                schema::singular(q.kind),
+                lexicon::singular(q.kind),
                 g.of_kind(q.kind).len()
             ));
             describe(g, &q.filter, 1, &mut lines);
@@ -301,13 +301,13 @@ fn describe(g: &KnowledgeGraph, f: &Filter, depth: usize, out: &mut Vec<String>)
             let inherit = rels.iter().any(|(r, _)| INHERITED.contains(r));
             let t = match target {
                 Target::Node(n) => format!("{} or anything below it", g.node(*n).name),
-                Target::Any(k) => format!("any {}", schema::singular(*k)),
+                Target::Any(k) => format!("any {}", lexicon::singular(*k)),
                 Target::Bridge { node, kind, .. } => format!(
                     "a {} linked to {}",
-                    schema::singular(*kind),
+                    lexicon::singular(*kind),
                     g.node(*node).name
                 ),
-                Target::Set(q) => format!("a {} matching:", schema::singular(q.kind)),
+                Target::Set(q) => format!("a {} matching:", lexicon::singular(q.kind)),
             };
             out.push(format!(
                 "{pad}follow {} to {t}{}{}",

@@ -14,16 +14,16 @@ use std::fmt::{self, Write as _};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::data::{FREQUENCIES, LINES};
+use crate::load::{FREQUENCIES, LINES};
 use crate::diag::{self, Diagnostic};
-use crate::eval::{ResultSet, Step};
+use crate::query::eval::{ResultSet, Step};
 use crate::graph::{KnowledgeGraph, NodeIx};
 use crate::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
     Statement,
 };
-use crate::render::dot_str;
-use crate::schema;
+use crate::output::render::dot_str;
+use crate::lexicon;
 
 /// The formats `mbckg export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -390,7 +390,7 @@ fn to_svg(sel: &Selection) -> String {
     let mut bottom = MARGIN + HEADER_H;
     let mut body = String::new();
     for (col, (kind, nodes)) in columns.iter().enumerate() {
-        let header = schema::plural(*kind);
+        let header = lexicon::plural(*kind);
         let chars = nodes
             .iter()
             .map(|n| label(&n.name).chars().count())
@@ -455,7 +455,7 @@ fn to_svg(sel: &Selection) -> String {
             nodes,
             "<g><title>{} ({})</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{BOX_H}\" rx=\"6\" ry=\"6\" fill=\"{}\" stroke=\"#555555\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
             xml(&n.name),
-            xml(schema::singular(n.kind)),
+            xml(lexicon::singular(n.kind)),
             p.x,
             p.y,
             p.w,
@@ -571,7 +571,7 @@ fn to_graphml(sel: &Selection) -> String {
         let _ = writeln!(out, "    <node id=\"{}\">", xml(&n.id));
         data(&mut out, "name", &n.name);
         data(&mut out, "kind", n.kind.as_str());
-        data(&mut out, "category", schema::kind_info(n.kind).biolink);
+        data(&mut out, "category", lexicon::kind_info(n.kind).biolink);
         data(&mut out, "aliases", &join_list(&n.aliases, false));
         data(&mut out, "xrefs", &join_list(&n.xrefs, false));
         data(&mut out, "note", n.note.as_deref().unwrap_or(""));
@@ -590,7 +590,7 @@ fn to_graphml(sel: &Selection) -> String {
         data(
             &mut out,
             "predicate",
-            schema::relation_info(st.relation).biolink,
+            lexicon::relation_info(st.relation).biolink,
         );
         data(&mut out, "source", &p.source);
         data(&mut out, "section", &p.section);
@@ -767,7 +767,7 @@ fn to_kgx(sel: &Selection) -> (String, String) {
     for n in &sel.nodes {
         let mut line = TsvLine::start(&mut nodes);
         line.curie(&n.id);
-        line.raw(schema::kind_info(n.kind).biolink);
+        line.raw(lexicon::kind_info(n.kind).biolink);
         line.text(&n.name);
         line.list(&n.aliases);
         line.list(&n.xrefs);
@@ -783,7 +783,7 @@ fn to_kgx(sel: &Selection) -> (String, String) {
         let mut line = TsvLine::start(&mut edges);
         line.curie(&id);
         line.curie(&st.subject);
-        line.raw(schema::relation_info(st.relation).biolink);
+        line.raw(lexicon::relation_info(st.relation).biolink);
         line.curie(&st.object);
         line.raw(st.relation.as_str());
         line.text(&p.source);
@@ -1193,7 +1193,7 @@ fn parse_nodes(
             .unwrap_or_default();
         let kind = match (raw_kind.is_empty(), category.is_empty()) {
             (false, _) => Some(NodeKind::named(&raw_kind)),
-            (true, false) => Some(schema::kind_of_biolink(&category)),
+            (true, false) => Some(lexicon::kind_of_biolink(&category)),
             (true, true) => None,
         };
         kinds.insert(id.clone(), kind);
@@ -1350,7 +1350,7 @@ fn parse_edge(
     let predicate = unescaped(r.raw(c.predicate));
     let relation = match (raw_rel.is_empty(), predicate.is_empty()) {
         (false, _) => Some(Relation::named(&raw_rel)),
-        (true, false) => Some(schema::relation_of_biolink(&predicate)),
+        (true, false) => Some(lexicon::relation_of_biolink(&predicate)),
         (true, true) => {
             errors.push(t.at(
                 r,
@@ -1392,13 +1392,13 @@ fn parse_edge(
     // it joins here are not ones ours joins (a `biolink:treats` between third-party kinds).
     if raw_rel.is_empty() {
         if let (Some(sk), Some(ok)) = (sk, ok) {
-            if !schema::allows(relation, sk, ok) {
+            if !lexicon::allows(relation, sk, ok) {
                 relation = Relation::named(&predicate);
             }
         }
     }
     if let (Some(sk), Some(ok)) = (sk, ok) {
-        if !schema::allows(relation, sk, ok) {
+        if !lexicon::allows(relation, sk, ok) {
             let message = format!("relation `{relation}` cannot join a {sk} to a {ok}");
             errors.push(t.at(r, c.relation, message));
         }
@@ -1532,7 +1532,7 @@ impl<'a> NodeOut<'a> {
         NodeOut {
             id: &n.id,
             kind: n.kind.as_str(),
-            category: schema::kind_info(n.kind).biolink,
+            category: lexicon::kind_info(n.kind).biolink,
             name: &n.name,
             aliases: &n.aliases,
             xrefs: &n.xrefs,
@@ -1581,7 +1581,7 @@ impl<'a> StatementOut<'a> {
         StatementOut {
             subject: &st.subject,
             relation: st.relation.as_str(),
-            predicate: schema::relation_info(st.relation).biolink,
+            predicate: lexicon::relation_info(st.relation).biolink,
             object: &st.object,
             qualifiers: QualifiersOut {
                 line: q.line.as_deref(),

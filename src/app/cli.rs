@@ -7,18 +7,12 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audit;
-use crate::data;
+use crate::load;
 use crate::diag::{Diagnostic, Severity};
 use crate::graph::KnowledgeGraph;
 use crate::model::Dataset;
-use crate::render::{self, Format, RenderOptions};
-
-/// Exit code: everything went well.
-pub const EXIT_OK: i32 = 0;
-/// Exit code: a query, an expectation or the audit failed.
-pub const EXIT_FAIL: i32 = 1;
-/// Exit code: bad usage, unreadable files or invalid data.
-pub const EXIT_ERROR: i32 = 2;
+use crate::output::render::{self, Format, RenderOptions};
+use super::term::{choose_format, stdout_is_terminal, use_color, EXIT_ERROR, EXIT_FAIL, EXIT_OK};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -85,7 +79,7 @@ enum Command {
     Export {
         /// dot, svg, graphml, cypher, kgx (two files: give -o DIR) or json.
         #[arg(long, value_parser = export_format)]
-        format: crate::export::ExportFormat,
+        format: crate::output::export::ExportFormat,
         /// Export only the nodes and statements behind this query's rows.
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
@@ -109,8 +103,8 @@ fn result_format(s: &str) -> Result<Format, String> {
 }
 
 /// Reads `--format` for exports.
-fn export_format(s: &str) -> Result<crate::export::ExportFormat, String> {
-    use crate::export::ExportFormat;
+fn export_format(s: &str) -> Result<crate::output::export::ExportFormat, String> {
+    use crate::output::export::ExportFormat;
     ExportFormat::parse(s).ok_or_else(|| {
         let all: Vec<&str> = ExportFormat::ALL.iter().map(|f| f.as_str()).collect();
         format!("unknown export format `{s}`; formats: {}", all.join(", "))
@@ -195,7 +189,7 @@ pub fn main() -> i32 {
             use std::io::IsTerminal;
             if std::io::stdin().is_terminal() {
                 drop(out);
-                return crate::repl::run(graph);
+                return crate::app::repl::run(graph);
             }
             // Piped input is a script: no prompt, no banner, no history.
             run_scripts(&graph, &[PathBuf::from("-")], None, false)
@@ -215,8 +209,8 @@ pub fn main() -> i32 {
 /// Loads the embedded graph or the directory given with `--data`.
 pub fn load(dir: Option<&PathBuf>) -> Result<Dataset, Vec<Diagnostic>> {
     match dir {
-        Some(d) => data::load_dir(d),
-        None => data::load_embedded(),
+        Some(d) => load::load_dir(d),
+        None => load::load_embedded(),
     }
 }
 
@@ -337,24 +331,6 @@ fn run_audit(
     Ok(if errors > 0 { EXIT_FAIL } else { EXIT_OK })
 }
 
-/// Whether stdout is a terminal.
-pub fn stdout_is_terminal() -> bool {
-    use std::io::IsTerminal;
-    std::io::stdout().is_terminal()
-}
-
-/// Colour only on a terminal, and never with `NO_COLOR` set (to anything non-empty).
-pub fn use_color(terminal: bool) -> bool {
-    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// The format a statement's result is shown in: `--format`, else the statement's `as`, else a
-/// table on a terminal and TSV in a pipe.
-pub fn choose_format(flag: Option<Format>, plan_format: Option<&str>, terminal: bool) -> Format {
-    flag.or_else(|| plan_format.and_then(Format::parse))
-        .unwrap_or(if terminal { Format::Table } else { Format::Tsv })
-}
-
 fn query(
     g: &KnowledgeGraph,
     text: &str,
@@ -437,7 +413,7 @@ fn run_scripts(
 ) -> std::io::Result<i32> {
     use std::io::IsTerminal;
     let terminal = stdout_is_terminal();
-    let opts = crate::script::Options {
+    let opts = crate::app::script::Options {
         format,
         default_format: if terminal { Format::Table } else { Format::Tsv },
         render: RenderOptions {
@@ -461,7 +437,7 @@ fn run_scripts(
         let mut err = std::io::stderr().lock();
         let mut opts = opts;
         opts.render.color = opts.render.color && err_color;
-        let outcome = crate::script::run(&name, &text, g, &opts, &mut out, &mut err)?;
+        let outcome = crate::app::script::run(&name, &text, g, &opts, &mut out, &mut err)?;
         failures += outcome.failures;
         if outcome.failures > 0 && !keep_going {
             break;
@@ -566,9 +542,9 @@ fn sources(g: &KnowledgeGraph, format: ReportFormat, out: &mut impl Write) -> st
 fn load_version(spec: &str) -> Result<Dataset, Vec<Diagnostic>> {
     let path = std::path::Path::new(spec);
     if path.is_dir() {
-        data::load_dir(path)
+        load::load_dir(path)
     } else {
-        data::load_git_revision(spec)
+        load::load_git_revision(spec)
     }
 }
 
@@ -606,7 +582,7 @@ fn diff(old: &str, new: &str, format: ReportFormat) -> i32 {
 
 fn export(
     g: &KnowledgeGraph,
-    format: crate::export::ExportFormat,
+    format: crate::output::export::ExportFormat,
     query: Option<&str>,
     output: Option<&std::path::Path>,
     out: &mut impl Write,
@@ -614,7 +590,7 @@ fn export(
     let subset = match query {
         None => None,
         Some(text) => match crate::execute(text, g) {
-            Ok(Some(answer)) => Some(crate::export::subset_from_result(g, &answer.result)),
+            Ok(Some(answer)) => Some(crate::output::export::subset_from_result(g, &answer.result)),
             Ok(None) => {
                 eprintln!("mbckg: --query holds no statement");
                 return Ok(EXIT_ERROR);
@@ -626,7 +602,7 @@ fn export(
             }
         },
     };
-    let files = crate::export::export(g, subset.as_ref(), format);
+    let files = crate::output::export::export(g, subset.as_ref(), format);
     match (output, files.len()) {
         (None, 1) => out.write_all(files[0].1.as_bytes())?,
         (None, _) => {

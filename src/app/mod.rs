@@ -1,0 +1,8 @@
+//! The edges of the program: the clap CLI, the rustyline REPL, the script runner and terminal
+//! helpers (exit codes, tty checks, colour). The only room that reads scripts and stdin and that
+//! decides exit codes; it may use every other room.
+
+pub mod cli;
+pub mod repl;
+pub mod script;
+pub mod term;
