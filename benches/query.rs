@@ -231,7 +231,9 @@ fn at_scale(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(20));
     group.bench_function("load from KGX TSV", |b| {
         b.iter(|| {
-            KnowledgeGraph::new(mbckg::output::export::parse_kgx(&kgx[0].1, &kgx[1].1).expect("reads back"))
+            KnowledgeGraph::new(
+                mbckg::output::export::parse_kgx(&kgx[0].1, &kgx[1].1).expect("reads back"),
+            )
         })
     });
     group.finish();

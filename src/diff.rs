@@ -16,8 +16,8 @@ use std::fmt::{self, Write as _};
 
 use serde_json::{json, Value};
 
-use crate::output::export::{node_json, statement_json};
 use crate::model::{Dataset, Node, Relation, Statement};
+use crate::output::export::{node_json, statement_json};
 
 /// What makes two versions of a statement the same statement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

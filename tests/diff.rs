@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use mbckg::load;
 use mbckg::diff::{diff, Diff, FieldValue};
+use mbckg::load;
 
 const FIXTURES: &str = "tests/diff-fixtures";
 

@@ -4,10 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use mbckg::load;
-use mbckg::output::export::{self, parse_kgx, ExportFormat, Subset};
 use mbckg::graph::KnowledgeGraph;
+use mbckg::load;
+use mbckg::load::kgx::parse_kgx;
 use mbckg::model::{Dataset, Statement};
+use mbckg::output::export::{self, ExportFormat, Subset};
 
 // ---------------------------------------------------------------------------------------------
 // The hostile graph

@@ -3,8 +3,8 @@
 
 use std::sync::LazyLock;
 
-use mbckg::load;
 use mbckg::graph::KnowledgeGraph;
+use mbckg::load;
 use mbckg::model::{Relation, Statement};
 
 static GRAPH: LazyLock<KnowledgeGraph> =

@@ -4,9 +4,10 @@
 
 use std::path::Path;
 
-use mbckg::load;
-use mbckg::output::export::{export, parse_kgx, ExportFormat};
 use mbckg::graph::KnowledgeGraph;
+use mbckg::load;
+use mbckg::load::kgx::parse_kgx;
+use mbckg::output::export::{export, ExportFormat};
 
 fn graph() -> KnowledgeGraph {
     KnowledgeGraph::new(

@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use mbckg::audit::{self, Finding, Options, RULES};
-use mbckg::load;
 use mbckg::diag::Severity;
 use mbckg::graph::KnowledgeGraph;
+use mbckg::load;
 
 fn findings(dir: &str, opts: &Options) -> Vec<Finding> {
     let d = load::load_dir(&Path::new("tests/lint-fixtures").join(dir))

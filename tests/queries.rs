@@ -3,10 +3,10 @@
 
 use std::sync::LazyLock;
 
-use mbckg::graph::KnowledgeGraph;
-use mbckg::output::render::{Format, RenderOptions};
 use mbckg::app::script;
+use mbckg::graph::KnowledgeGraph;
 use mbckg::load;
+use mbckg::output::render::{Format, RenderOptions};
 
 static GRAPH: LazyLock<KnowledgeGraph> =
     LazyLock::new(|| KnowledgeGraph::new(load::load_embedded().expect("the shipped graph loads")));

@@ -6,13 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use super::term::{choose_format, stdout_is_terminal, use_color, EXIT_ERROR, EXIT_FAIL, EXIT_OK};
 use crate::audit;
-use crate::load;
 use crate::diag::{Diagnostic, Severity};
 use crate::graph::KnowledgeGraph;
+use crate::load;
 use crate::model::Dataset;
 use crate::output::render::{self, Format, RenderOptions};
-use super::term::{choose_format, stdout_is_terminal, use_color, EXIT_ERROR, EXIT_FAIL, EXIT_OK};
 
 #[derive(Parser, Debug)]
 #[command(

@@ -20,11 +20,11 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Editor, Helper};
 
-use crate::graph::{normalize, KnowledgeGraph};
-use crate::output::render::{self, Format, RenderOptions};
 use crate::app::script;
 use crate::app::term;
+use crate::graph::{normalize, KnowledgeGraph};
 use crate::lexicon;
+use crate::output::render::{self, Format, RenderOptions};
 
 /// Statement openers offered at the start of a line.
 const OPENERS: &[&str] = &[

@@ -7,10 +7,10 @@
 use std::io::{self, Write};
 
 use crate::diag::Diagnostic;
-use crate::query::eval::ResultSet;
 use crate::graph::KnowledgeGraph;
 use crate::model::Origin;
 use crate::output::render::{self, Format, RenderOptions};
+use crate::query::eval::ResultSet;
 use crate::query::syntax::{self, QueryError};
 
 /// What a script checks about the statement above it.

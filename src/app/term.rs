@@ -27,4 +27,3 @@ pub fn choose_format(flag: Option<Format>, plan_format: Option<&str>, terminal: 
     flag.or_else(|| plan_format.and_then(Format::parse))
         .unwrap_or(if terminal { Format::Table } else { Format::Tsv })
 }
-

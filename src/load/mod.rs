@@ -11,27 +11,18 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{self, Diagnostic};
+use crate::lexicon;
+use crate::model::vocab::{FREQUENCIES, LINES};
 use crate::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
     Statement,
 };
-use crate::lexicon;
+
+pub mod kgx;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
-
-/// Values allowed for the `line` qualifier.
-pub const LINES: &[&str] = &["first", "second", "third-or-later", "later"];
-/// Values allowed for the `frequency` qualifier.
-pub const FREQUENCIES: &[&str] = &[
-    "common",
-    "possible",
-    "occasional",
-    "low-risk",
-    "rare",
-    "very-rare",
-];
 
 /// Largest data file accepted, in bytes; bigger files are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
@@ -74,7 +65,7 @@ pub fn load_kgx(nodes: &Path, edges: &Path) -> Result<Dataset, Vec<Diagnostic>> 
             )]
         })
     };
-    crate::output::export::parse_kgx(&read(nodes)?, &read(edges)?)
+    kgx::parse_kgx(&read(nodes)?, &read(edges)?)
 }
 
 /// Loads `graph-data/` as it was at a git revision of the repository around the current folder

@@ -3,6 +3,9 @@
 //! Nothing here reads files, prints or knows about the query language; `schema` attaches words to
 //! these types and `data` fills them from graph-data.
 
+pub mod kgx;
+pub mod vocab;
+
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
 

@@ -2,5 +2,6 @@
 //! CSV, TSV, Markdown, DOT) and `export` for whole graphs or query subgraphs, one file per format.
 //! May use model, graph and query's results; reads no data and holds no state.
 
+pub mod escape;
 pub mod export;
 pub mod render;

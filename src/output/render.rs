@@ -14,6 +14,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, Severity};
+use crate::output::escape::dot_str;
 use crate::query::eval::{ResultSet, Row, Step};
 
 /// An output format for a [`ResultSet`].
@@ -585,28 +586,6 @@ impl<'a> Nodes<'a> {
             (id, if name.is_empty() { id } else { name })
         })
     }
-}
-
-/// A quoted DOT string that Graphviz shows as `s`: backslash and quote escaped, line breaks as
-/// `\n`, `&` as `&amp;` (Graphviz decodes HTML entities in labels), control characters as `�`.
-pub(crate) fn dot_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '&' => out.push_str("&amp;"),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => out.push_str("\\n"),
-            '\t' => out.push('\t'),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

@@ -12,10 +12,10 @@ use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op as POp, PrattParser};
 use pest::Parser as _;
 
+use crate::diag::{self, Diagnostic};
 use crate::query::ast::{
     BinOp, Condition, Expr, Modifiers, Op, Order, Phrase, Span, Statement, StatementKind, Word,
 };
-use crate::diag::{self, Diagnostic};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/query.pest"]
@@ -668,5 +668,27 @@ mod tests {
         assert!(err(&many).message.contains("limit"));
         let huge = "a".repeat(MAX_QUERY_BYTES + 1);
         assert!(err(&huge).message.contains("bytes"));
+    }
+
+    #[test]
+    fn phrases_can_be_typed() {
+        for p in crate::lexicon::all_phrases() {
+            let words: Vec<&str> = p.split(' ').collect();
+            let (last, rest) = words.split_last().expect("non-empty");
+            for w in rest {
+                assert!(
+                    !crate::query::ast::RESERVED.contains(w),
+                    "`{p}` holds the keyword `{w}`"
+                );
+            }
+            assert!(
+                *last == "with" || !crate::query::ast::RESERVED.contains(last),
+                "`{p}`"
+            );
+            assert!(
+                crate::lexicon::kind_by_noun(words[0]).is_none() || words.len() == 1,
+                "`{p}` starts with a kind noun"
+            );
+        }
     }
 }

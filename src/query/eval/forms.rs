@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use super::{by_name, carriers, step, ResultSet, Row, MAX_PATHS};
-use crate::query::ast::Order;
 use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
-use crate::model::Relation;
-use crate::query::plan::{Dir, Filter, Plan, PlanKind, Target, INHERITED};
 use crate::lexicon;
+use crate::model::Relation;
+use crate::query::ast::Order;
+use crate::query::plan::{Dir, Filter, Plan, PlanKind, Target, INHERITED};
 
 const CARD_COLUMNS: [&str; 7] = [
     "relation",

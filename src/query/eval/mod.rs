@@ -52,13 +52,13 @@ pub struct Step {
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use crate::query::ast::Order;
 use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
+use crate::lexicon;
 use crate::model::{Relation, Statement};
+use crate::query::ast::Order;
 use crate::query::plan::{
     Cond, Dir, Filter, GroupBy, Interpretation, Plan, PlanKind, Query, Target, INHERITED,
 };
-use crate::lexicon;
 use crate::query::syntax::QueryError;
 
 /// One reason a node matched: a chain of statements, the link's result column, the other end.

@@ -6,11 +6,11 @@
 
 use std::fmt;
 
-use crate::query::ast::{self, BinOp, Expr, Order, Phrase, Span, StatementKind, Word};
 use crate::diag;
 use crate::graph::{normalize, KnowledgeGraph, NodeIx};
-use crate::model::{Evidence, NodeKind, Relation};
 use crate::lexicon;
+use crate::model::{Evidence, NodeKind, Relation};
+use crate::query::ast::{self, BinOp, Expr, Order, Phrase, Span, StatementKind, Word};
 use crate::query::syntax::QueryError;
 
 /// Default and hard bound for `path`, in hops.
@@ -902,8 +902,8 @@ impl<'g> Planner<'g> {
             }
             let value = c.value.text.clone();
             let allowed: Option<Vec<&str>> = match field.as_str() {
-                "line" => Some(crate::load::LINES.to_vec()),
-                "frequency" => Some(crate::load::FREQUENCIES.to_vec()),
+                "line" => Some(crate::model::vocab::LINES.to_vec()),
+                "frequency" => Some(crate::model::vocab::FREQUENCIES.to_vec()),
                 "evidence" => Some(Evidence::ALL.iter().map(|e| e.as_str()).collect()),
                 "source" => Some(self.g.sources().iter().map(|s| s.id.as_str()).collect()),
                 _ => None,

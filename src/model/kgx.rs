@@ -1,0 +1,180 @@
+//! The KGX TSV conventions that the writer (`output::export::kgx`) and the reader (`load::kgx`)
+//! share: column names, the CURIE prefix of our ids, escaping of fields and lists, and the text form
+//! of qualifiers. Pure functions over strings.
+
+use std::borrow::Cow;
+
+use super::Qualifiers;
+
+// ---------------------------------------------------------------------------------------------
+// KGX TSV
+
+/// Prefix of our ids as KGX CURIEs.
+pub(crate) const CURIE_PREFIX: &str = "MBCKG:";
+
+pub(crate) const NODE_COLUMNS: [&str; 7] = [
+    "id",
+    "category",
+    "name",
+    "synonym",
+    "xref",
+    "mbckg_kind",
+    "description",
+];
+
+pub(crate) const EDGE_COLUMNS: [&str; 11] = [
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "mbckg_relation",
+    "primary_knowledge_source",
+    "section",
+    "evidence",
+    "note",
+    "qualifiers",
+    "origin",
+];
+
+/// Escapes a backslash and every separator in `seps` with a backslash; with `tsv`, also tab,
+/// newline and CR as `\t`, `\n`, `\r`. [`unescape`] reverses it.
+pub(crate) fn escape(s: &str, tsv: bool, seps: &[char]) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s, tsv, seps);
+    out
+}
+
+/// [`escape`], appending to `out`.
+pub(crate) fn push_escaped(out: &mut String, s: &str, tsv: bool, seps: &[char]) {
+    let special =
+        |c: char| c == '\\' || (tsv && matches!(c, '\t' | '\n' | '\r')) || seps.contains(&c);
+    if !s.contains(special) {
+        out.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' if tsv => out.push_str("\\t"),
+            '\n' if tsv => out.push_str("\\n"),
+            '\r' if tsv => out.push_str("\\r"),
+            c if seps.contains(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// Reverses [`escape`]: `\t`, `\n`, `\r` are control characters, `\x` is `x` for any other `x`.
+pub(crate) fn unescape(s: &str) -> String {
+    unescaped(s).into_owned()
+}
+
+/// [`unescape`], borrowing when there is nothing to unescape (most fields).
+pub(crate) fn unescaped(s: &str) -> Cow<'_, str> {
+    if !s.contains('\\') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Splits at every `sep` not preceded by an escaping backslash; the parts stay escaped.
+pub(crate) fn split_unescaped(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == sep {
+            parts.push(&s[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// A list joined by `|`, each item escaped.
+pub(crate) fn join_list(items: &[String], tsv: bool) -> String {
+    items
+        .iter()
+        .map(|s| escape(s, tsv, &['|']))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The splitting inverse of [`join_list`]; an empty field is an empty list.
+pub(crate) fn split_list(field: &str) -> Vec<String> {
+    if field.is_empty() {
+        return Vec::new();
+    }
+    split_unescaped(field, '|')
+        .into_iter()
+        .map(unescape)
+        .collect()
+}
+
+/// The qualifiers that hold one text value, in export order.
+pub(crate) fn text_qualifiers(q: &Qualifiers) -> impl Iterator<Item = (&'static str, &String)> {
+    [
+        ("line", &q.line),
+        ("frequency", &q.frequency),
+        ("risk", &q.risk),
+        ("schedule", &q.schedule),
+        ("condition", &q.condition),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+}
+
+/// `line=first|population=men;postmenopausal|min_count=2`: pairs joined by `|`, list items by `;`.
+pub(crate) fn qualifiers_text(q: &Qualifiers, tsv: bool) -> String {
+    let mut parts: Vec<String> = text_qualifiers(q)
+        .map(|(k, v)| format!("{k}={}", escape(v, tsv, &['|'])))
+        .collect();
+    for (k, list) in [("population", &q.population), ("with", &q.with)] {
+        if !list.is_empty() {
+            let items: Vec<String> = list.iter().map(|s| escape(s, tsv, &['|', ';'])).collect();
+            parts.push(format!("{k}={}", items.join(";")));
+        }
+    }
+    if let Some(n) = q.min_count {
+        parts.push(format!("min_count={n}"));
+    }
+    parts.join("|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_escape_round_trips() {
+        let s = "a\\b\tc\nd\re|f;g";
+        assert_eq!(escape(s, true, &['|']), "a\\\\b\\tc\\nd\\re\\|f;g");
+        assert_eq!(unescape(&escape(s, true, &['|', ';'])), s);
+        let list = vec!["x|y".to_string(), "z\\".to_string(), "w".to_string()];
+        assert_eq!(split_list(&join_list(&list, true)), list);
+        assert!(split_list("").is_empty());
+    }
+}
