@@ -232,7 +232,7 @@ fn at_scale(c: &mut Criterion) {
     group.bench_function("load from KGX TSV", |b| {
         b.iter(|| {
             KnowledgeGraph::new(
-                mbckg::output::export::parse_kgx(&kgx[0].1, &kgx[1].1).expect("reads back"),
+                mbckg::load::kgx::parse_kgx(&kgx[0].1, &kgx[1].1).expect("reads back"),
             )
         })
     });

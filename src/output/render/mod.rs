@@ -8,6 +8,17 @@
 //!
 //! This module must not print, read files or look at the graph: it sees only the `ResultSet`.
 
+mod delimited;
+mod dot;
+mod json;
+mod markdown;
+mod table;
+
+use delimited::{csv_line, delimited, tsv_line};
+use dot::dot;
+use json::{json_document, jsonl};
+use markdown::markdown;
+
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -119,7 +130,7 @@ pub struct RenderOptions {
 /// [`Format::Jsonl`] writes each row object, plus its `"statement"`, compactly on its own line.
 pub fn render(rs: &ResultSet, format: Format, opts: &RenderOptions) -> String {
     match format {
-        Format::Table => table(rs, opts),
+        Format::Table => table::table(rs, opts),
         Format::Json => format!("{:#}\n", json_document(rs)),
         Format::Jsonl => jsonl(rs),
         Format::Csv => delimited(rs, csv_line),
@@ -171,12 +182,12 @@ fn caret_start(line: &str) -> Option<usize> {
 // Shared helpers
 
 /// The cell of `row` under column `i`; missing cells are empty.
-fn cell(row: &Row, i: usize) -> &str {
+pub(super) fn cell(row: &Row, i: usize) -> &str {
     row.cells.get(i).map_or("", String::as_str)
 }
 
 /// `3 drugs`, `1 drug`, `0 drugs`; `rows` when the result names no noun.
-fn count_line(rs: &ResultSet) -> String {
+pub(super) fn count_line(rs: &ResultSet) -> String {
     let n = rs.rows.len();
     let (one, many) = match &rs.noun {
         (a, b) if a.is_empty() && b.is_empty() => ("row", "rows"),
@@ -186,7 +197,7 @@ fn count_line(rs: &ResultSet) -> String {
 }
 
 /// Every witness step of every row, each distinct step once, in first-seen order.
-fn distinct_steps(rs: &ResultSet) -> Vec<&Step> {
+pub(super) fn distinct_steps(rs: &ResultSet) -> Vec<&Step> {
     let mut seen = HashSet::new();
     let all = rs.rows.iter().flat_map(|r| r.witnesses.iter().flatten());
     all.filter(|s| seen.insert(step_key(s))).collect()
@@ -195,7 +206,7 @@ fn distinct_steps(rs: &ResultSet) -> Vec<&Step> {
 /// Every field of a step, so steps can be deduplicated with a hash set.
 type StepKey<'a> = ([&'a str; 10], &'a [(String, String)]);
 
-fn step_key(s: &Step) -> StepKey<'_> {
+pub(super) fn step_key(s: &Step) -> StepKey<'_> {
     let fields = [
         &s.subject,
         &s.subject_name,
@@ -211,82 +222,14 @@ fn step_key(s: &Step) -> StepKey<'_> {
     (fields.map(String::as_str), &s.qualifiers)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Table
-
-/// Aligned columns, two spaces apart, widths in characters; no trailing spaces.
-fn table(rs: &ResultSet, opts: &RenderOptions) -> String {
-    let mut out = String::new();
-    if opts.interpretation && !rs.interpretation.is_empty() {
-        push_line(
-            &mut out,
-            &format!("Interpreted as: {}", one_line(&rs.interpretation)),
-        );
-    }
-    // With no columns the notes are the whole answer (a node card), so they always show.
-    if opts.interpretation || rs.columns.is_empty() {
-        for note in &rs.notes {
-            push_line(&mut out, &one_line(note));
-        }
-    }
-    if !rs.columns.is_empty() {
-        table_body(&mut out, rs, opts.color);
-    }
-    let footer = count_line(rs);
-    if opts.color {
-        push_line(&mut out, &format!("\x1b[2m{footer}{RESET}"));
-    } else {
-        push_line(&mut out, &footer);
-    }
-    out
-}
-
-fn table_body(out: &mut String, rs: &ResultSet, color: bool) {
-    let n = rs.columns.len();
-    let header: Vec<String> = rs.columns.iter().map(|c| one_line(c)).collect();
-    let body: Vec<Vec<String>> = rs
-        .rows
-        .iter()
-        .map(|r| (0..n).map(|i| one_line(cell(r, i))).collect())
-        .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in &body {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let head = padded(&header, &widths);
-    if color {
-        push_line(out, &format!("\x1b[1m{head}{RESET}"));
-    } else {
-        push_line(out, &head);
-    }
-    for row in &body {
-        push_line(out, &padded(row, &widths));
-    }
-}
-
-fn padded(cells: &[String], widths: &[usize]) -> String {
-    let mut line = String::new();
-    for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
-        if i > 0 {
-            line.push_str("  ");
-        }
-        line.push_str(c);
-        let pad = w.saturating_sub(c.chars().count());
-        line.push_str(&" ".repeat(pad));
-    }
-    line.trim_end_matches(' ').to_string()
-}
-
-fn push_line(out: &mut String, line: &str) {
+pub(super) fn push_line(out: &mut String, line: &str) {
     out.push_str(line);
     out.push('\n');
 }
 
 /// A string fit for one terminal line: line breaks and tabs become spaces, other control
 /// characters (escape sequences included) become `�`.
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     s.replace("\r\n", " ")
         .chars()
         .map(|c| match c {
@@ -297,299 +240,9 @@ fn one_line(s: &str) -> String {
         .collect()
 }
 
-// ---------------------------------------------------------------------------------------------
-// JSON and JSON Lines
-
-fn json_document(rs: &ResultSet) -> Value {
-    let mut doc = Map::new();
-    doc.insert("statement".into(), rs.statement.clone().into());
-    doc.insert("interpretation".into(), rs.interpretation.clone().into());
-    doc.insert("notes".into(), rs.notes.clone().into());
-    doc.insert("columns".into(), rs.columns.clone().into());
-    let rows = rs.rows.iter().map(|r| Value::Object(json_row(rs, r)));
-    doc.insert("rows".into(), Value::Array(rows.collect()));
-    doc.insert("count".into(), rs.rows.len().into());
-    Value::Object(doc)
-}
-
-fn jsonl(rs: &ResultSet) -> String {
-    let mut out = String::new();
-    for row in &rs.rows {
-        let mut obj = json_row(rs, row);
-        obj.insert("statement".into(), rs.statement.clone().into());
-        push_line(&mut out, &Value::Object(obj).to_string());
-    }
-    out
-}
-
-fn json_row(rs: &ResultSet, row: &Row) -> Map<String, Value> {
-    let cells = (0..rs.columns.len()).map(|i| Value::from(cell(row, i)));
-    let witnesses = row
-        .witnesses
-        .iter()
-        .map(|chain| Value::Array(chain.iter().map(json_step).collect()));
-    let mut obj = Map::new();
-    obj.insert("id".into(), row.id.clone().into());
-    obj.insert("kind".into(), row.kind.map(|k| k.as_str()).into());
-    obj.insert("cells".into(), Value::Array(cells.collect()));
-    obj.insert("witnesses".into(), Value::Array(witnesses.collect()));
-    obj
-}
-
-fn json_step(s: &Step) -> Value {
-    let qualifiers: Map<String, Value> = s
-        .qualifiers
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-        .collect();
-    let mut obj = Map::new();
-    for (key, value) in [
-        ("subject", &s.subject),
-        ("subject_name", &s.subject_name),
-        ("relation", &s.relation),
-        ("object", &s.object),
-        ("object_name", &s.object_name),
-        ("source", &s.source),
-        ("section", &s.section),
-        ("evidence", &s.evidence),
-        ("note", &s.note),
-        ("origin", &s.origin),
-    ] {
-        obj.insert(key.into(), value.as_str().into());
-    }
-    obj.insert("qualifiers".into(), Value::Object(qualifiers));
-    Value::Object(obj)
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV and TSV
-
-/// A header line and one line per row; nothing at all when there are no columns.
-fn delimited(rs: &ResultSet, line: fn(&mut String, &[&str])) -> String {
-    let mut out = String::new();
-    if rs.columns.is_empty() {
-        return out;
-    }
-    let header: Vec<&str> = rs.columns.iter().map(String::as_str).collect();
-    line(&mut out, &header);
-    for row in &rs.rows {
-        let cells: Vec<&str> = (0..rs.columns.len()).map(|i| cell(row, i)).collect();
-        line(&mut out, &cells);
-    }
-    out
-}
-
-/// One RFC 4180 record: fields holding a comma, quote, CR or LF are quoted, quotes doubled.
-/// A lone empty field is written `""` so the line is not mistaken for a blank one.
-fn csv_line(out: &mut String, fields: &[&str]) {
-    if let [""] = fields {
-        push_line(out, "\"\"");
-        return;
-    }
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if f.contains([',', '"', '\r', '\n']) {
-            out.push('"');
-            out.push_str(&f.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(f);
-        }
-    }
-    out.push('\n');
-}
-
-/// One TSV line: tab, LF, CR and backslash inside a field become `\t`, `\n`, `\r`, `\\`.
-fn tsv_line(out: &mut String, fields: &[&str]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push('\t');
-        }
-        for c in f.chars() {
-            match c {
-                '\t' => out.push_str("\\t"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\\' => out.push_str("\\\\"),
-                c => out.push(c),
-            }
-        }
-    }
-    out.push('\n');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Markdown
-
-/// A GitHub table, a blank line, the count, then the witness statements as a "Sources" list —
-/// the citation list researchers export with `why … as markdown`.
-fn markdown(rs: &ResultSet) -> String {
-    let mut out = String::new();
-    if !rs.columns.is_empty() {
-        let n = rs.columns.len();
-        let header: Vec<&str> = rs.columns.iter().map(String::as_str).collect();
-        md_row(&mut out, &header);
-        push_line(&mut out, &format!("|{}", " --- |".repeat(n)));
-        for row in &rs.rows {
-            let cells: Vec<&str> = (0..n).map(|i| cell(row, i)).collect();
-            md_row(&mut out, &cells);
-        }
-        out.push('\n');
-    }
-    push_line(&mut out, &count_line(rs));
-    let steps = distinct_steps(rs);
-    if !steps.is_empty() {
-        out.push_str("\nSources:\n\n");
-        for step in steps {
-            push_line(&mut out, &format!("- {}", md_source(step)));
-        }
-    }
-    out
-}
-
-fn md_row(out: &mut String, cells: &[&str]) {
-    out.push('|');
-    for c in cells {
-        out.push(' ');
-        out.push_str(&md_inline(c));
-        out.push_str(" |");
-    }
-    out.push('\n');
-}
-
-/// `subject —relation→ object: source, “section” (evidence) — note`, empty parts left out.
-fn md_source(s: &Step) -> String {
-    let mut line = format!(
-        "{} —{}→ {}",
-        md_block_start(&md_inline(&s.subject_name)),
-        md_inline(&s.relation),
-        md_inline(&s.object_name)
-    );
-    let mut cited = Vec::new();
-    if !s.source.is_empty() {
-        cited.push(md_inline(&s.source));
-    }
-    if !s.section.is_empty() {
-        cited.push(format!("“{}”", md_inline(&s.section)));
-    }
-    if !cited.is_empty() {
-        line.push_str(&format!(": {}", cited.join(", ")));
-    }
-    if !s.evidence.is_empty() {
-        line.push_str(&format!(" ({})", md_inline(&s.evidence)));
-    }
-    if !s.note.is_empty() {
-        line.push_str(&format!(" — {}", md_inline(&s.note)));
-    }
-    line
-}
-
-/// Text that renders as itself inside a Markdown table cell or paragraph: inline markup,
-/// HTML and the table's pipe are backslash-escaped, line breaks become `<br>`, other control
-/// characters become `�`.
-fn md_inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' | '|' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '&' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => out.push_str("<br>"),
-            '\t' => out.push('\t'),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escaped inline text that also cannot open a block (heading, list, setext underline,
-/// indented code) when it starts a list item.
-fn md_block_start(escaped: &str) -> String {
-    let s = escaped.trim_start();
-    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    match s[digits..].chars().next() {
-        Some('.' | ')') if digits > 0 => format!("{}\\{}", &s[..digits], &s[digits..]),
-        Some('#' | '+' | '-' | '=') if digits == 0 => format!("\\{s}"),
-        _ => s.to_string(),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// DOT
-
-/// A digraph: one node per distinct id (rows first-seen, then their witness steps), one edge per
-/// distinct witness step labelled with its relation. A node's label is the name its witness
-/// steps give it, else the row's first cell, else its id.
-fn dot(rs: &ResultSet) -> String {
-    let mut nodes = Nodes::default();
-    for row in &rs.rows {
-        if let Some(id) = &row.id {
-            nodes.add(id, "");
-        }
-        for s in row.witnesses.iter().flatten() {
-            nodes.add(&s.subject, &s.subject_name);
-            nodes.add(&s.object, &s.object_name);
-        }
-    }
-    for row in &rs.rows {
-        if let Some(id) = &row.id {
-            nodes.add(id, cell(row, 0));
-        }
-    }
-    let mut out = String::from("digraph mbckg {\n");
-    for (id, label) in nodes.labelled() {
-        push_line(
-            &mut out,
-            &format!("  {} [label={}];", dot_str(id), dot_str(label)),
-        );
-    }
-    for s in distinct_steps(rs) {
-        let (from, to, rel) = (
-            dot_str(&s.subject),
-            dot_str(&s.object),
-            dot_str(&s.relation),
-        );
-        push_line(&mut out, &format!("  {from} -> {to} [label={rel}];"));
-    }
-    out.push_str("}\n");
-    out
-}
-
-/// Node ids in first-seen order, each with the first non-empty name offered for it.
-#[derive(Default)]
-struct Nodes<'a> {
-    order: Vec<&'a str>,
-    names: HashMap<&'a str, &'a str>,
-}
-
-impl<'a> Nodes<'a> {
-    fn add(&mut self, id: &'a str, name: &'a str) {
-        let known = self.names.entry(id).or_insert_with(|| {
-            self.order.push(id);
-            ""
-        });
-        if known.is_empty() {
-            *known = name;
-        }
-    }
-
-    /// Each id with its label: its name, or the id itself when no name was offered.
-    fn labelled(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
-        self.order.iter().map(|&id| {
-            let name = self.names.get(id).copied().unwrap_or("");
-            (id, if name.is_empty() { id } else { name })
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::markdown::*;
     use super::*;
     use crate::model::NodeKind;
 

@@ -1,0 +1,483 @@
+//! The checks every loaded graph passes: sources and sections, node ids and names, statements
+//! (relation between the right kinds, known qualifier values, references), cycles of `subclass_of`.
+//! Each problem is reported with its place; none stops the others.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use ::toml::Spanned;
+
+use crate::diag::{self, Diagnostic};
+use crate::lexicon;
+use crate::model::vocab::{FREQUENCIES, LINES};
+use crate::model::{
+    Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source, Statement,
+};
+
+use super::toml::*;
+
+pub(crate) fn check_sources(
+    fs: &Files,
+    raw: Vec<(RawSource, usize)>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Source> {
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut out = Vec::new();
+    for (s, file) in raw {
+        let span = fs.span(file, &s.id);
+        if let Some(first) = seen.get(s.id.get_ref()) {
+            errors.push(
+                fs.diag(span, format!("duplicate source id `{}`", s.id.get_ref()))
+                    .with_help(format!("first defined at {}", fs.origin(*first))),
+            );
+            continue;
+        }
+        seen.insert(s.id.get_ref().clone(), span);
+        let mut headings: HashSet<String> = HashSet::new();
+        let mut sections = Vec::new();
+        for sec in s.section {
+            if !headings.insert(sec.heading.get_ref().clone()) {
+                let span = fs.span(file, &sec.heading);
+                errors.push(fs.diag(
+                    span,
+                    format!("section `{}` is listed twice", sec.heading.get_ref()),
+                ));
+                continue;
+            }
+            sections.push(Section {
+                heading: sec.heading.into_inner(),
+                updated: sec.updated,
+            });
+        }
+        out.push(Source {
+            id: s.id.get_ref().clone(),
+            title: s.title,
+            publisher: s.publisher,
+            approved: s.approved,
+            url: s.url,
+            sections,
+            origin: fs.origin(span),
+        });
+    }
+    out
+}
+
+pub(crate) fn is_kebab_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// Checks node ids, kinds, names and aliases; returns the nodes and a map id → kind.
+pub(crate) fn check_nodes(
+    fs: &Files,
+    pending: &[PendingNode],
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<Node>, HashMap<String, NodeKind>) {
+    let mut kinds: HashMap<String, NodeKind> = HashMap::new();
+    let mut first_at: HashMap<String, Span> = HashMap::new();
+    // lower-cased name or alias → (node id, where it was claimed)
+    let mut names: HashMap<String, (String, Span)> = HashMap::new();
+    let mut nodes = Vec::new();
+    for p in pending {
+        let raw = &p.raw;
+        let id = raw.id.get_ref();
+        let id_span = fs.span(p.file, &raw.id);
+        if let Some(k) = &raw.kind {
+            if k.get_ref() != p.kind.as_str() {
+                let span = fs.span(p.file, k);
+                let kinds: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
+                errors.push(
+                    fs.diag(
+                        span,
+                        format!(
+                            "kind `{}` does not belong in this file, which holds {} nodes",
+                            k.get_ref(),
+                            p.kind
+                        ),
+                    )
+                    .with_help_opt(if NodeKind::parse(k.get_ref()).is_none() {
+                        diag::did_you_mean(k.get_ref(), kinds)
+                    } else {
+                        Some(format!(
+                            "move the node to {}",
+                            lexicon::kind_info(NodeKind::parse(k.get_ref()).unwrap_or(p.kind)).file
+                        ))
+                    }),
+                );
+            }
+        }
+        if !is_kebab_id(id) {
+            errors.push(
+                fs.diag(id_span, format!("id `{id}` is not kebab-case"))
+                    .with_help("ids are lower-case ASCII letters and digits joined by single hyphens, e.g. `trastuzumab-deruxtecan`"),
+            );
+        }
+        if let Some(first) = first_at.get(id) {
+            errors.push(
+                fs.diag(id_span, format!("duplicate node id `{id}`"))
+                    .with_help(format!("first defined at {}", fs.origin(*first))),
+            );
+            continue;
+        }
+        first_at.insert(id.clone(), id_span);
+        kinds.insert(id.clone(), p.kind);
+        if raw.name.get_ref().trim().is_empty() {
+            errors.push(fs.diag(fs.span(p.file, &raw.name), "empty name"));
+        }
+        let mut own: HashSet<String> = HashSet::new();
+        for label in std::iter::once(&raw.name).chain(raw.aliases.iter()) {
+            let key = label.get_ref().trim().to_lowercase();
+            if key.is_empty() || !own.insert(key.clone()) {
+                continue;
+            }
+            let span = fs.span(p.file, label);
+            if let Some((other, other_span)) = names.get(&key) {
+                errors.push(
+                    fs.diag(
+                        span,
+                        format!(
+                            "name or alias `{}` is claimed by both `{other}` and `{id}`",
+                            label.get_ref()
+                        ),
+                    )
+                    .with_help(format!("`{other}` claims it at {}", fs.origin(*other_span))),
+                );
+            } else {
+                names.insert(key, (id.clone(), span));
+            }
+        }
+        nodes.push(Node {
+            id: id.clone(),
+            kind: p.kind,
+            name: raw.name.get_ref().clone(),
+            aliases: raw.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+            xrefs: raw.xrefs.clone(),
+            note: raw.note.clone(),
+            accepted: raw
+                .accept
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            origin: fs.origin(id_span),
+        });
+    }
+    (nodes, kinds)
+}
+
+/// Checks every statement; returns the valid ones with the span of their relation field.
+pub(crate) fn check_statements(
+    fs: &Files,
+    pending: &[PendingNode],
+    kinds: &HashMap<String, NodeKind>,
+    sources: &[Source],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(Statement, Origin)> {
+    let ids: Vec<&str> = kinds.keys().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for p in pending {
+        let subject = p.raw.id.get_ref();
+        for st in &p.raw.statement {
+            let before = errors.len();
+            let sp = |s: &Spanned<String>| fs.span(p.file, s);
+            let relation = Relation::parse(st.relation.get_ref());
+            if relation.is_none() {
+                errors.push(
+                    fs.diag(
+                        sp(&st.relation),
+                        format!("unknown relation `{}`", st.relation.get_ref()),
+                    )
+                    .with_help_opt(diag::did_you_mean(
+                        st.relation.get_ref(),
+                        Relation::ALL.iter().map(|r| r.as_str()),
+                    )),
+                );
+            }
+            // `unspecified` is for imported statements; curated ones say what the source supports.
+            let evidence =
+                Evidence::parse(st.evidence.get_ref()).filter(|e| *e != Evidence::Unspecified);
+            if evidence.is_none() {
+                let all: Vec<&str> = Evidence::ALL
+                    .iter()
+                    .filter(|e| **e != Evidence::Unspecified)
+                    .map(|e| e.as_str())
+                    .collect();
+                errors.push(
+                    fs.diag(
+                        sp(&st.evidence),
+                        format!("unknown evidence category `{}`", st.evidence.get_ref()),
+                    )
+                    .with_help_opt(diag::did_you_mean(
+                        st.evidence.get_ref(),
+                        all.iter().copied(),
+                    ))
+                    .with_help(format!("evidence is one of: {}", all.join(", "))),
+                );
+            }
+            check_source_section(fs, p.file, st, sources, errors);
+            if st.note.get_ref().trim().is_empty() {
+                errors.push(fs.diag(
+                    sp(&st.note),
+                    "empty note: say in a few words what the source says",
+                ));
+            }
+            let object_kind = kinds.get(st.object.get_ref()).copied();
+            if object_kind.is_none() {
+                errors.push(
+                    fs.diag(
+                        sp(&st.object),
+                        format!("object `{}` is not a node id", st.object.get_ref()),
+                    )
+                    .with_help_opt(diag::did_you_mean(st.object.get_ref(), ids.iter().copied())),
+                );
+            }
+            if st.object.get_ref() == subject {
+                errors.push(fs.diag(
+                    sp(&st.object),
+                    format!("statement links `{subject}` to itself"),
+                ));
+            }
+            if let (Some(r), Some(ok)) = (relation, object_kind) {
+                let info = lexicon::relation_info(r);
+                if !info.domain.contains(&p.kind) || !info.range.contains(&ok) {
+                    errors.push(
+                        fs.diag(
+                            sp(&st.relation),
+                            format!(
+                                "relation `{r}` cannot join a {} to a {} (`{}`)",
+                                p.kind,
+                                ok,
+                                st.object.get_ref()
+                            ),
+                        )
+                        .with_help(format!(
+                            "`{r}` joins {} → {}",
+                            kinds_text(info.domain),
+                            kinds_text(info.range)
+                        )),
+                    );
+                }
+            }
+            check_choice(
+                fs,
+                p.file,
+                st.line.as_ref(),
+                "line of therapy",
+                LINES,
+                errors,
+            );
+            check_choice(
+                fs,
+                p.file,
+                st.frequency.as_ref(),
+                "frequency",
+                FREQUENCIES,
+                errors,
+            );
+            check_refs(
+                fs,
+                p.file,
+                &st.population,
+                &[NodeKind::Population],
+                kinds,
+                errors,
+            );
+            check_refs(
+                fs,
+                p.file,
+                &st.with,
+                &[NodeKind::Drug, NodeKind::Class, NodeKind::Procedure],
+                kinds,
+                errors,
+            );
+            if errors.len() > before {
+                continue;
+            }
+            let (Some(relation), Some(evidence)) = (relation, evidence) else {
+                continue;
+            };
+            let origin = fs.origin(sp(&st.relation));
+            out.push((
+                Statement {
+                    subject: subject.clone(),
+                    relation,
+                    object: st.object.get_ref().clone(),
+                    qualifiers: Qualifiers {
+                        line: st.line.as_ref().map(|s| s.get_ref().clone()),
+                        frequency: st.frequency.as_ref().map(|s| s.get_ref().clone()),
+                        risk: st.risk.clone(),
+                        population: st.population.iter().map(|s| s.get_ref().clone()).collect(),
+                        with: st.with.iter().map(|s| s.get_ref().clone()).collect(),
+                        schedule: st.schedule.clone(),
+                        min_count: st.min_count,
+                        condition: st.condition.clone(),
+                    },
+                    provenance: Provenance {
+                        source: st.source.get_ref().clone(),
+                        section: st.section.get_ref().clone(),
+                        evidence,
+                        note: st.note.get_ref().clone(),
+                    },
+                    origin: origin.clone(),
+                },
+                origin,
+            ));
+        }
+    }
+    out
+}
+
+pub(crate) fn kinds_text(kinds: &[NodeKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+pub(crate) fn check_source_section(
+    fs: &Files,
+    file: usize,
+    st: &RawStatement,
+    sources: &[Source],
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(source) = sources.iter().find(|s| &s.id == st.source.get_ref()) else {
+        errors.push(
+            fs.diag(
+                fs.span(file, &st.source),
+                format!("unknown source `{}`", st.source.get_ref()),
+            )
+            .with_help_opt(diag::did_you_mean(
+                st.source.get_ref(),
+                sources.iter().map(|s| s.id.as_str()),
+            ))
+            .with_help("sources are listed in sources.toml"),
+        );
+        return;
+    };
+    if source.section(st.section.get_ref()).is_none() {
+        errors.push(
+            fs.diag(
+                fs.span(file, &st.section),
+                format!(
+                    "source `{}` has no section `{}`",
+                    source.id,
+                    st.section.get_ref()
+                ),
+            )
+            .with_help_opt(diag::did_you_mean(
+                st.section.get_ref(),
+                source.sections.iter().map(|s| s.heading.as_str()),
+            )),
+        );
+    }
+}
+
+pub(crate) fn check_choice(
+    fs: &Files,
+    file: usize,
+    value: Option<&Spanned<String>>,
+    what: &str,
+    allowed: &[&str],
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(v) = value else { return };
+    if !allowed.contains(&v.get_ref().as_str()) {
+        errors.push(
+            fs.diag(
+                fs.span(file, v),
+                format!("unknown {what} `{}`", v.get_ref()),
+            )
+            .with_help_opt(diag::did_you_mean(v.get_ref(), allowed.iter().copied()))
+            .with_help(format!("{what} is one of: {}", allowed.join(", "))),
+        );
+    }
+}
+
+pub(crate) fn check_refs(
+    fs: &Files,
+    file: usize,
+    refs: &[Spanned<String>],
+    allowed: &[NodeKind],
+    kinds: &HashMap<String, NodeKind>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for r in refs {
+        match kinds.get(r.get_ref()) {
+            None => errors.push(
+                fs.diag(
+                    fs.span(file, r),
+                    format!("`{}` is not a node id", r.get_ref()),
+                )
+                .with_help_opt(diag::did_you_mean(
+                    r.get_ref(),
+                    kinds.keys().map(String::as_str),
+                )),
+            ),
+            Some(k) if !allowed.contains(k) => errors.push(fs.diag(
+                fs.span(file, r),
+                format!(
+                    "`{}` is a {k}; only {} may stand here",
+                    r.get_ref(),
+                    kinds_text(allowed)
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// Reports each cycle in `subclass_of` once, at the statement that closes it.
+pub(crate) fn check_cycles(statements: &[(Statement, Origin)], errors: &mut Vec<Diagnostic>) {
+    let mut parents: BTreeMap<&str, Vec<(&str, &Origin)>> = BTreeMap::new();
+    for (s, origin) in statements {
+        if s.relation == Relation::SubclassOf {
+            parents
+                .entry(&s.subject)
+                .or_default()
+                .push((&s.object, origin));
+        }
+    }
+    // Iterative DFS with colours: 0 unseen, 1 on stack, 2 done.
+    let mut colour: HashMap<&str, u8> = HashMap::new();
+    for &start in parents.keys() {
+        if colour.get(start).copied().unwrap_or(0) != 0 {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        colour.insert(start, 1);
+        while let Some((node, i)) = stack.pop() {
+            let next = parents.get(node).and_then(|v| v.get(i));
+            let Some(&(parent, origin)) = next else {
+                colour.insert(node, 2);
+                continue;
+            };
+            stack.push((node, i + 1));
+            match colour.get(parent).copied().unwrap_or(0) {
+                0 => {
+                    colour.insert(parent, 1);
+                    stack.push((parent, 0));
+                }
+                1 => {
+                    let pos = stack.iter().position(|(n, _)| *n == parent).unwrap_or(0);
+                    let mut path: Vec<&str> = stack[pos..].iter().map(|(n, _)| *n).collect();
+                    path.push(parent);
+                    errors.push(
+                        Diagnostic::error(
+                            format!("subclass_of forms a cycle: {}", path.join(" → ")),
+                            origin.clone(),
+                        )
+                        .with_help(
+                            "a class cannot be a subclass of itself, directly or through others",
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}

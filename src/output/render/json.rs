@@ -1,0 +1,67 @@
+//! JSON and JSON Lines.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// JSON and JSON Lines
+
+pub(super) fn json_document(rs: &ResultSet) -> Value {
+    let mut doc = Map::new();
+    doc.insert("statement".into(), rs.statement.clone().into());
+    doc.insert("interpretation".into(), rs.interpretation.clone().into());
+    doc.insert("notes".into(), rs.notes.clone().into());
+    doc.insert("columns".into(), rs.columns.clone().into());
+    let rows = rs.rows.iter().map(|r| Value::Object(json_row(rs, r)));
+    doc.insert("rows".into(), Value::Array(rows.collect()));
+    doc.insert("count".into(), rs.rows.len().into());
+    Value::Object(doc)
+}
+
+pub(super) fn jsonl(rs: &ResultSet) -> String {
+    let mut out = String::new();
+    for row in &rs.rows {
+        let mut obj = json_row(rs, row);
+        obj.insert("statement".into(), rs.statement.clone().into());
+        push_line(&mut out, &Value::Object(obj).to_string());
+    }
+    out
+}
+
+pub(super) fn json_row(rs: &ResultSet, row: &Row) -> Map<String, Value> {
+    let cells = (0..rs.columns.len()).map(|i| Value::from(cell(row, i)));
+    let witnesses = row
+        .witnesses
+        .iter()
+        .map(|chain| Value::Array(chain.iter().map(json_step).collect()));
+    let mut obj = Map::new();
+    obj.insert("id".into(), row.id.clone().into());
+    obj.insert("kind".into(), row.kind.map(|k| k.as_str()).into());
+    obj.insert("cells".into(), Value::Array(cells.collect()));
+    obj.insert("witnesses".into(), Value::Array(witnesses.collect()));
+    obj
+}
+
+pub(super) fn json_step(s: &Step) -> Value {
+    let qualifiers: Map<String, Value> = s
+        .qualifiers
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .collect();
+    let mut obj = Map::new();
+    for (key, value) in [
+        ("subject", &s.subject),
+        ("subject_name", &s.subject_name),
+        ("relation", &s.relation),
+        ("object", &s.object),
+        ("object_name", &s.object_name),
+        ("source", &s.source),
+        ("section", &s.section),
+        ("evidence", &s.evidence),
+        ("note", &s.note),
+        ("origin", &s.origin),
+    ] {
+        obj.insert(key.into(), value.as_str().into());
+    }
+    obj.insert("qualifiers".into(), Value::Object(qualifiers));
+    Value::Object(obj)
+}
