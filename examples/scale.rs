@@ -1,0 +1,270 @@
+//! Scale benchmark: writes a synthetic KGX TSV graph in the shipped schema (about 13 statements a
+//! drug), then loads it the way `--data DIR` does and times the REPL's own path (plan, run,
+//! render) for the queries of issue 10, with the peak resident memory.
+//!
+//!     cargo run --release --example scale -- gen 200000 /work/bench-data/200k
+//!     cargo run --release --example scale -- run /work/bench-data/200k [REPS]
+//!
+//! `run` prints one line per measure (`name<TAB>median ms` or `name<TAB>MB`); medians over REPS
+//! runs (default 21). Uses the binary's allocator so the figures are the binary's.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// A deterministic pseudo-random number generator (xorshift), so a size always gives one graph.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+const NODE_HEAD: &str = "id\tcategory\tname\tsynonym\txref\tmbckg_kind\tdescription\n";
+const EDGE_HEAD: &str = "id\tsubject\tpredicate\tobject\tmbckg_relation\tprimary_knowledge_source\tsection\tevidence\tnote\tqualifiers\torigin\n";
+
+/// Writes nodes.tsv and edges.tsv for `drugs` drugs into `dir`.
+fn generate(drugs: usize, dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut nodes = std::io::BufWriter::new(std::fs::File::create(dir.join("nodes.tsv"))?);
+    let mut edges = std::io::BufWriter::new(std::fs::File::create(dir.join("edges.tsv"))?);
+    nodes.write_all(NODE_HEAD.as_bytes())?;
+    edges.write_all(EDGE_HEAD.as_bytes())?;
+    let vocab: [(&str, usize, &str, &str); 8] = [
+        ("class", 40, "biolink:Drug", "class"),
+        ("target", 200, "biolink:Protein", "target"),
+        ("subtype", 10, "biolink:Disease", "subtype"),
+        (
+            "se",
+            60,
+            "biolink:DiseaseOrPhenotypicFeature",
+            "side_effect",
+        ),
+        ("organ", 15, "biolink:AnatomicalEntity", "organ_system"),
+        ("mon", 20, "biolink:Procedure", "monitoring"),
+        ("route", 4, "biolink:Procedure", "route"),
+        ("marker", 30, "biolink:BiologicalEntity", "biomarker"),
+    ];
+    let mut line = String::new();
+    let mut node = |id: &str, name: &str, cat: &str, kind: &str, out: &mut dyn std::io::Write| {
+        line.clear();
+        let _ = writeln!(line, "MBCKG:{id}\t{cat}\t{name}\t\t\t{kind}\t");
+        out.write_all(line.as_bytes())
+    };
+    for (prefix, n, cat, kind) in vocab {
+        for i in 0..n {
+            let id = format!("{prefix}-{i}");
+            node(&id, &id, cat, kind, &mut nodes)?;
+        }
+    }
+    node("her2", "HER2", "biolink:Protein", "target", &mut nodes)?;
+    node(
+        "cardiac",
+        "cardiac",
+        "biolink:AnatomicalEntity",
+        "organ_system",
+        &mut nodes,
+    )?;
+    for i in 0..drugs {
+        let id = format!("drug-{i}");
+        node(&id, &id, "biolink:Drug", "drug", &mut nodes)?;
+    }
+    let mut count = 0usize;
+    let mut buf = String::new();
+    let mut edge = |s: &str, rel: &str, pred: &str, o: &str, out: &mut dyn std::io::Write| {
+        count += 1;
+        buf.clear();
+        let _ = writeln!(
+            buf,
+            "MBCKG:e{count}\tMBCKG:{s}\tbiolink:{pred}\tMBCKG:{o}\t{rel}\tsynthetic\tall\tstandard-option\t\t\t"
+        );
+        out.write_all(buf.as_bytes())
+    };
+    for i in 0..60 {
+        let organ = if i % 10 == 0 {
+            "cardiac".to_string()
+        } else {
+            format!("organ-{}", i % 15)
+        };
+        edge(&format!("se-{i}"), "affects", "affects", &organ, &mut edges)?;
+    }
+    for i in 0..20 {
+        let organ = if i % 5 == 0 {
+            "cardiac".to_string()
+        } else {
+            format!("organ-{}", i % 15)
+        };
+        edge(
+            &format!("mon-{i}"),
+            "assesses",
+            "assesses",
+            &organ,
+            &mut edges,
+        )?;
+    }
+    for i in 1..40 {
+        let parent = format!("class-{}", i / 4);
+        edge(
+            &format!("class-{i}"),
+            "subclass_of",
+            "subclass_of",
+            &parent,
+            &mut edges,
+        )?;
+    }
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for i in 0..drugs {
+        let id = format!("drug-{i}");
+        let mut e = |rel: &str, pred: &str, o: String| edge(&id, rel, pred, &o, &mut edges);
+        e("member_of", "member_of", format!("class-{}", rng.below(40)))?;
+        // One drug in 200 targets HER2.
+        let target = if rng.below(200) == 0 {
+            "her2".to_string()
+        } else {
+            format!("target-{}", rng.below(200))
+        };
+        e("targets", "directly_physically_interacts_with", target)?;
+        e(
+            "targets",
+            "directly_physically_interacts_with",
+            format!("target-{}", rng.below(200)),
+        )?;
+        for _ in 0..2 {
+            e("treats", "treats", format!("subtype-{}", rng.below(10)))?;
+        }
+        for _ in 0..5 {
+            e(
+                "causes",
+                "has_adverse_event",
+                format!("se-{}", rng.below(60)),
+            )?;
+        }
+        e(
+            "requires_monitoring",
+            "related_to",
+            format!("mon-{}", rng.below(20)),
+        )?;
+        e("given_by", "related_to", format!("route-{}", rng.below(4)))?;
+        e(
+            "requires_biomarker",
+            "related_to",
+            format!("marker-{}", rng.below(30)),
+        )?;
+        if i > 0 {
+            e(
+                "combined_with",
+                "related_to",
+                format!("drug-{}", rng.below(i)),
+            )?;
+        }
+    }
+    nodes.flush()?;
+    edges.flush()?;
+    eprintln!(
+        "wrote {} drugs, {count} statements to {}",
+        drugs,
+        dir.display()
+    );
+    Ok(())
+}
+
+/// Peak resident set size of this process so far, in MB (Linux: VmHWM).
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    v[v.len() / 2]
+}
+
+/// The drug count of a generated directory: the number of `drug-` lines in nodes.tsv.
+fn drugs_in(dir: &Path) -> usize {
+    let text = std::fs::read_to_string(dir.join("nodes.tsv")).unwrap_or_default();
+    text.lines()
+        .filter(|l| l.starts_with("MBCKG:drug-"))
+        .count()
+}
+
+fn run(dir: &Path, reps: usize) -> Result<(), String> {
+    let drugs = drugs_in(dir);
+    let started = Instant::now();
+    let data = mbckg::data::load_dir(dir).map_err(|d| format!("load: {} problems", d.len()))?;
+    let graph = mbckg::graph::KnowledgeGraph::new(data);
+    let load_ms = started.elapsed().as_secs_f64() * 1000.0;
+    println!("drugs\t{drugs}");
+    println!("statements\t{}", graph.statement_count());
+    println!("load ms\t{load_ms:.1}");
+    println!("peak RSS after load MB\t{:.0}", peak_rss_mb());
+    let mut shell = mbckg::repl::Shell {
+        graph: std::rc::Rc::new(graph),
+        format: None,
+        timer: false,
+        color: false,
+        quit: false,
+    };
+    let far = format!("drug-{}", drugs.saturating_sub(3));
+    let queries = [
+        "drugs targeting HER2 with cardiac monitoring".to_string(),
+        "count drugs causing cardiac side effects and not targeting HER2".to_string(),
+        "count drugs grouped by subtype".to_string(),
+        format!("path from drug-7 to {far}"),
+    ];
+    for q in &queries {
+        let mut times = Vec::with_capacity(reps);
+        let mut out = Vec::new();
+        for _ in 0..reps {
+            out.clear();
+            let t = Instant::now();
+            shell.execute(q, &mut out).map_err(|e| e.to_string())?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        let text = String::from_utf8_lossy(&out);
+        let last = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        println!("{q} ms\t{:.3}\t({last})", median(times));
+    }
+    println!("peak RSS MB\t{:.0}", peak_rss_mb());
+    Ok(())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["gen", n, dir] => n
+            .parse::<usize>()
+            .map_err(|e| e.to_string())
+            .and_then(|n| generate(n, &PathBuf::from(dir)).map_err(|e| e.to_string())),
+        ["run", dir] => run(Path::new(dir), 21),
+        ["run", dir, reps] => reps
+            .parse::<usize>()
+            .map_err(|e| e.to_string())
+            .and_then(|r| run(Path::new(dir), r.max(1))),
+        _ => Err("usage: scale gen N DIR | scale run DIR [REPS]".into()),
+    };
+    if let Err(e) = result {
+        eprintln!("scale: {e}");
+        std::process::exit(2);
+    }
+}
