@@ -202,14 +202,14 @@ fn drugs_in(dir: &Path) -> usize {
 fn run(dir: &Path, reps: usize) -> Result<(), String> {
     let drugs = drugs_in(dir);
     let started = Instant::now();
-    let data = mbckg::data::load_dir(dir).map_err(|d| format!("load: {} problems", d.len()))?;
+    let data = mbckg::load::load_dir(dir).map_err(|d| format!("load: {} problems", d.len()))?;
     let graph = mbckg::graph::KnowledgeGraph::new(data);
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
     println!("drugs\t{drugs}");
     println!("statements\t{}", graph.statement_count());
     println!("load ms\t{load_ms:.1}");
     println!("peak RSS after load MB\t{:.0}", peak_rss_mb());
-    let mut shell = mbckg::repl::Shell {
+    let mut shell = mbckg::app::repl::Shell {
         graph: std::rc::Rc::new(graph),
         format: None,
         timer: false,

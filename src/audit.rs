@@ -54,8 +54,8 @@ impl Ctx<'_> {
             rule: self.rule.id,
             severity: self.rule.severity,
             message: format!("{} `{}`: {message}", node.kind, node.id),
-            subject: node.id.clone(),
-            origin: node.origin.clone(),
+            subject: node.id.to_string(),
+            origin: node.origin.to_origin(),
         }
     }
 
@@ -75,8 +75,8 @@ impl Ctx<'_> {
             rule: self.rule.id,
             severity: self.rule.severity,
             message: format!("{} —{}→ {}: {message}", st.subject, st.relation, st.object),
-            subject: st.subject.clone(),
-            origin: st.origin.clone(),
+            subject: st.subject.to_string(),
+            origin: st.origin.to_origin(),
         }
     }
 }
@@ -197,7 +197,7 @@ pub const RULES: &[Rule] = &[
                 }
                 match seen.get(&key) {
                     Some(&other) if other != n => {
-                        let (a, b) = (c.g.node(other).id.clone(), c.g.node(n).id.clone());
+                        let (a, b) = (c.g.node(other).id.to_string(), c.g.node(n).id.to_string());
                         if pairs.insert((a.clone().min(b.clone()), a.max(b))) {
                             out.push(c.node(n, format!("`{label}` reads like a name of `{}`", c.g.node(other).id)));
                         }
@@ -267,9 +267,9 @@ pub const RULES: &[Rule] = &[
             for e in c.g.statements() {
                 let st = c.g.statement(e);
                 let key = (
-                    st.subject.clone(),
+                    st.subject.to_string(),
                     st.relation,
-                    st.object.clone(),
+                    st.object.to_string(),
                     st.qualifiers.clone(),
                     st.provenance.section.clone(),
                 );

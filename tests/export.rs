@@ -632,7 +632,7 @@ fn a_subset_exports_its_statements_and_their_ends() {
         .find(|s| s.subject == "y");
     subset
         .statements
-        .insert(export::StatementKey::of(x.expect("y's statement")));
+        .insert(export::StatementKey::of_view(x.expect("y's statement")));
     let (nodes, edges) = {
         let files = export::export(&g, Some(&subset), ExportFormat::Kgx);
         (files[0].1.clone(), files[1].1.clone())

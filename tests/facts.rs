@@ -3,15 +3,15 @@
 
 use std::sync::LazyLock;
 
-use mbckg::graph::KnowledgeGraph;
+use mbckg::graph::{KnowledgeGraph, StatementRef};
 use mbckg::load;
-use mbckg::model::{Relation, Statement};
+use mbckg::model::Relation;
 
 static GRAPH: LazyLock<KnowledgeGraph> =
     LazyLock::new(|| KnowledgeGraph::new(load::load_embedded().expect("the shipped graph loads")));
 
 /// The statements `subject —relation→ object` (by id), written directly on the subject.
-fn statements(subject: &str, relation: &str, object: &str) -> Vec<&'static Statement> {
+fn statements(subject: &str, relation: &str, object: &str) -> Vec<StatementRef<'static>> {
     let g = &*GRAPH;
     let rel = Relation::parse(relation).expect("a relation name");
     let s = g
@@ -32,7 +32,7 @@ fn resolves(label: &str) -> String {
     let g = &*GRAPH;
     let found = g.lookup(label);
     assert_eq!(found.len(), 1, "`{label}` should name one node");
-    g.node(found[0]).id.clone()
+    g.node(found[0]).id.to_string()
 }
 
 #[test]
@@ -207,12 +207,12 @@ fn has_where(
     subject: &str,
     relation: &str,
     object: &str,
-    pred: impl Fn(&Statement) -> bool,
+    pred: impl Fn(&StatementRef) -> bool,
 ) -> bool {
-    statements(subject, relation, object).into_iter().any(pred)
+    statements(subject, relation, object).iter().any(pred)
 }
 
-fn with_has(s: &Statement, partner: &str) -> bool {
+fn with_has(s: &StatementRef, partner: &str) -> bool {
     s.qualifiers.with.iter().any(|w| w == partner)
 }
 
@@ -416,7 +416,7 @@ fn aliases_no_narrower_than_the_page() {
 }
 
 /// Every statement `subject —relation→ …` written on the subject.
-fn g_out(subject: &str, relation: &str) -> Vec<&'static Statement> {
+fn g_out(subject: &str, relation: &str) -> Vec<StatementRef<'static>> {
     let g = &*GRAPH;
     let rel = Relation::parse(relation).expect("a relation name");
     let s = g.by_id(subject).expect("node");

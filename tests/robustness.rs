@@ -144,7 +144,7 @@ fn every_shipped_name_can_be_typed() {
         assert!(answer.is_some());
         let plain = format!("show {label}");
         if let Ok(Some(a)) = mbckg::execute(&plain, &GRAPH) {
-            assert!(a.result.notes[0].contains(&GRAPH.node(node).id), "{plain}");
+            assert!(a.result.notes[0].contains(GRAPH.node(node).id), "{plain}");
         }
     }
 }

@@ -336,7 +336,7 @@ fn has_row(rs: &ResultSet, g: &KnowledgeGraph, name: &str) -> bool {
     let ids: Vec<String> = g
         .lookup(name)
         .into_iter()
-        .map(|n| g.node(n).id.clone())
+        .map(|n| g.node(n).id.to_string())
         .collect();
     rs.rows.iter().any(|r| {
         r.id.as_ref().is_some_and(|id| ids.contains(id))

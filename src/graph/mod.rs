@@ -1,37 +1,102 @@
-//! The knowledge graph: a petgraph graph of nodes and statements, with indexes by id, by name and
-//! alias (case-insensitive), and by kind. Lookups and traversals only; no I/O, no printing.
+//! The knowledge graph as a compact store: nodes as `u32` ids over one string arena, statements
+//! in struct-of-arrays sorted by (subject, relation) with offsets per subject (CSR), the reverse
+//! direction as offsets and statement ids by (object, relation); provenance and qualifiers are
+//! shared by id. Accessors hand out small copyable views ([`NodeRef`], [`StatementRef`]).
+//! Indexes by id, by label (case-insensitive, sorted: lookups and prefixes by binary search) and
+//! by kind. Lookups and traversals only; no I/O, no printing. Uses model.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
+use std::ops::Range;
 
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
 
-use crate::model::{Dataset, Node, NodeKind, Relation, Source, Statement};
+use crate::model::{Dataset, NodeKind, Provenance, Qualifiers, Relation, Source};
+
+mod build;
+mod strings;
+mod view;
+
+pub use build::Builder;
+pub use strings::{hash_bytes, hash_str, FastState, Interner, Strings};
+pub use view::{NodeRef, OriginRef, StatementRef};
 
 /// A node's position in the graph.
 pub type NodeIx = NodeIndex<u32>;
 /// A statement's position in the graph.
 pub type EdgeIx = EdgeIndex<u32>;
 
-/// The graph with its indexes. Built once from a validated [`Dataset`]; immutable afterwards.
+/// A place in a file, packed: line, file (an index into the store's file names), column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub file: u16,
+    pub col: u16,
+}
+
+/// What few nodes have (aliases, xrefs, a note, accepted findings), kept aside so the many
+/// nodes without share one empty entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra {
+    pub aliases: Vec<String>,
+    pub xrefs: Vec<String>,
+    pub note: Option<String>,
+    pub accepted: Vec<(String, String)>,
+}
+
+impl Extra {
+    fn is_empty(&self) -> bool {
+        self.aliases.is_empty()
+            && self.xrefs.is_empty()
+            && self.note.is_none()
+            && self.accepted.is_empty()
+    }
+}
+
+/// The graph with its indexes. Built once (from a validated [`Dataset`] or by a [`Builder`]);
+/// immutable afterwards.
 #[derive(Debug, Default)]
 pub struct KnowledgeGraph {
-    graph: DiGraph<Node, Statement, u32>,
-    by_id: HashMap<String, NodeIx>,
-    /// Lower-cased name or alias → nodes that claim it (one, in validated data).
-    by_label: HashMap<String, Vec<NodeIx>>,
-    /// Nodes of each kind, sorted by name.
-    by_kind: HashMap<NodeKind, Vec<NodeIx>>,
+    strings: Strings,
+    node_id: Vec<u32>,
+    node_name: Vec<u32>,
+    /// The lower-cased name, the sort key of rows.
+    node_key: Vec<u32>,
+    node_kind: Vec<NodeKind>,
+    /// Index into `extras` (0: nothing).
+    node_extra: Vec<u32>,
+    node_origin: Vec<Pos>,
+    extras: Vec<Extra>,
+    /// Statement ids of node `n` as subject: `out_start[n]..out_start[n + 1]`.
+    out_start: Vec<u32>,
+    st_object: Vec<u32>,
+    /// Index into `relations`.
+    st_relation: Vec<u16>,
+    /// Index into `facets`.
+    st_facet: Vec<u32>,
+    st_origin: Vec<Pos>,
+    /// Positions in `in_edge` of node `n` as object: `in_start[n]..in_start[n + 1]`.
+    in_start: Vec<u32>,
+    /// Statement ids by (object, relation, id).
+    in_edge: Vec<u32>,
+    /// The subject of each statement in `in_edge`, beside it so reverse scans stay sequential.
+    in_subject: Vec<u32>,
+    /// The relations used, ascending; a statement's code indexes it.
+    relations: Vec<Relation>,
+    /// (provenance, qualifiers) pairs statements share.
+    facets: Vec<(u32, u32)>,
+    provenances: Vec<Provenance>,
+    qualifiers: Vec<Qualifiers>,
+    files: Vec<String>,
     sources: Vec<Source>,
+    /// Nodes sorted by id.
+    by_id: Vec<u32>,
+    /// (normalised label, node), sorted by label then node.
+    labels: Vec<(u32, u32)>,
+    /// Nodes of each kind, sorted by name.
+    by_kind: Vec<(NodeKind, Vec<NodeIx>)>,
     /// The longest label, in words, so phrase lookups know when to stop.
     max_label_words: usize,
-    /// Per node, its outgoing statements as (relation, statement, object), sorted by relation
-    /// (insertion order within one), so `out_rel` is a binary search and a slice.
-    out_adj: Vec<Vec<(Relation, EdgeIx, NodeIx)>>,
-    /// Per node, its incoming statements as (relation, statement, subject), likewise.
-    in_adj: Vec<Vec<(Relation, EdgeIx, NodeIx)>>,
-    /// Lower-cased names, the sort key of rows.
-    sort_keys: Vec<String>,
     /// (subject kind, relation, object kind) of the statements whose relation an imported graph
     /// brought: the lexicon cannot know which kinds they join, the graph does.
     imported_links: Vec<(NodeKind, Relation, NodeKind)>,
@@ -40,78 +105,88 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// Builds the graph. Statements whose ends are missing are skipped (validated data has none).
     pub fn new(data: Dataset) -> KnowledgeGraph {
-        let mut g = KnowledgeGraph {
-            graph: DiGraph::with_capacity(data.nodes.len(), data.statements.len()),
-            sources: data.sources,
-            ..KnowledgeGraph::default()
-        };
+        let mut b = Builder::new();
+        b.reserve(data.nodes.len(), data.statements.len());
         for node in data.nodes {
-            let id = node.id.clone();
-            let ix = g.graph.add_node(node);
-            g.by_id.insert(id, ix);
+            b.add_node(node);
         }
-        for ix in g.graph.node_indices() {
-            let node = &g.graph[ix];
-            let mut seen = HashSet::new();
-            for label in std::iter::once(&node.name).chain(&node.aliases) {
-                let key = normalize(label);
-                g.max_label_words = g.max_label_words.max(key.split(' ').count());
-                if seen.insert(key.clone()) {
-                    g.by_label.entry(key).or_default().push(ix);
-                }
-            }
-            g.by_kind.entry(node.kind).or_default().push(ix);
-        }
-        for list in g.by_kind.values_mut() {
-            list.sort_by(|a, b| {
-                g.graph[*a]
-                    .name
-                    .to_lowercase()
-                    .cmp(&g.graph[*b].name.to_lowercase())
-            });
-        }
-        let n = g.graph.node_count();
-        g.out_adj = vec![Vec::new(); n];
-        g.in_adj = vec![Vec::new(); n];
         for st in data.statements {
-            if let (Some(&s), Some(&o)) = (g.by_id.get(&st.subject), g.by_id.get(&st.object)) {
-                let rel = st.relation;
-                if matches!(rel, Relation::Other(_)) {
-                    let link = (g.graph[s].kind, rel, g.graph[o].kind);
-                    if !g.imported_links.contains(&link) {
-                        g.imported_links.push(link);
-                    }
-                }
-                let e = g.graph.add_edge(s, o, st);
-                g.out_adj[s.index()].push((rel, e, o));
-                g.in_adj[o.index()].push((rel, e, s));
-            }
+            b.add_statement(st);
         }
-        for list in g.out_adj.iter_mut().chain(g.in_adj.iter_mut()) {
-            list.sort_by_key(|(r, _, _)| *r);
-            list.shrink_to_fit();
-        }
-        g.sort_keys = g
-            .graph
-            .node_indices()
-            .map(|ix| g.graph[ix].name.to_lowercase())
-            .collect();
-        g
+        b.finish(data.sources)
     }
 
-    pub fn node(&self, ix: NodeIx) -> &Node {
-        &self.graph[ix]
+    fn pos(&self, p: Pos) -> OriginRef<'_> {
+        OriginRef {
+            file: self
+                .files
+                .get(usize::from(p.file))
+                .map_or("(one of too many files)", String::as_str),
+            line: p.line,
+            col: u32::from(p.col),
+        }
     }
 
-    pub fn statement(&self, ix: EdgeIx) -> &Statement {
-        &self.graph[ix]
+    /// A node, as a view.
+    pub fn node(&self, ix: NodeIx) -> NodeRef<'_> {
+        let i = ix.index();
+        let extra = &self.extras[self.node_extra[i] as usize];
+        NodeRef {
+            id: self.strings.get(self.node_id[i]),
+            kind: self.node_kind[i],
+            name: self.strings.get(self.node_name[i]),
+            aliases: &extra.aliases,
+            xrefs: &extra.xrefs,
+            note: extra.note.as_deref(),
+            accepted: &extra.accepted,
+            origin: self.pos(self.node_origin[i]),
+        }
+    }
+
+    /// A node's kind (cheaper than `node(ix).kind`).
+    pub fn kind(&self, ix: NodeIx) -> NodeKind {
+        self.node_kind[ix.index()]
+    }
+
+    /// A node's id.
+    pub fn id(&self, ix: NodeIx) -> &str {
+        self.strings.get(self.node_id[ix.index()])
+    }
+
+    /// A node's name.
+    pub fn name(&self, ix: NodeIx) -> &str {
+        self.strings.get(self.node_name[ix.index()])
+    }
+
+    /// A statement, as a view.
+    pub fn statement(&self, ix: EdgeIx) -> StatementRef<'_> {
+        let e = ix.index();
+        let (s, o) = self.ends(ix);
+        let (p, q) = self.facets[self.st_facet[e] as usize];
+        StatementRef {
+            subject: self.id(s),
+            relation: self.relations[self.st_relation[e] as usize],
+            object: self.id(o),
+            qualifiers: &self.qualifiers[q as usize],
+            provenance: &self.provenances[p as usize],
+            origin: self.pos(self.st_origin[e]),
+        }
+    }
+
+    /// A statement's relation (cheaper than `statement(ix).relation`).
+    pub fn relation(&self, ix: EdgeIx) -> Relation {
+        self.relations[self.st_relation[ix.index()] as usize]
     }
 
     /// Subject and object of a statement.
     pub fn ends(&self, ix: EdgeIx) -> (NodeIx, NodeIx) {
-        self.graph
-            .edge_endpoints(ix)
-            .unwrap_or((NodeIndex::end(), NodeIndex::end()))
+        let e = ix.index() as u32;
+        let Some(&o) = self.st_object.get(ix.index()) else {
+            return (NodeIndex::end(), NodeIndex::end());
+        };
+        // The subject is the node whose run of statements holds `e`.
+        let s = self.out_start.partition_point(|start| *start <= e) - 1;
+        (NodeIx::new(s), NodeIx::new(o as usize))
     }
 
     pub fn sources(&self) -> &[Source] {
@@ -119,37 +194,73 @@ impl KnowledgeGraph {
     }
 
     pub fn node_count(&self) -> usize {
-        self.graph.node_count()
+        self.node_id.len()
     }
 
     pub fn statement_count(&self) -> usize {
-        self.graph.edge_count()
+        self.st_object.len()
     }
 
     pub fn nodes(&self) -> impl Iterator<Item = NodeIx> + '_ {
-        self.graph.node_indices()
+        (0..self.node_count()).map(NodeIx::new)
     }
 
+    /// Every statement, by subject, then relation, then the order read.
     pub fn statements(&self) -> impl Iterator<Item = EdgeIx> + '_ {
-        self.graph.edge_indices()
+        (0..self.statement_count()).map(EdgeIx::new)
     }
 
+    /// The node with this id (of a duplicated id, the last read).
     pub fn by_id(&self, id: &str) -> Option<NodeIx> {
-        self.by_id.get(id).copied()
+        let key = |n: &u32| self.strings.get(self.node_id[*n as usize]);
+        let start = self.by_id.partition_point(|n| key(n) < id);
+        let len = self.by_id[start..].partition_point(|n| key(n) == id);
+        self.by_id[start..start + len]
+            .last()
+            .map(|n| NodeIx::new(*n as usize))
+    }
+
+    /// The run of `labels` whose key is `key`.
+    fn label_run(&self, key: &str) -> &[(u32, u32)] {
+        let start = self
+            .labels
+            .partition_point(|(k, _)| self.strings.get(*k) < key);
+        let len = self.labels[start..].partition_point(|(k, _)| self.strings.get(*k) == key);
+        &self.labels[start..start + len]
     }
 
     /// Nodes whose name or alias is `label` (case- and space-insensitive), or whose id is `label`.
     pub fn lookup(&self, label: &str) -> Vec<NodeIx> {
         let key = normalize(label);
-        if let Some(v) = self.by_label.get(&key) {
-            return v.clone();
+        let run = self.label_run(&key);
+        if !run.is_empty() {
+            return run.iter().map(|(_, n)| NodeIx::new(*n as usize)).collect();
         }
         self.by_id(label.trim()).into_iter().collect()
     }
 
+    /// Names and aliases (normalised: lower case, single spaces) starting with `prefix`
+    /// (normalised too), in label order, with their node: completion without scanning.
+    pub fn labels_with_prefix<'a>(
+        &'a self,
+        prefix: &str,
+    ) -> impl Iterator<Item = (&'a str, NodeIx)> + 'a {
+        let p = normalize(prefix);
+        let start = self
+            .labels
+            .partition_point(|(k, _)| self.strings.get(*k) < p.as_str());
+        self.labels[start..]
+            .iter()
+            .map(|(k, n)| (self.strings.get(*k), NodeIx::new(*n as usize)))
+            .take_while(move |(k, _)| k.starts_with(p.as_str()))
+    }
+
     /// Nodes of a kind, sorted by name.
     pub fn of_kind(&self, kind: NodeKind) -> &[NodeIx] {
-        self.by_kind.get(&kind).map_or(&[], Vec::as_slice)
+        self.by_kind
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(&[], |(_, v)| v.as_slice())
     }
 
     /// The longest name or alias, in words.
@@ -159,22 +270,79 @@ impl KnowledgeGraph {
 
     /// Every name and alias with its node, for completion and "did you mean".
     pub fn labels(&self) -> impl Iterator<Item = (&str, NodeIx)> + '_ {
-        self.graph.node_indices().flat_map(move |ix| {
-            let n = &self.graph[ix];
-            std::iter::once(n.name.as_str())
+        self.nodes().flat_map(move |ix| {
+            let n = self.node(ix);
+            std::iter::once(n.name)
                 .chain(n.aliases.iter().map(String::as_str))
                 .map(move |l| (l, ix))
         })
     }
 
+    fn out_range(&self, ix: NodeIx) -> Range<usize> {
+        let i = ix.index();
+        match (self.out_start.get(i), self.out_start.get(i + 1)) {
+            (Some(a), Some(b)) => *a as usize..*b as usize,
+            _ => 0..0,
+        }
+    }
+
+    fn in_range(&self, ix: NodeIx) -> Range<usize> {
+        let i = ix.index();
+        match (self.in_start.get(i), self.in_start.get(i + 1)) {
+            (Some(a), Some(b)) => *a as usize..*b as usize,
+            _ => 0..0,
+        }
+    }
+
+    /// The code of a relation, when some statement has it.
+    fn code(&self, rel: Relation) -> Option<u16> {
+        self.relations.binary_search(&rel).ok().map(|c| c as u16)
+    }
+
+    /// The part of `range` (statement ids or in-positions) whose relation code is `code`.
+    fn run_of(&self, range: Range<usize>, code: u16, ids: Option<&[u32]>) -> Range<usize> {
+        let rel_at = |i: usize| match ids {
+            Some(ids) => self.st_relation[ids[i] as usize],
+            None => self.st_relation[i],
+        };
+        let (mut lo, mut hi) = (range.start, range.end);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if rel_at(mid) < code {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let start = lo;
+        hi = range.end;
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if rel_at(mid) <= code {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        start..lo
+    }
+
     /// Statements leaving `ix`, with the node at the other end, by relation.
     pub fn out_edges(&self, ix: NodeIx) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        adjacent(&self.out_adj, ix).iter().map(|(_, e, o)| (*e, *o))
+        self.out_range(ix)
+            .map(|e| (EdgeIx::new(e), NodeIx::new(self.st_object[e] as usize)))
     }
 
     /// Statements arriving at `ix`, with the node at the other end, by relation.
     pub fn in_edges(&self, ix: NodeIx) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        adjacent(&self.in_adj, ix).iter().map(|(_, e, o)| (*e, *o))
+        self.in_range(ix).map(|i| self.in_at(i))
+    }
+
+    fn in_at(&self, i: usize) -> (EdgeIx, NodeIx) {
+        (
+            EdgeIx::new(self.in_edge[i] as usize),
+            NodeIx::new(self.in_subject[i] as usize),
+        )
     }
 
     /// Statements of one relation leaving `ix`.
@@ -183,21 +351,33 @@ impl KnowledgeGraph {
         ix: NodeIx,
         rel: Relation,
     ) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        of_relation(adjacent(&self.out_adj, ix), rel)
-            .iter()
-            .map(|(_, e, o)| (*e, *o))
+        let range = match self.code(rel) {
+            Some(c) => self.run_of(self.out_range(ix), c, None),
+            None => 0..0,
+        };
+        range.map(|e| (EdgeIx::new(e), NodeIx::new(self.st_object[e] as usize)))
     }
 
     /// Statements of one relation arriving at `ix`.
     pub fn in_rel(&self, ix: NodeIx, rel: Relation) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        of_relation(adjacent(&self.in_adj, ix), rel)
-            .iter()
-            .map(|(_, e, o)| (*e, *o))
+        let range = match self.code(rel) {
+            Some(c) => self.run_of(self.in_range(ix), c, Some(&self.in_edge)),
+            None => 0..0,
+        };
+        range.map(|i| self.in_at(i))
+    }
+
+    /// The subjects of the statements of one relation arriving at `ix`, as a slice.
+    pub fn in_rel_subjects(&self, ix: NodeIx, rel: Relation) -> &[u32] {
+        match self.code(rel) {
+            Some(c) => &self.in_subject[self.run_of(self.in_range(ix), c, Some(&self.in_edge))],
+            None => &[],
+        }
     }
 
     /// How many statements touch `ix`, either way.
     pub fn degree(&self, ix: NodeIx) -> usize {
-        adjacent(&self.out_adj, ix).len() + adjacent(&self.in_adj, ix).len()
+        self.out_range(ix).len() + self.in_range(ix).len()
     }
 
     /// Relations an imported graph brought that join `subject` to `object` kinds in this graph.
@@ -211,7 +391,9 @@ impl KnowledgeGraph {
 
     /// The key rows are sorted by: the lower-cased name.
     pub fn sort_key(&self, ix: NodeIx) -> &str {
-        self.sort_keys.get(ix.index()).map_or("", String::as_str)
+        self.node_key
+            .get(ix.index())
+            .map_or("", |k| self.strings.get(*k))
     }
 
     /// `ix` and everything below it by `subclass_of` (narrower classes or subtypes), breadth first.
@@ -229,15 +411,19 @@ impl KnowledgeGraph {
         let mut out = vec![start];
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
-            let adj = if dir == Direction::Outgoing {
-                &self.out_adj
+            let next: Vec<NodeIx> = if dir == Direction::Outgoing {
+                self.out_rel(n, Relation::SubclassOf)
+                    .map(|(_, o)| o)
+                    .collect()
             } else {
-                &self.in_adj
+                self.in_rel(n, Relation::SubclassOf)
+                    .map(|(_, o)| o)
+                    .collect()
             };
-            for &(_, _, next) in of_relation(adjacent(adj, n), Relation::SubclassOf) {
-                if seen.insert(next) {
-                    out.push(next);
-                    queue.push_back(next);
+            for m in next {
+                if seen.insert(m) {
+                    out.push(m);
+                    queue.push_back(m);
                 }
             }
         }
@@ -264,17 +450,18 @@ impl KnowledgeGraph {
 
     /// Counts of statements by relation, in `Relation::ALL` order.
     pub fn relation_counts(&self) -> Vec<(Relation, usize)> {
-        let mut counts: HashMap<Relation, usize> = HashMap::new();
-        for e in self.graph.edge_weights() {
-            *counts.entry(e.relation).or_default() += 1;
+        let mut counts = vec![0usize; self.relations.len()];
+        for c in &self.st_relation {
+            counts[*c as usize] += 1;
         }
-        let mut out: Vec<(Relation, usize)> = Relation::ALL
+        let count = |r: &Relation| self.code(*r).map_or(0, |c| counts[c as usize]);
+        let mut out: Vec<(Relation, usize)> =
+            Relation::ALL.iter().map(|r| (*r, count(r))).collect();
+        let mut others: Vec<(Relation, usize)> = self
+            .relations
             .iter()
-            .map(|r| (*r, counts.get(r).copied().unwrap_or(0)))
-            .collect();
-        let mut others: Vec<(Relation, usize)> = counts
-            .into_iter()
-            .filter(|(r, _)| matches!(r, Relation::Other(_)))
+            .filter(|r| matches!(r, Relation::Other(_)))
+            .map(|r| (*r, count(r)))
             .collect();
         others.sort_by_key(|(r, _)| r.as_str());
         out.extend(others);
@@ -282,25 +469,126 @@ impl KnowledgeGraph {
     }
 }
 
-fn adjacent(adj: &[Vec<(Relation, EdgeIx, NodeIx)>], ix: NodeIx) -> &[(Relation, EdgeIx, NodeIx)] {
-    adj.get(ix.index()).map_or(&[], Vec::as_slice)
-}
-
-/// The run of one relation in a list sorted by relation.
-fn of_relation(
-    list: &[(Relation, EdgeIx, NodeIx)],
-    rel: Relation,
-) -> &[(Relation, EdgeIx, NodeIx)] {
-    let start = list.partition_point(|(r, _, _)| *r < rel);
-    let len = list[start..].partition_point(|(r, _, _)| *r == rel);
-    &list[start..start + len]
-}
-
 /// Lower-cases and collapses runs of white space, so `Herceptin  HYLECTA` finds `Herceptin Hylecta`.
 pub fn normalize(label: &str) -> String {
+    let plain = !label.is_empty()
+        && label
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        && !label.starts_with(' ')
+        && !label.ends_with(' ')
+        && !label.contains("  ")
+        && !label.bytes().any(|b| b.is_ascii_whitespace() && b != b' ');
+    if plain {
+        return label.to_string();
+    }
     label
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Evidence, Node, Origin, Statement};
+
+    fn node(id: &str, kind: NodeKind, aliases: &[&str]) -> Node {
+        Node {
+            id: id.into(),
+            kind,
+            name: id.to_uppercase(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            xrefs: Vec::new(),
+            note: None,
+            accepted: Vec::new(),
+            origin: Origin {
+                file: format!("{id}.toml"),
+                line: 1,
+                col: 1,
+            },
+        }
+    }
+
+    fn st(s: &str, r: Relation, o: &str, line: u32) -> Statement {
+        Statement {
+            subject: s.into(),
+            relation: r,
+            object: o.into(),
+            qualifiers: Qualifiers::default(),
+            provenance: Provenance {
+                source: "src".into(),
+                section: "sec".into(),
+                evidence: Evidence::Background,
+                note: String::new(),
+            },
+            origin: Origin {
+                file: "x.toml".into(),
+                line,
+                col: 3,
+            },
+        }
+    }
+
+    fn small() -> KnowledgeGraph {
+        KnowledgeGraph::new(Dataset {
+            sources: Vec::new(),
+            nodes: vec![
+                node("b", NodeKind::Drug, &["Bee  Drug"]),
+                node("a", NodeKind::Drug, &[]),
+                node("t", NodeKind::Target, &[]),
+                node("c", NodeKind::Class, &[]),
+            ],
+            statements: vec![
+                st("b", Relation::Targets, "t", 1),
+                st("b", Relation::MemberOf, "c", 2),
+                st("a", Relation::Targets, "t", 3),
+                st("b", Relation::Targets, "missing", 4),
+                st("a", Relation::CombinedWith, "b", 5),
+            ],
+        })
+    }
+
+    #[test]
+    fn statements_are_found_by_either_end_and_relation() {
+        let g = small();
+        let [b, a, t, c] = [0, 1, 2, 3].map(NodeIx::new);
+        assert_eq!(g.statement_count(), 4);
+        let subjects: Vec<NodeIx> = g.in_rel(t, Relation::Targets).map(|(_, s)| s).collect();
+        assert_eq!(subjects, [b, a]);
+        let out: Vec<(Relation, NodeIx)> = g
+            .out_edges(b)
+            .map(|(e, o)| (g.statement(e).relation, o))
+            .collect();
+        assert_eq!(out, [(Relation::MemberOf, c), (Relation::Targets, t)]);
+        for e in g.statements() {
+            let (s, o) = g.ends(e);
+            let view = g.statement(e);
+            assert_eq!((view.subject, view.object), (g.id(s), g.id(o)));
+        }
+        let (e, _) = g.out_rel(a, Relation::CombinedWith).next().expect("one");
+        assert_eq!(g.statement(e).origin.to_string(), "x.toml:5:3");
+        assert_eq!(g.in_rel(a, Relation::Targets).count(), 0);
+        assert_eq!(g.degree(b), 3);
+    }
+
+    #[test]
+    fn nodes_are_found_by_id_label_and_prefix() {
+        let g = small();
+        let b = NodeIx::new(0);
+        assert_eq!(g.by_id("b"), Some(b));
+        assert_eq!(g.by_id("z"), None);
+        assert_eq!(g.lookup("bee drug"), [b]);
+        assert_eq!(g.lookup("  BEE DRUG "), [b]);
+        assert_eq!(g.lookup("b"), [b]);
+        assert_eq!(g.node(b).name, "B");
+        assert_eq!(g.node(b).aliases, ["Bee  Drug"]);
+        assert_eq!(g.max_label_words(), 2);
+        let p: Vec<&str> = g.labels_with_prefix("B").map(|(l, _)| l).collect();
+        assert_eq!(p, ["b", "bee drug"]);
+        let drugs: Vec<&str> = g.of_kind(NodeKind::Drug).iter().map(|n| g.id(*n)).collect();
+        assert_eq!(drugs, ["a", "b"]);
+        assert_eq!(g.sort_key(b), "b");
+    }
 }

@@ -150,8 +150,8 @@ impl<'a> SourceOut<'a> {
 
 pub(crate) fn to_json(sel: &Selection) -> String {
     let doc = Document {
-        nodes: sel.nodes.iter().map(|n| NodeOut::of(n)).collect(),
-        statements: sel.statements.iter().map(|s| StatementOut::of(s)).collect(),
+        nodes: sel.nodes.iter().map(NodeOut::of).collect(),
+        statements: sel.statements.iter().map(StatementOut::of).collect(),
         sources: sel.sources.iter().map(|s| SourceOut::of(s)).collect(),
     };
     // Serializing borrowed strings and plain structs cannot fail.

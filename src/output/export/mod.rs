@@ -18,7 +18,7 @@ mod svg;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
-use crate::graph::{KnowledgeGraph, NodeIx};
+use crate::graph::{KnowledgeGraph, NodeIx, StatementRef};
 use crate::lexicon;
 use crate::model::kgx::*;
 use crate::model::{Node, NodeKind, Relation, Source, Statement};
@@ -102,6 +102,16 @@ impl StatementKey {
         }
     }
 
+    /// The key of a statement of the graph.
+    pub fn of_view(st: StatementRef<'_>) -> StatementKey {
+        StatementKey {
+            subject: st.subject.to_string(),
+            relation: st.relation.as_str().to_string(),
+            object: st.object.to_string(),
+            origin: st.origin.to_string(),
+        }
+    }
+
     /// The key of the statement a witness step stands for.
     pub fn of_step(step: &Step) -> StatementKey {
         StatementKey {
@@ -169,8 +179,8 @@ pub fn export(
 
 /// The nodes, statements and sources of one export, in output order.
 pub(crate) struct Selection<'g> {
-    nodes: Vec<&'g Node>,
-    statements: Vec<&'g Statement>,
+    nodes: Vec<Node>,
+    statements: Vec<Statement>,
     sources: Vec<&'g Source>,
 }
 
@@ -178,7 +188,7 @@ pub(crate) fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Sele
     // Every node's place in id order, so statements sort by integers, not by comparing strings
     // (which dominated exports of large graphs).
     let mut by_id: Vec<NodeIx> = g.nodes().collect();
-    by_id.sort_by(|a, b| g.node(*a).id.cmp(&g.node(*b).id));
+    by_id.sort_by(|a, b| g.node(*a).id.cmp(g.node(*b).id));
     let mut rank = vec![0u32; g.nodes().map(|ix| ix.index() + 1).max().unwrap_or(0)];
     for (r, ix) in by_id.iter().enumerate() {
         rank[ix.index()] = r as u32;
@@ -189,10 +199,13 @@ pub(crate) fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Sele
 
     // (subject rank, relation rank, object rank, statement): subject, relation, object, then
     // where it was read.
-    let mut keyed: Vec<(u32, usize, u32, &Statement)> = g
+    let mut keyed: Vec<(u32, usize, u32, StatementRef)> = g
         .statements()
         .filter(|e| {
-            subset.is_none_or(|s| s.statements.contains(&StatementKey::of(g.statement(*e))))
+            subset.is_none_or(|s| {
+                s.statements
+                    .contains(&StatementKey::of_view(g.statement(*e)))
+            })
         })
         .map(|e| {
             let (s, o) = g.ends(e);
@@ -201,8 +214,8 @@ pub(crate) fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Sele
             (rank[s.index()], rel, rank[o.index()], st)
         })
         .collect();
-    keyed.sort_by(|a, b| (a.0, a.1, a.2, &a.3.origin).cmp(&(b.0, b.1, b.2, &b.3.origin)));
-    let statements: Vec<&Statement> = keyed.into_iter().map(|k| k.3).collect();
+    keyed.sort_by(|a, b| (a.0, a.1, a.2, a.3.origin).cmp(&(b.0, b.1, b.2, b.3.origin)));
+    let statements: Vec<Statement> = keyed.into_iter().map(|k| k.3.to_statement()).collect();
 
     let wanted: Option<HashSet<&str>> = subset.map(|s| {
         s.nodes
@@ -215,10 +228,11 @@ pub(crate) fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Sele
             )
             .collect()
     });
-    let nodes: Vec<&Node> = by_id
+    let nodes: Vec<Node> = by_id
         .iter()
         .map(|ix| g.node(*ix))
-        .filter(|n| wanted.as_ref().is_none_or(|w| w.contains(n.id.as_str())))
+        .filter(|n| wanted.as_ref().is_none_or(|w| w.contains(n.id)))
+        .map(|n| n.to_node())
         .collect();
 
     let cited: Option<HashSet<&str>> = subset.map(|_| {
@@ -245,7 +259,7 @@ pub(crate) fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Sele
 /// `x.targets.her2#2` for a second statement with the same ends and relation. Statements must be
 /// in export order, which puts those next to each other. Node ids are written with `%`, `.` and
 /// `#` percent-encoded, so different statements never share an id.
-pub(crate) fn edge_ids(statements: &[&Statement]) -> Vec<String> {
+pub(crate) fn edge_ids(statements: &[Statement]) -> Vec<String> {
     let part = |s: &str| {
         if s.contains(['%', '.', '#']) {
             s.replace('%', "%25")

@@ -42,12 +42,7 @@ pub(crate) fn label(name: &str) -> String {
 pub(crate) fn to_svg(sel: &Selection) -> String {
     let columns: Vec<(NodeKind, Vec<&Node>)> = NodeKind::ALL
         .iter()
-        .map(|k| {
-            (
-                *k,
-                sel.nodes.iter().copied().filter(|n| n.kind == *k).collect(),
-            )
-        })
+        .map(|k| (*k, sel.nodes.iter().filter(|n| n.kind == *k).collect()))
         .filter(|(_, v): &(NodeKind, Vec<&Node>)| !v.is_empty())
         .collect();
 

@@ -50,14 +50,14 @@ pub(super) fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
             Row {
                 cells: vec![
                     label,
-                    on.name.clone(),
+                    on.name.to_string(),
                     on.kind.to_string(),
                     q.join("; "),
                     st.provenance.evidence.to_string(),
                     st.provenance.source.clone(),
                     st.provenance.section.clone(),
                 ],
-                id: Some(on.id.clone()),
+                id: Some(on.id.to_string()),
                 kind: Some(on.kind),
                 witnesses: vec![chain.iter().map(|e| step(g, *e)).collect()],
             },
@@ -96,7 +96,7 @@ pub(super) fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
 
 pub(super) fn compare(g: &KnowledgeGraph, nodes: &[NodeIx]) -> ResultSet {
     let mut columns = vec!["relation".to_string()];
-    columns.extend(nodes.iter().map(|n| g.node(*n).name.clone()));
+    columns.extend(nodes.iter().map(|n| g.node(*n).name.to_string()));
     let mut rows = Vec::new();
     for rel in Relation::ALL {
         for dir in [Dir::Out, Dir::In] {
@@ -114,7 +114,7 @@ pub(super) fn compare(g: &KnowledgeGraph, nodes: &[NodeIx]) -> ResultSet {
                     }
                     by_name(g, others)
                         .iter()
-                        .map(|o| g.node(*o).name.clone())
+                        .map(|o| g.node(*o).name.to_string())
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
@@ -147,28 +147,31 @@ pub(super) fn search(g: &KnowledgeGraph, text: &str) -> ResultSet {
     for n in g.nodes() {
         let node = g.node(n);
         let hit = |s: &str| crate::graph::normalize(s).contains(&needle);
-        if hit(&node.name) {
+        if hit(node.name) {
             found.entry(n).or_default().push("name".into());
         }
         for a in node.aliases.iter().filter(|a| hit(a)) {
             found.entry(n).or_default().push(format!("alias {a}"));
         }
-        if hit(&node.id) && !hit(&node.name) {
+        if hit(node.id) && !hit(node.name) {
             found.entry(n).or_default().push("id".into());
         }
-        if node.note.as_deref().is_some_and(hit) {
+        if node.note.is_some_and(hit) {
             found.entry(n).or_default().push("note".into());
         }
     }
-    for e in g.statements() {
-        let st = g.statement(e);
-        if crate::graph::normalize(&st.provenance.note).contains(&needle) {
-            let (s, _) = g.ends(e);
-            found
-                .entry(s)
-                .or_default()
-                .push(format!("statement note at {}", st.origin));
-        }
+    // Statement notes in the order they were read.
+    let mut noted: Vec<EdgeIx> = g
+        .statements()
+        .filter(|e| crate::graph::normalize(&g.statement(*e).provenance.note).contains(&needle))
+        .collect();
+    noted.sort_by_key(|e| g.statement(*e).origin);
+    for e in noted {
+        let (s, _) = g.ends(e);
+        found
+            .entry(s)
+            .or_default()
+            .push(format!("statement note at {}", g.statement(e).origin));
     }
     let rows = by_name(g, found.keys().copied())
         .into_iter()
@@ -181,8 +184,12 @@ pub(super) fn search(g: &KnowledgeGraph, text: &str) -> ResultSet {
                 how.join("; ")
             };
             Row {
-                cells: vec![g.node(n).name.clone(), g.node(n).kind.to_string(), shown],
-                id: Some(g.node(n).id.clone()),
+                cells: vec![
+                    g.node(n).name.to_string(),
+                    g.node(n).kind.to_string(),
+                    shown,
+                ],
+                id: Some(g.node(n).id.to_string()),
                 kind: Some(g.node(n).kind),
                 ..Row::default()
             }
@@ -227,7 +234,7 @@ pub(super) fn explain(g: &KnowledgeGraph, inner: &Plan) -> ResultSet {
             });
         }
         PlanKind::Compare(nodes) => {
-            let ids: Vec<&str> = nodes.iter().map(|n| g.node(*n).id.as_str()).collect();
+            let ids: Vec<&str> = nodes.iter().map(|n| g.node(*n).id).collect();
             lines.push(format!(
                 "for each relation, list what each of {} links to",
                 ids.join(", ")

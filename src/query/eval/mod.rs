@@ -52,9 +52,9 @@ pub struct Step {
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
+use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx, StatementRef};
 use crate::lexicon;
-use crate::model::{Relation, Statement};
+use crate::model::Relation;
 use crate::query::ast::Order;
 use crate::query::plan::{
     Cond, Dir, Filter, GroupBy, Interpretation, Plan, PlanKind, Query, Target, INHERITED,
@@ -496,7 +496,7 @@ fn link(
 }
 
 /// Whether a statement satisfies every `where` comparison.
-fn conds_hold(st: &Statement, conds: &[Cond]) -> bool {
+fn conds_hold(st: StatementRef<'_>, conds: &[Cond]) -> bool {
     conds.iter().all(|c| {
         let value: Option<String> = match c.field.as_str() {
             "evidence" => Some(st.provenance.evidence.as_str().to_string()),
@@ -528,11 +528,11 @@ pub fn step(g: &KnowledgeGraph, e: EdgeIx) -> Step {
     let st = g.statement(e);
     let (s, o) = g.ends(e);
     Step {
-        subject: st.subject.clone(),
-        subject_name: g.node(s).name.clone(),
+        subject: st.subject.to_string(),
+        subject_name: g.node(s).name.to_string(),
         relation: st.relation.as_str().to_string(),
-        object: st.object.clone(),
-        object_name: g.node(o).name.clone(),
+        object: st.object.to_string(),
+        object_name: g.node(o).name.to_string(),
         qualifiers: st
             .qualifiers
             .pairs()
@@ -562,7 +562,7 @@ fn step_text(g: &KnowledgeGraph, e: EdgeIx) -> String {
 
 fn by_name(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> Vec<NodeIx> {
     let mut v: Vec<NodeIx> = nodes.into_iter().collect();
-    v.sort_by(|a, b| (g.sort_key(*a), &g.node(*a).id).cmp(&(g.sort_key(*b), &g.node(*b).id)));
+    v.sort_by(|a, b| (g.sort_key(*a), g.node(*a).id).cmp(&(g.sort_key(*b), g.node(*b).id)));
     v.dedup();
     v
 }
@@ -582,18 +582,18 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
         .into_iter()
         .map(|n| {
             let hits = &m[&n];
-            let mut cells = vec![g.node(n).name.clone()];
+            let mut cells = vec![g.node(n).name.to_string()];
             for c in 0..plan.columns.len() {
                 let others = by_name(
                     g,
                     hits.iter().filter(|h| h.column == Some(c)).map(|h| h.other),
                 );
-                let names: Vec<&str> = others.iter().map(|o| g.node(*o).name.as_str()).collect();
+                let names: Vec<&str> = others.iter().map(|o| g.node(*o).name).collect();
                 cells.push(names.join(", "));
             }
             Row {
                 cells,
-                id: Some(g.node(n).id.clone()),
+                id: Some(g.node(n).id.to_string()),
                 kind: Some(g.node(n).kind),
                 witnesses: if with_witnesses {
                     witnesses(g, hits)
@@ -638,7 +638,7 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
                 let s = step(g, *e);
                 rows.push(Row {
                     cells: vec![
-                        g.node(n).name.clone(),
+                        g.node(n).name.to_string(),
                         (i + 1).to_string(),
                         step_text(g, *e),
                         s.evidence.clone(),
@@ -647,7 +647,7 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
                         s.note.clone(),
                         s.origin.clone(),
                     ],
-                    id: Some(g.node(n).id.clone()),
+                    id: Some(g.node(n).id.to_string()),
                     kind: Some(g.node(n).kind),
                     witnesses: vec![vec![s]],
                 });
@@ -735,7 +735,7 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
     }
     let mut groups: Vec<(String, usize)> = by_name(g, by_node.keys().copied())
         .into_iter()
-        .map(|k| (g.node(k).name.clone(), by_node[&k]))
+        .map(|k| (g.node(k).name.to_string(), by_node[&k]))
         .chain(by_value)
         .collect();
     if none > 0 {
@@ -855,7 +855,7 @@ fn group_nodes(
     all
 }
 
-fn field_value(st: &Statement, field: &str) -> Option<String> {
+fn field_value(st: StatementRef<'_>, field: &str) -> Option<String> {
     match field {
         "evidence" => Some(st.provenance.evidence.as_str().to_string()),
         "source" => Some(st.provenance.source.clone()),

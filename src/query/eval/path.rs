@@ -42,7 +42,7 @@ pub(super) fn path(
     let rows = paths
         .iter()
         .map(|p| {
-            let mut text = g.node(from).name.clone();
+            let mut text = g.node(from).name.to_string();
             let mut at = from;
             for e in p {
                 let (s, o) = g.ends(*e);

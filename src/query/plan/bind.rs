@@ -170,7 +170,7 @@ impl Planner<'_> {
             let value = match field.as_str() {
                 // Lists of node ids: accept a name or alias too.
                 "population" | "with" => match self.g.lookup(&value).as_slice() {
-                    [one] => self.g.node(*one).id.clone(),
+                    [one] => self.g.node(*one).id.to_string(),
                     _ => value,
                 },
                 _ => value,

@@ -44,7 +44,7 @@ impl fmt::Display for Interpretation<'_> {
                 write!(f, "{what} of at most {max} {hops} between `{}` and `{}`, statements read in either direction", g.node(*from).name, g.node(*to).name)
             }
             PlanKind::Compare(nodes) => {
-                let names: Vec<&str> = nodes.iter().map(|n| g.node(*n).name.as_str()).collect();
+                let names: Vec<&str> = nodes.iter().map(|n| g.node(*n).name).collect();
                 write!(f, "{} side by side, by relation", names.join(", "))
             }
             PlanKind::Search(text) => {
@@ -143,12 +143,12 @@ fn write_rels(f: &mut fmt::Formatter<'_>, rels: &[(Relation, Dir)]) -> fmt::Resu
 
 fn write_target(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, t: &Target) -> fmt::Result {
     match t {
-        Target::Node(n) => f.write_str(&g.node(*n).name),
+        Target::Node(n) => f.write_str(g.node(*n).name),
         Target::Any(k) => write!(f, "any {}", lexicon::singular(*k)),
         Target::Bridge { node, kind, via } => {
             f.write_str(lexicon::singular(*kind))?;
             write_rels(f, via)?;
-            f.write_str(&g.node(*node).name)
+            f.write_str(g.node(*node).name)
         }
         Target::Set(q) => {
             let subject = lexicon::singular(q.kind);
