@@ -2,8 +2,9 @@
 //!
 //! Validation (in `data`) refuses a graph that cannot be built; these rules look at a built graph
 //! and report findings with a rule id, a severity and the place to look. A node may accept a
-//! finding in the data (`accept = { rule-id = "why" }`): it is then reported as info with the
-//! reason, so every remaining warning is explained where a reviewer reads it. Pure; nothing prints.
+//! finding in the data (`accept = { rule-id = "why" }`, or `"rule-id/other-id" = "why"` for the
+//! findings of a rule that name one other node): it is then reported as info with the reason, so
+//! every remaining warning is explained where a reviewer reads it. Pure; nothing prints.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -22,6 +23,9 @@ pub struct Finding {
     pub message: String,
     /// The node id the finding is about.
     pub subject: String,
+    /// The other node a finding names (the regimen or class whose statement a drug lacks), so an
+    /// acceptance can be about that one finding: `"rule-id/other-id" = "why"`.
+    pub about: Option<String>,
     pub origin: Origin,
 }
 
@@ -55,6 +59,7 @@ impl Ctx<'_> {
             severity: self.rule.severity,
             message: format!("{} `{}`: {message}", node.kind, node.id),
             subject: node.id.to_string(),
+            about: None,
             origin: node.origin.to_origin(),
         }
     }
@@ -65,6 +70,7 @@ impl Ctx<'_> {
             severity: self.rule.severity,
             message: format!("source `{}`: {message}", s.id),
             subject: s.id.clone(),
+            about: None,
             origin: s.origin.clone(),
         }
     }
@@ -76,6 +82,7 @@ impl Ctx<'_> {
             severity: self.rule.severity,
             message: format!("{} —{}→ {}: {message}", st.subject, st.relation, st.object),
             subject: st.subject.to_string(),
+            about: None,
             origin: st.origin.to_origin(),
         }
     }
@@ -151,6 +158,34 @@ pub const RULES: &[Rule] = &[
                 }
             }
         },
+    },
+    Rule {
+        id: "test-as-monitoring",
+        severity: Severity::Warning,
+        help: "a test that finds a biomarker decides eligibility before treatment: requires_test, not requires_monitoring",
+        check: |c, out| {
+            for e in c.g.statements() {
+                if c.g.statement(e).relation != Relation::RequiresMonitoring {
+                    continue;
+                }
+                let (_, m) = c.g.ends(e);
+                if let Some((_, b)) = c.g.out_rel(m, Relation::Detects).next() {
+                    out.push(c.statement(
+                        e,
+                        format!(
+                            "the test finds {}, so it decides eligibility; use requires_test",
+                            c.g.node(b).name
+                        ),
+                    ));
+                }
+            }
+        },
+    },
+    Rule {
+        id: "fact-not-on-drug",
+        severity: Severity::Warning,
+        help: "a fact stated on a regimen or class that names a drug belongs on the drug's own file too",
+        check: fact_not_on_drug,
     },
     Rule {
         id: "cardiac-side-effect-without-monitoring",
@@ -319,6 +354,117 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
+/// Relations whose regimen statements each named drug should repeat on its own file.
+const REGIMEN_FACTS: [Relation; 3] = [Relation::Treats, Relation::UsedIn, Relation::RequiresPrior];
+
+/// A class this small, without subclasses, is a named handful (the taxanes, the aromatase
+/// inhibitors, the CDK4/6 inhibitors): a regimen naming the class names each of its drugs.
+const HANDFUL: usize = 3;
+
+/// The drugs a regimen names: its drug components, and the drugs of a component class that is a
+/// named handful.
+fn named_drugs(g: &KnowledgeGraph, regimen: NodeIx) -> Vec<NodeIx> {
+    let mut out = Vec::new();
+    for (_, part) in g.out_rel(regimen, Relation::HasComponent) {
+        match g.node(part).kind {
+            NodeKind::Drug => out.push(part),
+            NodeKind::Class if g.in_rel(part, Relation::SubclassOf).next().is_none() => {
+                let members: Vec<NodeIx> = g
+                    .in_rel(part, Relation::MemberOf)
+                    .map(|(_, m)| m)
+                    .filter(|m| g.node(*m).kind == NodeKind::Drug)
+                    .collect();
+                if members.len() <= HANDFUL {
+                    out.extend(members);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether drug `d` states `rel` to `object` itself (for `treats`, on the same line when the
+/// regimen gives one).
+fn drug_states(
+    g: &KnowledgeGraph,
+    d: NodeIx,
+    rel: Relation,
+    object: NodeIx,
+    line: Option<&str>,
+) -> bool {
+    g.out_rel(d, rel).any(|(e, o)| {
+        o == object && (line.is_none() || g.statement(e).qualifiers.line.as_deref() == line)
+    })
+}
+
+/// Whether drug `d` states `rel` back to `class` or to a member of it, or names it as a partner.
+fn drug_states_back(g: &KnowledgeGraph, d: NodeIx, rel: Relation, class: NodeIx) -> bool {
+    let class_id = &g.node(class).id;
+    let members: Vec<NodeIx> = g
+        .in_rel(class, Relation::MemberOf)
+        .map(|(_, m)| m)
+        .collect();
+    g.out_rel(d, rel).any(|(e, o)| {
+        o == class
+            || members.contains(&o)
+            || g.statement(e).qualifiers.with.iter().any(|w| w == class_id)
+    }) || g.in_rel(d, rel).any(|(_, s)| members.contains(&s))
+}
+
+fn fact_not_on_drug(c: &Ctx, out: &mut Vec<Finding>) {
+    let mut push = |d: NodeIx, about: NodeIx, e: EdgeIx| {
+        let st = c.g.statement(e);
+        let line = st
+            .qualifiers
+            .line
+            .as_ref()
+            .map(|l| format!(" (line {l})"))
+            .unwrap_or_default();
+        let mut f = c.node(
+            d,
+            format!(
+                "{} `{}` states {} {}{line} at {}, naming this drug; its own file does not",
+                c.g.node(about).kind,
+                st.subject,
+                st.relation,
+                st.object,
+                st.origin
+            ),
+        );
+        f.about = Some(c.g.node(about).id.to_string());
+        out.push(f);
+    };
+    for &r in c.g.of_kind(NodeKind::Regimen) {
+        let drugs = named_drugs(c.g, r);
+        for rel in REGIMEN_FACTS {
+            for (e, o) in c.g.out_rel(r, rel) {
+                let line = c.g.statement(e).qualifiers.line.as_deref();
+                for &d in &drugs {
+                    if !drug_states(c.g, d, rel, o, line) {
+                        push(d, r, e);
+                    }
+                }
+            }
+        }
+    }
+    // A class statement whose object, or partner, is a drug.
+    for &class in c.g.of_kind(NodeKind::Class) {
+        for (e, o) in c.g.out_edges(class) {
+            let st = c.g.statement(e);
+            let partners = st.qualifiers.with.iter().filter_map(|w| c.g.by_id(w));
+            let named = std::iter::once(o).chain(partners);
+            for d in named.filter(|d| c.g.node(*d).kind == NodeKind::Drug) {
+                if !drug_states_back(c.g, d, st.relation, class) {
+                    push(d, class, e);
+                }
+            }
+        }
+    }
+}
+
 /// A label with case, spaces, dots, underscores and inner hyphens dropped (`T-DM1` → `tdm1`);
 /// a sign at the end stays (`HER2-` and `HER2+` differ from `HER2`).
 fn loose_key(label: &str) -> String {
@@ -371,7 +517,9 @@ pub fn run(g: &KnowledgeGraph, opts: &Options) -> Vec<Finding> {
         let Some(n) = g.by_id(&f.subject) else {
             continue;
         };
-        if let Some((_, why)) = g.node(n).accepted.iter().find(|(r, _)| r == f.rule) {
+        let narrow = f.about.as_ref().map(|a| format!("{}/{a}", f.rule));
+        let accepts = |r: &String| r == f.rule || Some(r) == narrow.as_ref();
+        if let Some((_, why)) = g.node(n).accepted.iter().find(|(r, _)| accepts(r)) {
             f.severity = Severity::Info;
             f.message = format!("{} (accepted: {why})", f.message);
         }

@@ -199,7 +199,7 @@ fn node_changes(o: &Node, n: &Node) -> Vec<Change> {
 }
 
 /// The compared fields of a statement, in the order a change lists them.
-fn statement_fields(st: &Statement) -> [(&'static str, FieldValue); 9] {
+fn statement_fields(st: &Statement) -> [(&'static str, FieldValue); 10] {
     let q = &st.qualifiers;
     let p = &st.provenance;
     [
@@ -213,6 +213,7 @@ fn statement_fields(st: &Statement) -> [(&'static str, FieldValue); 9] {
         ("risk", FieldValue::opt(&q.risk)),
         ("schedule", FieldValue::opt(&q.schedule)),
         ("condition", FieldValue::opt(&q.condition)),
+        ("any_of", FieldValue::opt(&q.any_of)),
         (
             "min_count",
             q.min_count.map_or(FieldValue::Absent, FieldValue::Number),

@@ -80,8 +80,13 @@ pub const KINDS: &[KindInfo] = &[
     },
     KindInfo {
         kind: K::Monitoring,
-        singular: &["monitoring", "monitoring test", "test"],
-        plural: &["monitoring tests", "tests", "monitorings"],
+        singular: &["monitoring", "monitoring test", "test", "eligibility test"],
+        plural: &[
+            "monitoring tests",
+            "tests",
+            "monitorings",
+            "eligibility tests",
+        ],
         file: "monitoring.toml",
         biolink: "biolink:Procedure",
     },
@@ -228,7 +233,22 @@ pub const RELATIONS: &[RelationInfo] = &[
         ],
         inverse_phrases: &["used to monitor"],
         biolink: "biolink:related_to",
-        gloss: "needs the monitoring test",
+        gloss: "needs the monitoring test during treatment",
+    },
+    RelationInfo {
+        relation: Relation::RequiresTest,
+        domain: &[K::Drug, K::Class, K::Regimen],
+        range: &[K::Monitoring],
+        phrases: &[
+            "selected by",
+            "tested with",
+            "requiring test",
+            "requiring",
+            "requires",
+        ],
+        inverse_phrases: &["used to select", "deciding eligibility for"],
+        biolink: "biolink:related_to",
+        gloss: "is chosen by the result of the test, taken before treatment",
     },
     RelationInfo {
         relation: Relation::Detects,
@@ -335,6 +355,26 @@ pub const RELATIONS: &[RelationInfo] = &[
         gloss: "can be used in the population",
     },
 ];
+
+/// Kind nouns that narrow a link without a relation phrase (`monitoring for margetuximab`,
+/// `eligibility tests for alpelisib`) to one relation; `tests for …` keeps both.
+pub const NOUN_RELATIONS: &[(&str, Relation)] = &[
+    ("monitoring", Relation::RequiresMonitoring),
+    ("monitorings", Relation::RequiresMonitoring),
+    ("monitoring test", Relation::RequiresMonitoring),
+    ("monitoring tests", Relation::RequiresMonitoring),
+    ("eligibility test", Relation::RequiresTest),
+    ("eligibility tests", Relation::RequiresTest),
+];
+
+/// The relation a kind noun narrows a phrase-less link to, if it does.
+pub fn relation_of_noun(noun: &str) -> Option<Relation> {
+    let noun = noun.to_lowercase();
+    NOUN_RELATIONS
+        .iter()
+        .find(|(n, _)| *n == noun)
+        .map(|(_, r)| *r)
+}
 
 /// The lexicon entry of a kind.
 pub fn kind_info(kind: NodeKind) -> &'static KindInfo {

@@ -422,3 +422,82 @@ fn g_out(subject: &str, relation: &str) -> Vec<StatementRef<'static>> {
     let s = g.by_id(subject).expect("node");
     g.out_rel(s, rel).map(|(e, _)| g.statement(e)).collect()
 }
+
+#[test]
+fn capivasertib_needs_one_of_three_alterations() {
+    // "1 or more mutations in the PIK3CA, AKT1, or PTEN genes": one any-of group.
+    let groups: Vec<Option<String>> = ["pik3ca-mutation", "akt1-alteration", "pten-alteration"]
+        .iter()
+        .flat_map(|b| statements("capivasertib", "requires_biomarker", b))
+        .map(|s| s.qualifiers.any_of.clone())
+        .collect();
+    assert_eq!(groups.len(), 3);
+    assert!(groups[0].is_some() && groups.iter().all(|g| *g == groups[0]));
+    // Alpelisib needs PIK3CA itself, not as one of several.
+    assert!(has_where(
+        "alpelisib",
+        "requires_biomarker",
+        "pik3ca-mutation",
+        |s| s.qualifiers.any_of.is_none()
+    ));
+    // Pembrolizumab alone: MSI-H, dMMR or high TMB ("Immunotherapy").
+    for b in ["msi-h", "dmmr", "tmb-high"] {
+        assert!(
+            has_where("pembrolizumab", "requires_biomarker", b, |s| s
+                .qualifiers
+                .any_of
+                .is_some()),
+            "{b}"
+        );
+    }
+}
+
+#[test]
+fn eligibility_tests_are_not_monitoring() {
+    // Tests that find a biomarker decide who can have a drug; monitoring follows treatment.
+    assert!(has("elacestrant", "requires_test", "esr1-mutation-test"));
+    assert!(has("alpelisib", "requires_test", "pik3ca-mutation-test"));
+    assert!(has("entrectinib", "requires_test", "ntrk-fusion-test"));
+    assert!(has("larotrectinib", "requires_test", "ntrk-fusion-test"));
+    assert!(has(
+        "targeted-therapy",
+        "requires_test",
+        "tumor-biomarker-test"
+    ));
+    assert!(has(
+        "hormonal-therapy",
+        "requires_test",
+        "hormone-receptor-test"
+    ));
+    assert!(!has(
+        "targeted-therapy",
+        "requires_monitoring",
+        "tumor-biomarker-test"
+    ));
+    // Margetuximab: an echocardiogram or a MUGA scan during treatment.
+    assert!(has_where(
+        "margetuximab",
+        "requires_monitoring",
+        "echocardiogram",
+        |s| s.qualifiers.any_of.is_some()
+    ));
+    assert!(has_where(
+        "margetuximab",
+        "requires_monitoring",
+        "muga-scan",
+        |s| s.qualifiers.any_of.is_some()
+    ));
+    let g = &*GRAPH;
+    for e in g.statements() {
+        let st = g.statement(e);
+        if st.relation == Relation::RequiresMonitoring {
+            let m = g.by_id(st.object).expect("object");
+            assert!(
+                g.out_rel(m, Relation::Detects).next().is_none(),
+                "{} monitors with a biomarker test at {}",
+                st.subject,
+                st.origin
+            );
+        }
+    }
+}

@@ -53,3 +53,27 @@ fn the_shipped_graph_has_no_error_and_no_unexplained_warning() {
         .collect();
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+#[test]
+fn a_regimen_fact_is_looked_for_on_each_named_drug() {
+    let found = findings("fact-not-on-drug", &Options::default());
+    let hits: Vec<&Finding> = found
+        .iter()
+        .filter(|f| f.rule == "fact-not-on-drug")
+        .collect();
+    // x states the first-line treatment itself; y states it without the line.
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert_eq!(hits[0].subject, "y");
+    assert_eq!(hits[0].about.as_deref(), Some("xy"));
+}
+
+#[test]
+fn an_acceptance_can_name_the_regimen() {
+    let found = findings("accepted-about", &Options::default());
+    let f = found
+        .iter()
+        .find(|f| f.rule == "fact-not-on-drug")
+        .expect("still reported");
+    assert_eq!(f.severity, Severity::Info);
+    assert!(f.message.contains("The page gives y no line of its own."));
+}

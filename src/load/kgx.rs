@@ -175,6 +175,7 @@ pub fn parse_kgx(nodes_tsv: &str, edges_tsv: &str) -> Result<Dataset, Vec<Diagno
     let mut kinds: HashMap<String, Option<NodeKind>> = HashMap::new();
     let nodes = parse_nodes(nodes_tsv, &mut kinds, &mut errors);
     let (statements, sources) = parse_edges(edges_tsv, &kinds, &mut errors);
+    super::validate::check_any_of(&statements, &mut errors);
     if errors.is_empty() {
         Ok(Dataset {
             sources,
@@ -506,6 +507,7 @@ pub(crate) fn parse_qualifiers(field: &str) -> Result<Qualifiers, String> {
             "risk" => q.risk = Some(text()),
             "schedule" => q.schedule = Some(text()),
             "condition" => q.condition = Some(text()),
+            "any_of" => q.any_of = Some(text()),
             "population" => q.population = list(),
             "with" => q.with = list(),
             "min_count" => {
@@ -521,6 +523,7 @@ pub(crate) fn parse_qualifiers(field: &str) -> Result<Qualifiers, String> {
                     "risk",
                     "schedule",
                     "condition",
+                    "any_of",
                     "population",
                     "with",
                     "min_count",

@@ -85,6 +85,8 @@ pub(crate) struct RawStatement {
     pub(crate) schedule: Option<String>,
     pub(crate) min_count: Option<u32>,
     pub(crate) condition: Option<String>,
+    /// Any-of group id: this statement is one alternative of several.
+    pub(crate) any_of: Option<Spanned<String>>,
 }
 
 /// A byte range in one of the files being loaded.
@@ -280,6 +282,7 @@ pub fn load_files_at(files: &[(String, String)], base: &str) -> Result<Dataset, 
     let (nodes, kinds) = check_nodes(&fs, &pending, &mut errors);
     let statements = check_statements(&fs, &pending, &kinds, &sources, &mut errors);
     check_cycles(&statements, &mut errors);
+    check_any_of(statements.iter().map(|(s, _)| s), &mut errors);
 
     if errors.is_empty() {
         Ok(Dataset {

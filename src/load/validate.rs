@@ -293,6 +293,26 @@ pub(crate) fn check_statements(
                 kinds,
                 errors,
             );
+            if let Some(group) = &st.any_of {
+                if !is_kebab_id(group.get_ref()) {
+                    errors.push(fs.diag(
+                        sp(group),
+                        format!("any_of `{}` is not a kebab-case group id", group.get_ref()),
+                    ));
+                }
+                if let Some(r) = relation.filter(|r| !ANY_OF_RELATIONS.contains(r)) {
+                    errors.push(
+                        fs.diag(
+                            sp(group),
+                            format!("`{r}` statements cannot be alternatives"),
+                        )
+                        .with_help(format!(
+                            "any_of goes with: {}",
+                            ANY_OF_RELATIONS.map(|r| r.as_str()).join(", ")
+                        )),
+                    );
+                }
+            }
             if errors.len() > before {
                 continue;
             }
@@ -314,6 +334,7 @@ pub(crate) fn check_statements(
                         schedule: st.schedule.clone(),
                         min_count: st.min_count,
                         condition: st.condition.clone(),
+                        any_of: st.any_of.as_ref().map(|s| s.get_ref().clone()),
                     },
                     provenance: Provenance {
                         source: st.source.get_ref().clone(),
@@ -432,6 +453,47 @@ pub(crate) fn check_refs(
 }
 
 /// Reports each cycle in `subclass_of` once, at the statement that closes it.
+/// Relations whose statements may be alternatives of an any-of group: requirements and parts.
+pub const ANY_OF_RELATIONS: [Relation; 6] = [
+    Relation::RequiresBiomarker,
+    Relation::RequiresTest,
+    Relation::RequiresMonitoring,
+    Relation::RequiresPrior,
+    Relation::RequiresCotherapy,
+    Relation::HasComponent,
+];
+
+/// An any-of group needs two or more statements of one subject and relation: a "one of" with a
+/// single member is a slip (a misspelt group id, or a member on the wrong relation). Shared by
+/// the TOML and the KGX readers.
+pub(crate) fn check_any_of<'a>(
+    statements: impl IntoIterator<Item = &'a Statement>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut groups: BTreeMap<(&str, &str, Relation), Vec<&Origin>> = BTreeMap::new();
+    for s in statements {
+        if let Some(g) = &s.qualifiers.any_of {
+            groups
+                .entry((&s.subject, g, s.relation))
+                .or_default()
+                .push(&s.origin);
+        }
+    }
+    for ((subject, group, relation), origins) in groups {
+        if let [only] = origins.as_slice() {
+            errors.push(
+                Diagnostic::error(
+                    format!(
+                        "any_of group `{group}` of `{subject}` has one `{relation}` statement; a choice needs two or more"
+                    ),
+                    (*only).clone(),
+                )
+                .with_help("give each alternative the same any_of id, on the same relation"),
+            );
+        }
+    }
+}
+
 pub(crate) fn check_cycles(statements: &[(Statement, Origin)], errors: &mut Vec<Diagnostic>) {
     let mut parents: BTreeMap<&str, Vec<(&str, &Origin)>> = BTreeMap::new();
     for (s, origin) in statements {

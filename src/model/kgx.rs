@@ -142,6 +142,7 @@ pub(crate) fn text_qualifiers(q: &Qualifiers) -> impl Iterator<Item = (&'static 
         ("risk", &q.risk),
         ("schedule", &q.schedule),
         ("condition", &q.condition),
+        ("any_of", &q.any_of),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))

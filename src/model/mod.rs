@@ -145,6 +145,9 @@ pub enum Relation {
     RequiresBiomarker,
     Causes,
     RequiresMonitoring,
+    /// A test whose result decides whether the therapy can be used (eligibility), as against
+    /// monitoring during treatment.
+    RequiresTest,
     Detects,
     Assesses,
     Affects,
@@ -160,7 +163,7 @@ pub enum Relation {
 }
 
 impl Relation {
-    pub const ALL: [Relation; 18] = [
+    pub const ALL: [Relation; 19] = [
         Relation::MemberOf,
         Relation::SubclassOf,
         Relation::Targets,
@@ -169,6 +172,7 @@ impl Relation {
         Relation::RequiresBiomarker,
         Relation::Causes,
         Relation::RequiresMonitoring,
+        Relation::RequiresTest,
         Relation::Detects,
         Relation::Assesses,
         Relation::Affects,
@@ -192,6 +196,7 @@ impl Relation {
             Relation::RequiresBiomarker => "requires_biomarker",
             Relation::Causes => "causes",
             Relation::RequiresMonitoring => "requires_monitoring",
+            Relation::RequiresTest => "requires_test",
             Relation::Detects => "detects",
             Relation::Assesses => "assesses",
             Relation::Affects => "affects",
@@ -329,6 +334,10 @@ pub struct Qualifiers {
     /// "At least N" prior therapies.
     pub min_count: Option<u32>,
     pub condition: Option<String>,
+    /// An any-of group: the statements of one subject and relation that share this id are
+    /// alternatives, and one of them is enough (capivasertib needs a PIK3CA, AKT1 or PTEN
+    /// alteration, not all three).
+    pub any_of: Option<String>,
 }
 
 impl Qualifiers {
@@ -345,6 +354,7 @@ impl Qualifiers {
         opt("risk", &self.risk);
         opt("schedule", &self.schedule);
         opt("condition", &self.condition);
+        opt("any_of", &self.any_of);
         if !self.population.is_empty() {
             out.push(("population", self.population.join(", ")));
         }

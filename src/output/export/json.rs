@@ -80,6 +80,7 @@ pub(crate) struct QualifiersOut<'a> {
     schedule: Option<&'a str>,
     min_count: Option<u32>,
     condition: Option<&'a str>,
+    any_of: Option<&'a str>,
 }
 
 impl<'a> StatementOut<'a> {
@@ -100,6 +101,7 @@ impl<'a> StatementOut<'a> {
                 schedule: q.schedule.as_deref(),
                 min_count: q.min_count,
                 condition: q.condition.as_deref(),
+                any_of: q.any_of.as_deref(),
             },
             source: &p.source,
             section: &p.section,

@@ -38,9 +38,7 @@ pub(super) fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
     let rel_order = |r: Relation| Relation::ALL.iter().position(|x| *x == r).unwrap_or(0);
     let mut add = |e: EdgeIx, other: NodeIx, label: String, dir: u8, chain: Vec<EdgeIx>| {
         let st = g.statement(e);
-        let q: Vec<String> = st
-            .qualifiers
-            .pairs()
+        let q: Vec<String> = super::qualifier_pairs(g, e)
             .iter()
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
@@ -103,20 +101,38 @@ pub(super) fn compare(g: &KnowledgeGraph, nodes: &[NodeIx]) -> ResultSet {
             let cells: Vec<String> = nodes
                 .iter()
                 .map(|n| {
-                    let mut others: Vec<NodeIx> = match dir {
-                        Dir::Out => g.out_rel(*n, rel).map(|(_, o)| o).collect(),
-                        Dir::In => g.in_rel(*n, rel).map(|(_, o)| o).collect(),
-                    };
+                    let mut others: Vec<NodeIx> = Vec::new();
+                    // Alternatives of an any-of group, by group id: `one of: A, B`.
+                    let mut groups: BTreeMap<&str, Vec<NodeIx>> = BTreeMap::new();
+                    match dir {
+                        Dir::Out => {
+                            for (e, o) in g.out_rel(*n, rel) {
+                                match &g.statement(e).qualifiers.any_of {
+                                    Some(id) => groups.entry(id).or_default().push(o),
+                                    None => others.push(o),
+                                }
+                            }
+                        }
+                        Dir::In => others.extend(g.in_rel(*n, rel).map(|(_, o)| o)),
+                    }
                     if dir == Dir::Out && INHERITED.contains(&rel) {
                         for (c, _) in carriers(g, *n) {
                             others.extend(g.out_rel(c, rel).map(|(_, o)| o));
                         }
                     }
-                    by_name(g, others)
-                        .iter()
-                        .map(|o| g.node(*o).name.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    let names = |v: Vec<NodeIx>| -> Vec<String> {
+                        by_name(g, v)
+                            .iter()
+                            .map(|o| g.node(*o).name.to_string())
+                            .collect()
+                    };
+                    let mut parts = names(others);
+                    parts.extend(
+                        groups
+                            .into_values()
+                            .map(|v| format!("one of: {}", names(v).join(" / "))),
+                    );
+                    parts.join(", ")
                 })
                 .collect();
             if cells.iter().all(String::is_empty) {

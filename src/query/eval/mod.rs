@@ -74,8 +74,12 @@ struct Hit {
 /// Matched nodes with their hits, in index order (rows are sorted by name later).
 type Matches = BTreeMap<NodeIx, Vec<Hit>>;
 
+mod alternatives;
 mod forms;
 mod path;
+
+pub(crate) use alternatives::qualifier_pairs;
+use alternatives::{conjuncts, jointly_possible};
 
 pub use path::MAX_PATHS;
 
@@ -180,20 +184,36 @@ fn eval_filter(
             all.retain(|n, _| !excluded.contains_key(n));
             all
         }
-        Filter::And(a, b) => {
-            let left = eval_filter(g, kind, a, within);
-            if left.is_empty() {
-                return left;
+        Filter::And(..) => {
+            let mut parts = Vec::new();
+            conjuncts(f, &mut parts);
+            let Some((first, rest)) = parts.split_first() else {
+                return universe();
+            };
+            // Each conjunct among the nodes the ones before it left (a semi-join), its hits kept
+            // apart until the end so alternatives of one any-of group can be told apart.
+            let mut results = vec![eval_filter(g, kind, first, within)];
+            for part in rest {
+                let last = &results[results.len() - 1];
+                if last.is_empty() {
+                    return Matches::new();
+                }
+                let right = eval_filter(g, kind, part, Some(last));
+                results.push(right);
             }
-            let mut right = eval_filter(g, kind, b, Some(&left));
-            left.into_iter()
-                .filter_map(|(n, mut hits)| {
-                    right.remove(&n).map(|more| {
-                        hits.extend(more);
-                        (n, hits)
-                    })
-                })
-                .collect()
+            let survivors = results.pop().unwrap_or_default();
+            let mut out = Matches::new();
+            for (n, last_hits) in survivors {
+                let mut runs: Vec<Vec<Hit>> = results
+                    .iter_mut()
+                    .map(|m| m.remove(&n).unwrap_or_default())
+                    .collect();
+                runs.push(last_hits);
+                if jointly_possible(g, &runs) {
+                    out.insert(n, runs.concat());
+                }
+            }
+            out
         }
         Filter::Or(a, b) => {
             let mut left = eval_filter(g, kind, a, within);
@@ -533,9 +553,7 @@ pub fn step(g: &KnowledgeGraph, e: EdgeIx) -> Step {
         relation: st.relation.as_str().to_string(),
         object: st.object.to_string(),
         object_name: g.node(o).name.to_string(),
-        qualifiers: st
-            .qualifiers
-            .pairs()
+        qualifiers: qualifier_pairs(g, e)
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
@@ -552,7 +570,7 @@ fn step_text(g: &KnowledgeGraph, e: EdgeIx) -> String {
     let st = g.statement(e);
     let (s, o) = g.ends(e);
     let mut text = format!("{} —{}→ {}", g.node(s).name, st.relation, g.node(o).name);
-    let q = st.qualifiers.pairs();
+    let q = qualifier_pairs(g, e);
     if !q.is_empty() {
         let list: Vec<String> = q.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         text.push_str(&format!(" ({})", list.join("; ")));

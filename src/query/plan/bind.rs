@@ -103,7 +103,7 @@ impl Planner<'_> {
             many => return Err(self.ambiguous(text, many, span)),
         }
         if let Some((k, _)) = lexicon::kind_by_noun(text) {
-            return Ok(Some(Tok::Kind(k, span)));
+            return Ok(Some(Tok::Kind(k, span, lexicon::relation_of_noun(text))));
         }
         let lower = normalize(text);
         let fwd = lexicon::relations_by_phrase(&lower);

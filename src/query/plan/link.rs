@@ -16,7 +16,7 @@ impl Planner<'_> {
         };
         let toks = self.tokens(first)?;
         let kind = match toks.iter().find(|t| !matches!(t, Tok::Node(..))) {
-            Some(Tok::Kind(k, _)) => *k,
+            Some(Tok::Kind(k, _, _)) => *k,
             _ => match toks.first() {
                 Some(Tok::Node(n, _)) => self.g.node(*n).kind,
                 Some(t) => {
@@ -91,14 +91,17 @@ impl Planner<'_> {
             .take_while(|t| matches!(t, Tok::Node(..)))
             .count();
         match rest.get(lead) {
-            Some(Tok::Kind(k, span)) => {
+            Some(Tok::Kind(k, span, narrow)) => {
                 let noun_kind = *k;
                 let mods = &rest[..lead];
                 rest = &rest[lead + 1..];
-                let sub = self.noun_phrase(noun_kind, mods, rest, &conds)?;
+                let saved = std::mem::replace(&mut self.narrow, *narrow);
+                let sub = self.noun_phrase(noun_kind, mods, rest, &conds);
+                self.narrow = saved;
+                let sub = sub?;
                 if linked {
                     // `with cardiac monitoring`: linked to nodes of that noun phrase.
-                    let rels = self.link_rels(kind, noun_kind, *span)?;
+                    let rels = narrowed(self.link_rels(kind, noun_kind, *span)?, *narrow);
                     let column = self.column(lexicon::plural(noun_kind));
                     return Ok(Filter::Link {
                         rels,
@@ -247,7 +250,7 @@ impl Planner<'_> {
             }
             let names = &toks[start..i];
             let noun = match toks.get(i) {
-                Some(Tok::Kind(k, s)) => {
+                Some(Tok::Kind(k, s, _)) => {
                     i += 1;
                     Some((*k, *s))
                 }
@@ -392,7 +395,7 @@ impl Planner<'_> {
                 .collect();
         }
         if rels.is_empty() && connector {
-            rels = any_rels(self.g, kind, other);
+            rels = narrowed(any_rels(self.g, kind, other), self.narrow);
         }
         if !rels.is_empty() {
             return Ok(Filter::Link {

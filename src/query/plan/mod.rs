@@ -28,6 +28,7 @@ pub const INHERITED: &[Relation] = &[
     Relation::Targets,
     Relation::Causes,
     Relation::RequiresMonitoring,
+    Relation::RequiresTest,
     Relation::GivenBy,
 ];
 
@@ -164,6 +165,7 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
         g,
         columns: Vec::new(),
         negated: 0,
+        narrow: None,
     };
     let kind = p.statement_kind(stmt)?;
     let m = &stmt.modifiers;
@@ -213,7 +215,8 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
 /// A word or run of words, classified.
 #[derive(Debug, Clone)]
 enum Tok {
-    Kind(NodeKind, Span),
+    /// A kind noun, and the relation it narrows a phrase-less link to (`monitoring`).
+    Kind(NodeKind, Span, Option<Relation>),
     /// A relation phrase: forward candidates and inverse candidates.
     Rel {
         text: String,
@@ -229,7 +232,7 @@ enum Tok {
 impl Tok {
     fn span(&self) -> Span {
         match self {
-            Tok::Kind(_, s) | Tok::Conn(_, s) | Tok::Node(_, s) | Tok::Rel { span: s, .. } => *s,
+            Tok::Kind(_, s, _) | Tok::Conn(_, s) | Tok::Node(_, s) | Tok::Rel { span: s, .. } => *s,
         }
     }
 }
@@ -242,6 +245,8 @@ struct Planner<'g> {
     columns: Vec<String>,
     /// How many `not`/`without` enclose the phrase being planned: negated links get no column.
     negated: usize,
+    /// The relation the noun of the phrase being planned narrows phrase-less links to.
+    narrow: Option<Relation>,
 }
 
 impl<'g> Planner<'g> {
@@ -302,6 +307,17 @@ fn any_rels(g: &KnowledgeGraph, kind: NodeKind, other: NodeKind) -> Vec<(Relatio
         .chain(g.imported_relations_between(other, kind));
     let mut rels: Vec<(Relation, Dir)> = forward.map(|r| (r, Dir::Out)).collect();
     rels.extend(backward.map(|r| (r, Dir::In)));
+    rels
+}
+
+/// Keeps only the relation a kind noun narrows to (`monitoring` → requires_monitoring) when it is
+/// among `rels`; otherwise `rels` as they are.
+fn narrowed(mut rels: Vec<(Relation, Dir)>, narrow: Option<Relation>) -> Vec<(Relation, Dir)> {
+    if let Some(r) = narrow {
+        if rels.iter().any(|(x, _)| *x == r) {
+            rels.retain(|(x, _)| *x == r);
+        }
+    }
     rels
 }
 
