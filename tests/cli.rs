@@ -4,10 +4,17 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn mbckg(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    mbckg_with(args, stdin, &[])
+}
+
+/// As [`mbckg`], with extra environment variables (`COLUMNS` is unset unless given here).
+fn mbckg_with(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mbckg"))
         .args(args)
         .env("NO_COLOR", "1")
         .env("MBCKG_HISTORY", "off")
+        .env_remove("COLUMNS")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -201,4 +208,55 @@ fn a_closed_pipe_is_not_an_error() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The longest line of a text, in characters.
+fn widest(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn tables_fit_columns_when_asked() {
+    for q in [
+        "show T-DXd",
+        "why drugs targeting HER2 with cardiac monitoring",
+        "compare palbociclib, ribociclib, abemaciclib",
+        "drugs targeting HER2 with cardiac monitoring",
+    ] {
+        let o = mbckg_with(
+            &["query", q, "--format", "table"],
+            None,
+            &[("COLUMNS", "80")],
+        );
+        assert_eq!(o.status.code(), Some(0), "{q}: {}", stderr(&o));
+        assert!(widest(&stdout(&o)) <= 80, "{q}:\n{}", stdout(&o));
+    }
+}
+
+#[test]
+fn a_table_in_a_pipe_is_not_wrapped_unless_asked() {
+    let o = mbckg(&["query", "show T-DXd", "--format", "table"], None);
+    assert!(widest(&stdout(&o)) > 200, "{}", stdout(&o));
+}
+
+#[test]
+fn machine_formats_keep_full_text_whatever_the_width() {
+    for format in ["json", "csv", "tsv"] {
+        let narrow = mbckg_with(
+            &["query", "show T-DXd", "--format", format],
+            None,
+            &[("COLUMNS", "40")],
+        );
+        let wide = mbckg(&["query", "show T-DXd", "--format", format], None);
+        assert_eq!(narrow.stdout, wide.stdout, "{format}");
+        assert!(stdout(&narrow).contains("Targeted therapy for people with metastatic breast cancer whose tumors express low levels of HER2"), "{format}");
+    }
 }

@@ -19,6 +19,7 @@ fn transcript(name: &str, text: &str) -> String {
         render: RenderOptions {
             interpretation: true,
             color: false,
+            width: None,
         },
         keep_going: true,
         echo: true,

@@ -9,16 +9,23 @@ use rexpect::session::{spawn_command, PtySession};
 const PROMPT: &str = "mbckg> ";
 
 fn shell(history: &std::path::Path) -> PtySession {
+    shell_sized(history, 160, &[])
+}
+
+/// A REPL in a terminal `cols` wide, with extra environment variables.
+fn shell_sized(history: &std::path::Path, cols: u16, env: &[(&str, &str)]) -> PtySession {
     // A pseudo-terminal starts with no size; give it one as a terminal window would have.
     let mut cmd = Command::new("sh");
     cmd.args([
         "-c",
-        "stty cols 160 rows 50; exec \"$0\"",
+        &format!("stty cols {cols} rows 50; exec \"$0\""),
         env!("CARGO_BIN_EXE_mbckg"),
     ]);
     cmd.env("MBCKG_HISTORY", history)
         .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
+        .env("TERM", "xterm")
+        .env_remove("COLUMNS")
+        .envs(env.iter().copied());
     let mut s = spawn_command(cmd, Some(15_000)).expect("spawns the REPL");
     s.exp_string("Type .help").expect("banner");
     s.exp_string(PROMPT).expect("prompt");
@@ -144,6 +151,55 @@ fn errors_point_at_the_word_and_the_repl_goes_on() {
     s.exp_string("drugs").expect("csv header");
     s.send_line(".nope").expect("unknown meta");
     s.exp_string("unknown command `.nope`").expect("said so");
+    s.send_control('d').expect("ctrl-d");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+}
+
+/// The longest line the REPL printed, ignoring lines the line editor redraws (escape sequences).
+fn widest_printed(text: &str) -> usize {
+    // rexpect hands over one char per byte; put the UTF-8 back together.
+    let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    let text = String::from_utf8_lossy(&bytes);
+    text.split(['\r', '\n'])
+        .filter(|l| !l.contains('\x1b'))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn show_why_and_compare_fit_an_80_column_terminal() {
+    let history = temp_history("width");
+    let mut s = shell_sized(&history, 80, &[]);
+    for (statement, footer) in [
+        ("show T-DXd", "20 statements"),
+        (
+            "why drugs targeting HER2 with cardiac monitoring",
+            "17 statements",
+        ),
+        (
+            "compare palbociclib, ribociclib, abemaciclib",
+            "10 relations",
+        ),
+    ] {
+        s.send_line(statement).expect("types");
+        let printed = s.exp_string(footer).expect("the answer");
+        assert!(widest_printed(&printed) <= 80, "{statement}:\n{printed}");
+        s.exp_string(PROMPT).expect("prompt");
+    }
+    s.send_control('d').expect("ctrl-d");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn columns_overrides_the_terminal_width() {
+    let history = temp_history("columns");
+    let mut s = shell_sized(&history, 200, &[("COLUMNS", "60")]);
+    s.send_line("show T-DXd").expect("types");
+    let printed = s.exp_string("20 statements").expect("the answer");
+    assert!(widest_printed(&printed) <= 60, "{printed}");
     s.send_control('d').expect("ctrl-d");
     s.exp_eof().expect("leaves");
     assert_eq!(exit_code(&s), 0);

@@ -346,6 +346,7 @@ fn query(
             let opts = RenderOptions {
                 interpretation: terminal,
                 color: use_color(terminal),
+                width: super::term::auto_width(terminal),
             };
             out.write_all(render::render(&answer.result, format, &opts).as_bytes())?;
             Ok(EXIT_OK)
@@ -419,6 +420,7 @@ fn run_scripts(
         render: RenderOptions {
             interpretation: terminal,
             color: use_color(terminal),
+            width: super::term::auto_width(terminal),
         },
         keep_going,
         echo: false,

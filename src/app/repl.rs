@@ -121,6 +121,7 @@ pub const METAS: &[Meta] = &[
                         render: RenderOptions {
                             interpretation: true,
                             color: sh.color,
+                            width: term::auto_width(term::stdout_is_terminal()),
                         },
                         keep_going: true,
                         echo: true,
@@ -261,9 +262,11 @@ impl Shell {
                     .format
                     .or_else(|| answer.plan.format.as_deref().and_then(Format::parse))
                     .unwrap_or(Format::Table);
+                // Asked each time: the window may have been resized.
                 let opts = RenderOptions {
                     interpretation: true,
                     color: self.color,
+                    width: term::auto_width(term::stdout_is_terminal()),
                 };
                 out.write_all(render::render(&answer.result, format, &opts).as_bytes())?;
             }

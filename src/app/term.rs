@@ -1,5 +1,6 @@
 //! Terminal helpers shared by the CLI and the REPL: exit codes, whether a stream is a terminal,
-//! whether to colour, which format a result is shown in. No I/O beyond asking the OS about a stream.
+//! whether to colour, which format a result is shown in, how wide tables may be. No I/O beyond
+//! asking the OS about a stream and reading `NO_COLOR` and `COLUMNS`.
 
 use crate::output::render::Format;
 
@@ -26,4 +27,39 @@ pub fn use_color(terminal: bool) -> bool {
 pub fn choose_format(flag: Option<Format>, plan_format: Option<&str>, terminal: bool) -> Format {
     flag.or_else(|| plan_format.and_then(Format::parse))
         .unwrap_or(if terminal { Format::Table } else { Format::Tsv })
+}
+
+/// The width to fit tables to when none was set: `COLUMNS` when it holds a number (asked for,
+/// terminal or not), else the terminal's width when stdout is a terminal, else none (a pipe
+/// gets lines as long as they are).
+pub fn auto_width(terminal: bool) -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok();
+    let size = if terminal {
+        terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+    } else {
+        None
+    };
+    pick_width(columns.as_deref(), size)
+}
+
+/// [`auto_width`] given what `COLUMNS` holds and what the terminal says.
+pub fn pick_width(columns: Option<&str>, terminal: Option<usize>) -> Option<usize> {
+    let asked = columns.and_then(|c| c.trim().parse::<usize>().ok());
+    asked.or(terminal).filter(|&n| n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_overrides_the_terminal_and_a_pipe_gets_no_width() {
+        assert_eq!(pick_width(Some("80"), Some(200)), Some(80));
+        assert_eq!(pick_width(Some(" 100 "), None), Some(100));
+        assert_eq!(pick_width(None, Some(120)), Some(120));
+        assert_eq!(pick_width(Some("wide"), Some(120)), Some(120));
+        assert_eq!(pick_width(Some(""), None), None);
+        assert_eq!(pick_width(None, None), None);
+        assert_eq!(pick_width(Some("0"), Some(0)), None);
+    }
 }

@@ -103,6 +103,9 @@ pub struct RenderOptions {
     pub interpretation: bool,
     /// ANSI bold header and dim footer. Off in tests and pipes.
     pub color: bool,
+    /// Fit the table to this many terminal columns (wrap, or one block per row); `None` leaves
+    /// lines as long as they are. Machine formats always carry the full text.
+    pub width: Option<usize>,
 }
 
 /// Renders `rs` as text in `format`. The text ends with a newline unless it is empty.
@@ -343,7 +346,7 @@ mod tests {
     fn table_shows_interpretation_and_notes_when_asked() {
         let opts = RenderOptions {
             interpretation: true,
-            color: false,
+            ..Default::default()
         };
         let rs = result(&["drug"], vec![row("x", &["X"], vec![])]);
         insta::assert_snapshot!(render(&rs, Format::Table, &opts), @r"
@@ -353,6 +356,64 @@ mod tests {
         X
         1 drug
         ");
+    }
+
+    #[test]
+    fn table_fits_a_width_when_asked() {
+        let mut rs = her2();
+        rs.interpretation = "drug —targets→ HER2 ∧ drug —requires_monitoring→ monitoring".into();
+        let opts = RenderOptions {
+            interpretation: true,
+            width: Some(32),
+            ..Default::default()
+        };
+        insta::assert_snapshot!(render(&rs, Format::Table, &opts), @r"
+        Interpreted as: drug —targets→
+            HER2 ∧ drug
+            —requires_monitoring→
+            monitoring
+        note: HER2 is a target
+        drug             class
+        Trastuzumab      monoclonal
+                         antibody
+        Tucatinib        TKI
+        Trastuzumab      ADC
+        deruxtecan
+        3 drugs
+        ");
+        let narrow = RenderOptions {
+            width: Some(20),
+            ..Default::default()
+        };
+        for f in [
+            Format::Json,
+            Format::Jsonl,
+            Format::Csv,
+            Format::Tsv,
+            Format::Markdown,
+            Format::Dot,
+        ] {
+            assert_eq!(
+                render(&rs, f, &narrow),
+                plain(&rs, f),
+                "{f} ignores the width"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cut_cell_is_marked_and_the_full_formats_named() {
+        let huge = "word ".repeat(1000);
+        let rs = result(&["drug", "note"], vec![row("x", &["X", &huge], vec![])]);
+        let opts = RenderOptions {
+            width: Some(40),
+            ..Default::default()
+        };
+        let text = render(&rs, Format::Table, &opts);
+        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+        assert!(text.contains('…'), "{text}");
+        assert!(text.contains("`as csv`"), "{text}");
+        assert!(plain(&rs, Format::Table).contains(&huge.trim_end().to_string()));
     }
 
     #[test]
@@ -404,8 +465,8 @@ mod tests {
     #[test]
     fn table_colours_header_and_footer_only_when_asked() {
         let opts = RenderOptions {
-            interpretation: false,
             color: true,
+            ..Default::default()
         };
         let rs = result(&["drug"], vec![]);
         assert_eq!(
@@ -648,15 +709,15 @@ mod tests {
             for f in Format::ALL {
                 for interpretation in [false, true] {
                     for color in [false, true] {
-                        let text = render(
-                            &rs,
-                            f,
-                            &RenderOptions {
+                        for width in [None, Some(0), Some(20), Some(80)] {
+                            let opts = RenderOptions {
                                 interpretation,
                                 color,
-                            },
-                        );
-                        assert!(text.is_empty() || text.ends_with('\n'), "{f}: {text:?}");
+                                width,
+                            };
+                            let text = render(&rs, f, &opts);
+                            assert!(text.is_empty() || text.ends_with('\n'), "{f}: {text:?}");
+                        }
                     }
                 }
             }

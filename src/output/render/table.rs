@@ -1,38 +1,58 @@
-//! Aligned text tables for the terminal.
+//! Aligned text tables for the terminal, fitted to a width when one is given (see
+//! [`crate::output::fit`]): columns shrink and wrap, or rows become blocks; the interpretation and
+//! notes wrap under a hanging indent. Without a width nothing is wrapped.
 
 use super::*;
+use crate::output::fit;
 
-// ---------------------------------------------------------------------------------------------
-// Table
-
-/// Aligned columns, two spaces apart, widths in characters; no trailing spaces.
+/// The interpretation, the notes, aligned columns two spaces apart (widths in terminal columns,
+/// no trailing spaces) and the count; with a width, every line fits it.
 pub(super) fn table(rs: &ResultSet, opts: &RenderOptions) -> String {
     let mut out = String::new();
     if opts.interpretation && !rs.interpretation.is_empty() {
-        push_line(
-            &mut out,
-            &format!("Interpreted as: {}", one_line(&rs.interpretation)),
-        );
+        let line = format!("Interpreted as: {}", one_line(&rs.interpretation));
+        push_wrapped(&mut out, &line, opts.width);
     }
     // With no columns the notes are the whole answer (a node card), so they always show.
     if opts.interpretation || rs.columns.is_empty() {
         for note in &rs.notes {
-            push_line(&mut out, &one_line(note));
+            push_wrapped(&mut out, &one_line(note), opts.width);
         }
     }
-    if !rs.columns.is_empty() {
-        table_body(&mut out, rs, opts.color);
-    }
-    let footer = count_line(rs);
-    if opts.color {
-        push_line(&mut out, &format!("\x1b[2m{footer}{RESET}"));
-    } else {
-        push_line(&mut out, &footer);
+    let cut = !rs.columns.is_empty() && table_body(&mut out, rs, opts);
+    push_dim(&mut out, &count_line(rs), opts.color);
+    if cut {
+        let hint =
+            "… marks text cut to fit the screen; `as json`, `as csv` or `as tsv` shows all of it";
+        for line in fit::wrap(hint, opts.width.unwrap_or(usize::MAX)) {
+            push_dim(&mut out, &line, opts.color);
+        }
     }
     out
 }
 
-pub(super) fn table_body(out: &mut String, rs: &ResultSet, color: bool) {
+/// A line, wrapped to `width` (continuation lines indented) when there is one.
+fn push_wrapped(out: &mut String, line: &str, width: Option<usize>) {
+    match width {
+        Some(w) => {
+            for l in fit::wrap_hanging(line, w.max(fit::NARROWEST), 4) {
+                push_line(out, &l);
+            }
+        }
+        None => push_line(out, line),
+    }
+}
+
+fn push_dim(out: &mut String, line: &str, color: bool) {
+    if color {
+        push_line(out, &format!("\x1b[2m{line}{RESET}"));
+    } else {
+        push_line(out, line);
+    }
+}
+
+/// The header and rows; true when some cell was cut short to fit.
+pub(super) fn table_body(out: &mut String, rs: &ResultSet, opts: &RenderOptions) -> bool {
     let n = rs.columns.len();
     let header: Vec<String> = rs.columns.iter().map(|c| one_line(c)).collect();
     let body: Vec<Vec<String>> = rs
@@ -40,32 +60,20 @@ pub(super) fn table_body(out: &mut String, rs: &ResultSet, color: bool) {
         .iter()
         .map(|r| (0..n).map(|i| one_line(cell(r, i))).collect())
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in &body {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
+    let fitted = fit::table(&header, &body, opts.width.unwrap_or(usize::MAX));
+    // Blocks stand apart from the lines above and the count below.
+    if fitted.blocks && !out.is_empty() {
+        out.push('\n');
+    }
+    for line in &fitted.lines {
+        if opts.color && line.strong && !line.text.is_empty() {
+            push_line(out, &format!("\x1b[1m{}{RESET}", line.text));
+        } else {
+            push_line(out, &line.text);
         }
     }
-    let head = padded(&header, &widths);
-    if color {
-        push_line(out, &format!("\x1b[1m{head}{RESET}"));
-    } else {
-        push_line(out, &head);
+    if fitted.blocks && !fitted.lines.is_empty() {
+        out.push('\n');
     }
-    for row in &body {
-        push_line(out, &padded(row, &widths));
-    }
-}
-
-pub(super) fn padded(cells: &[String], widths: &[usize]) -> String {
-    let mut line = String::new();
-    for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
-        if i > 0 {
-            line.push_str("  ");
-        }
-        line.push_str(c);
-        let pad = w.saturating_sub(c.chars().count());
-        line.push_str(&" ".repeat(pad));
-    }
-    line.trim_end_matches(' ').to_string()
+    fitted.cut
 }
