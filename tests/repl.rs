@@ -173,18 +173,18 @@ fn show_why_and_compare_fit_an_80_column_terminal() {
     let history = temp_history("width");
     let mut s = shell_sized(&history, 80, &[]);
     for (statement, footer) in [
-        ("show T-DXd", "20 statements"),
+        ("show T-DXd", r"\d+ statements"),
         (
             "why drugs targeting HER2 with cardiac monitoring",
-            "17 statements",
+            r"\d+ statements",
         ),
         (
             "compare palbociclib, ribociclib, abemaciclib",
-            "10 relations",
+            r"\d+ relations",
         ),
     ] {
         s.send_line(statement).expect("types");
-        let printed = s.exp_string(footer).expect("the answer");
+        let (printed, _) = s.exp_regex(footer).expect("the answer");
         assert!(widest_printed(&printed) <= 80, "{statement}:\n{printed}");
         s.exp_string(PROMPT).expect("prompt");
     }
@@ -198,7 +198,7 @@ fn columns_overrides_the_terminal_width() {
     let history = temp_history("columns");
     let mut s = shell_sized(&history, 200, &[("COLUMNS", "60")]);
     s.send_line("show T-DXd").expect("types");
-    let printed = s.exp_string("20 statements").expect("the answer");
+    let (printed, _) = s.exp_regex(r"\d+ statements").expect("the answer");
     assert!(widest_printed(&printed) <= 60, "{printed}");
     s.send_control('d').expect("ctrl-d");
     s.exp_eof().expect("leaves");
