@@ -4,6 +4,8 @@
 //! The grammar knows none of these words; the planner looks them up here after parsing, so the
 //! vocabulary grows without grammar changes. Nothing here depends on the contents of a graph.
 
+use std::borrow::Cow;
+
 use crate::model::{NodeKind, Relation};
 
 use NodeKind as K;
@@ -376,32 +378,84 @@ pub fn relation_of_noun(noun: &str) -> Option<Relation> {
         .map(|(_, r)| *r)
 }
 
-/// The lexicon entry of a kind.
-pub fn kind_info(kind: NodeKind) -> &'static KindInfo {
-    if let NodeKind::Other(sym) = kind {
-        return imported_kind(sym);
+/// The lexicon entry of one of our kinds; a kind an imported graph brings has no entry (its words
+/// come from its name: [`Lexicon`], [`singular`], [`plural`], [`biolink_category`]).
+pub fn kind_info(kind: NodeKind) -> Option<&'static KindInfo> {
+    KINDS.iter().find(|k| k.kind == kind)
+}
+
+/// The lexicon entry of one of our relations; a relation an imported graph brings has none.
+pub fn relation_info(relation: Relation) -> Option<&'static RelationInfo> {
+    RELATIONS.iter().find(|r| r.relation == relation)
+}
+
+/// Canonical plural noun of a kind (`side effects`; `small molecules` for `biolink:SmallMolecule`).
+pub fn plural(kind: NodeKind) -> Cow<'static, str> {
+    match kind_info(kind) {
+        Some(info) => Cow::Borrowed(info.plural[0]),
+        None => Cow::Owned(plural_of(&words_of(kind.as_str()))),
     }
-    // KINDS lists every known NodeKind exactly once (see the test below).
-    KINDS.iter().find(|k| k.kind == kind).unwrap_or(&KINDS[0])
 }
 
-// ---------------------------------------------------------------------------------------------
-// Kinds and relations an imported graph brings: their words come from their own names
-// (`biolink:SmallMolecule` → `small molecule`, `small molecules`; `biolink:interacts_with` →
-// `interacts with`). Built once per name and kept for the life of the process.
-
-type Registry<T> = std::sync::Mutex<std::collections::HashMap<crate::model::Sym, &'static T>>;
-
-fn leak<T>(v: T) -> &'static T {
-    Box::leak(Box::new(v))
+/// Canonical singular noun of a kind (`side effect`; `small molecule`).
+pub fn singular(kind: NodeKind) -> Cow<'static, str> {
+    match kind_info(kind) {
+        Some(info) => Cow::Borrowed(info.singular[0]),
+        None => Cow::Owned(words_of(kind.as_str())),
+    }
 }
 
-fn leak_strs(v: Vec<String>) -> &'static [&'static str] {
-    let strs: Vec<&'static str> = v
-        .into_iter()
-        .map(|s| &*Box::leak(s.into_boxed_str()))
-        .collect();
-    Box::leak(strs.into_boxed_slice())
+/// The Biolink category a kind is exported as; an imported kind keeps its own.
+pub fn biolink_category(kind: NodeKind) -> Cow<'static, str> {
+    match kind_info(kind) {
+        Some(info) => Cow::Borrowed(info.biolink),
+        None => Cow::Owned(curie(kind.as_str())),
+    }
+}
+
+/// The Biolink predicate a relation is exported as; an imported relation keeps its own.
+pub fn biolink_predicate(relation: Relation) -> Cow<'static, str> {
+    match relation_info(relation) {
+        Some(info) => Cow::Borrowed(info.biolink),
+        None => Cow::Owned(curie(relation.as_str())),
+    }
+}
+
+/// The canonical phrase of a relation (`targeting`; `interacts with` for an imported one).
+pub fn phrase(relation: Relation) -> Cow<'static, str> {
+    match relation_info(relation) {
+        Some(info) => Cow::Borrowed(info.phrases[0]),
+        None => Cow::Owned(words_of(relation.as_str())),
+    }
+}
+
+/// The kinds a relation allows as subject (none listed for an imported relation: it may join any).
+pub fn domain(relation: Relation) -> &'static [NodeKind] {
+    relation_info(relation).map_or(&[], |r| r.domain)
+}
+
+/// The kinds a relation allows as object (none listed for an imported relation).
+pub fn range(relation: Relation) -> &'static [NodeKind] {
+    relation_info(relation).map_or(&[], |r| r.range)
+}
+
+/// The data file that holds a kind's nodes (`nodes.tsv` for a kind an imported graph brings).
+pub fn kind_file(kind: NodeKind) -> &'static str {
+    kind_info(kind).map_or("nodes.tsv", |k| k.file)
+}
+
+/// What a statement of the relation means, for `.schema`.
+pub fn gloss(relation: Relation) -> &'static str {
+    relation_info(relation).map_or("a relation of an imported graph", |r| r.gloss)
+}
+
+/// `Gene` → `biolink:Gene`; a name with a prefix stays as it is.
+fn curie(name: &str) -> String {
+    if name.contains(':') {
+        name.to_string()
+    } else {
+        format!("biolink:{name}")
+    }
 }
 
 /// `biolink:SmallMolecule` → `small molecule`; `biolink:interacts_with` → `interacts with`.
@@ -438,146 +492,136 @@ fn plural_of(noun: &str) -> String {
     }
 }
 
-fn imported_kind(sym: crate::model::Sym) -> &'static KindInfo {
-    static KINDS_SEEN: std::sync::OnceLock<Registry<KindInfo>> = std::sync::OnceLock::new();
-    let mut map = KINDS_SEEN
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    map.entry(sym).or_insert_with(|| {
-        let name = sym.as_str();
-        let noun = words_of(name);
-        leak(KindInfo {
-            kind: NodeKind::Other(sym),
-            singular: leak_strs(vec![noun.clone(), name.to_lowercase()]),
-            plural: leak_strs(vec![plural_of(&noun)]),
-            file: "nodes.tsv",
-            biolink: leak_strs(vec![if name.contains(':') {
-                name.to_string()
-            } else {
-                format!("biolink:{name}")
-            }])[0],
-        })
-    })
-}
-
-fn imported_relation(sym: crate::model::Sym) -> &'static RelationInfo {
-    static RELATIONS_SEEN: std::sync::OnceLock<Registry<RelationInfo>> = std::sync::OnceLock::new();
-    let mut map = RELATIONS_SEEN
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    map.entry(sym).or_insert_with(|| {
-        let name = sym.as_str();
-        leak(RelationInfo {
-            relation: Relation::Other(sym),
-            domain: &[],
-            range: &[],
-            phrases: leak_strs(vec![words_of(name), name.to_lowercase()]),
-            inverse_phrases: &[],
-            biolink: leak_strs(vec![if name.contains(':') {
-                name.to_string()
-            } else {
-                format!("biolink:{name}")
-            }])[0],
-            gloss: "a relation of an imported graph",
-        })
-    })
-}
-
 /// Our kind for a Biolink category when exactly one of our kinds uses it; otherwise the category
-/// itself, as a kind of its own (an imported graph's).
-pub fn kind_of_biolink(category: &str) -> NodeKind {
+/// itself, as a kind of its own (an imported graph's); `None` for a name too long to keep.
+pub fn kind_of_biolink(category: &str) -> Option<NodeKind> {
     let ours: Vec<NodeKind> = KINDS
         .iter()
         .filter(|k| k.biolink == category)
         .map(|k| k.kind)
         .collect();
     match ours.as_slice() {
-        [one] => *one,
+        [one] => Some(*one),
         _ => NodeKind::named(category),
     }
 }
 
 /// Our relation for a Biolink predicate when exactly one of ours uses it; otherwise the
-/// predicate itself, as a relation of its own.
-pub fn relation_of_biolink(predicate: &str) -> Relation {
+/// predicate itself, as a relation of its own; `None` for a name too long to keep.
+pub fn relation_of_biolink(predicate: &str) -> Option<Relation> {
     let ours: Vec<Relation> = RELATIONS
         .iter()
         .filter(|r| r.biolink == predicate)
         .map(|r| r.relation)
         .collect();
     match ours.as_slice() {
-        [one] => *one,
+        [one] => Some(*one),
         _ => Relation::named(predicate),
     }
 }
 
-/// Kinds an imported graph brought, by their own names.
-fn imported_kinds() -> Vec<&'static KindInfo> {
-    NodeKind::imported().into_iter().map(kind_info).collect()
+/// The words of one graph: the built-in table plus the kinds and relations the graph's own data
+/// brings (a third-party KGX graph's categories and predicates). A value owned by the graph, so
+/// what one loaded graph brings never changes which words another graph's queries accept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lexicon {
+    /// Imported kinds with their (singular, plural) nouns, in the order first seen.
+    kinds: Vec<(NodeKind, String, String)>,
+    /// Imported relations with their phrase, in the order first seen.
+    relations: Vec<(Relation, String)>,
 }
 
-/// The lexicon entry of a relation.
-pub fn relation_info(relation: Relation) -> &'static RelationInfo {
-    if let Relation::Other(sym) = relation {
-        return imported_relation(sym);
+impl Lexicon {
+    /// The built-in lexicon plus the imported kinds and relations among `kinds` and `relations`.
+    pub fn new(
+        kinds: impl IntoIterator<Item = NodeKind>,
+        relations: impl IntoIterator<Item = Relation>,
+    ) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for k in kinds {
+            if matches!(k, NodeKind::Other(_)) && !lex.kinds.iter().any(|(x, _, _)| *x == k) {
+                lex.kinds
+                    .push((k, singular(k).into_owned(), plural(k).into_owned()));
+            }
+        }
+        for r in relations {
+            if matches!(r, Relation::Other(_)) && !lex.relations.iter().any(|(x, _)| *x == r) {
+                lex.relations.push((r, phrase(r).into_owned()));
+            }
+        }
+        lex
     }
-    RELATIONS
-        .iter()
-        .find(|r| r.relation == relation)
-        .unwrap_or(&RELATIONS[0])
-}
 
-/// Canonical plural noun of a kind (`side effects`).
-pub fn plural(kind: NodeKind) -> &'static str {
-    kind_info(kind).plural[0]
-}
+    /// The kinds this graph brought that the built-in lexicon does not know.
+    pub fn imported_kinds(&self) -> impl Iterator<Item = NodeKind> + '_ {
+        self.kinds.iter().map(|(k, _, _)| *k)
+    }
 
-/// Canonical singular noun of a kind (`side effect`).
-pub fn singular(kind: NodeKind) -> &'static str {
-    kind_info(kind).singular[0]
+    /// The relations this graph brought that the built-in lexicon does not know.
+    pub fn imported_relations(&self) -> impl Iterator<Item = Relation> + '_ {
+        self.relations.iter().map(|(r, _)| *r)
+    }
+
+    /// The kind a noun phrase names, if any (singular or plural, case-insensitive), with whether
+    /// it was plural.
+    pub fn kind_by_noun(&self, noun: &str) -> Option<(NodeKind, bool)> {
+        let noun = noun.to_lowercase();
+        for info in KINDS {
+            if info.plural.contains(&noun.as_str()) {
+                return Some((info.kind, true));
+            }
+            if info.singular.contains(&noun.as_str()) {
+                return Some((info.kind, false));
+            }
+        }
+        for (k, one, many) in &self.kinds {
+            if *many == noun {
+                return Some((*k, true));
+            }
+            if *one == noun || k.as_str().to_lowercase() == noun {
+                return Some((*k, false));
+            }
+        }
+        None
+    }
+
+    /// Every relation a phrase can mean, in lexicon order. A relation's own identifier
+    /// (`requires_monitoring`, or with spaces) is always one of its phrases.
+    pub fn relations_by_phrase(&self, phrase: &str) -> Vec<Relation> {
+        let phrase = phrase.to_lowercase();
+        let named = |id: &str| id == phrase || id.replace('_', " ") == phrase;
+        let builtin = RELATIONS
+            .iter()
+            .filter(|r| r.phrases.contains(&phrase.as_str()) || named(r.relation.as_str()))
+            .map(|r| r.relation);
+        let imported = self
+            .relations
+            .iter()
+            .filter(|(r, words)| *words == phrase || named(&r.as_str().to_lowercase()))
+            .map(|(r, _)| *r);
+        builtin.chain(imported).collect()
+    }
+
+    /// All kind nouns, singular and plural, built-in and imported.
+    pub fn all_nouns(&self) -> Vec<String> {
+        let mut out: Vec<String> = all_nouns().into_iter().map(str::to_string).collect();
+        for (_, one, many) in &self.kinds {
+            out.push(one.clone());
+            out.push(many.clone());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// Whether `relation` may join a subject of kind `subject` to an object of kind `object`.
 /// A relation an imported graph brings may join anything.
 pub fn allows(relation: Relation, subject: NodeKind, object: NodeKind) -> bool {
-    if matches!(relation, Relation::Other(_)) {
-        return true;
+    match relation_info(relation) {
+        Some(info) => info.domain.contains(&subject) && info.range.contains(&object),
+        None => true,
     }
-    let info = relation_info(relation);
-    info.domain.contains(&subject) && info.range.contains(&object)
-}
-
-/// The kind a noun phrase names, if any (singular or plural, case-insensitive).
-pub fn kind_by_noun(noun: &str) -> Option<(NodeKind, bool)> {
-    let noun = noun.to_lowercase();
-    for info in KINDS.iter().chain(imported_kinds()) {
-        if info.plural.contains(&noun.as_str()) {
-            return Some((info.kind, true));
-        }
-        if info.singular.contains(&noun.as_str()) {
-            return Some((info.kind, false));
-        }
-    }
-    None
-}
-
-/// Every relation a phrase can mean, in lexicon order. A relation's own identifier
-/// (`requires_monitoring`, or with spaces) is always one of its phrases.
-pub fn relations_by_phrase(phrase: &str) -> Vec<Relation> {
-    let phrase = phrase.to_lowercase();
-    let imported = Relation::imported().into_iter().map(relation_info);
-    RELATIONS
-        .iter()
-        .chain(imported)
-        .filter(|r| {
-            r.phrases.contains(&phrase.as_str())
-                || r.relation.as_str() == phrase
-                || r.relation.as_str().replace('_', " ") == phrase
-        })
-        .map(|r| r.relation)
-        .collect()
 }
 
 /// Every relation whose inverse phrase this is.
@@ -653,14 +697,19 @@ mod tests {
 
     #[test]
     fn phrases_resolve() {
-        assert_eq!(relations_by_phrase("targeting"), vec![Relation::Targets]);
         assert_eq!(
-            relations_by_phrase("Requires_Monitoring"),
+            Lexicon::default().relations_by_phrase("targeting"),
+            vec![Relation::Targets]
+        );
+        assert_eq!(
+            Lexicon::default().relations_by_phrase("Requires_Monitoring"),
             vec![Relation::RequiresMonitoring]
         );
-        assert!(relations_by_phrase("requiring").contains(&Relation::RequiresBiomarker));
+        assert!(Lexicon::default()
+            .relations_by_phrase("requiring")
+            .contains(&Relation::RequiresBiomarker));
         assert_eq!(
-            kind_by_noun("Side Effects"),
+            Lexicon::default().kind_by_noun("Side Effects"),
             Some((NodeKind::SideEffect, true))
         );
         assert_eq!(
@@ -677,11 +726,30 @@ mod tests {
         assert_eq!(plural_of("pathway"), "pathways");
         assert_eq!(plural_of("process"), "processes");
         // Names no other test registers (the registry lives for the whole test process).
-        let zymogen = NodeKind::named("biolink:Zymogen");
-        assert_eq!(kind_by_noun("zymogens"), Some((zymogen, true)));
-        let rel = Relation::named("biolink:cleaves_into");
-        assert_eq!(relations_by_phrase("cleaves into"), vec![rel]);
+        let zymogen = NodeKind::named("biolink:Zymogen").expect("short name");
+        let rel = Relation::named("biolink:cleaves_into").expect("short name");
+        let lex = Lexicon::new([zymogen, NodeKind::Drug], [rel, Relation::Targets]);
+        assert_eq!(lex.kind_by_noun("zymogens"), Some((zymogen, true)));
+        assert_eq!(lex.relations_by_phrase("cleaves into"), vec![rel]);
         assert!(allows(rel, zymogen, NodeKind::Drug));
+        assert_eq!(plural(zymogen), "zymogens");
+        assert_eq!(biolink_category(zymogen), "biolink:Zymogen");
+    }
+
+    #[test]
+    fn two_lexicons_never_see_each_others_words() {
+        let gene = NodeKind::named("biolink:Gene").expect("short name");
+        let with_genes = Lexicon::new([gene], []);
+        let builtin = Lexicon::default();
+        assert_eq!(with_genes.kind_by_noun("genes"), Some((gene, true)));
+        assert_eq!(builtin.kind_by_noun("genes"), None);
+        assert!(builtin.relations_by_phrase("interacts with").is_empty());
+    }
+
+    #[test]
+    fn names_too_long_to_keep_are_refused() {
+        assert!(NodeKind::named(&"x".repeat(crate::model::Sym::CAP + 1)).is_none());
+        assert!(NodeKind::named("").is_none());
     }
 
     #[test]

@@ -89,3 +89,14 @@ fn an_unknown_kind_is_counted_under_its_name() {
         "biolink:Disease is our subtype: {kinds:?}"
     );
 }
+
+#[test]
+fn two_graphs_in_one_process_never_see_each_others_words() {
+    let imported = graph();
+    assert!(!names(&imported, "genes").is_empty());
+    let curated = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+    let err = mbckg::execute("genes", &curated).expect_err("the curated graph has no genes");
+    assert!(err.message.contains("genes"), "{}", err.message);
+    // And the imported graph still knows them after the curated one was built.
+    assert!(!names(&imported, "genes").is_empty());
+}

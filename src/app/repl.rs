@@ -325,7 +325,7 @@ pub fn complete(line: &str, pos: usize, g: &KnowledgeGraph) -> (usize, Vec<Strin
     // `trastuzumab der` completes to `trastuzumab deruxtecan`.
     let starts: Vec<usize> = word_starts(before);
     for &start in starts.iter().rev().take(4).rev() {
-        let context = Context_::of(&before[..start]);
+        let context = Context_::of(&before[..start], g.lexicon());
         let prefix = normalize(&before[start..])
             .trim_start_matches('"')
             .to_string();
@@ -388,14 +388,14 @@ enum Context_ {
 
 impl Context_ {
     /// The context made by the words before the one being completed.
-    fn of(done: &str) -> Context_ {
+    fn of(done: &str, lex: &lexicon::Lexicon) -> Context_ {
         let words: Vec<&str> = done.split_whitespace().collect();
         for n in (1..=words.len().min(4)).rev() {
             let tail = words[words.len() - n..].join(" ");
-            if let Some((k, _)) = lexicon::kind_by_noun(&tail) {
+            if let Some((k, _)) = lex.kind_by_noun(&tail) {
                 return Context_::AfterSubject(Some(k));
             }
-            if !lexicon::relations_by_phrase(&tail).is_empty()
+            if !lex.relations_by_phrase(&tail).is_empty()
                 || !lexicon::relations_by_inverse_phrase(&tail).is_empty()
                 || CONNECTIVES.contains(&tail.to_lowercase().as_str())
                 || OPENERS.iter().any(|o| o.eq_ignore_ascii_case(&tail))
@@ -481,7 +481,7 @@ pub fn highlight(line: &str, g: &KnowledgeGraph) -> String {
                 .contains(&lower.as_str())
             {
                 Some("\x1b[1;35m")
-            } else if lexicon::kind_by_noun(&lower).is_some() {
+            } else if g.lexicon().kind_by_noun(&lower).is_some() {
                 Some("\x1b[36m")
             } else if !g.lookup(word).is_empty() {
                 Some("\x1b[32m")

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::strings::{FastState, Interner};
 use super::{Extra, KnowledgeGraph, NodeIx, Pos};
+use crate::lexicon::Lexicon;
 use crate::model::{Node, NodeKind, Provenance, Qualifiers, Relation, Source, Statement};
 
 /// Collects a graph; [`Builder::finish`] lays it out.
@@ -16,7 +17,10 @@ pub struct Builder {
     node_of: HashMap<u32, u32, FastState>,
     node_id: Vec<u32>,
     node_name: Vec<u32>,
-    node_kind: Vec<NodeKind>,
+    /// Index into `kinds`.
+    node_kind: Vec<u16>,
+    /// The kinds used, in the order first seen.
+    kinds: Vec<NodeKind>,
     node_extra: Vec<u32>,
     node_origin: Vec<Pos>,
     extras: Vec<Extra>,
@@ -89,7 +93,15 @@ impl Builder {
         self.node_of.insert(id, n);
         self.node_id.push(id);
         self.node_name.push(self.strings.intern(name));
-        self.node_kind.push(kind);
+        let code = match self.kinds.iter().position(|k| *k == kind) {
+            Some(c) => c,
+            None => {
+                self.kinds.push(kind);
+                self.kinds.len() - 1
+            }
+        };
+        // More than 65 536 kinds is no graph a person can query; they share the last code.
+        self.node_kind.push(u16::try_from(code).unwrap_or(u16::MAX));
         let extra = if extra.is_empty() {
             0
         } else {
@@ -109,7 +121,8 @@ impl Builder {
 
     /// The kind of an added node.
     pub fn kind(&self, n: NodeIx) -> Option<NodeKind> {
-        self.node_kind.get(n.index()).copied()
+        let code = self.node_kind.get(n.index())?;
+        self.kinds.get(usize::from(*code)).copied()
     }
 
     /// Adds an owned statement; skipped when an end is not a node (validated data has none).
@@ -267,12 +280,14 @@ impl Builder {
                 .cmp(strings.get(b.node_id[*y as usize]))
         });
         let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> = Vec::new();
-        for (i, kind) in b.node_kind.iter().enumerate() {
-            match by_kind.iter_mut().find(|(k, _)| k == kind) {
+        for (i, code) in b.node_kind.iter().enumerate() {
+            let kind = b.kinds[usize::from(*code).min(b.kinds.len() - 1)];
+            match by_kind.iter_mut().find(|(k, _)| *k == kind) {
                 Some((_, v)) => v.push(NodeIx::new(i)),
-                None => by_kind.push((*kind, vec![NodeIx::new(i)])),
+                None => by_kind.push((kind, vec![NodeIx::new(i)])),
             }
         }
+        let lexicon = Lexicon::new(b.kinds.iter().copied(), rels.iter().copied());
         for (_, list) in &mut by_kind {
             list.sort_by(|x, y| {
                 strings
@@ -286,6 +301,7 @@ impl Builder {
             node_name: b.node_name,
             node_key,
             node_kind: b.node_kind,
+            kinds: b.kinds,
             node_extra: b.node_extra,
             node_origin: b.node_origin,
             extras: b.extras,
@@ -308,6 +324,7 @@ impl Builder {
             by_kind,
             max_label_words,
             imported_links,
+            lexicon,
         }
     }
 }
@@ -395,7 +412,8 @@ fn imported_links(b: &Builder, rels: &[Relation]) -> Vec<(NodeKind, Relation, No
     for i in 0..b.subject.len() {
         let rel = rels[b.relation[i] as usize];
         if matches!(rel, Relation::Other(_)) {
-            let kind = |n: u32| b.node_kind[n as usize];
+            let kind =
+                |n: u32| b.kinds[usize::from(b.node_kind[n as usize]).min(b.kinds.len() - 1)];
             let link = (kind(b.subject[i]), rel, kind(b.object[i]));
             if !out.contains(&link) {
                 out.push(link);

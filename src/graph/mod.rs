@@ -11,6 +11,7 @@ use std::ops::Range;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
 
+use crate::lexicon::Lexicon;
 use crate::model::{Dataset, NodeKind, Provenance, Qualifiers, Relation, Source};
 
 mod build;
@@ -62,7 +63,10 @@ pub struct KnowledgeGraph {
     node_name: Vec<u32>,
     /// The lower-cased name, the sort key of rows.
     node_key: Vec<u32>,
-    node_kind: Vec<NodeKind>,
+    /// Index into `kinds`.
+    node_kind: Vec<u16>,
+    /// The kinds used, in the order first seen; a node's code indexes it.
+    kinds: Vec<NodeKind>,
     /// Index into `extras` (0: nothing).
     node_extra: Vec<u32>,
     node_origin: Vec<Pos>,
@@ -100,6 +104,8 @@ pub struct KnowledgeGraph {
     /// (subject kind, relation, object kind) of the statements whose relation an imported graph
     /// brought: the lexicon cannot know which kinds they join, the graph does.
     imported_links: Vec<(NodeKind, Relation, NodeKind)>,
+    /// The words of this graph: the built-in lexicon plus the kinds and relations it brought.
+    lexicon: Lexicon,
 }
 
 impl KnowledgeGraph {
@@ -127,13 +133,18 @@ impl KnowledgeGraph {
         }
     }
 
+    /// The words this graph's queries may use: the built-in lexicon plus what the graph brought.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
     /// A node, as a view.
     pub fn node(&self, ix: NodeIx) -> NodeRef<'_> {
         let i = ix.index();
         let extra = &self.extras[self.node_extra[i] as usize];
         NodeRef {
             id: self.strings.get(self.node_id[i]),
-            kind: self.node_kind[i],
+            kind: self.kinds[usize::from(self.node_kind[i])],
             name: self.strings.get(self.node_name[i]),
             aliases: &extra.aliases,
             xrefs: &extra.xrefs,
@@ -145,7 +156,7 @@ impl KnowledgeGraph {
 
     /// A node's kind (cheaper than `node(ix).kind`).
     pub fn kind(&self, ix: NodeIx) -> NodeKind {
-        self.node_kind[ix.index()]
+        self.kinds[usize::from(self.node_kind[ix.index()])]
     }
 
     /// A node's id.
@@ -443,7 +454,7 @@ impl KnowledgeGraph {
             .filter(|(k, _)| matches!(k, NodeKind::Other(_)))
             .map(|(k, v)| (*k, v.len()))
             .collect();
-        others.sort_by_key(|(k, _)| k.as_str());
+        others.sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
         out.extend(others);
         out
     }
@@ -463,7 +474,7 @@ impl KnowledgeGraph {
             .filter(|r| matches!(r, Relation::Other(_)))
             .map(|r| (*r, count(r)))
             .collect();
-        others.sort_by_key(|(r, _)| r.as_str());
+        others.sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
         out.extend(others);
         out
     }

@@ -9,7 +9,7 @@ use crate::model::kgx::*;
 use crate::model::vocab::{FREQUENCIES, LINES};
 use crate::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
-    Statement,
+    Statement, Sym,
 };
 
 /// One line of a TSV file: its 1-based number, its text, and each field with its byte offset in
@@ -231,8 +231,8 @@ pub(crate) fn parse_nodes(
             .next()
             .unwrap_or_default();
         let kind = match (raw_kind.is_empty(), category.is_empty()) {
-            (false, _) => Some(NodeKind::named(&raw_kind)),
-            (true, false) => Some(lexicon::kind_of_biolink(&category)),
+            (false, _) => NodeKind::named(&raw_kind),
+            (true, false) => lexicon::kind_of_biolink(&category),
             (true, true) => None,
         };
         kinds.insert(id.clone(), kind);
@@ -388,8 +388,21 @@ pub(crate) fn parse_edge(
     let raw_rel = unescaped(r.raw(c.relation));
     let predicate = unescaped(r.raw(c.predicate));
     let relation = match (raw_rel.is_empty(), predicate.is_empty()) {
-        (false, _) => Some(Relation::named(&raw_rel)),
-        (true, false) => Some(lexicon::relation_of_biolink(&predicate)),
+        (false, _) | (true, false) => {
+            let named = if raw_rel.is_empty() {
+                lexicon::relation_of_biolink(&predicate)
+            } else {
+                Relation::named(&raw_rel)
+            };
+            if named.is_none() {
+                errors.push(t.at(
+                    r,
+                    c.relation,
+                    format!("a relation name may hold at most {} bytes", Sym::CAP),
+                ));
+            }
+            named
+        }
         (true, true) => {
             errors.push(t.at(
                 r,
@@ -432,7 +445,9 @@ pub(crate) fn parse_edge(
     if raw_rel.is_empty() {
         if let (Some(sk), Some(ok)) = (sk, ok) {
             if !lexicon::allows(relation, sk, ok) {
-                relation = Relation::named(&predicate);
+                if let Some(own) = Relation::named(&predicate) {
+                    relation = own;
+                }
             }
         }
     }

@@ -104,7 +104,7 @@ pub(crate) fn check_nodes(
                     } else {
                         Some(format!(
                             "move the node to {}",
-                            lexicon::kind_info(NodeKind::parse(k.get_ref()).unwrap_or(p.kind)).file
+                            lexicon::kind_file(NodeKind::parse(k.get_ref()).unwrap_or(p.kind))
                         ))
                     }),
                 );
@@ -241,8 +241,7 @@ pub(crate) fn check_statements(
                 ));
             }
             if let (Some(r), Some(ok)) = (relation, object_kind) {
-                let info = lexicon::relation_info(r);
-                if !info.domain.contains(&p.kind) || !info.range.contains(&ok) {
+                if !lexicon::allows(r, p.kind, ok) {
                     errors.push(
                         fs.diag(
                             sp(&st.relation),
@@ -255,8 +254,8 @@ pub(crate) fn check_statements(
                         )
                         .with_help(format!(
                             "`{r}` joins {} → {}",
-                            kinds_text(info.domain),
-                            kinds_text(info.range)
+                            kinds_text(lexicon::domain(r)),
+                            kinds_text(lexicon::range(r))
                         )),
                     );
                 }
@@ -308,7 +307,11 @@ pub(crate) fn check_statements(
                         )
                         .with_help(format!(
                             "any_of goes with: {}",
-                            ANY_OF_RELATIONS.map(|r| r.as_str()).join(", ")
+                            ANY_OF_RELATIONS
+                                .iter()
+                                .map(|r| r.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                     );
                 }

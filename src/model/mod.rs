@@ -1,56 +1,50 @@
 //! Plain data: the kinds of node, the relations between them, statements and their provenance.
 //!
-//! Nothing here reads files, prints or knows about the query language; `schema` attaches words to
-//! these types and `data` fills them from graph-data.
+//! Nothing here reads files, prints or knows about the query language; `lexicon` attaches words to
+//! these types and `load` fills them from graph-data.
 
 pub mod kgx;
 pub mod vocab;
 
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
 
-/// A name interned for the life of the process: the kinds and relations a third-party graph
-/// brings that the lexicon does not know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sym(u32);
-
-fn symbols() -> &'static Mutex<Vec<&'static str>> {
-    static NAMES: OnceLock<Mutex<Vec<&'static str>>> = OnceLock::new();
-    NAMES.get_or_init(|| Mutex::new(Vec::new()))
+/// The name of a kind or relation that an imported graph brings and the lexicon does not know
+/// (`biolink:Gene`), held inline so that kinds and relations stay small `Copy` values with no
+/// process-wide table behind them: two graphs loaded in one process never share such names.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym {
+    len: u8,
+    bytes: [u8; Sym::CAP],
 }
 
 impl Sym {
-    /// Interns `name` (leaked once; a graph brings a handful of such names).
-    pub fn intern(name: &str) -> Sym {
-        let mut names = symbols().lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = names.iter().position(|n| *n == name) {
-            return Sym(i as u32);
+    /// The longest name held, in bytes (Biolink's longest category and predicate names are
+    /// under 50).
+    pub const CAP: usize = 62;
+
+    /// `name` as a symbol; `None` when it is empty or longer than [`Sym::CAP`] bytes.
+    pub fn new(name: &str) -> Option<Sym> {
+        if name.is_empty() || name.len() > Sym::CAP {
+            return None;
         }
-        names.push(Box::leak(name.to_string().into_boxed_str()));
-        Sym((names.len() - 1) as u32)
+        let mut bytes = [0u8; Sym::CAP];
+        bytes[..name.len()].copy_from_slice(name.as_bytes());
+        Some(Sym {
+            len: name.len() as u8,
+            bytes,
+        })
     }
 
-    pub fn as_str(self) -> &'static str {
-        let names = symbols().lock().unwrap_or_else(|e| e.into_inner());
-        names.get(self.0 as usize).copied().unwrap_or("?")
-    }
-}
-
-/// The names of imported kinds (0) and relations (1), in the order first seen.
-fn imported() -> &'static Mutex<[Vec<Sym>; 2]> {
-    static SEEN: OnceLock<Mutex<[Vec<Sym>; 2]>> = OnceLock::new();
-    SEEN.get_or_init(|| Mutex::new([Vec::new(), Vec::new()]))
-}
-
-fn remember(which: usize, sym: Sym) {
-    let mut seen = imported().lock().unwrap_or_else(|e| e.into_inner());
-    if !seen[which].contains(&sym) {
-        seen[which].push(sym);
+    pub fn as_str(&self) -> &str {
+        // Built from a whole `&str` in `new`, so always valid UTF-8.
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
     }
 }
 
-fn remembered(which: usize) -> Vec<Sym> {
-    imported().lock().unwrap_or_else(|e| e.into_inner())[which].clone()
+impl fmt::Debug for Sym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
 }
 
 /// The kind of a node. Every node has exactly one.
@@ -90,7 +84,7 @@ impl NodeKind {
     ];
 
     /// The identifier used in data files and machine output (`side_effect`).
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             NodeKind::Drug => "drug",
             NodeKind::Class => "class",
@@ -113,18 +107,10 @@ impl NodeKind {
         NodeKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// One of our kinds, or a kind of an imported graph kept under its own name.
-    pub fn named(s: &str) -> NodeKind {
-        NodeKind::parse(s).unwrap_or_else(|| {
-            let sym = Sym::intern(s);
-            remember(0, sym);
-            NodeKind::Other(sym)
-        })
-    }
-
-    /// The kinds imported graphs have brought so far.
-    pub fn imported() -> Vec<NodeKind> {
-        remembered(0).into_iter().map(NodeKind::Other).collect()
+    /// One of our kinds, or a kind of an imported graph kept under its own name; `None` for a
+    /// name longer than [`Sym::CAP`] bytes.
+    pub fn named(s: &str) -> Option<NodeKind> {
+        NodeKind::parse(s).or_else(|| Sym::new(s).map(NodeKind::Other))
     }
 }
 
@@ -186,7 +172,7 @@ impl Relation {
     ];
 
     /// The identifier used in data files (`requires_monitoring`).
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Relation::MemberOf => "member_of",
             Relation::SubclassOf => "subclass_of",
@@ -216,18 +202,10 @@ impl Relation {
         Relation::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// One of our relations, or a relation of an imported graph kept under its own name.
-    pub fn named(s: &str) -> Relation {
-        Relation::parse(s).unwrap_or_else(|| {
-            let sym = Sym::intern(s);
-            remember(1, sym);
-            Relation::Other(sym)
-        })
-    }
-
-    /// The relations imported graphs have brought so far.
-    pub fn imported() -> Vec<Relation> {
-        remembered(1).into_iter().map(Relation::Other).collect()
+    /// One of our relations, or a relation of an imported graph kept under its own name; `None`
+    /// for a name longer than [`Sym::CAP`] bytes.
+    pub fn named(s: &str) -> Option<Relation> {
+        Relation::parse(s).or_else(|| Sym::new(s).map(Relation::Other))
     }
 }
 

@@ -686,7 +686,10 @@ mod tests {
                 "`{p}`"
             );
             assert!(
-                crate::lexicon::kind_by_noun(words[0]).is_none() || words.len() == 1,
+                crate::lexicon::Lexicon::default()
+                    .kind_by_noun(words[0])
+                    .is_none()
+                    || words.len() == 1,
                 "`{p}` starts with a kind noun"
             );
         }

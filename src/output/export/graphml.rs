@@ -44,7 +44,7 @@ pub(crate) fn to_graphml(sel: &Selection) -> String {
         let _ = writeln!(out, "    <node id=\"{}\">", xml(&n.id));
         data(&mut out, "name", &n.name);
         data(&mut out, "kind", n.kind.as_str());
-        data(&mut out, "category", lexicon::kind_info(n.kind).biolink);
+        data(&mut out, "category", &lexicon::biolink_category(n.kind));
         data(&mut out, "aliases", &join_list(&n.aliases, false));
         data(&mut out, "xrefs", &join_list(&n.xrefs, false));
         data(&mut out, "note", n.note.as_deref().unwrap_or(""));
@@ -63,7 +63,7 @@ pub(crate) fn to_graphml(sel: &Selection) -> String {
         data(
             &mut out,
             "predicate",
-            lexicon::relation_info(st.relation).biolink,
+            &lexicon::biolink_predicate(st.relation),
         );
         data(&mut out, "source", &p.source);
         data(&mut out, "section", &p.section);

@@ -1,5 +1,7 @@
 //! JSON: one document with nodes, statements and sources; also the statement and node shapes `diff` prints.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -19,8 +21,8 @@ pub(crate) struct Document<'a> {
 #[derive(Serialize)]
 pub(crate) struct NodeOut<'a> {
     id: &'a str,
-    kind: &'static str,
-    category: &'static str,
+    kind: &'a str,
+    category: Cow<'static, str>,
     name: &'a str,
     aliases: &'a [String],
     xrefs: &'a [String],
@@ -40,7 +42,7 @@ impl<'a> NodeOut<'a> {
         NodeOut {
             id: &n.id,
             kind: n.kind.as_str(),
-            category: lexicon::kind_info(n.kind).biolink,
+            category: lexicon::biolink_category(n.kind),
             name: &n.name,
             aliases: &n.aliases,
             xrefs: &n.xrefs,
@@ -58,8 +60,8 @@ impl<'a> NodeOut<'a> {
 #[derive(Serialize)]
 pub(crate) struct StatementOut<'a> {
     subject: &'a str,
-    relation: &'static str,
-    predicate: &'static str,
+    relation: &'a str,
+    predicate: Cow<'static, str>,
     object: &'a str,
     qualifiers: QualifiersOut<'a>,
     source: &'a str,
@@ -90,7 +92,7 @@ impl<'a> StatementOut<'a> {
         StatementOut {
             subject: &st.subject,
             relation: st.relation.as_str(),
-            predicate: lexicon::relation_info(st.relation).biolink,
+            predicate: lexicon::biolink_predicate(st.relation),
             object: &st.object,
             qualifiers: QualifiersOut {
                 line: q.line.as_deref(),

@@ -11,7 +11,7 @@ pub(crate) fn to_kgx(sel: &Selection) -> (String, String) {
     for n in &sel.nodes {
         let mut line = TsvLine::start(&mut nodes);
         line.curie(&n.id);
-        line.raw(lexicon::kind_info(n.kind).biolink);
+        line.raw(&lexicon::biolink_category(n.kind));
         line.text(&n.name);
         line.list(&n.aliases);
         line.list(&n.xrefs);
@@ -27,7 +27,7 @@ pub(crate) fn to_kgx(sel: &Selection) -> (String, String) {
         let mut line = TsvLine::start(&mut edges);
         line.curie(&id);
         line.curie(&st.subject);
-        line.raw(lexicon::relation_info(st.relation).biolink);
+        line.raw(&lexicon::biolink_predicate(st.relation));
         line.curie(&st.object);
         line.raw(st.relation.as_str());
         line.text(&p.source);

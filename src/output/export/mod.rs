@@ -194,7 +194,7 @@ pub(crate) fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Sele
         rank[ix.index()] = r as u32;
     }
     let mut relations = Relation::ALL;
-    relations.sort_by_key(|r| r.as_str());
+    relations.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     let relation_rank = |r: Relation| relations.iter().position(|x| *x == r).unwrap_or(0);
 
     // (subject rank, relation rank, object rank, statement): subject, relation, object, then

@@ -63,7 +63,7 @@ pub(crate) fn to_svg(sel: &Selection) -> String {
             body,
             "<text x=\"{x}\" y=\"{}\" font-weight=\"bold\">{}</text>",
             MARGIN + 14,
-            xml(header)
+            xml(&header)
         );
         for (row, n) in nodes.iter().enumerate() {
             let y = MARGIN + HEADER_H + row as i64 * (BOX_H + ROW_GAP);
@@ -116,7 +116,7 @@ pub(crate) fn to_svg(sel: &Selection) -> String {
             nodes,
             "<g><title>{} ({})</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{BOX_H}\" rx=\"6\" ry=\"6\" fill=\"{}\" stroke=\"#555555\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
             xml(&n.name),
-            xml(lexicon::singular(n.kind)),
+            xml(&lexicon::singular(n.kind)),
             p.x,
             p.y,
             p.w,

@@ -35,7 +35,7 @@ pub(super) fn json_row(rs: &ResultSet, row: &Row) -> Map<String, Value> {
         .map(|chain| Value::Array(chain.iter().map(json_step).collect()));
     let mut obj = Map::new();
     obj.insert("id".into(), row.id.clone().into());
-    obj.insert("kind".into(), row.kind.map(|k| k.as_str()).into());
+    obj.insert("kind".into(), row.kind.as_ref().map(|k| k.as_str()).into());
     obj.insert("cells".into(), Value::Array(cells.collect()));
     obj.insert("witnesses".into(), Value::Array(witnesses.collect()));
     obj

@@ -70,7 +70,7 @@ pub(super) fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
     for (class, chain) in carriers(g, n) {
         for (e, o) in g.out_edges(class) {
             let rel = g.statement(e).relation;
-            if INHERITED.contains(&rel) && lexicon::relation_info(rel).domain.contains(&node.kind) {
+            if INHERITED.contains(&rel) && lexicon::domain(rel).contains(&node.kind) {
                 let full = [chain.clone(), vec![e]].concat();
                 add(
                     e,
@@ -324,13 +324,13 @@ fn describe(g: &KnowledgeGraph, f: &Filter, depth: usize, out: &mut Vec<String>)
             let inherit = rels.iter().any(|(r, _)| INHERITED.contains(r));
             let t = match target {
                 Target::Node(n) => format!("{} or anything below it", g.node(*n).name),
-                Target::Any(k) => format!("any {}", lexicon::singular(*k)),
+                Target::Any(k) => format!("any {}", &lexicon::singular(*k)),
                 Target::Bridge { node, kind, .. } => format!(
                     "a {} linked to {}",
                     lexicon::singular(*kind),
                     g.node(*node).name
                 ),
-                Target::Set(q) => format!("a {} matching:", lexicon::singular(q.kind)),
+                Target::Set(q) => format!("a {} matching:", &lexicon::singular(q.kind)),
             };
             out.push(format!(
                 "{pad}follow {} to {t}{}{}",

@@ -6,7 +6,7 @@ use super::*;
 impl Planner<'_> {
     pub(super) fn group_by(&self, words: &[Word]) -> Result<GroupBy, QueryError> {
         let text = ast::words_text(words);
-        if let Some((k, _)) = lexicon::kind_by_noun(&text) {
+        if let Some((k, _)) = self.g.lexicon().kind_by_noun(&text) {
             return Ok(GroupBy::Kind(k));
         }
         let lower = text.to_lowercase();
@@ -102,11 +102,11 @@ impl Planner<'_> {
             [] => {}
             many => return Err(self.ambiguous(text, many, span)),
         }
-        if let Some((k, _)) = lexicon::kind_by_noun(text) {
+        if let Some((k, _)) = self.g.lexicon().kind_by_noun(text) {
             return Ok(Some(Tok::Kind(k, span, lexicon::relation_of_noun(text))));
         }
         let lower = normalize(text);
-        let fwd = lexicon::relations_by_phrase(&lower);
+        let fwd = self.g.lexicon().relations_by_phrase(&lower);
         let inv = lexicon::relations_by_inverse_phrase(&lower);
         if !fwd.is_empty() || !inv.is_empty() {
             return Ok(Some(Tok::Rel {

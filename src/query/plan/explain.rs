@@ -27,7 +27,7 @@ impl fmt::Display for Interpretation<'_> {
                 write_query(f, g, q)?;
                 match group {
                     Some(GroupBy::Kind(k)) => {
-                        write!(f, ", grouped by linked {}", lexicon::singular(*k))
+                        write!(f, ", grouped by linked {}", &lexicon::singular(*k))
                     }
                     Some(GroupBy::Field(s)) => write!(f, ", grouped by statement {s}"),
                     None => Ok(()),
@@ -58,8 +58,8 @@ impl fmt::Display for Interpretation<'_> {
 fn write_query(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, q: &Query) -> fmt::Result {
     let subject = lexicon::singular(q.kind);
     match &q.filter {
-        Filter::All => f.write_str(lexicon::plural(q.kind)),
-        other => write_filter(f, g, subject, other, false),
+        Filter::All => f.write_str(&lexicon::plural(q.kind)),
+        other => write_filter(f, g, &subject, other, false),
     }
 }
 
@@ -146,22 +146,22 @@ fn write_target(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, t: &Target) -> f
         Target::Node(n) => f.write_str(g.node(*n).name),
         Target::Any(k) => write!(f, "any {}", lexicon::singular(*k)),
         Target::Bridge { node, kind, via } => {
-            f.write_str(lexicon::singular(*kind))?;
+            f.write_str(&lexicon::singular(*kind))?;
             write_rels(f, via)?;
             f.write_str(g.node(*node).name)
         }
         Target::Set(q) => {
             let subject = lexicon::singular(q.kind);
             match &q.filter {
-                Filter::All => f.write_str(subject),
+                Filter::All => f.write_str(&subject),
                 Filter::Link { rels, target, .. } => {
-                    f.write_str(subject)?;
+                    f.write_str(&subject)?;
                     write_rels(f, rels)?;
                     write_target(f, g, target)
                 }
                 other => {
                     f.write_str("(")?;
-                    write_filter(f, g, subject, other, false)?;
+                    write_filter(f, g, &subject, other, false)?;
                     f.write_str(")")
                 }
             }

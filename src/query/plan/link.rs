@@ -1,12 +1,14 @@
 //! Linking bound words into filters: phrases, noun phrases, clauses and the relation that joins
 //! two kinds.
 
+use std::borrow::Cow;
+
 use super::*;
 
 impl Planner<'_> {
     /// The top-level query of a find, count or why.
     pub(super) fn query(&mut self, e: &Expr) -> Result<Query, QueryError> {
-        let merged = merge_with(e.clone());
+        let merged = merge_with(e.clone(), self.g.lexicon());
         let e = &merged;
         let Some(first) = leftmost(e) else {
             return Err(QueryError::new(
@@ -102,7 +104,7 @@ impl Planner<'_> {
                 if linked {
                     // `with cardiac monitoring`: linked to nodes of that noun phrase.
                     let rels = narrowed(self.link_rels(kind, noun_kind, *span)?, *narrow);
-                    let column = self.column(lexicon::plural(noun_kind));
+                    let column = self.column(&lexicon::plural(noun_kind));
                     return Ok(Filter::Link {
                         rels,
                         target: Target::Set(Box::new(sub)),
@@ -313,15 +315,13 @@ impl Planner<'_> {
     ) -> Vec<NodeKind> {
         let mut out = Vec::new();
         for r in fwd {
-            let info = lexicon::relation_info(*r);
-            if info.domain.contains(&kind) {
-                out.extend(info.range.iter().copied());
+            if lexicon::domain(*r).contains(&kind) {
+                out.extend(lexicon::range(*r).iter().copied());
             }
         }
         for r in inv {
-            let info = lexicon::relation_info(*r);
-            if info.range.contains(&kind) {
-                out.extend(info.domain.iter().copied());
+            if lexicon::range(*r).contains(&kind) {
+                out.extend(lexicon::domain(*r).iter().copied());
             }
         }
         out.sort();
@@ -344,7 +344,7 @@ impl Planner<'_> {
         conds: &[Cond],
     ) -> Result<Filter, QueryError> {
         let column = match &target {
-            Target::Set(_) | Target::Any(_) => self.column(lexicon::plural(other)),
+            Target::Set(_) | Target::Any(_) => self.column(&lexicon::plural(other)),
             _ => None,
         };
         let direct = |k: NodeKind| -> Vec<(Relation, Dir)> {
@@ -384,14 +384,16 @@ impl Planner<'_> {
         if rels.is_empty() {
             // An imported graph's relation named by the Biolink predicate of one the phrase
             // means: `treating` finds `biolink:treats` between third-party kinds.
-            let biolink: Vec<&str> = fwd
+            let biolink: Vec<Cow<'static, str>> = fwd
                 .iter()
                 .chain(inv)
-                .map(|r| lexicon::relation_info(*r).biolink)
+                .map(|r| lexicon::biolink_predicate(*r))
                 .collect();
             rels = any_rels(self.g, kind, other)
                 .into_iter()
-                .filter(|(r, _)| matches!(r, Relation::Other(_)) && biolink.contains(&r.as_str()))
+                .filter(|(r, _)| {
+                    matches!(r, Relation::Other(_)) && biolink.iter().any(|b| b == r.as_str())
+                })
                 .collect();
         }
         if rels.is_empty() && connector {
@@ -408,11 +410,10 @@ impl Planner<'_> {
         // A bridge: the object is one hop from a node of the kind the relation expects.
         if let Target::Node(n) = target {
             for r in fwd {
-                let info = lexicon::relation_info(*r);
-                if !info.domain.contains(&kind) {
+                if !lexicon::domain(*r).contains(&kind) {
                     continue;
                 }
-                for &mid in info.range {
+                for &mid in lexicon::range(*r) {
                     let via = any_rels(self.g, mid, other);
                     if !via.is_empty() {
                         return Ok(Filter::Link {
@@ -423,16 +424,16 @@ impl Planner<'_> {
                                 via,
                             },
                             conds: conds.to_vec(),
-                            column: self.column(lexicon::plural(mid)),
+                            column: self.column(&lexicon::plural(mid)),
                         });
                     }
                 }
             }
         }
-        let alternatives: Vec<&str> = lexicon::relations_between(kind, other)
+        let alternatives: Vec<Cow<'static, str>> = lexicon::relations_between(kind, other)
             .into_iter()
             .chain(lexicon::relations_between(other, kind))
-            .map(|r| lexicon::relation_info(r).phrases[0])
+            .map(lexicon::phrase)
             .collect();
         let mut err = QueryError::new(
             format!(

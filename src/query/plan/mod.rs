@@ -334,14 +334,14 @@ fn and_all(mut filters: Vec<Filter>) -> Filter {
 /// the grammar reads `drugs combined with capecitabine` as `drugs combined` *with*
 /// `capecitabine`; when the words before `with` and `with` itself form a relation phrase of the
 /// lexicon, the two phrases are one.
-fn merge_with(e: Expr) -> Expr {
+fn merge_with(e: Expr, lex: &lexicon::Lexicon) -> Expr {
     match e {
         Expr::Binary(op, l, r, span) => {
-            let mut l = merge_with(*l);
-            let r = merge_with(*r);
+            let mut l = merge_with(*l, lex);
+            let r = merge_with(*r, lex);
             if op == BinOp::With {
                 if let (Some(left), Expr::Phrase(right)) = (rightmost_mut(&mut l), &r) {
-                    if left.conditions.is_empty() && ends_with_with_phrase(&left.words) {
+                    if left.conditions.is_empty() && ends_with_with_phrase(&left.words, lex) {
                         let with_span = Span::new(left.span.end, right.span.start);
                         left.words.push(Word {
                             text: "with".into(),
@@ -357,7 +357,7 @@ fn merge_with(e: Expr) -> Expr {
             }
             Expr::Binary(op, Box::new(l), Box::new(r), span)
         }
-        Expr::Not(inner, span) => Expr::Not(Box::new(merge_with(*inner)), span),
+        Expr::Not(inner, span) => Expr::Not(Box::new(merge_with(*inner, lex)), span),
         p => p,
     }
 }
@@ -370,14 +370,14 @@ fn rightmost_mut(e: &mut Expr) -> Option<&mut Phrase> {
     }
 }
 
-fn ends_with_with_phrase(words: &[Word]) -> bool {
+fn ends_with_with_phrase(words: &[Word], lex: &lexicon::Lexicon) -> bool {
     (1..=3.min(words.len())).any(|n| {
         let run = &words[words.len() - n..];
         if run.iter().any(|w| w.quoted) {
             return false;
         }
         let phrase = format!("{} with", ast::words_text(run)).to_lowercase();
-        !lexicon::relations_by_phrase(&phrase).is_empty()
+        !lex.relations_by_phrase(&phrase).is_empty()
             || !lexicon::relations_by_inverse_phrase(&phrase).is_empty()
     })
 }
