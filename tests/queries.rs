@@ -12,6 +12,8 @@ static GRAPH: LazyLock<KnowledgeGraph> =
     LazyLock::new(|| KnowledgeGraph::new(load::load_embedded().expect("the shipped graph loads")));
 
 /// Runs a script the way the snapshots record it: tables with interpretations, no colour.
+/// Every expectation must hold: a snapshot records what a script printed, never that a broken
+/// `expect` was accepted.
 fn transcript(name: &str, text: &str) -> String {
     let opts = script::Options {
         format: None,
@@ -27,6 +29,12 @@ fn transcript(name: &str, text: &str) -> String {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let outcome =
         script::run(name, text, &GRAPH, &opts, &mut out, &mut err).expect("writes to memory");
+    assert_eq!(
+        outcome.failures,
+        0,
+        "{name}: an expectation failed or a statement failed without `expect error`:\n{}",
+        String::from_utf8_lossy(&err)
+    );
     format!(
         "{}\n--- diagnostics ---\n{}\n--- {} statements, {} expectations, {} failures ---\n",
         String::from_utf8_lossy(&out),

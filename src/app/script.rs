@@ -50,6 +50,8 @@ pub enum Item {
 /// Splits a script into statements and expectations. A statement continues on the next line
 /// while the parser says it is incomplete (open quote or parenthesis, trailing `and`).
 pub fn split(text: &str) -> Vec<Item> {
+    // A byte-order mark some editors put at the start is not part of the first statement.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     let mut items = Vec::new();
     let mut i = 0;
@@ -248,17 +250,20 @@ pub fn run(
                 if let Some(d) = last_error.take() {
                     write!(err, "{}", render::render_diagnostic(&d, opts.render.color))?;
                 }
-                if let Some(problem) = check(&expectation, &last, g) {
-                    let at = Origin {
-                        file: name.to_string(),
-                        line,
-                        col,
-                    };
-                    if fail(
-                        Diagnostic::error(format!("expectation failed: {problem}"), at),
-                        &mut outcome,
-                        err,
-                    )? {
+                let at = Origin {
+                    file: name.to_string(),
+                    line,
+                    col,
+                };
+                let problem = match unknown_name(&expectation, &last, g) {
+                    Some(d) => Some(d),
+                    None => check(&expectation, &last, g).map(|problem| {
+                        Diagnostic::error(format!("expectation failed: {problem}"), at.clone())
+                    }),
+                };
+                if let Some(d) = problem {
+                    let d = Diagnostic { origin: at, ..d };
+                    if fail(d, &mut outcome, err)? {
                         return Ok(outcome);
                     }
                 }
@@ -281,6 +286,32 @@ pub fn run(
     Ok(outcome)
 }
 
+/// An `expect includes`/`excludes` name that is no node's name, alias or id: a check that could
+/// never fail (`expect excludes tamoxifenn`). Such a name is allowed only against rows that are
+/// values, not nodes (grouped counts), where it is compared with their first cell.
+fn unknown_name(e: &Expectation, last: &Last, g: &KnowledgeGraph) -> Option<Diagnostic> {
+    let (Expectation::Includes(names) | Expectation::Excludes(names)) = e else {
+        return None;
+    };
+    let value_rows = match last {
+        Last::Rows(rs) => rs.rows.iter().any(|r| r.id.is_none()),
+        _ => false,
+    };
+    let unknown = names
+        .iter()
+        .find(|x| g.lookup(x).is_empty() && !value_rows)?;
+    let labels: Vec<&str> = g.labels().map(|(l, _)| l).collect();
+    Some(
+        Diagnostic::error(
+            format!(
+                "`{unknown}` is no node's name, alias or id, so this expectation could never fail"
+            ),
+            Origin::default(),
+        )
+        .with_help_opt(crate::diag::did_you_mean(unknown, labels)),
+    )
+}
+
 /// Checks one expectation; `Some(explanation)` when it fails.
 fn check(e: &Expectation, last: &Last, g: &KnowledgeGraph) -> Option<String> {
     let rs = match last {
@@ -297,7 +328,8 @@ fn check(e: &Expectation, last: &Last, g: &KnowledgeGraph) -> Option<String> {
         }
         Expectation::Empty => (n != 0).then(|| format!("expected no rows, got {n}{}", listing(rs))),
         Expectation::Error => Some(format!(
-            "expected an error, but the statement returned {n} rows"
+            "expected an error, but the statement returned {n} row{}",
+            if n == 1 { "" } else { "s" }
         )),
         Expectation::Includes(names) => {
             let missing: Vec<&str> = names
