@@ -199,6 +199,30 @@ fn precheck(text: &str) -> Result<(), QueryError> {
     Ok(())
 }
 
+/// Whether text that ended too soon ends with something that asks for what follows (a
+/// connective, `where`, `from`, `to`, `max`, `limit`, `as`, `by`, a comma or `=`), so that more
+/// input can complete it. `show` or `compare palbociclib` alone cannot be completed by another
+/// line: they are errors, not continuations.
+fn asks_for_more(before: &str) -> bool {
+    let code: Vec<&str> = before
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or(l))
+        .collect();
+    let joined = code.join(" ");
+    let before = joined.trim_end();
+    if before.ends_with([',', '=', '(']) {
+        return true;
+    }
+    let last = before
+        .rsplit(|c: char| c.is_whitespace() || c == ')')
+        .next()
+        .unwrap_or("");
+    is_operator(last)
+        || ["where", "from", "to", "max", "limit", "as", "by"]
+            .iter()
+            .any(|k| last.eq_ignore_ascii_case(k))
+}
+
 fn is_operator(word: &str) -> bool {
     ["and", "or", "not", "with", "without"]
         .iter()
@@ -263,15 +287,21 @@ fn convert_error(text: &str, e: pest::error::Error<Rule>) -> QueryError {
     };
     let span = Span::new(pos, pos + found.len());
     if at_end {
+        let more = asks_for_more(&text[..pos.min(text.len())]);
+        let what = if more {
+            "is incomplete"
+        } else {
+            "ends too soon"
+        };
         let mut err = QueryError::new(
             if list.is_empty() {
-                "the statement is incomplete".to_string()
+                format!("the statement {what}")
             } else {
-                format!("the statement is incomplete: expected {list}")
+                format!("the statement {what}: expected {list}")
             },
             Span::new(pos, pos),
         );
-        err.incomplete = true;
+        err.incomplete = more;
         return err;
     }
     let found_is_keyword = is_operator(found)
@@ -642,11 +672,23 @@ mod tests {
             "(drugs",
             "show \"Herc",
             "drugs where",
-            "count",
             "drugs targeting HER2 with",
             "not",
+            "compare palbociclib,",
+            "paths from olaparib to",
+            "drugs and # a comment",
         ] {
             assert!(err(q).incomplete, "{q}");
+        }
+        // Another line cannot complete these: they are errors at once.
+        for q in ["count", "show", "compare palbociclib", "explain"] {
+            let e = err(q);
+            assert!(!e.incomplete, "{q}");
+            assert!(
+                e.message.starts_with("the statement ends too soon"),
+                "{q}: {}",
+                e.message
+            );
         }
         assert!(!err("drugs and and x").incomplete);
         assert!(!err("drugs )").incomplete);
