@@ -533,23 +533,47 @@ pub fn run(g: &KnowledgeGraph, opts: &Options) -> Vec<Finding> {
 pub fn stale_cutoff(spec: &str, today: &str) -> Option<String> {
     let spec = spec.trim();
     if spec.len() >= 7 && spec.as_bytes().get(4) == Some(&b'-') {
-        return Some(spec.to_string());
+        return is_date(spec).then(|| spec.to_string());
     }
     let (num, unit) = spec.split_at(spec.find(|c: char| !c.is_ascii_digit())?);
     let n: i64 = num.parse().ok()?;
     let months = match unit {
         "m" | "mo" | "months" => n,
-        "y" | "years" => n * 12,
+        "y" | "years" => n.checked_mul(12)?,
         _ => return None,
     };
     let year: i64 = today.get(..4)?.parse().ok()?;
     let month: i64 = today.get(5..7)?.parse().ok()?;
-    let total = year * 12 + (month - 1) - months;
+    let total = (year * 12 + (month - 1)).checked_sub(months)?;
+    if total < 0 {
+        return None;
+    }
     Some(format!(
         "{:04}-{:02}",
         total.div_euclid(12),
         total.rem_euclid(12) + 1
     ))
+}
+
+/// Whether `s` is a date as sources give them: `YYYY-MM` or `YYYY-MM-DD`, with a month of
+/// 01–12 and a day of 01–31.
+fn is_date(s: &str) -> bool {
+    let number = |t: &str, lo: u32, hi: u32| {
+        t.bytes().all(|b| b.is_ascii_digit())
+            && t.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
+    };
+    let parts: Vec<&str> = s.split('-').collect();
+    let shape = parts
+        .first()
+        .is_some_and(|y| y.len() == 4 && number(y, 0, 9999))
+        && parts
+            .get(1)
+            .is_some_and(|m| m.len() == 2 && number(m, 1, 12));
+    match parts.len() {
+        2 => shape,
+        3 => shape && parts[2].len() == 2 && number(parts[2], 1, 31),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -572,5 +596,25 @@ mod tests {
             Some("2023-01")
         );
         assert_eq!(stale_cutoff("soon", "2026-11"), None);
+        assert_eq!(
+            stale_cutoff("2024-03-15", "2026-11").as_deref(),
+            Some("2024-03-15")
+        );
+    }
+
+    #[test]
+    fn stale_cutoffs_refuse_dates_that_do_not_exist_and_ages_that_overflow() {
+        for spec in [
+            "2099-13",
+            "2024-00",
+            "2024-1x",
+            "2024-01-32",
+            "2024-01-5",
+            "20x4-01",
+        ] {
+            assert_eq!(stale_cutoff(spec, "2026-11"), None, "{spec}");
+        }
+        assert_eq!(stale_cutoff("999999999999999999y", "2026-11"), None);
+        assert_eq!(stale_cutoff("99999m", "2026-11"), None);
     }
 }
