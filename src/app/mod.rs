@@ -2,7 +2,9 @@
 //! helpers (exit codes, tty checks, colour). The only room that reads scripts and stdin and that
 //! decides exit codes; it may use every other room.
 
+pub mod atomic;
 pub mod cli;
+pub mod history;
 pub mod repl;
 pub mod script;
 pub mod term;

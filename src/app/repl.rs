@@ -2,12 +2,12 @@
 //! where it is, hints from history, highlighting, multi-line statements and meta commands.
 //!
 //! The pieces a test can reach without a terminal are pure functions: [`complete`],
-//! [`highlight`], [`history_path`] and the meta-command table.
+//! [`highlight`], [`statements`] and the meta-command table.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -25,6 +25,7 @@ use crate::app::term;
 use crate::graph::{normalize, KnowledgeGraph};
 use crate::lexicon;
 use crate::output::render::{self, Format, RenderOptions};
+use crate::app::history::History;
 
 /// Statement openers offered at the start of a line.
 const OPENERS: &[&str] = &[
@@ -131,8 +132,9 @@ pub const METAS: &[Meta] = &[
                     out.write_all(&err)?;
                     writeln!(
                         out,
-                        "{} statements, {} failures",
-                        outcome.statements, outcome.failures
+                        "{}, {}",
+                        counted(outcome.statements, "statement", "statements"),
+                        counted(outcome.failures, "failure", "failures")
                     )
                 }
                 Err(e) => writeln!(out, "cannot read {path}: {e}"),
@@ -144,7 +146,17 @@ pub const METAS: &[Meta] = &[
         args: "on|off",
         help: "show how long each statement takes",
         run: |sh, arg, out| {
-            sh.timer = matches!(arg.trim(), "on" | "");
+            match arg.trim() {
+                "on" | "" => sh.timer = true,
+                "off" => sh.timer = false,
+                other => {
+                    let now = if sh.timer { "on" } else { "off" };
+                    return writeln!(
+                        out,
+                        "`.timer` takes `on` or `off`, not `{other}`; the timer stays {now}"
+                    );
+                }
+            }
             writeln!(out, "timer {}", if sh.timer { "on" } else { "off" })
         },
     },
@@ -219,8 +231,8 @@ pub const METAS: &[Meta] = &[
                 }
                 writeln!(
                     out,
-                    "{} problems; the previous graph stays loaded",
-                    diags.len()
+                    "{}; the previous graph stays loaded",
+                    counted(diags.len(), "problem", "problems")
                 )
             }
         },
@@ -236,9 +248,55 @@ pub const METAS: &[Meta] = &[
     },
 ];
 
+/// `1 failure`, `2 failures`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The statements of a block of input, as a paste brings several lines at once: each line
+/// starts a statement, which runs on over the next lines only while it is incomplete.
+pub fn statements(input: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in input.lines() {
+        if current.is_empty() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            current = line.to_string();
+        } else {
+            current.push('\n');
+            current.push_str(line);
+        }
+        if !needs_more(&current) {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
 impl Shell {
-    /// Runs one line of input (a statement or a meta command), writing everything to `out`.
+    /// Runs what was typed or pasted: each statement or meta command in it (see
+    /// [`statements`]), writing everything to `out`.
     pub fn execute(&mut self, input: &str, out: &mut dyn Write) -> std::io::Result<()> {
+        let pieces = statements(input);
+        if pieces.len() < 2 {
+            return self.execute_one(input, out);
+        }
+        for piece in pieces {
+            self.execute_one(&piece, out)?;
+            if self.quit {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one statement or meta command.
+    fn execute_one(&mut self, input: &str, out: &mut dyn Write) -> std::io::Result<()> {
         let trimmed = input.trim();
         if trimmed.starts_with('.') {
             let (name, arg) = trimmed
@@ -284,28 +342,6 @@ impl Shell {
         }
         Ok(())
     }
-}
-
-/// The history file: `$MBCKG_HISTORY` (empty or `off` disables it), else the platform's data
-/// directory (`$XDG_DATA_HOME/mbckg/history`, `~/.local/share/mbckg/history`, …).
-pub fn history_path() -> Option<PathBuf> {
-    if let Some(v) = std::env::var_os("MBCKG_HISTORY") {
-        if v.is_empty() || v == "off" {
-            return None;
-        }
-        return Some(PathBuf::from(v));
-    }
-    let base = if cfg!(windows) {
-        std::env::var_os("APPDATA").map(PathBuf::from)
-    } else if cfg!(target_os = "macos") {
-        std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
-    } else {
-        std::env::var_os("XDG_DATA_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-    };
-    base.map(|b| b.join("mbckg").join("history"))
 }
 
 /// Completions for the text before `pos`: (start of the replaced text, candidates).
@@ -649,18 +685,20 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
         color,
         hinter: HistoryHinter::new(),
     }));
-    let history = history_path();
-    if let Some(path) = &history {
-        if path.exists() {
-            if let Err(e) = editor.load_history(path) {
-                let _ = writeln!(
-                    stderr,
-                    "warning: cannot read history {}: {e}",
-                    path.display()
-                );
+    let history = crate::app::history::default_path().and_then(|path| match History::open(&path) {
+        Ok((history, entries)) => {
+            for e in entries {
+                let _ = editor.add_history_entry(e);
             }
+            Some(history)
         }
-    }
+        Err(warning) => {
+            let _ = writeln!(stderr, "warning: {warning}");
+            None
+        }
+    });
+    // This session's statements: only these are added to the file at the end.
+    let mut typed: Vec<String> = Vec::new();
     println!("{}", banner(&shell.graph));
     loop {
         match read_statement(&mut editor) {
@@ -670,6 +708,9 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
                 }
                 // One entry per statement, even when it spans lines.
                 let _ = editor.add_history_entry(input.as_str());
+                if typed.last() != Some(&input) {
+                    typed.push(input.clone());
+                }
                 let mut out = std::io::stdout().lock();
                 if let Err(e) = shell.execute(&input, &mut out) {
                     let _ = writeln!(stderr, "mbckg: {e}");
@@ -689,16 +730,9 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
             }
         }
     }
-    if let Some(path) = &history {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        if let Err(e) = editor.save_history(path) {
-            let _ = writeln!(
-                stderr,
-                "warning: cannot write history {}: {e}",
-                path.display()
-            );
+    if let Some(history) = &history {
+        if let Err(warning) = history.append(&typed) {
+            let _ = writeln!(stderr, "warning: {warning}");
         }
     }
     term::EXIT_OK
@@ -750,15 +784,5 @@ mod tests {
         assert!(!needs_more("drugs targeting HER2"));
         assert!(!needs_more(".read \"x"));
         assert!(!needs_more("drugs and and"));
-    }
-
-    #[test]
-    fn history_can_be_disabled() {
-        // Reads the environment, so only checks the shape of the default.
-        if std::env::var_os("MBCKG_HISTORY").is_none() {
-            if let Some(p) = history_path() {
-                assert!(p.ends_with("mbckg/history"));
-            }
-        }
     }
 }
