@@ -1,0 +1,42 @@
+#!/bin/sh
+# Seeds the fuzz corpora (fuzz/corpus/<target>/) from the repository's query scripts and
+# fixtures. Run from fuzz/: ./seed.sh
+set -eu
+root=$(cd .. && pwd)
+c=corpus
+mkdir -p $c/query $c/script $c/toml_loader $c/kgx_reader
+n=0
+# query: every statement line of the query scripts, one a file.
+find "$root/tests/queries" "$root/tests/scripts" -name '*.kgq' | sort | while read -r f; do
+  grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*expect' -e '^[[:space:]]*$' "$f" 2>/dev/null |
+  while IFS= read -r line; do
+    printf '%s' "$line" > "$c/query/$(printf '%s' "$line" | cksum | cut -d' ' -f1)"
+  done
+done
+# script: every script whole.
+find "$root/tests/queries" "$root/tests/scripts" -name '*.kgq' | sort | while read -r f; do
+  cp "$f" "$c/script/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+# toml_loader: each shipped file, then each fixture file, under its path.
+(cd "$root/graph-data" && find . -name '*.toml' | sed 's|^\./||') | while read -r p; do
+  { printf '%s\n' "$p"; cat "$root/graph-data/$p"; } > "$c/toml_loader/shipped-$(echo "$p" | tr / _)"
+done
+for d in "$root"/tests/broken-data/* "$root"/tests/lint-fixtures/*; do
+  (cd "$d" && find . -name '*.toml' | sed 's|^\./||') | while read -r p; do
+    { printf '%s\n' "$p"; cat "$d/$p"; } > "$c/toml_loader/$(basename "$d")-$(echo "$p" | tr / _)"
+  done
+done
+# kgx_reader: the third-party fixture, and the shipped graph's own KGX export cut to sizes.
+k="$root/tests/kgx-third-party"
+{ cat "$k/nodes.tsv"; printf '\0'; cat "$k/edges.tsv"; } > "$c/kgx_reader/third-party"
+if [ -x "$root/target/debug/mbckg" ]; then
+  tmp=$(mktemp -d)
+  "$root/target/debug/mbckg" export --format kgx -o "$tmp/kgx" >/dev/null 2>&1 || true
+  if [ -f "$tmp/kgx/nodes.tsv" ]; then
+    for lines in 5 20 80; do
+      { head -n $lines "$tmp/kgx/nodes.tsv"; printf '\0'; head -n $lines "$tmp/kgx/edges.tsv"; } > "$c/kgx_reader/shipped-$lines"
+    done
+  fi
+  rm -rf "$tmp"
+fi
+for t in query script toml_loader kgx_reader; do echo "$t: $(ls $c/$t | wc -l) seeds"; done
