@@ -97,23 +97,3 @@ fn two_repls_sharing_a_history_file_keep_both_sessions_lines() {
         ["search cardiac", "drugs targeting HER2", "show Herceptin"]
     );
 }
-
-#[test]
-fn a_multi_line_statement_is_one_history_entry_and_comes_back_whole() {
-    let dir = scratch("multi");
-    let history = dir.join("history");
-    let mut s = start(&history);
-    s.exp_string(PROMPT).expect("prompt");
-    s.send_line("drugs targeting HER2 and").expect("types");
-    s.exp_string("...>").expect("continuation");
-    ask(&mut s, "causing diarrhea", "5 drugs");
-    leave(&mut s);
-    let mut s = start(&history);
-    s.exp_string(PROMPT).expect("prompt");
-    // Up-arrow brings the whole statement back; Enter runs it again.
-    s.send("\x1b[A").expect("up");
-    s.send("\r").expect("enter");
-    s.exp_string("5 drugs").expect("the same answer");
-    s.exp_string(PROMPT).expect("prompt");
-    leave(&mut s);
-}
