@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (nodes, edges) = text.split_once('\0').unwrap_or((text, ""));
-    match mbckg::export::parse_kgx(nodes, edges) {
+    match mbckg::load::kgx::parse_kgx(nodes, edges) {
         Ok(d) => {
             let g = KnowledgeGraph::new(d);
             let _ = mbckg::execute("count drugs", &g);

@@ -6,10 +6,10 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use mbckg::graph::KnowledgeGraph;
-use mbckg::render::{self, Format, RenderOptions};
+use mbckg::output::render::{self, Format, RenderOptions};
 
 static GRAPH: LazyLock<KnowledgeGraph> =
-    LazyLock::new(|| KnowledgeGraph::new(mbckg::data::load_embedded().expect("shipped graph")));
+    LazyLock::new(|| KnowledgeGraph::new(mbckg::load::load_embedded().expect("shipped graph")));
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

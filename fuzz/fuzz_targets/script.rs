@@ -6,11 +6,11 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use mbckg::graph::KnowledgeGraph;
-use mbckg::render::{Format, RenderOptions};
-use mbckg::script;
+use mbckg::output::render::{Format, RenderOptions};
+use mbckg::app::script;
 
 static GRAPH: LazyLock<KnowledgeGraph> =
-    LazyLock::new(|| KnowledgeGraph::new(mbckg::data::load_embedded().expect("shipped graph")));
+    LazyLock::new(|| KnowledgeGraph::new(mbckg::load::load_embedded().expect("shipped graph")));
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

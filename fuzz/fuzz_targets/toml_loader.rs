@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use mbckg::graph::KnowledgeGraph;
 
-static FILES: LazyLock<Vec<(String, String)>> = LazyLock::new(mbckg::data::embedded_files);
+static FILES: LazyLock<Vec<(String, String)>> = LazyLock::new(mbckg::load::embedded_files);
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = std::str::from_utf8(data) else {
@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         Some(f) => f.1 = text.to_string(),
         None => files.push((path.to_string(), text.to_string())),
     }
-    match mbckg::data::load_files(&files) {
+    match mbckg::load::load_files(&files) {
         Ok(d) => {
             let _ = KnowledgeGraph::new(d);
         }
