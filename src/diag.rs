@@ -191,9 +191,94 @@ where
     closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// How many diagnostics of one kind are shown before the rest are only counted.
+pub const SHOWN_PER_KIND: usize = 20;
+
+/// A long list of diagnostics cut for showing: the first [`SHOWN_PER_KIND`] of each kind (a
+/// kind is a message with its quoted names left out: "`x` is not a node id"), in their order,
+/// and for each kind cut short, how many were left out.
+#[derive(Debug)]
+pub struct Shortened<'a> {
+    pub shown: Vec<&'a Diagnostic>,
+    /// (the kind, as a message with `…` for its names; how many of it are not shown).
+    pub left_out: Vec<(String, usize)>,
+}
+
+/// Cuts `diags` for showing (see [`Shortened`]).
+pub fn shorten(diags: &[Diagnostic]) -> Shortened<'_> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut shown = Vec::new();
+    for d in diags {
+        let kind = kind_of(&d.message);
+        match seen.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => {
+                *n += 1;
+                if *n <= SHOWN_PER_KIND {
+                    shown.push(d);
+                }
+            }
+            None => {
+                seen.push((kind, 1));
+                shown.push(d);
+            }
+        }
+    }
+    let left_out = seen
+        .into_iter()
+        .filter(|(_, n)| *n > SHOWN_PER_KIND)
+        .map(|(k, n)| (k, n - SHOWN_PER_KIND))
+        .collect();
+    Shortened { shown, left_out }
+}
+
+/// A message with each `quoted` name and each number replaced by `…`.
+fn kind_of(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        out.push_str(if i % 2 == 0 { "`…" } else { "`" });
+        if i % 2 == 1 {
+            out.push_str(part);
+        }
+    }
+    let mut kind = String::with_capacity(out.len());
+    let mut in_number = false;
+    for c in out.chars() {
+        if c.is_ascii_digit() {
+            if !in_number {
+                kind.push('…');
+            }
+            in_number = true;
+        } else {
+            in_number = false;
+            kind.push(c);
+        }
+    }
+    kind
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lists_are_cut_to_twenty_of_each_kind() {
+        let at = Origin::default();
+        let mut diags: Vec<Diagnostic> = (0..1000)
+            .map(|i| Diagnostic::error(format!("object `n{i}` is not a node id"), at.clone()))
+            .collect();
+        diags.push(Diagnostic::error("unknown relation `x`", at.clone()));
+        let cut = shorten(&diags);
+        assert_eq!(cut.shown.len(), 21);
+        assert_eq!(
+            cut.left_out,
+            vec![("object `…` is not a node id".to_string(), 980)]
+        );
+        assert_eq!(kind_of("line 12: `a` and `b`"), "line …: `…` and `…`");
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -217,9 +217,7 @@ pub fn load(dir: Option<&PathBuf>) -> Result<Dataset, Vec<Diagnostic>> {
 /// Prints diagnostics to stderr with a closing count.
 pub fn report_diagnostics(diags: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
-    for d in diags {
-        let _ = writeln!(err, "{}", d.render());
-    }
+    let _ = write!(err, "{}", shortened(diags));
     let n = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -229,6 +227,22 @@ pub fn report_diagnostics(diags: &[Diagnostic]) {
         "{n} error{} in the data",
         if n == 1 { "" } else { "s" }
     );
+}
+
+/// Diagnostics as shown: the first [`crate::diag::SHOWN_PER_KIND`] of each kind, then a count
+/// of the rest of each kind (a graph with a million edges to a missing node gives a page, not
+/// a million errors).
+pub fn shortened(diags: &[Diagnostic]) -> String {
+    let cut = crate::diag::shorten(diags);
+    let mut text = String::new();
+    for d in &cut.shown {
+        text.push_str(&d.render());
+        text.push('\n');
+    }
+    for (kind, n) in &cut.left_out {
+        text.push_str(&format!("… and {n} more like “{kind}”\n"));
+    }
+    text
 }
 
 fn stats(g: &KnowledgeGraph, format: ReportFormat, out: &mut impl Write) -> std::io::Result<i32> {
@@ -340,7 +354,10 @@ fn query(
     let terminal = stdout_is_terminal();
     let default = if terminal { Format::Table } else { Format::Tsv };
     match crate::execute_for(text, g, flag, default) {
-        Ok(None) => Ok(EXIT_OK),
+        Ok(None) => {
+            eprintln!("mbckg: the query is empty (nothing but spaces or a comment); give a statement such as `drugs targeting HER2`");
+            Ok(EXIT_ERROR)
+        }
         Ok(Some(answer)) => {
             let format = choose_format(flag, answer.plan.format.as_deref(), terminal);
             let opts = RenderOptions {
@@ -616,7 +633,7 @@ fn export(
             return Ok(EXIT_ERROR);
         }
         (Some(path), 1) if !path.is_dir() => {
-            if let Err(e) = std::fs::write(path, &files[0].1) {
+            if let Err(e) = super::atomic::write(path, files[0].1.as_bytes()) {
                 eprintln!("mbckg: cannot write {}: {e}", path.display());
                 return Ok(EXIT_ERROR);
             }
@@ -627,7 +644,7 @@ fn export(
                 return Ok(EXIT_ERROR);
             }
             for (name, text) in &files {
-                if let Err(e) = std::fs::write(dir.join(name), text) {
+                if let Err(e) = super::atomic::write(&dir.join(name), text.as_bytes()) {
                     eprintln!("mbckg: cannot write {}: {e}", dir.join(name).display());
                     return Ok(EXIT_ERROR);
                 }

@@ -20,12 +20,12 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Editor, Helper};
 
+use crate::app::history::History;
 use crate::app::script;
 use crate::app::term;
 use crate::graph::{normalize, KnowledgeGraph};
 use crate::lexicon;
 use crate::output::render::{self, Format, RenderOptions};
-use crate::app::history::History;
 
 /// Statement openers offered at the start of a line.
 const OPENERS: &[&str] = &[
@@ -226,8 +226,12 @@ pub const METAS: &[Meta] = &[
                 )
             }
             Err(diags) => {
-                for d in diags.iter().take(20) {
+                let cut = crate::diag::shorten(&diags);
+                for d in &cut.shown {
                     write!(out, "{}", render::render_diagnostic(d, sh.color))?;
+                }
+                for (kind, n) in &cut.left_out {
+                    writeln!(out, "… and {n} more like “{kind}”")?;
                 }
                 writeln!(
                     out,

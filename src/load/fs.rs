@@ -109,13 +109,50 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, Vec<Diagnosti
     }
 }
 
+/// Deepest folder nesting read under a data directory.
+const MAX_DEPTH: usize = 8;
+
+/// Collects the `.toml` files under `dir`. A folder reached twice (a symbolic link looping back)
+/// is reported once and not read again; a folder named like a data file, or nested deeper than
+/// [`MAX_DEPTH`], is reported, never passed over in silence.
 pub(crate) fn walk(
     dir: &Path,
     out: &mut Vec<std::path::PathBuf>,
     errors: &mut Vec<Diagnostic>,
     depth: usize,
 ) {
-    if depth > 8 {
+    let mut seen = std::collections::HashSet::new();
+    walk_in(dir, out, errors, depth, &mut seen);
+}
+
+fn walk_in(
+    dir: &Path,
+    out: &mut Vec<std::path::PathBuf>,
+    errors: &mut Vec<Diagnostic>,
+    depth: usize,
+    seen: &mut std::collections::HashSet<std::path::PathBuf>,
+) {
+    let whole = |p: &Path| Origin {
+        file: p.display().to_string(),
+        ..Origin::default()
+    };
+    if let Ok(real) = std::fs::canonicalize(dir) {
+        if !seen.insert(real.clone()) {
+            errors.push(Diagnostic::error(
+                format!(
+                    "folder loop: this folder is {}, which is already being read (a symbolic link points back)",
+                    real.display()
+                ),
+                whole(dir),
+            ));
+            return;
+        }
+    }
+    if depth > MAX_DEPTH {
+        errors.push(Diagnostic::error(
+            format!("folders nested more than {MAX_DEPTH} deep are not read"),
+            whole(dir),
+        ));
         return;
     }
     let entries = match std::fs::read_dir(dir) {
@@ -123,19 +160,23 @@ pub(crate) fn walk(
         Err(e) => {
             errors.push(Diagnostic::error(
                 format!("cannot read directory: {e}"),
-                Origin {
-                    file: dir.display().to_string(),
-                    ..Origin::default()
-                },
+                whole(dir),
             ));
             return;
         }
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out, errors, depth + 1);
-        } else if path.extension().is_some_and(|e| e == "toml") {
+    let mut entries: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        if path.is_dir() && is_toml {
+            errors.push(Diagnostic::error(
+                "this data file is a folder, not a file",
+                whole(&path),
+            ));
+        } else if path.is_dir() {
+            walk_in(&path, out, errors, depth + 1, seen);
+        } else if is_toml {
             out.push(path);
         }
     }

@@ -41,8 +41,25 @@ pub fn load_embedded() -> Result<Dataset, Vec<Diagnostic>> {
 /// when it holds `nodes.tsv` and `edges.tsv` and no `sources.toml`, a KGX TSV graph.
 pub fn load_dir(dir: &Path) -> Result<Dataset, Vec<Diagnostic>> {
     let (nodes, edges) = (dir.join("nodes.tsv"), dir.join("edges.tsv"));
-    if nodes.is_file() && edges.is_file() && !dir.join("sources.toml").exists() {
-        return load_kgx(&nodes, &edges);
+    if !dir.join("sources.toml").exists() {
+        match (nodes.is_file(), edges.is_file()) {
+            (true, true) => return load_kgx(&nodes, &edges),
+            (true, false) | (false, true) => {
+                let (have, missing) = if nodes.is_file() {
+                    ("nodes.tsv", &edges)
+                } else {
+                    ("edges.tsv", &nodes)
+                };
+                return Err(vec![Diagnostic::error(
+                    format!("a KGX graph needs nodes.tsv and edges.tsv; this folder has {have} but not the other"),
+                    Origin {
+                        file: missing.display().to_string(),
+                        ..Origin::default()
+                    },
+                )]);
+            }
+            (false, false) => {}
+        }
     }
     let files = read_dir_files(dir)?;
     let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));

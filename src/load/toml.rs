@@ -1,7 +1,8 @@
 //! The curated TOML format: the file shapes serde reads, which file plays which role, and the
 //! pipeline from (path, text) pairs to a checked [`Dataset`].
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 use ::toml::Spanned;
 use serde::Deserialize;
@@ -104,9 +105,25 @@ pub(crate) struct Files<'a> {
     pub(crate) base: &'a str,
     /// Byte offset of each line's start, per file, so positions cost a binary search.
     pub(crate) line_starts: Vec<Vec<usize>>,
+    /// Ids (of nodes and sources) that files with a syntax error would define, with the file.
+    pub(crate) unreadable: HashMap<String, usize>,
+    /// Per file, how many problems elsewhere were skipped because they name one of its ids.
+    pub(crate) skipped: RefCell<Vec<usize>>,
 }
 
 impl Files<'_> {
+    /// Whether a missing `id` is a knock-on of a file that could not be read (then it is
+    /// counted against that file, not reported).
+    pub(crate) fn knock_on(&self, id: &str) -> bool {
+        let Some(&file) = self.unreadable.get(id) else {
+            return false;
+        };
+        if let Some(n) = self.skipped.borrow_mut().get_mut(file) {
+            *n += 1;
+        }
+        true
+    }
+
     pub(crate) fn name(&self, file: usize) -> String {
         format!("{}{}", self.base, self.files[file].0)
     }
@@ -197,11 +214,16 @@ pub fn load_files_at(files: &[(String, String)], base: &str) -> Result<Dataset, 
                 .collect()
         })
         .collect();
-    let fs = Files {
+    let mut fs = Files {
         files,
         base,
         line_starts,
+        unreadable: HashMap::new(),
+        skipped: RefCell::new(vec![0; files.len()]),
     };
+    // Syntax and shape errors, one per file at most: shown first, as later problems may follow
+    // from them.
+    let mut syntax = Vec::new();
     let mut errors = Vec::new();
     let mut raw_sources = Vec::new();
     let mut pending = Vec::new();
@@ -226,17 +248,17 @@ pub fn load_files_at(files: &[(String, String)], base: &str) -> Result<Dataset, 
                 saw_sources = true;
                 match parse::<RawSourcesFile>(&fs.name(i), text) {
                     Ok(f) => raw_sources.extend(f.source.into_iter().map(|s| (s, i))),
-                    Err(d) => errors.push(d),
+                    Err(d) => syntax.push((i, d)),
                 }
             }
             FileRole::Vocabulary(kind) => {
-                match parse::<RawVocabFile>(path, text) {
+                match parse::<RawVocabFile>(&fs.name(i), text) {
                     Ok(f) => pending.extend(f.node.into_iter().map(|raw| PendingNode {
                         raw,
                         kind,
                         file: i,
                     })),
-                    Err(d) => errors.push(d),
+                    Err(d) => syntax.push((i, d)),
                 }
             }
             FileRole::Drug => match parse::<RawNode>(&fs.name(i), text) {
@@ -264,7 +286,11 @@ pub fn load_files_at(files: &[(String, String)], base: &str) -> Result<Dataset, 
                         file: i,
                     });
                 }
-                Err(d) => errors.push(d),
+                Err(d) => {
+                    let stem = path.trim_start_matches("drugs/").trim_end_matches(".toml");
+                    fs.unreadable.insert(stem.to_string(), i);
+                    syntax.push((i, d));
+                }
             },
         }
     }
@@ -278,22 +304,54 @@ pub fn load_files_at(files: &[(String, String)], base: &str) -> Result<Dataset, 
         ));
     }
 
+    for (i, _) in &syntax {
+        for id in declared_ids(&files[*i].1) {
+            fs.unreadable.entry(id).or_insert(*i);
+        }
+    }
     let sources = check_sources(&fs, raw_sources, &mut errors);
     let (nodes, kinds) = check_nodes(&fs, &pending, &mut errors);
     let statements = check_statements(&fs, &pending, &kinds, &sources, &mut errors);
     check_cycles(&statements, &mut errors);
     check_any_of(statements.iter().map(|(s, _)| s), &mut errors);
 
-    if errors.is_empty() {
-        Ok(Dataset {
+    if errors.is_empty() && syntax.is_empty() {
+        return Ok(Dataset {
             sources,
             nodes,
             statements: statements.into_iter().map(|(s, _)| s).collect(),
-        })
-    } else {
-        errors.sort_by(|a, b| a.origin.cmp(&b.origin));
-        Err(errors)
+        });
     }
+    errors.sort_by(|a, b| a.origin.cmp(&b.origin));
+    let skipped = fs.skipped.into_inner();
+    let mut all: Vec<Diagnostic> = syntax
+        .into_iter()
+        .map(|(i, d)| match skipped.get(i).copied().unwrap_or(0) {
+            0 => d,
+            1 => d.with_help(
+                "1 problem elsewhere naming an id this file defines is not shown: fix this first",
+            ),
+            n => d.with_help(format!(
+                "{n} problems elsewhere naming ids this file defines are not shown: fix this first"
+            )),
+        })
+        .collect();
+    all.sort_by(|a, b| a.origin.cmp(&b.origin));
+    all.extend(errors);
+    Err(all)
+}
+
+/// The ids a file declares (`id = "…"` lines), read from its text without parsing it, so that
+/// a file with a syntax error still says which ids it was meant to define.
+fn declared_ids(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let rest = line.trim_start().strip_prefix("id")?.trim_start();
+            let rest = rest.strip_prefix('=')?.trim_start().strip_prefix('"')?;
+            let id = &rest[..rest.find('"')?];
+            (!id.is_empty()).then(|| id.to_string())
+        })
+        .collect()
 }
 
 /// Parses one TOML file into `T`, turning a syntax or shape error into a diagnostic.

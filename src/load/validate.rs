@@ -225,7 +225,7 @@ pub(crate) fn check_statements(
                 ));
             }
             let object_kind = kinds.get(st.object.get_ref()).copied();
-            if object_kind.is_none() {
+            if object_kind.is_none() && !fs.knock_on(st.object.get_ref()) {
                 errors.push(
                     fs.diag(
                         sp(&st.object),
@@ -370,6 +370,9 @@ pub(crate) fn check_source_section(
     errors: &mut Vec<Diagnostic>,
 ) {
     let Some(source) = sources.iter().find(|s| &s.id == st.source.get_ref()) else {
+        if fs.knock_on(st.source.get_ref()) {
+            return;
+        }
         errors.push(
             fs.diag(
                 fs.span(file, &st.source),
@@ -432,6 +435,7 @@ pub(crate) fn check_refs(
 ) {
     for r in refs {
         match kinds.get(r.get_ref()) {
+            None if fs.knock_on(r.get_ref()) => {}
             None => errors.push(
                 fs.diag(
                     fs.span(file, r),
