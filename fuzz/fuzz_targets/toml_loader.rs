@@ -15,6 +15,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (path, text) = input.split_once('\n').unwrap_or((input, ""));
+    // A directory never holds a file without a name.
+    if path.is_empty() {
+        return;
+    }
     let mut files = FILES.clone();
     match files.iter_mut().find(|(p, _)| p == path) {
         Some(f) => f.1 = text.to_string(),
