@@ -77,6 +77,7 @@ fn run_script(text: &str) -> (String, String, script::Outcome) {
         render: RenderOptions {
             interpretation: false,
             color: false,
+            width: None,
         },
         keep_going: true,
         echo: false,

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = RenderOptions {
         interpretation: true,
         color: false,
+        width: None,
     };
     match mbckg::execute_for(text, &GRAPH, None, Format::Table) {
         Ok(Some(answer)) => {

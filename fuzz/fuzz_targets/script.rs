@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         render: RenderOptions {
             interpretation: true,
             color: false,
+            width: None,
         },
         keep_going: true,
         echo: true,
