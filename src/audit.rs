@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::Severity;
 use crate::graph::{normalize, EdgeIx, KnowledgeGraph, NodeIx};
-use crate::model::{Evidence, NodeKind, Origin, Relation};
+use crate::model::{Evidence, Line, NodeKind, Origin, Relation};
 
 /// The source id whose statements are general background, not read off a page.
 pub const BACKGROUND_SOURCE: &str = "pharmacology-background";
@@ -393,11 +393,10 @@ fn drug_states(
     d: NodeIx,
     rel: Relation,
     object: NodeIx,
-    line: Option<&str>,
+    line: Option<Line>,
 ) -> bool {
-    g.out_rel(d, rel).any(|(e, o)| {
-        o == object && (line.is_none() || g.statement(e).qualifiers.line.as_deref() == line)
-    })
+    g.out_rel(d, rel)
+        .any(|(e, o)| o == object && (line.is_none() || g.statement(e).qualifiers.line == line))
 }
 
 /// Whether drug `d` states `rel` back to `class` or to a member of it, or names it as a partner.
@@ -441,7 +440,7 @@ fn fact_not_on_drug(c: &Ctx, out: &mut Vec<Finding>) {
         let drugs = named_drugs(c.g, r);
         for rel in REGIMEN_FACTS {
             for (e, o) in c.g.out_rel(r, rel) {
-                let line = c.g.statement(e).qualifiers.line.as_deref();
+                let line = c.g.statement(e).qualifiers.line;
                 for &d in &drugs {
                     if !drug_states(c.g, d, rel, o, line) {
                         push(d, r, e);

@@ -16,7 +16,7 @@ use std::fmt::{self, Write as _};
 
 use serde_json::{json, Value};
 
-use crate::model::{Dataset, Node, Relation, Statement};
+use crate::model::{Dataset, Line, Node, Relation, Statement};
 use crate::output::export::{node_json, statement_json};
 
 /// What makes two versions of a statement the same statement.
@@ -25,7 +25,7 @@ pub struct Identity {
     pub subject: String,
     pub relation: Relation,
     pub object: String,
-    pub line: Option<String>,
+    pub line: Option<Line>,
     /// Sorted, so a reordered list is the same statement.
     pub population: Vec<String>,
     /// Sorted, as `population`.
@@ -43,7 +43,7 @@ impl Identity {
             subject: st.subject.clone(),
             relation: st.relation,
             object: st.object.clone(),
-            line: st.qualifiers.line.clone(),
+            line: st.qualifiers.line,
             population: sorted(&st.qualifiers.population),
             with: sorted(&st.qualifiers.with),
         }
@@ -209,7 +209,10 @@ fn statement_fields(st: &Statement) -> [(&'static str, FieldValue); 10] {
         ),
         ("source", FieldValue::Text(p.source.clone())),
         ("section", FieldValue::Text(p.section.clone())),
-        ("frequency", FieldValue::opt(&q.frequency)),
+        (
+            "frequency",
+            FieldValue::opt(&q.frequency.map(|f| f.to_string())),
+        ),
         ("risk", FieldValue::opt(&q.risk)),
         ("schedule", FieldValue::opt(&q.schedule)),
         ("condition", FieldValue::opt(&q.condition)),
@@ -455,7 +458,7 @@ mod tests {
             relation: Relation::Treats,
             object: object.into(),
             qualifiers: Qualifiers {
-                line: line.map(String::from),
+                line: line.and_then(Line::parse),
                 ..Qualifiers::default()
             },
             provenance: Provenance {

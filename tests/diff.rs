@@ -103,7 +103,7 @@ fn statement_added() {
         ),
         ("x", "treats", "her2-positive")
     );
-    assert_eq!(st.qualifiers.line.as_deref(), Some("later"));
+    assert_eq!(st.qualifiers.line.map(|v| v.as_str()), Some("later"));
     assert!(d.statements_removed.is_empty() && d.statements_changed.is_empty());
     insta::assert_snapshot!("statement_added", d.render_table());
 }
@@ -124,11 +124,11 @@ fn a_new_line_of_therapy_is_another_statement() {
     assert_eq!(d.statements_removed.len(), 1);
     assert_eq!(d.statements_added.len(), 1);
     assert_eq!(
-        d.statements_removed[0].qualifiers.line.as_deref(),
+        d.statements_removed[0].qualifiers.line.map(|v| v.as_str()),
         Some("first")
     );
     assert_eq!(
-        d.statements_added[0].qualifiers.line.as_deref(),
+        d.statements_added[0].qualifiers.line.map(|v| v.as_str()),
         Some("second")
     );
     assert!(d.statements_changed.is_empty());

@@ -121,15 +121,15 @@ fn side_effects_as_the_page_words_them() {
     let pneumonitis = statements("everolimus", "causes", "pneumonitis");
     assert!(pneumonitis
         .iter()
-        .any(|s| s.qualifiers.frequency.as_deref() == Some("rare")));
+        .any(|s| s.qualifiers.frequency.map(|v| v.as_str()) == Some("rare")));
     let hot = statements("tamoxifen", "causes", "hot-flashes");
     assert!(hot
         .iter()
-        .any(|s| s.qualifiers.frequency.as_deref() == Some("common")));
+        .any(|s| s.qualifiers.frequency.map(|v| v.as_str()) == Some("common")));
     let uterus = statements("tamoxifen", "causes", "endometrial-cancer");
     assert!(uterus
         .iter()
-        .any(|s| s.qualifiers.frequency.as_deref() == Some("very-rare")));
+        .any(|s| s.qualifiers.frequency.map(|v| v.as_str()) == Some("very-rare")));
     assert!(has("palbociclib", "causes", "neutropenia"));
     assert!(has("ribociclib", "causes", "heart-rhythm-changes"));
     assert!(has("abemaciclib", "causes", "diarrhea"));
@@ -163,7 +163,7 @@ fn lines_and_prerequisites() {
     assert!(
         second
             .iter()
-            .any(|s| s.qualifiers.line.as_deref() == Some("second")),
+            .any(|s| s.qualifiers.line.map(|v| v.as_str()) == Some("second")),
         "T-DXd is ASCO's second line"
     );
     assert!(has(
@@ -222,7 +222,7 @@ fn taxanes_are_the_first_line_her2_partners() {
     for d in ["docetaxel", "paclitaxel"] {
         assert!(
             has_where(d, "treats", "her2-positive-extracranial", |s| {
-                s.qualifiers.line.as_deref() == Some("first")
+                s.qualifiers.line.map(|v| v.as_str()) == Some("first")
                     && with_has(s, "pertuzumab")
                     && with_has(s, "trastuzumab")
             }),
@@ -259,12 +259,12 @@ fn cdk46_and_everolimus_before_menopause_and_in_men() {
         "ribociclib",
         "treats",
         "hr-positive-her2-negative",
-        |s| s.qualifiers.line.as_deref() == Some("first")
+        |s| s.qualifiers.line.map(|v| v.as_str()) == Some("first")
     ));
     let first = statements("ai-cdk4-6-inhibitor", "treats", "hr-positive-her2-negative");
     assert!(first
         .iter()
-        .all(|s| s.qualifiers.line.as_deref() != Some("first")
+        .all(|s| s.qualifiers.line.map(|v| v.as_str()) != Some("first")
             || s.qualifiers
                 .condition
                 .as_deref()

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::diag::{self, Diagnostic};
 use crate::lexicon;
 use crate::model::kgx::*;
-use crate::model::vocab::{FREQUENCIES, LINES};
+use crate::model::vocab::{Frequency, Line};
 use crate::model::{
     Dataset, Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
     Statement, Sym,
@@ -505,20 +505,22 @@ pub(crate) fn parse_qualifiers(field: &str) -> Result<Qualifiers, String> {
                 .map(unescape)
                 .collect()
         };
-        let choice = |what: &str, allowed: &[&str]| {
+        let choice = |what: &str, allowed: Vec<&str>| {
             let v = unescape(value);
-            if allowed.contains(&v.as_str()) {
-                Ok(Some(v))
-            } else {
-                Err(format!(
-                    "unknown {what} `{v}`; {what} is one of: {}",
-                    allowed.join(", ")
-                ))
-            }
+            Err(format!(
+                "unknown {what} `{v}`; {what} is one of: {}",
+                allowed.join(", ")
+            ))
         };
         match name {
-            "line" => q.line = choice("line of therapy", LINES)?,
-            "frequency" => q.frequency = choice("frequency", FREQUENCIES)?,
+            "line" => match Line::parse(&unescape(value)) {
+                Some(l) => q.line = Some(l),
+                None => return choice("line of therapy", Line::words()),
+            },
+            "frequency" => match Frequency::parse(&unescape(value)) {
+                Some(f) => q.frequency = Some(f),
+                None => return choice("frequency", Frequency::words()),
+            },
             "risk" => q.risk = Some(text()),
             "schedule" => q.schedule = Some(text()),
             "condition" => q.condition = Some(text()),
@@ -599,7 +601,7 @@ mod tests {
     #[test]
     fn qualifiers_round_trip() {
         let q = Qualifiers {
-            line: Some("first".into()),
+            line: Some(Line::First),
             risk: Some("2|5%".into()),
             population: vec!["a;b".into(), "c".into()],
             with: vec!["d".into()],

@@ -8,7 +8,7 @@ use ::toml::Spanned;
 
 use crate::diag::{self, Diagnostic};
 use crate::lexicon;
-use crate::model::vocab::{FREQUENCIES, LINES};
+use crate::model::vocab::{Frequency, Line};
 use crate::model::{
     Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source, Statement,
 };
@@ -265,7 +265,7 @@ pub(crate) fn check_statements(
                 p.file,
                 st.line.as_ref(),
                 "line of therapy",
-                LINES,
+                &Line::words(),
                 errors,
             );
             check_choice(
@@ -273,7 +273,7 @@ pub(crate) fn check_statements(
                 p.file,
                 st.frequency.as_ref(),
                 "frequency",
-                FREQUENCIES,
+                &Frequency::words(),
                 errors,
             );
             check_refs(
@@ -329,8 +329,11 @@ pub(crate) fn check_statements(
                     relation,
                     object: st.object.get_ref().clone(),
                     qualifiers: Qualifiers {
-                        line: st.line.as_ref().map(|s| s.get_ref().clone()),
-                        frequency: st.frequency.as_ref().map(|s| s.get_ref().clone()),
+                        line: st.line.as_ref().and_then(|s| Line::parse(s.get_ref())),
+                        frequency: st
+                            .frequency
+                            .as_ref()
+                            .and_then(|s| Frequency::parse(s.get_ref())),
                         risk: st.risk.clone(),
                         population: st.population.iter().map(|s| s.get_ref().clone()).collect(),
                         with: st.with.iter().map(|s| s.get_ref().clone()).collect(),

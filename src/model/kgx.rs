@@ -135,17 +135,17 @@ pub(crate) fn split_list(field: &str) -> Vec<String> {
 }
 
 /// The qualifiers that hold one text value, in export order.
-pub(crate) fn text_qualifiers(q: &Qualifiers) -> impl Iterator<Item = (&'static str, &String)> {
+pub(crate) fn text_qualifiers(q: &Qualifiers) -> impl Iterator<Item = (&'static str, &str)> {
     [
-        ("line", &q.line),
-        ("frequency", &q.frequency),
-        ("risk", &q.risk),
-        ("schedule", &q.schedule),
-        ("condition", &q.condition),
-        ("any_of", &q.any_of),
+        ("line", q.line.map(|l| l.as_str())),
+        ("frequency", q.frequency.map(|f| f.as_str())),
+        ("risk", q.risk.as_deref()),
+        ("schedule", q.schedule.as_deref()),
+        ("condition", q.condition.as_deref()),
+        ("any_of", q.any_of.as_deref()),
     ]
     .into_iter()
-    .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
 }
 
 /// `line=first|population=men;postmenopausal|min_count=2`: pairs joined by `|`, list items by `;`.

@@ -6,6 +6,8 @@
 pub mod kgx;
 pub mod vocab;
 
+pub use vocab::{Field, Frequency, Line};
+
 use std::fmt;
 
 /// The name of a kind or relation that an imported graph brings and the lexicon does not know
@@ -298,10 +300,10 @@ pub struct Node {
 /// Optional qualifiers that narrow a statement.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
 pub struct Qualifiers {
-    /// Line of therapy: `first`, `second`, `third-or-later`, `later`.
-    pub line: Option<String>,
+    /// Line of therapy.
+    pub line: Option<Line>,
     /// How often a side effect occurs, as the source words it.
-    pub frequency: Option<String>,
+    pub frequency: Option<Frequency>,
     /// A risk figure given by the source, e.g. `2-5%`.
     pub risk: Option<String>,
     /// Population ids the statement is limited to.
@@ -327,8 +329,8 @@ impl Qualifiers {
                 out.push((k, v.clone()));
             }
         };
-        opt("line", &self.line);
-        opt("frequency", &self.frequency);
+        opt("line", &self.line.map(|l| l.as_str().to_string()));
+        opt("frequency", &self.frequency.map(|f| f.as_str().to_string()));
         opt("risk", &self.risk);
         opt("schedule", &self.schedule);
         opt("condition", &self.condition);

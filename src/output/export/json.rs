@@ -95,8 +95,8 @@ impl<'a> StatementOut<'a> {
             predicate: lexicon::biolink_predicate(st.relation),
             object: &st.object,
             qualifiers: QualifiersOut {
-                line: q.line.as_deref(),
-                frequency: q.frequency.as_deref(),
+                line: q.line.map(|l| l.as_str()),
+                frequency: q.frequency.map(|f| f.as_str()),
                 risk: q.risk.as_deref(),
                 population: &q.population,
                 with: &q.with,

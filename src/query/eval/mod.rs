@@ -518,25 +518,17 @@ fn link(
 /// Whether a statement satisfies every `where` comparison.
 fn conds_hold(st: StatementRef<'_>, conds: &[Cond]) -> bool {
     conds.iter().all(|c| {
-        let value: Option<String> = match c.field.as_str() {
-            "evidence" => Some(st.provenance.evidence.as_str().to_string()),
-            "source" => Some(st.provenance.source.clone()),
-            "section" => Some(st.provenance.section.clone()),
-            "population" | "with" => {
-                let list = if c.field == "population" {
-                    &st.qualifiers.population
-                } else {
-                    &st.qualifiers.with
-                };
-                if list.is_empty() {
-                    None
-                } else {
-                    // A list holds the value when any member is it.
-                    let hit = list.iter().any(|p| p.eq_ignore_ascii_case(&c.value));
-                    Some(if hit { c.value.clone() } else { String::new() })
-                }
+        let value: Option<String> = if c.field.is_list() {
+            let list = c.field.list(st.qualifiers);
+            if list.is_empty() {
+                None
+            } else {
+                // A list holds the value when any member is it.
+                let hit = list.iter().any(|p| p.eq_ignore_ascii_case(&c.value));
+                Some(if hit { c.value.clone() } else { String::new() })
             }
-            field => st.qualifiers.get(field),
+        } else {
+            c.field.value(st.qualifiers, st.provenance)
         };
         // A statement that does not say is neither equal nor unequal.
         value.is_some_and(|v| v.eq_ignore_ascii_case(&c.value) != c.negated)
@@ -740,7 +732,10 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
             GroupBy::Field(f) => {
                 let mut vals: Vec<String> = hits
                     .iter()
-                    .filter_map(|h| field_value(g.statement(h.edge), f))
+                    .filter_map(|h| {
+                        let st = g.statement(h.edge);
+                        f.value(st.qualifiers, st.provenance)
+                    })
                     .collect();
                 vals.sort();
                 vals.dedup();
@@ -761,7 +756,7 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
     }
     let group_title = match group {
         GroupBy::Kind(k) => lexicon::singular(*k).to_string(),
-        GroupBy::Field(f) => f.clone(),
+        GroupBy::Field(f) => f.to_string(),
     };
     let mut rows: Vec<Row> = groups
         .into_iter()
@@ -871,13 +866,4 @@ fn group_nodes(
     all.sort_unstable();
     all.dedup();
     all
-}
-
-fn field_value(st: StatementRef<'_>, field: &str) -> Option<String> {
-    match field {
-        "evidence" => Some(st.provenance.evidence.as_str().to_string()),
-        "source" => Some(st.provenance.source.clone()),
-        "section" => Some(st.provenance.section.clone()),
-        f => st.qualifiers.get(f),
-    }
 }

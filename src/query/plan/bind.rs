@@ -9,12 +9,11 @@ impl Planner<'_> {
         if let Some((k, _)) = self.g.lexicon().kind_by_noun(&text) {
             return Ok(GroupBy::Kind(k));
         }
-        let lower = text.to_lowercase();
-        if FIELDS.contains(&lower.as_str()) {
-            return Ok(GroupBy::Field(lower));
+        if let Some(field) = Field::from_word(&text) {
+            return Ok(GroupBy::Field(field));
         }
         let mut candidates = lexicon::all_nouns();
-        candidates.extend(FIELDS);
+        candidates.extend(Field::words());
         Err(QueryError::new(format!("cannot group by `{text}`"), ast::words_span(words))
             .with_help_opt(diag::did_you_mean(&text, candidates))
             .with_help("group by a kind (class, target, subtype, …) or a statement field (evidence, line, …)"))
@@ -136,26 +135,18 @@ impl Planner<'_> {
     pub(super) fn conditions(&self, p: &Phrase) -> Result<Vec<Cond>, QueryError> {
         let mut out = Vec::new();
         for c in &p.conditions {
-            let mut field = c.field.text.to_lowercase().replace(' ', "_");
-            if !FIELDS.contains(&field.as_str()) {
+            let Some(field) = Field::from_word(&c.field.text) else {
                 return Err(QueryError::new(
                     format!("unknown field `{}`", c.field.text),
                     c.field.span,
                 )
-                .with_help_opt(diag::did_you_mean(&c.field.text, FIELDS.iter().copied()))
-                .with_help(format!("fields: {}", FIELDS.join(", "))));
-            }
-            // `with` is a keyword of the language, so the `with` qualifier is asked for as `partner`.
-            if field == "partner" {
-                field = "with".into();
-            }
+                .with_help_opt(diag::did_you_mean(&c.field.text, Field::words()))
+                .with_help(format!("fields: {}", Field::words().join(", "))));
+            };
             let value = c.value.text.clone();
-            let allowed: Option<Vec<&str>> = match field.as_str() {
-                "line" => Some(crate::model::vocab::LINES.to_vec()),
-                "frequency" => Some(crate::model::vocab::FREQUENCIES.to_vec()),
-                "evidence" => Some(Evidence::ALL.iter().map(|e| e.as_str()).collect()),
-                "source" => Some(self.g.sources().iter().map(|s| s.id.as_str()).collect()),
-                _ => None,
+            let allowed: Option<Vec<&str>> = match field {
+                Field::Source => Some(self.g.sources().iter().map(|s| s.id.as_str()).collect()),
+                other => other.closed_values(),
             };
             if let Some(allowed) = allowed {
                 if !allowed.iter().any(|a| a.eq_ignore_ascii_case(&value)) {
@@ -167,12 +158,9 @@ impl Planner<'_> {
                     .with_help(format!("values: {}", allowed.join(", "))));
                 }
             }
-            let value = match field.as_str() {
-                // Lists of node ids: accept a name or alias too.
-                "population" | "with" => match self.g.lookup(&value).as_slice() {
-                    [one] => self.g.node(*one).id.to_string(),
-                    _ => value,
-                },
+            // Lists of node ids: accept a name or alias too.
+            let value = match self.g.lookup(&value).as_slice() {
+                [one] if field.is_list() => self.g.node(*one).id.to_string(),
                 _ => value,
             };
             out.push(Cond {

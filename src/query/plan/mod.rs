@@ -13,7 +13,7 @@ pub use explain::Interpretation;
 use crate::diag;
 use crate::graph::{normalize, KnowledgeGraph, NodeIx};
 use crate::lexicon;
-use crate::model::{Evidence, NodeKind, Relation};
+use crate::model::{Field, NodeKind, Relation};
 use crate::query::ast::{self, BinOp, Expr, Order, Phrase, Span, StatementKind, Word};
 use crate::query::syntax::QueryError;
 
@@ -47,7 +47,7 @@ pub enum Dir {
 /// A `where` comparison on the statements a link matches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cond {
-    pub field: String,
+    pub field: Field,
     pub negated: bool,
     pub value: String,
 }
@@ -103,7 +103,7 @@ pub enum GroupBy {
     /// By the nodes of a kind linked to each row.
     Kind(NodeKind),
     /// By a statement field of the witnesses (evidence, line, source, ...).
-    Field(String),
+    Field(Field),
 }
 
 /// A statement, bound and ready to run.
@@ -142,21 +142,6 @@ pub struct Plan {
 /// Formats `as` accepts.
 pub const FORMATS: &[&str] = &[
     "table", "json", "jsonl", "csv", "tsv", "markdown", "md", "dot",
-];
-
-/// Statement fields `where` can compare.
-pub const FIELDS: &[&str] = &[
-    "line",
-    "frequency",
-    "risk",
-    "population",
-    "schedule",
-    "min_count",
-    "condition",
-    "partner",
-    "evidence",
-    "source",
-    "section",
 ];
 
 /// Binds a parsed statement against the lexicon and the graph.
