@@ -430,3 +430,16 @@ fn a_full_disk_leaves_the_old_export_intact() {
         .collect();
     assert_eq!(left.len(), 2, "a temporary file was left: {left:?}");
 }
+
+// Fuzzing (kgx_reader, LeakSanitizer): every imported kind and relation name was leaked into a
+// process-wide registry, so memory grew with each KGX graph read, and one graph's names leaked
+// into every other graph's vocabulary. Names now live in the graph's own lexicon.
+
+#[test]
+fn imported_kind_names_stay_with_their_graph() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kgx-third-party");
+    let imported = KnowledgeGraph::new(load::load_dir(&dir).expect("the fixture loads"));
+    assert!(mbckg::execute("genes", &imported).is_ok());
+    let e = mbckg::execute("genes", &GRAPH).expect_err("the shipped graph has no genes");
+    assert!(e.message.contains("genes"), "{}", e.message);
+}
