@@ -66,9 +66,7 @@ pub fn execute_for(
         return Ok(None);
     };
     let plan = plan::plan(&stmt, graph)?;
-    let shown = forced
-        .or_else(|| plan.format.as_deref().and_then(render::Format::parse))
-        .unwrap_or(default);
+    let shown = forced.or(plan.format).unwrap_or(default);
     let witnesses = shown.shows_witnesses();
     let result = eval::run_with(&plan, graph, &eval::Options { witnesses })?;
     Ok(Some(Answer { plan, result }))

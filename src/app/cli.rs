@@ -359,7 +359,7 @@ fn query(
             Ok(EXIT_ERROR)
         }
         Ok(Some(answer)) => {
-            let format = choose_format(flag, answer.plan.format.as_deref(), terminal);
+            let format = choose_format(flag, answer.plan.format, terminal);
             let opts = RenderOptions {
                 interpretation: terminal,
                 color: use_color(terminal),

@@ -320,10 +320,7 @@ impl Shell {
         match crate::execute_for(input, &self.graph, self.format, Format::Table) {
             Ok(None) => {}
             Ok(Some(answer)) => {
-                let format = self
-                    .format
-                    .or_else(|| answer.plan.format.as_deref().and_then(Format::parse))
-                    .unwrap_or(Format::Table);
+                let format = self.format.or(answer.plan.format).unwrap_or(Format::Table);
                 // Asked each time: the window may have been resized.
                 let opts = RenderOptions {
                     interpretation: true,

@@ -218,7 +218,7 @@ pub fn run(
                     Ok(Some(answer)) => {
                         let format = opts
                             .format
-                            .or_else(|| answer.plan.format.as_deref().and_then(Format::parse))
+                            .or(answer.plan.format)
                             .unwrap_or(opts.default_format);
                         out.write_all(
                             render::render(&answer.result, format, &opts.render).as_bytes(),

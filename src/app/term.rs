@@ -24,8 +24,8 @@ pub fn use_color(terminal: bool) -> bool {
 
 /// The format a statement's result is shown in: `--format`, else the statement's `as`, else a
 /// table on a terminal and TSV in a pipe.
-pub fn choose_format(flag: Option<Format>, plan_format: Option<&str>, terminal: bool) -> Format {
-    flag.or_else(|| plan_format.and_then(Format::parse))
+pub fn choose_format(flag: Option<Format>, plan_format: Option<Format>, terminal: bool) -> Format {
+    flag.or(plan_format)
         .unwrap_or(if terminal { Format::Table } else { Format::Tsv })
 }
 

@@ -6,7 +6,7 @@
 pub mod kgx;
 pub mod vocab;
 
-pub use vocab::{Field, Frequency, Line};
+pub use vocab::{Field, Format, Frequency, Line};
 
 use std::fmt;
 

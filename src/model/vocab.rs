@@ -143,6 +143,74 @@ impl Field {
     }
 }
 
+/// An output format for a query's result (rendered by `output::render`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Aligned columns for a terminal, with a `3 drugs` footer.
+    Table,
+    /// One pretty-printed JSON document (shape documented on `output::render::render`).
+    Json,
+    /// One compact JSON object per row, one per line.
+    Jsonl,
+    /// RFC 4180 comma-separated values with a header line.
+    Csv,
+    /// Tab-separated values with a header line; tabs, newlines and backslashes escaped.
+    Tsv,
+    /// A GitHub table, the count, and a "Sources" list of the witness statements.
+    Markdown,
+    /// A Graphviz digraph of the rows' nodes and their witness statements.
+    Dot,
+}
+
+impl Format {
+    /// Every format, in the order help texts list them.
+    pub const ALL: [Format; 7] = [
+        Format::Table,
+        Format::Json,
+        Format::Jsonl,
+        Format::Csv,
+        Format::Tsv,
+        Format::Markdown,
+        Format::Dot,
+    ];
+
+    /// The name users type (`as csv`, `--format csv`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Markdown => "markdown",
+            Format::Dot => "dot",
+        }
+    }
+
+    /// Whether the format shows the statements behind each row.
+    pub fn shows_witnesses(self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::Jsonl | Format::Markdown | Format::Dot
+        )
+    }
+
+    /// Reads a format name, ignoring case; `md` is accepted for `markdown`.
+    pub fn parse(s: &str) -> Option<Format> {
+        let s = s.to_ascii_lowercase();
+        if s == "md" {
+            return Some(Format::Markdown);
+        }
+        Format::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

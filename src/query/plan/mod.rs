@@ -13,7 +13,7 @@ pub use explain::Interpretation;
 use crate::diag;
 use crate::graph::{normalize, KnowledgeGraph, NodeIx};
 use crate::lexicon;
-use crate::model::{Field, NodeKind, Relation};
+use crate::model::{Field, Format, NodeKind, Relation};
 use crate::query::ast::{self, BinOp, Expr, Order, Phrase, Span, StatementKind, Word};
 use crate::query::syntax::QueryError;
 
@@ -133,16 +133,11 @@ pub struct Plan {
     /// Column to sort by, its span in the query, and the direction.
     pub sort: Option<(String, Span, Order)>,
     pub limit: Option<usize>,
-    /// Output format asked for with `as`, already checked to be a known name.
-    pub format: Option<String>,
+    /// Output format asked for with `as`.
+    pub format: Option<Format>,
     /// Canonical text of the statement.
     pub text: String,
 }
-
-/// Formats `as` accepts.
-pub const FORMATS: &[&str] = &[
-    "table", "json", "jsonl", "csv", "tsv", "markdown", "md", "dot",
-];
 
 /// Binds a parsed statement against the lexicon and the graph.
 pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryError> {
@@ -164,22 +159,22 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
             .with_help("write `count … grouped by …`"));
     }
     let format = match &m.format {
-        Some(w) => {
-            let f = w.text.to_lowercase();
-            if !FORMATS.contains(&f.as_str()) {
+        Some(w) => match Format::parse(&w.text) {
+            Some(f) => Some(f),
+            None => {
+                let names = Format::ALL.map(Format::as_str);
                 return Err(
                     QueryError::new(format!("unknown output format `{}`", w.text), w.span)
-                        .with_help_opt(diag::did_you_mean(&w.text, FORMATS.iter().copied()))
-                        .with_help(format!("formats: {}", FORMATS.join(", "))),
+                        .with_help_opt(diag::did_you_mean(&w.text, names))
+                        .with_help(format!("formats: {}", names.join(", "))),
                 );
             }
-            Some(f)
-        }
+        },
         None => None,
     };
     // `explain … as json`: the format asked for inside applies to the explanation.
     let format = match (&kind, format) {
-        (PlanKind::Explain(inner), None) => inner.format.clone(),
+        (PlanKind::Explain(inner), None) => inner.format,
         (_, f) => f,
     };
     Ok(Plan {
