@@ -202,8 +202,8 @@ fn drugs_in(dir: &Path) -> usize {
 fn run(dir: &Path, reps: usize) -> Result<(), String> {
     let drugs = drugs_in(dir);
     let started = Instant::now();
-    let data = mbckg::load::load_dir(dir).map_err(|d| format!("load: {} problems", d.len()))?;
-    let graph = mbckg::graph::KnowledgeGraph::new(data);
+    let graph = mbckg::app::cli::load_graph(Some(&dir.to_path_buf()))
+        .map_err(|d| format!("load: {} problems", d.len()))?;
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
     println!("drugs\t{drugs}");
     println!("statements\t{}", graph.statement_count());

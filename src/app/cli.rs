@@ -2,7 +2,7 @@
 //! exit codes (0 ok, 1 a query, expectation or audit failed, 2 usage, I/O or data error).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -131,14 +131,13 @@ pub fn main() -> i32 {
     if let Some(Command::Diff { old, new, format }) = &cli.command {
         return diff(old, new, *format);
     }
-    let dataset = match load(cli.data.as_ref()) {
-        Ok(d) => d,
+    let graph = match load_graph(cli.data.as_ref()) {
+        Ok(g) => g,
         Err(diags) => {
             report_diagnostics(&diags);
             return EXIT_ERROR;
         }
     };
-    let graph = KnowledgeGraph::new(dataset);
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Some(Command::Stats { format }) => stats(&graph, format, &mut out),
@@ -207,6 +206,24 @@ pub fn main() -> i32 {
 }
 
 /// Loads the embedded graph or the directory given with `--data`.
+/// The graph of `--data DIR`, or the embedded one. A clean KGX directory in our own columns
+/// streams straight into the store; anything else is read in full, reporting every problem.
+pub fn load_graph(dir: Option<&PathBuf>) -> Result<KnowledgeGraph, Vec<Diagnostic>> {
+    if let Some(g) = dir.and_then(|d| stream_kgx(d)) {
+        return Ok(g);
+    }
+    load(dir).map(KnowledgeGraph::new)
+}
+
+fn stream_kgx(dir: &Path) -> Option<KnowledgeGraph> {
+    if !load::is_kgx_dir(dir) {
+        return None;
+    }
+    let mut builder = crate::graph::Builder::new();
+    let sources = load::kgx_stream::read_dir(dir, &mut builder)?;
+    Some(builder.finish(sources))
+}
+
 pub fn load(dir: Option<&PathBuf>) -> Result<Dataset, Vec<Diagnostic>> {
     match dir {
         Some(d) => load::load_dir(d),

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::Write;
-use std::path::Path;
+use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -214,9 +214,9 @@ pub const METAS: &[Meta] = &[
         name: ".data",
         args: "DIR",
         help: "load another graph-data directory",
-        run: |sh, arg, out| match crate::load::load_dir(Path::new(arg.trim())) {
-            Ok(d) => {
-                sh.graph = Rc::new(KnowledgeGraph::new(d));
+        run: |sh, arg, out| match crate::app::cli::load_graph(Some(&PathBuf::from(arg.trim()))) {
+            Ok(g) => {
+                sh.graph = Rc::new(g);
                 writeln!(
                     out,
                     "loaded {}: {} nodes, {} statements",

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::strings::{FastState, Interner};
 use super::{Extra, KnowledgeGraph, NodeIx, Pos};
 use crate::lexicon::Lexicon;
+use crate::model::sink::{At, GraphSink, NodeExtra};
 use crate::model::{Node, NodeKind, Provenance, Qualifiers, Relation, Source, Statement};
 
 /// Collects a graph; [`Builder::finish`] lays it out.
@@ -326,6 +327,46 @@ impl Builder {
             imported_links,
             lexicon,
         }
+    }
+}
+
+impl GraphSink for Builder {
+    fn add_node(&mut self, id: &str, kind: NodeKind, name: &str, extra: NodeExtra, at: At) -> u32 {
+        let origin = self.pos(at.file, at.line, at.col);
+        let extra = Extra {
+            aliases: extra.aliases,
+            xrefs: extra.xrefs,
+            note: extra.note,
+            accepted: Vec::new(),
+        };
+        self.add_node_parts(id, kind, name, extra, origin).index() as u32
+    }
+
+    fn find_node(&self, id: &str) -> Option<(u32, NodeKind)> {
+        let n = self.node(id)?;
+        Some((n.index() as u32, self.kind(n)?))
+    }
+
+    fn provenance(&mut self, p: Provenance) -> u32 {
+        self.provenance_id(p)
+    }
+
+    fn qualifiers(&mut self, q: Qualifiers) -> u32 {
+        self.qualifiers_id(q)
+    }
+
+    fn add_statement(
+        &mut self,
+        subject: u32,
+        relation: Relation,
+        object: u32,
+        (p, q): (u32, u32),
+        at: At,
+    ) {
+        let origin = self.pos(at.file, at.line, at.col);
+        let facet = self.facet_id(p, q);
+        let (s, o) = (NodeIx::new(subject as usize), NodeIx::new(object as usize));
+        self.add_statement_parts(s, relation, o, facet, origin);
     }
 }
 

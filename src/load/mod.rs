@@ -15,6 +15,7 @@ mod embedded {
 
 mod fs;
 pub mod kgx;
+pub mod kgx_stream;
 mod toml;
 mod validate;
 
@@ -64,6 +65,13 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, Vec<Diagnostic>> {
     let files = read_dir_files(dir)?;
     let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
     load_files_at(&files, &base)
+}
+
+/// Whether `dir` holds a KGX TSV graph: `nodes.tsv` and `edges.tsv`, and no `sources.toml`.
+pub fn is_kgx_dir(dir: &Path) -> bool {
+    dir.join("nodes.tsv").is_file()
+        && dir.join("edges.tsv").is_file()
+        && !dir.join("sources.toml").exists()
 }
 
 /// Reads a KGX TSV graph (`nodes.tsv`, `edges.tsv`).

@@ -4,6 +4,7 @@
 //! these types and `load` fills them from graph-data.
 
 pub mod kgx;
+pub mod sink;
 pub mod vocab;
 
 pub use vocab::{Field, Format, Frequency, Line};

@@ -1,0 +1,113 @@
+//! The streaming KGX reader gives the graph the full reader gives, on every file it accepts, and
+//! declines (so the full reader reports) anything else.
+
+use std::path::{Path, PathBuf};
+
+use mbckg::app::cli::load_graph;
+use mbckg::graph::{Builder, KnowledgeGraph};
+use mbckg::load;
+use mbckg::output::export::{export, ExportFormat};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mbckg-stream-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn write(dir: &Path, nodes: &str, edges: &str) {
+    std::fs::write(dir.join("nodes.tsv"), nodes).expect("write nodes");
+    std::fs::write(dir.join("edges.tsv"), edges).expect("write edges");
+}
+
+fn streamed(dir: &Path) -> Option<KnowledgeGraph> {
+    let mut b = Builder::new();
+    let sources = load::kgx_stream::read_dir(dir, &mut b)?;
+    Some(b.finish(sources))
+}
+
+fn full(dir: &Path) -> KnowledgeGraph {
+    KnowledgeGraph::new(load::load_dir(dir).unwrap_or_else(|e| panic!("{}", e[0].render())))
+}
+
+/// Node for node, statement for statement (in store order), source for source.
+fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph) {
+    let nodes = |g: &KnowledgeGraph| g.nodes().map(|n| g.node(n).to_node()).collect::<Vec<_>>();
+    assert_eq!(nodes(a), nodes(b));
+    let statements = |g: &KnowledgeGraph| {
+        g.statements()
+            .map(|e| g.statement(e).to_statement())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(statements(a), statements(b));
+    assert_eq!(a.sources(), b.sources());
+    assert_eq!(a.relation_counts(), b.relation_counts());
+}
+
+#[test]
+fn the_shipped_graph_exported_streams_back_as_the_full_reader_reads_it() {
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+    let files = export(&g, None, ExportFormat::Kgx);
+    let dir = temp_dir("shipped");
+    write(&dir, &files[0].1, &files[1].1);
+    let fast = streamed(&dir).expect("our own export streams");
+    assert_same(&fast, &full(&dir));
+    assert_eq!(fast.statement_count(), g.statement_count());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+const NODES_HEAD: &str = "id\tcategory\tname\tsynonym\txref\tmbckg_kind\tdescription\n";
+const EDGES_HEAD: &str = "id\tsubject\tpredicate\tobject\tmbckg_relation\tprimary_knowledge_source\tsection\tevidence\tnote\tqualifiers\torigin\n";
+
+#[test]
+fn escapes_lists_qualifiers_and_defaults_stream_as_they_read() {
+    let nodes = format!(
+        "{NODES_HEAD}MBCKG:d\\.1\tbiolink:Drug\tDrug \\tOne\tAlpha|Be\\|ta\tX:1\tdrug\tA note\\nwith a line\r\n\
+         MBCKG:t\tbiolink:Protein\tHER2\t\t\ttarget\t\n\
+         \n\
+         MBCKG:s\tbiolink:DiseaseOrPhenotypicFeature\tnausea\t\t\t\t\n"
+    );
+    let edges = format!(
+        "{EDGES_HEAD}e1\tMBCKG:d\\.1\tbiolink:directly_physically_interacts_with\tMBCKG:t\ttargets\tsrc\tSec A\tfda-approved\tnote \\t1\tline=first\t\n\
+         e2\tMBCKG:d\\.1\tbiolink:has_adverse_event\tMBCKG:s\t\tsrc\tSec B\t\t\t\tgraph-data/drugs/d.toml:12:3\n\
+         e3\tMBCKG:d\\.1\tbiolink:has_adverse_event\tMBCKG:s\tcauses\t\t\tstandard-option\t\tfrequency=common\t\n"
+    );
+    let dir = temp_dir("escapes");
+    write(&dir, &nodes, &edges);
+    let fast = streamed(&dir).expect("clean files stream");
+    assert_same(&fast, &full(&dir));
+    let d = fast.by_id("d.1").expect("unescaped id");
+    assert_eq!(fast.node(d).aliases, ["Alpha", "Be|ta"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn anything_the_full_reader_would_report_or_repair_is_left_to_it() {
+    let dir = temp_dir("declines");
+    let node = "MBCKG:a\tbiolink:Drug\ta\t\t\tdrug\t\n";
+    // A dangling edge, a duplicate node, a short line, an unknown evidence, a foreign header.
+    let cases = [
+        (
+            format!("{NODES_HEAD}{node}"),
+            format!("{EDGES_HEAD}e\tMBCKG:a\t\tMBCKG:zz\tcombined_with\ts\tx\t\t\t\t\n"),
+        ),
+        (format!("{NODES_HEAD}{node}{node}"), EDGES_HEAD.to_string()),
+        (
+            format!("{NODES_HEAD}MBCKG:a\tbiolink:Drug\n"),
+            EDGES_HEAD.to_string(),
+        ),
+        (
+            format!("{NODES_HEAD}{node}"),
+            format!("{EDGES_HEAD}e\tMBCKG:a\t\tMBCKG:a\tcombined_with\ts\tx\tmaybe\t\t\t\n"),
+        ),
+        (format!("id\tname\n{node}"), EDGES_HEAD.to_string()),
+    ];
+    for (nodes, edges) in cases {
+        write(&dir, &nodes, &edges);
+        assert!(streamed(&dir).is_none(), "{nodes}{edges}");
+    }
+    assert!(streamed(Path::new("tests/kgx-third-party")).is_none());
+    // Through the command line's loader, the full reader then reports or reads it.
+    write(&dir, &format!("{NODES_HEAD}{node}{node}"), EDGES_HEAD);
+    assert_eq!(load_graph(Some(&dir)).is_ok(), load::load_dir(&dir).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}
