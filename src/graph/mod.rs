@@ -184,6 +184,11 @@ impl KnowledgeGraph {
         }
     }
 
+    /// Every distinct set of qualifiers statements have (the empty set first).
+    pub fn qualifier_sets(&self) -> &[Qualifiers] {
+        &self.qualifiers
+    }
+
     /// A statement's relation (cheaper than `statement(ix).relation`).
     pub fn relation(&self, ix: EdgeIx) -> Relation {
         self.relations[self.st_relation[ix.index()] as usize]

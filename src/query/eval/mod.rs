@@ -77,6 +77,9 @@ type Matches = BTreeMap<NodeIx, Vec<Hit>>;
 mod alternatives;
 mod forms;
 mod path;
+mod sets;
+
+use sets::NodeSet;
 
 pub(crate) use alternatives::qualifier_pairs;
 use alternatives::{conjuncts, jointly_possible};
@@ -147,39 +150,67 @@ fn sort_rows(
     Ok(())
 }
 
-/// The nodes of a query with their hits.
+/// The nodes of a query with their hits: first which nodes match (as a set, each link from its
+/// cheaper side), then the hits of those nodes alone.
 fn matches(g: &KnowledgeGraph, q: &Query) -> Matches {
-    eval_filter(g, q.kind, &q.filter, None)
+    if !sets_are_exact(g) {
+        return eval_filter(g, q.kind, &q.filter, None, None);
+    }
+    let rows = sets::eval_set(g, q.kind, &q.filter, None);
+    eval_filter(g, q.kind, &q.filter, None, Some(&rows))
+}
+
+/// Whether membership alone decides a query: true unless some statement belongs to an any-of
+/// group, whose alternatives an `and` must tell apart by the statements behind each match.
+fn sets_are_exact(g: &KnowledgeGraph) -> bool {
+    !g.qualifier_sets().iter().any(|q| q.any_of.is_some())
+}
+
+/// The nodes of a query, without their hits.
+fn match_set(g: &KnowledgeGraph, q: &Query) -> NodeSet {
+    if sets_are_exact(g) {
+        sets::eval_set(g, q.kind, &q.filter, None)
+    } else {
+        NodeSet::of(g, matches(g, q).into_keys())
+    }
 }
 
 /// Below this many candidates, a link is checked from each candidate's side (a semi-join)
 /// instead of from the target's side.
 const CHECK_EACH_BELOW: usize = 4096;
 
-/// The nodes of `kind` passing `f`, among `within` when given (the left side of an `and`).
+/// The nodes of `kind` passing `f`, among `within` when given (the left side of an `and`), and
+/// among `rows` when given (the nodes known to match the whole query: only their hits are made).
 fn eval_filter(
     g: &KnowledgeGraph,
     kind: crate::model::NodeKind,
     f: &Filter,
     within: Option<&Matches>,
+    rows: Option<&NodeSet>,
 ) -> Matches {
+    let wanted = |n: &NodeIx| rows.is_none_or(|r| r.contains(*n));
     let universe = || -> Matches {
         match within {
             Some(w) => w.keys().map(|n| (*n, Vec::new())).collect(),
-            None => g.of_kind(kind).iter().map(|n| (*n, Vec::new())).collect(),
+            None => g
+                .of_kind(kind)
+                .iter()
+                .filter(|n| wanted(n))
+                .map(|n| (*n, Vec::new()))
+                .collect(),
         }
     };
     match f {
         Filter::All => universe(),
         Filter::Is(n) => {
-            if within.is_none_or(|w| w.contains_key(n)) {
+            if within.is_none_or(|w| w.contains_key(n)) && wanted(n) {
                 BTreeMap::from([(*n, Vec::new())])
             } else {
                 BTreeMap::new()
             }
         }
         Filter::Not(inner) => {
-            let excluded = eval_filter(g, kind, inner, within);
+            let excluded = eval_filter(g, kind, inner, within, rows);
             let mut all = universe();
             all.retain(|n, _| !excluded.contains_key(n));
             all
@@ -192,13 +223,13 @@ fn eval_filter(
             };
             // Each conjunct among the nodes the ones before it left (a semi-join), its hits kept
             // apart until the end so alternatives of one any-of group can be told apart.
-            let mut results = vec![eval_filter(g, kind, first, within)];
+            let mut results = vec![eval_filter(g, kind, first, within, rows)];
             for part in rest {
                 let last = &results[results.len() - 1];
                 if last.is_empty() {
                     return Matches::new();
                 }
-                let right = eval_filter(g, kind, part, Some(last));
+                let right = eval_filter(g, kind, part, Some(last), rows);
                 results.push(right);
             }
             let survivors = results.pop().unwrap_or_default();
@@ -216,8 +247,8 @@ fn eval_filter(
             out
         }
         Filter::Or(a, b) => {
-            let mut left = eval_filter(g, kind, a, within);
-            for (n, hits) in eval_filter(g, kind, b, within) {
+            let mut left = eval_filter(g, kind, a, within, rows);
+            for (n, hits) in eval_filter(g, kind, b, within, rows) {
                 left.entry(n).or_default().extend(hits);
             }
             left
@@ -236,11 +267,11 @@ fn eval_filter(
                     check_each(g, w.keys().copied(), rels, target, conds, *column)
                 }
                 Some(w) => {
-                    let mut m = link(g, kind, rels, target, conds, *column);
+                    let mut m = link(g, kind, rels, target, conds, *column, rows);
                     m.retain(|n, _| w.contains_key(n));
                     m
                 }
-                None => link(g, kind, rels, target, conds, *column),
+                None => link(g, kind, rels, target, conds, *column, rows),
             }
         }
     }
@@ -265,7 +296,7 @@ fn check_each(
             let Some(tchain) = targets.get(&o) else {
                 return;
             };
-            if !conds_hold(g.statement(e), conds) {
+            if !conds_hold(g, e, conds) {
                 return;
             }
             let hit = Hit {
@@ -338,7 +369,7 @@ fn target_set(g: &KnowledgeGraph, t: &Target) -> Vec<(NodeIx, Vec<EdgeIx>)> {
                     Dir::In => g.out_rel(*node, *rel).collect(),
                 };
                 for (e, mid) in edges {
-                    if g.node(mid).kind != *kind {
+                    if g.kind(mid) != *kind {
                         continue;
                     }
                     for (d, mut chain) in descendants(g, mid) {
@@ -452,9 +483,13 @@ fn link(
     target: &Target,
     conds: &[Cond],
     column: Option<usize>,
+    rows: Option<&NodeSet>,
 ) -> Matches {
     let mut out: Matches = BTreeMap::new();
     let mut push = |s: NodeIx, chain: Vec<EdgeIx>, edge: EdgeIx, other: NodeIx| {
+        if rows.is_some_and(|r| !r.contains(s)) {
+            return;
+        }
         let hits = out.entry(s).or_default();
         let hit = Hit {
             chain,
@@ -472,17 +507,17 @@ fn link(
             match dir {
                 Dir::Out => {
                     for (e, s) in g.in_rel(t, rel) {
-                        if !conds_hold(g.statement(e), conds) {
+                        if !conds_hold(g, e, conds) {
                             continue;
                         }
-                        let sk = g.node(s).kind;
+                        let sk = g.kind(s);
                         if sk == kind {
                             push(s, [vec![e], tchain.clone()].concat(), e, t);
                         } else if inherit && sk == crate::model::NodeKind::Class {
                             // Members of the class (or of a narrower class) inherit the statement.
                             for (c, up) in descendants(g, s) {
                                 for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
-                                    if g.node(m).kind == kind {
+                                    if g.kind(m) == kind {
                                         push(
                                             m,
                                             [vec![m_edge], up.clone(), vec![e], tchain.clone()]
@@ -503,7 +538,7 @@ fn link(
                     }
                     for (from, via) in sources {
                         for (e, s) in g.out_rel(from, rel) {
-                            if g.node(s).kind == kind && conds_hold(g.statement(e), conds) {
+                            if g.kind(s) == kind && conds_hold(g, e, conds) {
                                 push(s, [via.clone(), vec![e], tchain.clone()].concat(), e, t);
                             }
                         }
@@ -516,7 +551,11 @@ fn link(
 }
 
 /// Whether a statement satisfies every `where` comparison.
-fn conds_hold(st: StatementRef<'_>, conds: &[Cond]) -> bool {
+fn conds_hold(g: &KnowledgeGraph, e: EdgeIx, conds: &[Cond]) -> bool {
+    if conds.is_empty() {
+        return true;
+    }
+    let st = g.statement(e);
     conds.iter().all(|c| {
         let value: Option<String> = if c.field.is_list() {
             let list = c.field.list(st.qualifiers);
@@ -604,7 +643,7 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
             Row {
                 cells,
                 id: Some(g.node(n).id.to_string()),
-                kind: Some(g.node(n).kind),
+                kind: Some(g.kind(n)),
                 witnesses: if with_witnesses {
                     witnesses(g, hits)
                 } else {
@@ -658,7 +697,7 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
                         s.origin.clone(),
                     ],
                     id: Some(g.node(n).id.to_string()),
-                    kind: Some(g.node(n).kind),
+                    kind: Some(g.kind(n)),
                     witnesses: vec![vec![s]],
                 });
             }
@@ -682,19 +721,12 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
 }
 
 fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
-    // Every node of the kind needs no matching: count and group straight from the graph.
+    // Every node of the kind needs no matching: count and group straight from the graph. Else
+    // which nodes match is all a count needs (no statements behind them).
     let everything = q.filter == Filter::All;
-    let m = if everything {
-        Matches::new()
-    } else {
-        matches(g, q)
-    };
+    let set = (!everything).then(|| match_set(g, q));
     let Some(group) = group else {
-        let n = if everything {
-            g.of_kind(q.kind).len()
-        } else {
-            m.len()
-        };
+        let n = set.as_ref().map_or(g.of_kind(q.kind).len(), NodeSet::len);
         return ResultSet {
             columns: vec![lexicon::plural(q.kind).to_string()],
             rows: vec![Row {
@@ -705,15 +737,16 @@ fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
             ..ResultSet::default()
         };
     };
-    let member = |n: NodeIx| everything || m.contains_key(&n);
+    let member = |n: NodeIx| set.as_ref().is_none_or(|s| s.contains(n));
     let fast = match group {
         GroupBy::Kind(k) => counts_from_groups(g, q.kind, *k, &member),
         GroupBy::Field(_) => None,
     };
-    let m = if everything && fast.is_none() {
+    // Grouping row by row (by a field, or by an inherited relation) needs the rows' hits.
+    let m = if fast.is_none() {
         matches(g, q)
     } else {
-        m
+        Matches::new()
     };
     // Each row counts once in each of its groups.
     let (mut by_node, mut none): (HashMap<NodeIx, usize>, usize) = fast.unwrap_or_default();
@@ -802,22 +835,27 @@ fn counts_from_groups(
     if dir == Dir::Out && INHERITED.contains(&rel) {
         return None;
     }
-    let mut stamp = vec![usize::MAX; g.node_count()];
+    let mut stamp = vec![u32::MAX; g.node_count()];
     let mut grouped = vec![false; g.node_count()];
     let mut counts = HashMap::new();
     for (gi, &t) in g.of_kind(k).iter().enumerate() {
+        let gi = gi as u32;
         let mut n = 0;
         for d in g.descendants(t) {
-            let rows: Box<dyn Iterator<Item = (EdgeIx, NodeIx)>> = match dir {
-                Dir::Out => Box::new(g.in_rel(d, rel)),
-                Dir::In => Box::new(g.out_rel(d, rel)),
-            };
-            for (_, s) in rows {
-                if stamp[s.index()] != gi && g.node(s).kind == kind && member(s) {
+            let mut visit = |s: NodeIx| {
+                if stamp[s.index()] != gi && g.kind(s) == kind && member(s) {
                     stamp[s.index()] = gi;
                     grouped[s.index()] = true;
                     n += 1;
                 }
+            };
+            // One relation's run of statements, read in order.
+            match dir {
+                Dir::Out => g
+                    .in_rel_subjects(d, rel)
+                    .iter()
+                    .for_each(|s| visit(NodeIx::new(*s as usize))),
+                Dir::In => g.out_rel(d, rel).for_each(|(_, s)| visit(s)),
             }
         }
         if n > 0 {
@@ -841,7 +879,7 @@ fn group_nodes(
     k: crate::model::NodeKind,
     ancestors: &mut HashMap<NodeIx, Vec<NodeIx>>,
 ) -> Vec<NodeIx> {
-    let Some((rel, dir)) = grouping_relation(g.node(n).kind, k) else {
+    let Some((rel, dir)) = grouping_relation(g.kind(n), k) else {
         return Vec::new();
     };
     let mut found: Vec<NodeIx> = match dir {

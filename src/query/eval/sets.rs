@@ -1,0 +1,297 @@
+//! Which nodes a filter matches, as a bitset over node ids, without the statements behind each:
+//! a count needs no more, and a find learns its rows first, then makes hits for them alone.
+//! Each link starts from its cheaper side — the statements arriving at its targets, or each
+//! candidate's own statements — by their sizes, so no size makes the cost jump. The membership
+//! rules are those of `eval_filter`, `link` and `check_each` in the parent module; used only
+//! when membership alone decides (no any-of groups: see `sets_are_exact`).
+
+use std::collections::HashMap;
+
+use super::{carriers, class_ancestry, conds_hold, descendants, target_set};
+use crate::graph::{KnowledgeGraph, NodeIx};
+use crate::model::{NodeKind, Relation};
+use crate::query::plan::{Cond, Dir, Filter, Target, INHERITED};
+
+/// A set of nodes: one bit per node id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct NodeSet {
+    bits: Vec<u64>,
+    len: usize,
+}
+
+impl NodeSet {
+    fn empty(nodes: usize) -> NodeSet {
+        NodeSet {
+            bits: vec![0; nodes.div_ceil(64)],
+            len: 0,
+        }
+    }
+
+    /// The set of these nodes.
+    pub(super) fn of(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> NodeSet {
+        let mut set = NodeSet::empty(g.node_count());
+        nodes.into_iter().for_each(|n| set.insert(n));
+        set
+    }
+
+    fn insert(&mut self, n: NodeIx) {
+        let i = n.index();
+        if let Some(word) = self.bits.get_mut(i / 64) {
+            let bit = 1u64 << (i % 64);
+            if *word & bit == 0 {
+                *word |= bit;
+                self.len += 1;
+            }
+        }
+    }
+
+    pub(super) fn contains(&self, n: NodeIx) -> bool {
+        let i = n.index();
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The members, in id order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = NodeIx> + '_ {
+        self.bits.iter().enumerate().flat_map(|(w, word)| {
+            let mut rest = *word;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let b = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(NodeIx::new(w * 64 + b))
+            })
+        })
+    }
+
+    fn combine(&mut self, other: &NodeSet, op: impl Fn(u64, u64) -> u64) {
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a = op(*a, *b);
+        }
+        self.len = self.bits.iter().map(|w| w.count_ones() as usize).sum();
+    }
+}
+
+/// The nodes of `kind` passing `f`, among `within` when given.
+pub(super) fn eval_set(
+    g: &KnowledgeGraph,
+    kind: NodeKind,
+    f: &Filter,
+    within: Option<&NodeSet>,
+) -> NodeSet {
+    let universe = || match within {
+        Some(w) => w.clone(),
+        None => {
+            let mut all = NodeSet::empty(g.node_count());
+            g.of_kind(kind).iter().for_each(|n| all.insert(*n));
+            all
+        }
+    };
+    match f {
+        Filter::All => universe(),
+        Filter::Is(n) => {
+            let mut one = NodeSet::empty(g.node_count());
+            if within.is_none_or(|w| w.contains(*n)) {
+                one.insert(*n);
+            }
+            one
+        }
+        Filter::Not(inner) => {
+            let excluded = eval_set(g, kind, inner, within);
+            let mut all = universe();
+            all.combine(&excluded, |a, b| a & !b);
+            all
+        }
+        Filter::And(a, b) => {
+            let left = eval_set(g, kind, a, within);
+            if left.len() == 0 {
+                return left;
+            }
+            // Everything a filter gives among `left` lies in `left`.
+            eval_set(g, kind, b, Some(&left))
+        }
+        Filter::Or(a, b) => {
+            let mut left = eval_set(g, kind, a, within);
+            left.combine(&eval_set(g, kind, b, within), |a, b| a | b);
+            left
+        }
+        Filter::Link {
+            rels,
+            target,
+            conds,
+            ..
+        } => {
+            let targets = target_nodes(g, target);
+            let inherited_in = rels
+                .iter()
+                .any(|(r, d)| *d == Dir::In && INHERITED.contains(r));
+            match within {
+                Some(w) if !inherited_in && w.len() < cost_from_targets(g, &targets, rels) => {
+                    from_candidates(g, w, rels, &targets, conds)
+                }
+                _ => {
+                    let mut found = from_targets(g, kind, rels, &targets, conds);
+                    if let Some(w) = within {
+                        found.combine(w, |a, b| a & b);
+                    }
+                    found
+                }
+            }
+        }
+    }
+}
+
+/// The nodes a link target stands for.
+fn target_nodes(g: &KnowledgeGraph, t: &Target) -> Vec<NodeIx> {
+    match t {
+        Target::Set(q) => eval_set(g, q.kind, &q.filter, None).iter().collect(),
+        other => target_set(g, other).into_iter().map(|(n, _)| n).collect(),
+    }
+}
+
+/// How many statements reading the link from its targets' side would visit.
+fn cost_from_targets(g: &KnowledgeGraph, targets: &[NodeIx], rels: &[(Relation, Dir)]) -> usize {
+    let mut cost = 0;
+    for t in targets {
+        for &(rel, dir) in rels {
+            cost += match dir {
+                Dir::Out => g.in_rel_subjects(*t, rel).len(),
+                Dir::In => g.out_rel(*t, rel).count(),
+            };
+        }
+    }
+    cost
+}
+
+/// The link read from its targets: the subjects of their statements (and the members of classes
+/// with such statements, for inherited relations).
+fn from_targets(
+    g: &KnowledgeGraph,
+    kind: NodeKind,
+    rels: &[(Relation, Dir)],
+    targets: &[NodeIx],
+    conds: &[Cond],
+) -> NodeSet {
+    let mut out = NodeSet::empty(g.node_count());
+    for &t in targets {
+        for &(rel, dir) in rels {
+            let inherit = INHERITED.contains(&rel);
+            match dir {
+                Dir::Out => {
+                    for (e, s) in g.in_rel(t, rel) {
+                        if !conds_hold(g, e, conds) {
+                            continue;
+                        }
+                        let sk = g.kind(s);
+                        if sk == kind {
+                            out.insert(s);
+                        } else if inherit && sk == NodeKind::Class {
+                            for (c, _) in descendants(g, s) {
+                                for (_, m) in g.in_rel(c, Relation::MemberOf) {
+                                    if g.kind(m) == kind {
+                                        out.insert(m);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                Dir::In => {
+                    let mut sources = vec![t];
+                    if inherit {
+                        sources.extend(carriers(g, t).into_iter().map(|(c, _)| c));
+                    }
+                    for from in sources {
+                        for (e, s) in g.out_rel(from, rel) {
+                            if g.kind(s) == kind && conds_hold(g, e, conds) {
+                                out.insert(s);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The link checked from each candidate's side: a statement of the link's relations (or, for
+/// inherited ones, one on a class it belongs to) whose other end is a target.
+fn from_candidates(
+    g: &KnowledgeGraph,
+    candidates: &NodeSet,
+    rels: &[(Relation, Dir)],
+    targets: &[NodeIx],
+    conds: &[Cond],
+) -> NodeSet {
+    let mut wanted = NodeSet::empty(g.node_count());
+    targets.iter().for_each(|t| wanted.insert(*t));
+    let mut out = NodeSet::empty(g.node_count());
+    let mut ancestry: HashMap<NodeIx, Vec<NodeIx>> = HashMap::new();
+    for s in candidates.iter() {
+        let mut hit = false;
+        for &(rel, dir) in rels {
+            hit = match dir {
+                Dir::Out => g
+                    .out_rel(s, rel)
+                    .any(|(e, o)| wanted.contains(o) && conds_hold(g, e, conds)),
+                Dir::In => g
+                    .in_rel(s, rel)
+                    .any(|(e, o)| wanted.contains(o) && conds_hold(g, e, conds)),
+            };
+            if !hit && dir == Dir::Out && INHERITED.contains(&rel) {
+                for (_, class) in g.out_rel(s, Relation::MemberOf) {
+                    let above = ancestry.entry(class).or_insert_with(|| {
+                        class_ancestry(g, class)
+                            .into_iter()
+                            .map(|(c, _)| c)
+                            .collect()
+                    });
+                    hit = above.iter().any(|c| {
+                        g.out_rel(*c, rel)
+                            .any(|(e, o)| wanted.contains(o) && conds_hold(g, e, conds))
+                    });
+                    if hit {
+                        break;
+                    }
+                }
+            }
+            if hit {
+                break;
+            }
+        }
+        if hit {
+            out.insert(s);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_set_counts_and_lists_its_members() {
+        let mut a = NodeSet::empty(200);
+        for i in [3, 64, 65, 199, 3] {
+            a.insert(NodeIx::new(i));
+        }
+        assert_eq!(a.len(), 4);
+        assert!(a.contains(NodeIx::new(65)) && !a.contains(NodeIx::new(66)));
+        assert!(!a.contains(NodeIx::new(10_000)));
+        let mut b = NodeSet::empty(200);
+        b.insert(NodeIx::new(64));
+        let mut both = a.clone();
+        both.combine(&b, |x, y| x & !y);
+        let left: Vec<usize> = both.iter().map(|n| n.index()).collect();
+        assert_eq!(left, [3, 65, 199]);
+    }
+}
