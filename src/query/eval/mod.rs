@@ -52,7 +52,7 @@ pub struct Step {
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx, StatementRef};
+use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
 use crate::lexicon;
 use crate::model::Relation;
 use crate::query::ast::Order;
