@@ -209,13 +209,7 @@ fn run(dir: &Path, reps: usize) -> Result<(), String> {
     println!("statements\t{}", graph.statement_count());
     println!("load ms\t{load_ms:.1}");
     println!("peak RSS after load MB\t{:.0}", peak_rss_mb());
-    let mut shell = mbckg::app::repl::Shell {
-        graph: std::rc::Rc::new(graph),
-        format: None,
-        timer: false,
-        color: false,
-        quit: false,
-    };
+    let mut shell = mbckg::app::repl::Shell::new(graph, false, false);
     let far = format!("drug-{}", drugs.saturating_sub(3));
     let queries = [
         "drugs targeting HER2 with cardiac monitoring".to_string(),

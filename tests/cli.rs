@@ -260,3 +260,65 @@ fn machine_formats_keep_full_text_whatever_the_width() {
         assert!(stdout(&narrow).contains("Targeted therapy for people with metastatic breast cancer whose tumors express low levels of HER2"), "{format}");
     }
 }
+#[test]
+fn piped_timer_on_is_a_meta_command_not_an_unknown_word() {
+    let o = mbckg(&[], Some(b".timer on\ncount drugs\n"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("unknown word"), "{}", stderr(&o));
+    // Timings are diagnostics: stderr, so stdout stays clean for a pipe.
+    assert!(stderr(&o).contains("time: "), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "drugs\n48\n");
+}
+
+#[test]
+fn piped_mode_json_gives_clean_json() {
+    let o = mbckg(
+        &[],
+        Some(b".mode json\ndrugs targeting HER2 with cardiac monitoring\n"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
+    assert_eq!(v["count"], 3);
+}
+
+#[test]
+fn run_scripts_take_meta_commands() {
+    let o = mbckg(&["run", "tests/scripts/meta.kgq"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "drug,monitoring tests\n\
+         ado-trastuzumab emtansine,cardiac function monitoring\n\
+         margetuximab,\"echocardiogram, MUGA scan\"\n\
+         trastuzumab,echocardiogram\n\
+         drugs\n48\n"
+    );
+    assert_eq!(stderr(&o).matches("time: ").count(), 1, "{}", stderr(&o));
+}
+
+#[test]
+fn an_unknown_meta_command_in_a_script_fails_at_its_place() {
+    let o = mbckg(&["run", "tests/scripts/unknown-meta.kgq"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("tests/scripts/unknown-meta.kgq:3:3"), "{err}");
+    assert!(err.contains("did you mean `.mode`?"), "{err}");
+    assert_eq!(stdout(&o), "drugs\n48\n", "stops at the failure");
+}
+
+#[test]
+fn an_unknown_mode_in_a_script_fails() {
+    let o = mbckg(&["run", "tests/scripts/bad-mode.kgq"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("tests/scripts/bad-mode.kgq:2:1"), "{err}");
+    assert!(err.contains("yaml"), "{err}");
+}
+
+#[test]
+fn a_script_reading_itself_stops_at_a_depth_limit() {
+    let o = mbckg(&["run", "tests/scripts/reads-itself.kgq"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nested too deep"), "{}", stderr(&o));
+}

@@ -1,22 +1,22 @@
 //! Runs every `tests/queries/**/*.kgq` script against the shipped graph and snapshots what it
 //! prints: each statement, its interpretation and result table, and any diagnostics.
 
-use std::sync::LazyLock;
+use std::rc::Rc;
 
+use mbckg::app::meta::{Session, Width};
 use mbckg::app::script;
 use mbckg::graph::KnowledgeGraph;
 use mbckg::load;
 use mbckg::output::render::{Format, RenderOptions};
 
-static GRAPH: LazyLock<KnowledgeGraph> =
-    LazyLock::new(|| KnowledgeGraph::new(load::load_embedded().expect("the shipped graph loads")));
-
-/// Runs a script the way the snapshots record it: tables with interpretations, no colour.
+/// Runs a script the way the snapshots record it: tables with interpretations, no colour, lines
+/// unfitted (a script may ask with `.width 80`), in a fresh session.
 /// Every expectation must hold: a snapshot records what a script printed, never that a broken
 /// `expect` was accepted.
-fn transcript(name: &str, text: &str) -> String {
+fn transcript(graph: &Rc<KnowledgeGraph>, name: &str, text: &str) -> String {
+    let mut session = Session::new(graph.clone(), false);
+    session.width = Width::Off;
     let opts = script::Options {
-        format: None,
         default_format: Format::Table,
         render: RenderOptions {
             interpretation: true,
@@ -28,7 +28,7 @@ fn transcript(name: &str, text: &str) -> String {
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let outcome =
-        script::run(name, text, &GRAPH, &opts, &mut out, &mut err).expect("writes to memory");
+        script::run(name, text, &mut session, &opts, &mut out, &mut err).expect("writes to memory");
     assert_eq!(
         outcome.failures,
         0,
@@ -47,6 +47,9 @@ fn transcript(name: &str, text: &str) -> String {
 
 #[test]
 fn query_scripts() {
+    let graph = Rc::new(KnowledgeGraph::new(
+        load::load_embedded().expect("the shipped graph loads"),
+    ));
     insta::glob!("queries/**/*.kgq", |path| {
         let text = std::fs::read_to_string(path).expect("readable script");
         let name = path
@@ -54,6 +57,6 @@ fn query_scripts() {
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        insta::assert_snapshot!(transcript(&name, &text));
+        insta::assert_snapshot!(transcript(&graph, &name, &text));
     });
 }

@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::LazyLock;
 
-use std::rc::Rc;
-
 use mbckg::app::repl::{self, Shell};
 use mbckg::app::script;
 use mbckg::graph::KnowledgeGraph;
@@ -72,7 +70,6 @@ fn graph_data_copy(name: &str) -> PathBuf {
 /// Runs a script as the snapshot tests do; (output, diagnostics, outcome).
 fn run_script(text: &str) -> (String, String, script::Outcome) {
     let opts = script::Options {
-        format: None,
         default_format: Format::Table,
         render: RenderOptions {
             interpretation: false,
@@ -83,7 +80,9 @@ fn run_script(text: &str) -> (String, String, script::Outcome) {
         echo: false,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let outcome = script::run("t.kgq", text, &GRAPH, &opts, &mut out, &mut err).expect("runs");
+    let mut session = shell().session;
+    let outcome =
+        script::run("t.kgq", text, &mut session, &opts, &mut out, &mut err).expect("runs");
     (
         String::from_utf8_lossy(&out).into_owned(),
         String::from_utf8_lossy(&err).into_owned(),
@@ -234,15 +233,10 @@ fn a_kgx_directory_without_edges_tsv_says_so() {
 
 /// A shell on the shipped graph, as the REPL makes it, without a terminal.
 fn shell() -> Shell {
-    Shell {
-        graph: Rc::new(KnowledgeGraph::new(
-            load::load_embedded().expect("the shipped graph loads"),
-        )),
-        format: None,
-        timer: false,
-        color: false,
-        quit: false,
-    }
+    let graph = KnowledgeGraph::new(load::load_embedded().expect("the shipped graph loads"));
+    let mut sh = Shell::new(graph, false, false);
+    sh.session.width = mbckg::app::meta::Width::Off;
+    sh
 }
 
 /// What the shell prints for one line of input.
@@ -276,7 +270,7 @@ fn timer_refuses_words_other_than_on_and_off() {
     let mut sh = shell();
     type_line(&mut sh, ".timer on");
     let said = type_line(&mut sh, ".timer maybe");
-    assert!(sh.timer, "`.timer maybe` left the timer as it was");
+    assert!(sh.session.timer, "`.timer maybe` left the timer as it was");
     insta::assert_snapshot!(said);
 }
 

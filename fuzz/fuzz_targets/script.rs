@@ -1,23 +1,33 @@
-//! The script runner with expectations, on the shipped graph: any `.kgq` text runs to an
-//! outcome, never a panic or hang.
+//! The script runner with expectations and meta commands, on the shipped graph: any `.kgq` text
+//! runs to an outcome, never a panic or hang. Inputs that `.read` or `.data` files are skipped:
+//! they would fuzz the file system (`.read /dev/stdin` waits for input by design).
 #![no_main]
 
-use std::sync::LazyLock;
+use std::rc::Rc;
 
 use libfuzzer_sys::fuzz_target;
+use mbckg::app::meta::{Session, Width};
+use mbckg::app::script;
 use mbckg::graph::KnowledgeGraph;
 use mbckg::output::render::{Format, RenderOptions};
-use mbckg::app::script;
 
-static GRAPH: LazyLock<KnowledgeGraph> =
-    LazyLock::new(|| KnowledgeGraph::new(mbckg::load::load_embedded().expect("shipped graph")));
+thread_local! {
+    static GRAPH: Rc<KnowledgeGraph> =
+        Rc::new(KnowledgeGraph::new(mbckg::load::load_embedded().expect("shipped graph")));
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let reads_files = text.lines().any(|l| {
+        let l = l.trim_start().to_ascii_lowercase();
+        l.starts_with(".read") || l.starts_with(".data")
+    });
+    if reads_files {
+        return;
+    }
     let opts = script::Options {
-        format: None,
         default_format: Format::Table,
         render: RenderOptions {
             interpretation: true,
@@ -27,6 +37,10 @@ fuzz_target!(|data: &[u8]| {
         keep_going: true,
         echo: true,
     };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let _ = script::run("fuzz.kgq", text, &GRAPH, &opts, &mut out, &mut err);
+    GRAPH.with(|graph| {
+        let mut session = Session::new(graph.clone(), false);
+        session.width = Width::Off;
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let _ = script::run("fuzz.kgq", text, &mut session, &opts, &mut out, &mut err);
+    });
 });

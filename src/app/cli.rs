@@ -183,7 +183,7 @@ pub fn main() -> i32 {
             files,
             format,
             keep_going,
-        }) => run_scripts(&graph, &files, format, keep_going),
+        }) => run_scripts(graph, &files, format, keep_going),
         None => {
             use std::io::IsTerminal;
             if std::io::stdin().is_terminal() {
@@ -191,7 +191,7 @@ pub fn main() -> i32 {
                 return crate::app::repl::run(graph);
             }
             // Piped input is a script: no prompt, no banner, no history.
-            run_scripts(&graph, &[PathBuf::from("-")], None, false)
+            run_scripts(graph, &[PathBuf::from("-")], None, false)
         }
     };
     match result {
@@ -440,8 +440,9 @@ fn read_script(path: &std::path::Path) -> Result<(String, String), Diagnostic> {
     }
 }
 
+/// Runs scripts one after another in one session, so meta commands (`.mode json`) carry on.
 fn run_scripts(
-    g: &KnowledgeGraph,
+    graph: KnowledgeGraph,
     files: &[PathBuf],
     format: Option<Format>,
     keep_going: bool,
@@ -449,16 +450,17 @@ fn run_scripts(
     use std::io::IsTerminal;
     let terminal = stdout_is_terminal();
     let opts = crate::app::script::Options {
-        format,
         default_format: if terminal { Format::Table } else { Format::Tsv },
         render: RenderOptions {
             interpretation: terminal,
             color: use_color(terminal),
-            width: super::term::auto_width(terminal),
+            width: None,
         },
         keep_going,
         echo: false,
     };
+    let mut session = super::meta::Session::new(std::rc::Rc::new(graph), terminal);
+    session.format = format;
     let err_color = use_color(std::io::stderr().is_terminal());
     let mut failures = 0;
     for path in files {
@@ -473,9 +475,10 @@ fn run_scripts(
         let mut err = std::io::stderr().lock();
         let mut opts = opts;
         opts.render.color = opts.render.color && err_color;
-        let outcome = crate::app::script::run(&name, &text, g, &opts, &mut out, &mut err)?;
+        let outcome =
+            crate::app::script::run(&name, &text, &mut session, &opts, &mut out, &mut err)?;
         failures += outcome.failures;
-        if outcome.failures > 0 && !keep_going {
+        if (outcome.failures > 0 && !keep_going) || session.quit {
             break;
         }
     }

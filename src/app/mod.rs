@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod cli;
 pub mod history;
+pub mod meta;
 pub mod repl;
 pub mod script;
 pub mod term;

@@ -7,7 +7,6 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::Write;
-use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -20,6 +19,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Editor, Helper};
 
+use super::meta::{self, Session};
 use crate::app::history::History;
 use crate::app::script;
 use crate::app::term;
@@ -52,211 +52,6 @@ const CONNECTIVES: &[&str] = &[
     "as",
 ];
 
-/// What the shell keeps between statements.
-pub struct Shell {
-    pub graph: Rc<KnowledgeGraph>,
-    pub format: Option<Format>,
-    pub timer: bool,
-    pub color: bool,
-    pub quit: bool,
-}
-
-/// A meta command: name, argument synopsis, help, handler.
-pub struct Meta {
-    pub name: &'static str,
-    pub args: &'static str,
-    pub help: &'static str,
-    run: fn(&mut Shell, &str, &mut dyn Write) -> std::io::Result<()>,
-}
-
-/// The meta commands; `.help` is generated from this table.
-pub const METAS: &[Meta] = &[
-    Meta {
-        name: ".help",
-        args: "",
-        help: "show this help",
-        run: |_, _, out| {
-            writeln!(
-                out,
-                "Statements end at the end of the line; an incomplete one continues on the next."
-            )?;
-            writeln!(out, "Examples: drugs targeting HER2 with cardiac monitoring · show Herceptin · why trastuzumab requires echocardiogram")?;
-            for m in METAS {
-                writeln!(out, "  {:<8} {:<16} {}", m.name, m.args, m.help)?;
-            }
-            Ok(())
-        },
-    },
-    Meta {
-        name: ".mode",
-        args: "table|json|csv|…",
-        help: "output format for the statements that follow",
-        run: |sh, arg, out| match Format::parse(arg.trim()) {
-            Some(f) => {
-                sh.format = Some(f);
-                writeln!(out, "mode: {f}")
-            }
-            None => {
-                let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-                writeln!(
-                    out,
-                    "unknown mode `{}`; modes: {}",
-                    arg.trim(),
-                    all.join(", ")
-                )
-            }
-        },
-    },
-    Meta {
-        name: ".read",
-        args: "FILE",
-        help: "run a .kgq script",
-        run: |sh, arg, out| {
-            let path = arg.trim();
-            match std::fs::read(path) {
-                Ok(bytes) => {
-                    let text = String::from_utf8_lossy(&bytes);
-                    let opts = script::Options {
-                        format: sh.format,
-                        default_format: Format::Table,
-                        render: RenderOptions {
-                            interpretation: true,
-                            color: sh.color,
-                            width: term::auto_width(term::stdout_is_terminal()),
-                        },
-                        keep_going: true,
-                        echo: true,
-                    };
-                    let mut err = Vec::new();
-                    let outcome = script::run(path, &text, &sh.graph, &opts, out, &mut err)?;
-                    out.write_all(&err)?;
-                    writeln!(
-                        out,
-                        "{}, {}",
-                        counted(outcome.statements, "statement", "statements"),
-                        counted(outcome.failures, "failure", "failures")
-                    )
-                }
-                Err(e) => writeln!(out, "cannot read {path}: {e}"),
-            }
-        },
-    },
-    Meta {
-        name: ".timer",
-        args: "on|off",
-        help: "show how long each statement takes",
-        run: |sh, arg, out| {
-            match arg.trim() {
-                "on" | "" => sh.timer = true,
-                "off" => sh.timer = false,
-                other => {
-                    let now = if sh.timer { "on" } else { "off" };
-                    return writeln!(
-                        out,
-                        "`.timer` takes `on` or `off`, not `{other}`; the timer stays {now}"
-                    );
-                }
-            }
-            writeln!(out, "timer {}", if sh.timer { "on" } else { "off" })
-        },
-    },
-    Meta {
-        name: ".schema",
-        args: "",
-        help: "kinds, relations and the phrases that name them",
-        run: |_, _, out| {
-            for k in lexicon::KINDS {
-                writeln!(out, "kind {:<13} {}", k.kind.as_str(), k.plural.join(", "))?;
-            }
-            for r in lexicon::RELATIONS {
-                let dom: Vec<&str> = r.domain.iter().map(|k| k.as_str()).collect();
-                let ran: Vec<&str> = r.range.iter().map(|k| k.as_str()).collect();
-                writeln!(
-                    out,
-                    "relation {:<19} {} → {}: {}",
-                    r.relation.as_str(),
-                    dom.join("|"),
-                    ran.join("|"),
-                    r.gloss
-                )?;
-                writeln!(out, "    phrases: {}", r.phrases.join(", "))?;
-                if !r.inverse_phrases.is_empty() {
-                    writeln!(out, "    inverse: {}", r.inverse_phrases.join(", "))?;
-                }
-            }
-            Ok(())
-        },
-    },
-    Meta {
-        name: ".sources",
-        args: "",
-        help: "the sources statements cite",
-        run: |sh, _, out| {
-            for s in sh.graph.sources() {
-                writeln!(
-                    out,
-                    "{}: {} ({})",
-                    s.id,
-                    s.title,
-                    s.approved.as_deref().unwrap_or("undated")
-                )?;
-                for sec in &s.sections {
-                    match &sec.updated {
-                        Some(u) => writeln!(out, "    {} (updated {u})", sec.heading)?,
-                        None => writeln!(out, "    {}", sec.heading)?,
-                    }
-                }
-            }
-            Ok(())
-        },
-    },
-    Meta {
-        name: ".data",
-        args: "DIR",
-        help: "load another graph-data directory",
-        run: |sh, arg, out| match crate::app::cli::load_graph(Some(&PathBuf::from(arg.trim()))) {
-            Ok(g) => {
-                sh.graph = Rc::new(g);
-                writeln!(
-                    out,
-                    "loaded {}: {} nodes, {} statements",
-                    arg.trim(),
-                    sh.graph.node_count(),
-                    sh.graph.statement_count()
-                )
-            }
-            Err(diags) => {
-                let cut = crate::diag::shorten(&diags);
-                for d in &cut.shown {
-                    write!(out, "{}", render::render_diagnostic(d, sh.color))?;
-                }
-                for (kind, n) in &cut.left_out {
-                    writeln!(out, "… and {n} more like “{kind}”")?;
-                }
-                writeln!(
-                    out,
-                    "{}; the previous graph stays loaded",
-                    counted(diags.len(), "problem", "problems")
-                )
-            }
-        },
-    },
-    Meta {
-        name: ".quit",
-        args: "",
-        help: "leave (Ctrl-D works too)",
-        run: |sh, _, _| {
-            sh.quit = true;
-            Ok(())
-        },
-    },
-];
-
-/// `1 failure`, `2 failures`.
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The statements of a block of input, as a paste brings several lines at once: each line
 /// starts a statement, which runs on over the next lines only while it is incomplete.
 pub fn statements(input: &str) -> Vec<String> {
@@ -282,7 +77,35 @@ pub fn statements(input: &str) -> Vec<String> {
     out
 }
 
+/// The shell: a session (what meta commands change) and whether to colour.
+pub struct Shell {
+    pub session: Session,
+    pub color: bool,
+}
+
 impl Shell {
+    /// A shell on `graph`; `terminal` says whether stdout is a terminal (its width fits tables).
+    pub fn new(graph: KnowledgeGraph, terminal: bool, color: bool) -> Shell {
+        Shell {
+            session: Session::new(Rc::new(graph), terminal),
+            color,
+        }
+    }
+
+    /// How scripts read with `.read` run here: tables with interpretations, every failure shown.
+    fn script_options(&self) -> script::Options {
+        script::Options {
+            default_format: Format::Table,
+            render: RenderOptions {
+                interpretation: true,
+                color: self.color,
+                width: None,
+            },
+            keep_going: true,
+            echo: true,
+        }
+    }
+
     /// Runs what was typed or pasted: each statement or meta command in it (see
     /// [`statements`]), writing everything to `out`.
     pub fn execute(&mut self, input: &str, out: &mut dyn Write) -> std::io::Result<()> {
@@ -292,7 +115,7 @@ impl Shell {
         }
         for piece in pieces {
             self.execute_one(&piece, out)?;
-            if self.quit {
+            if self.session.quit {
                 break;
             }
         }
@@ -301,31 +124,20 @@ impl Shell {
 
     /// Runs one statement or meta command.
     fn execute_one(&mut self, input: &str, out: &mut dyn Write) -> std::io::Result<()> {
-        let trimmed = input.trim();
-        if trimmed.starts_with('.') {
-            let (name, arg) = trimmed
-                .split_once(char::is_whitespace)
-                .unwrap_or((trimmed, ""));
-            return match METAS.iter().find(|m| m.name == name) {
-                Some(m) => (m.run)(self, arg, out),
-                None => {
-                    let names = METAS.iter().map(|m| m.name);
-                    let hint = crate::diag::did_you_mean(name, names)
-                        .unwrap_or_else(|| "try .help".into());
-                    writeln!(out, "unknown command `{name}`: {hint}")
-                }
-            };
+        if meta::is_meta(input) {
+            return self.meta(input, out);
         }
         let started = Instant::now();
-        match crate::execute_for(input, &self.graph, self.format, Format::Table) {
+        let (g, forced) = (&self.session.graph, self.session.format);
+        match crate::execute_for(input, g, forced, Format::Table) {
             Ok(None) => {}
             Ok(Some(answer)) => {
-                let format = self.format.or(answer.plan.format).unwrap_or(Format::Table);
-                // Asked each time: the window may have been resized.
+                let format = forced.or(answer.plan.format).unwrap_or(Format::Table);
+                // The width is asked each time: the window may have been resized.
                 let opts = RenderOptions {
                     interpretation: true,
                     color: self.color,
-                    width: term::auto_width(term::stdout_is_terminal()),
+                    width: self.session.columns(),
                 };
                 out.write_all(render::render(&answer.result, format, &opts).as_bytes())?;
             }
@@ -334,14 +146,32 @@ impl Shell {
                 write!(out, "{}", render::render_diagnostic(&d, self.color))?;
             }
         }
-        if self.timer {
-            writeln!(
-                out,
-                "time: {:.3} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            )?;
+        if self.session.timer {
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            writeln!(out, "time: {ms:.3} ms")?;
         }
         Ok(())
+    }
+
+    /// A meta command; what it says, acknowledgements and problems alike, goes to `out`.
+    fn meta(&mut self, input: &str, out: &mut dyn Write) -> std::io::Result<()> {
+        let opts = self.script_options();
+        let mut err = Vec::new();
+        let mut io = meta::Io {
+            out: &mut *out,
+            err: &mut err,
+            opts: &opts,
+        };
+        let result = meta::run(&mut self.session, input, &mut io);
+        out.write_all(&err)?;
+        match result {
+            Ok(done) => match done.ack {
+                Some(ack) => writeln!(out, "{ack}"),
+                None => Ok(()),
+            },
+            Err(meta::Failure::Usage(message)) => writeln!(out, "{message}"),
+            Err(meta::Failure::Io(e)) => Err(e),
+        }
     }
 }
 
@@ -350,7 +180,7 @@ pub fn complete(line: &str, pos: usize, g: &KnowledgeGraph) -> (usize, Vec<Strin
     let pos = pos.min(line.len());
     let before = &line[..pos];
     if before.starts_with('.') && !before.contains(' ') {
-        let c: Vec<String> = METAS
+        let c: Vec<String> = meta::METAS
             .iter()
             .map(|m| m.name)
             .filter(|n| n.starts_with(before))
@@ -606,7 +436,7 @@ pub const CONTINUATION_PROMPT: &str = "  ...> ";
 
 /// Whether the shell should read another line before running `input`.
 pub fn needs_more(input: &str) -> bool {
-    !input.trim_start().starts_with('.') && script::is_incomplete(input)
+    !meta::is_meta(input) && script::is_incomplete(input)
 }
 
 impl Helper for ShellHelper {}
@@ -665,13 +495,7 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
         .max_history_size(5000)
         .map(|b| b.build())
         .unwrap_or_default();
-    let mut shell = Shell {
-        graph: Rc::new(graph),
-        format: None,
-        timer: false,
-        color,
-        quit: false,
-    };
+    let mut shell = Shell::new(graph, term::stdout_is_terminal(), color);
     let mut stderr = std::io::stderr();
     let mut editor: Editor<ShellHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(e) => e,
@@ -680,7 +504,7 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
             return term::EXIT_ERROR;
         }
     };
-    let shared = Rc::new(RefCell::new(shell.graph.clone()));
+    let shared = Rc::new(RefCell::new(shell.session.graph.clone()));
     editor.set_helper(Some(ShellHelper {
         graph: shared.clone(),
         color,
@@ -700,7 +524,7 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
     });
     // This session's statements: only these are added to the file at the end.
     let mut typed: Vec<String> = Vec::new();
-    println!("{}", banner(&shell.graph));
+    println!("{}", banner(&shell.session.graph));
     loop {
         match read_statement(&mut editor) {
             Ok(input) => {
@@ -717,8 +541,8 @@ pub fn run(graph: KnowledgeGraph) -> i32 {
                     let _ = writeln!(stderr, "mbckg: {e}");
                 }
                 let _ = out.flush();
-                *shared.borrow_mut() = shell.graph.clone();
-                if shell.quit {
+                *shared.borrow_mut() = shell.session.graph.clone();
+                if shell.session.quit {
                     break;
                 }
             }

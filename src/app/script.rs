@@ -1,11 +1,15 @@
-//! Query scripts (`.kgq`): statements, `#` comments, continuation lines and expectations that turn
-//! a script into a regression check on the data.
+//! Query scripts (`.kgq`): statements, `#` comments, continuation lines, meta commands (`.mode
+//! json`, `.timer on`, as in the REPL) and expectations that turn a script into a regression check
+//! on the data.
 //!
-//! [`split`] is pure: text → items with their line numbers. [`run`] executes the items against a
-//! graph and writes results to one sink and diagnostics to another; it never reads files.
+//! [`split`] is pure: text → items with their line numbers. [`run`] executes the items in a
+//! session and writes results to one sink and diagnostics (timings too) to another; it reads no
+//! files itself (`.read` does, through [`super::meta`]).
 
 use std::io::{self, Write};
+use std::time::Instant;
 
+use super::meta::{self, Failure, Session};
 use crate::diag::Diagnostic;
 use crate::graph::KnowledgeGraph;
 use crate::model::Origin;
@@ -33,6 +37,8 @@ pub enum Expectation {
 pub enum Item {
     /// A statement, possibly spanning lines; `line` is where it starts (1-based).
     Statement { text: String, line: u32 },
+    /// A meta command (`.mode json`), one line.
+    Meta { text: String, line: u32, col: u32 },
     /// An expectation on the statement before it.
     Expect {
         expectation: Expectation,
@@ -63,6 +69,15 @@ pub fn split(text: &str) -> Vec<Item> {
             i += 1;
             continue;
         }
+        if meta::is_meta(trimmed) {
+            items.push(Item::Meta {
+                text: trimmed.trim_end().to_string(),
+                line: lineno,
+                col: (line.len() - trimmed.len()) as u32 + 1,
+            });
+            i += 1;
+            continue;
+        }
         if let Some(rest) = expect_rest(trimmed) {
             let col = (line.len() - trimmed.len()) as u32 + 1;
             items.push(match parse_expectation(rest) {
@@ -84,7 +99,7 @@ pub fn split(text: &str) -> Vec<Item> {
         i += 1;
         while i < lines.len() && is_incomplete(&stmt) {
             let next = lines[i].trim_start();
-            if expect_rest(next).is_some() {
+            if expect_rest(next).is_some() || meta::is_meta(next) {
                 break;
             }
             stmt.push('\n');
@@ -155,12 +170,12 @@ fn split_names(args: &str) -> Vec<String> {
         .collect()
 }
 
-/// How to run a script.
+/// How to run a script; what `.mode`, `.timer` and `.width` change lives in the [`Session`].
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// Format forced for every statement (`--format`); otherwise a statement's `as`, else `default`.
-    pub format: Option<Format>,
+    /// The format of a statement with no `as` when the session forces none.
     pub default_format: Format,
+    /// Interpretation and colour; the width comes from the session.
     pub render: RenderOptions,
     /// Go on after a failed expectation or statement.
     pub keep_going: bool,
@@ -183,107 +198,199 @@ enum Last {
     Failed,
 }
 
-/// Runs a script. `name` is the file name used in diagnostics.
+/// Runs a script in `session` (which its meta commands change). `name` is the file name used in
+/// diagnostics. Results go to `out`; diagnostics and timings to `err`.
 pub fn run(
     name: &str,
     text: &str,
-    g: &KnowledgeGraph,
+    session: &mut Session,
     opts: &Options,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
-    let mut outcome = Outcome::default();
-    // Reports a failure; true when the run should stop there.
-    let fail = |d: Diagnostic, outcome: &mut Outcome, err: &mut dyn Write| -> io::Result<bool> {
-        write!(err, "{}", render::render_diagnostic(&d, opts.render.color))?;
-        outcome.failures += 1;
-        Ok(!opts.keep_going)
+    let mut r = Runner {
+        name,
+        opts,
+        outcome: Outcome::default(),
+        last: Last::None,
+        last_error: None,
     };
-    let mut last = Last::None;
-    let mut last_error: Option<Diagnostic> = None;
     for item in split(text) {
-        match item {
-            Item::Statement { text: stmt, line } => {
-                // An error left unexpected by the statement before stands as a failure.
-                if let Some(d) = last_error.take() {
-                    if fail(d, &mut outcome, err)? {
-                        return Ok(outcome);
-                    }
-                }
-                outcome.statements += 1;
-                if opts.echo {
-                    writeln!(out, "> {}", stmt.trim())?;
-                }
-                match crate::execute_for(&stmt, g, opts.format, opts.default_format) {
-                    Ok(Some(answer)) => {
-                        let format = opts
-                            .format
-                            .or(answer.plan.format)
-                            .unwrap_or(opts.default_format);
-                        out.write_all(
-                            render::render(&answer.result, format, &opts.render).as_bytes(),
-                        )?;
-                        last = Last::Rows(answer.result);
-                    }
-                    Ok(None) => last = Last::None,
-                    Err(e) => {
-                        last_error = Some(e.to_diagnostic(name, &stmt, line));
-                        last = Last::Failed;
-                    }
-                }
-            }
+        let go_on = match item {
+            Item::Statement { text, line } => r.statement(&text, line, session, out, err)?,
+            Item::Meta { text, line, col } => r.meta(&text, line, col, session, out, err)?,
             Item::Expect {
                 expectation,
                 line,
                 col,
-            } => {
-                outcome.expectations += 1;
-                if expectation == Expectation::Error {
-                    if let Some(d) = last_error.take() {
-                        if opts.echo {
-                            // Show the expected error too, so snapshots record its message.
-                            write!(out, "{}", d.render())?;
-                        }
-                        continue;
-                    }
-                }
-                if let Some(d) = last_error.take() {
-                    write!(err, "{}", render::render_diagnostic(&d, opts.render.color))?;
-                }
-                let at = Origin {
-                    file: name.to_string(),
-                    line,
-                    col,
-                };
-                let problem = match unknown_name(&expectation, &last, g) {
-                    Some(d) => Some(d),
-                    None => check(&expectation, &last, g).map(|problem| {
-                        Diagnostic::error(format!("expectation failed: {problem}"), at.clone())
-                    }),
-                };
-                if let Some(d) = problem {
-                    let d = Diagnostic { origin: at, ..d };
-                    if fail(d, &mut outcome, err)? {
-                        return Ok(outcome);
-                    }
-                }
-            }
+            } => r.expect(&expectation, line, col, &session.graph, out, err)?,
             Item::BadExpect { message, line, col } => {
-                let at = Origin {
-                    file: name.to_string(),
-                    line,
-                    col,
-                };
-                if fail(Diagnostic::error(message, at), &mut outcome, err)? {
-                    return Ok(outcome);
-                }
+                let d = Diagnostic::error(message, r.at(line, col));
+                r.fail(d, err)?
             }
+        };
+        if !go_on || session.quit {
+            return Ok(r.outcome);
         }
     }
-    if let Some(d) = last_error.take() {
-        fail(d, &mut outcome, err)?;
+    if let Some(d) = r.last_error.take() {
+        r.fail(d, err)?;
     }
-    Ok(outcome)
+    Ok(r.outcome)
+}
+
+/// A script being run: what it came to so far, and what the next expectation looks at.
+struct Runner<'a> {
+    name: &'a str,
+    opts: &'a Options,
+    outcome: Outcome,
+    last: Last,
+    /// The error of the statement above, until an `expect error` takes it or it stands.
+    last_error: Option<Diagnostic>,
+}
+
+impl Runner<'_> {
+    fn at(&self, line: u32, col: u32) -> Origin {
+        Origin {
+            file: self.name.to_string(),
+            line,
+            col,
+        }
+    }
+
+    /// Reports a failure; false when the run should stop there.
+    fn fail(&mut self, d: Diagnostic, err: &mut dyn Write) -> io::Result<bool> {
+        write!(
+            err,
+            "{}",
+            render::render_diagnostic(&d, self.opts.render.color)
+        )?;
+        self.outcome.failures += 1;
+        Ok(self.opts.keep_going)
+    }
+
+    /// An error no `expect error` took stands as a failure once the script moves on.
+    fn settle(&mut self, err: &mut dyn Write) -> io::Result<bool> {
+        match self.last_error.take() {
+            Some(d) => self.fail(d, err),
+            None => Ok(true),
+        }
+    }
+
+    fn statement(
+        &mut self,
+        stmt: &str,
+        line: u32,
+        session: &Session,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<bool> {
+        if !self.settle(err)? {
+            return Ok(false);
+        }
+        self.outcome.statements += 1;
+        if self.opts.echo {
+            writeln!(out, "> {}", stmt.trim())?;
+        }
+        let started = Instant::now();
+        let (g, forced, default) = (&session.graph, session.format, self.opts.default_format);
+        match crate::execute_for(stmt, g, forced, default) {
+            Ok(Some(answer)) => {
+                let format = forced.or(answer.plan.format).unwrap_or(default);
+                let render_opts = RenderOptions {
+                    width: session.columns(),
+                    ..self.opts.render
+                };
+                let text = render::render(&answer.result, format, &render_opts);
+                out.write_all(text.as_bytes())?;
+                self.last = Last::Rows(answer.result);
+            }
+            Ok(None) => self.last = Last::None,
+            Err(e) => {
+                self.last_error = Some(e.to_diagnostic(self.name, stmt, line));
+                self.last = Last::Failed;
+            }
+        }
+        if session.timer {
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            writeln!(err, "time: {ms:.3} ms")?;
+        }
+        Ok(true)
+    }
+
+    /// A meta command: acknowledged only when echoing; a wrong one is a failure at its place.
+    fn meta(
+        &mut self,
+        text: &str,
+        line: u32,
+        col: u32,
+        session: &mut Session,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<bool> {
+        if !self.settle(err)? {
+            return Ok(false);
+        }
+        if self.opts.echo {
+            writeln!(out, "> {text}")?;
+        }
+        let mut io = meta::Io {
+            out: &mut *out,
+            err: &mut *err,
+            opts: self.opts,
+        };
+        match meta::run(session, text, &mut io) {
+            Ok(done) => {
+                if let Some(ack) = done.ack.filter(|_| self.opts.echo) {
+                    writeln!(out, "{ack}")?;
+                }
+                self.outcome.failures += done.failures;
+                Ok(done.failures == 0 || self.opts.keep_going)
+            }
+            Err(Failure::Usage(message)) => {
+                let d = Diagnostic::error(message, self.at(line, col));
+                self.fail(d, err)
+            }
+            Err(Failure::Io(e)) => Err(e),
+        }
+    }
+
+    fn expect(
+        &mut self,
+        expectation: &Expectation,
+        line: u32,
+        col: u32,
+        g: &KnowledgeGraph,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<bool> {
+        self.outcome.expectations += 1;
+        if *expectation == Expectation::Error {
+            if let Some(d) = self.last_error.take() {
+                if self.opts.echo {
+                    // Show the expected error too, so snapshots record its message.
+                    write!(out, "{}", d.render())?;
+                }
+                return Ok(true);
+            }
+        }
+        if let Some(d) = self.last_error.take() {
+            write!(
+                err,
+                "{}",
+                render::render_diagnostic(&d, self.opts.render.color)
+            )?;
+        }
+        let at = self.at(line, col);
+        let problem = unknown_name(expectation, &self.last, g).or_else(|| {
+            check(expectation, &self.last, g)
+                .map(|p| Diagnostic::error(format!("expectation failed: {p}"), at.clone()))
+        });
+        match problem {
+            Some(d) => self.fail(Diagnostic { origin: at, ..d }, err),
+            None => Ok(true),
+        }
+    }
 }
 
 /// An `expect includes`/`excludes` name that is no node's name, alias or id: a check that could
@@ -424,6 +531,30 @@ mod tests {
                     message: "unknown expectation `nonsense`; use `expect count N`, `expect includes A, B`, `expect excludes A`, `expect empty` or `expect error`".into(),
                     line: 8,
                     col: 1
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn meta_commands_are_items_of_their_own() {
+        let items = split(".mode json\ndrugs targeting HER2 and\n  .timer on\n");
+        assert_eq!(
+            items,
+            vec![
+                Item::Meta {
+                    text: ".mode json".into(),
+                    line: 1,
+                    col: 1
+                },
+                Item::Statement {
+                    text: "drugs targeting HER2 and".into(),
+                    line: 2
+                },
+                Item::Meta {
+                    text: ".timer on".into(),
+                    line: 3,
+                    col: 3
                 },
             ]
         );
