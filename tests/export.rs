@@ -626,13 +626,8 @@ fn svg_of_drugs_targeting_her2_draws_the_nine_drugs() {
 fn a_subset_exports_its_statements_and_their_ends() {
     let g = hostile();
     let mut subset = Subset::default();
-    let x = g
-        .statements()
-        .map(|e| g.statement(e))
-        .find(|s| s.subject == "y");
-    subset
-        .statements
-        .insert(export::StatementKey::of_view(x.expect("y's statement")));
+    let x = g.statements().find(|e| g.statement(*e).subject == "y");
+    subset.statements.insert(x.expect("y's statement"));
     let (nodes, edges) = {
         let files = export::export(&g, Some(&subset), ExportFormat::Kgx);
         (files[0].1.clone(), files[1].1.clone())

@@ -18,11 +18,11 @@ mod svg;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
-use crate::graph::{KnowledgeGraph, NodeIx, StatementRef};
+use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx, StatementRef};
 use crate::lexicon;
 use crate::model::kgx::*;
 use crate::model::{Node, NodeKind, Relation, Source, Statement};
-use crate::query::eval::{ResultSet, Step};
+use crate::query::eval::ResultSet;
 use cypher::to_cypher;
 use dot::to_dot;
 use graphml::to_graphml;
@@ -82,7 +82,8 @@ impl fmt::Display for ExportFormat {
     }
 }
 
-/// What identifies one statement of a graph: its ends, its relation and where it was read.
+/// What identifies one statement across graphs (two versions, an export read back): its ends, its
+/// relation and where it was read. Within one graph, a statement is its [`EdgeIx`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StatementKey {
     pub subject: String,
@@ -111,24 +112,14 @@ impl StatementKey {
             origin: st.origin.to_string(),
         }
     }
-
-    /// The key of the statement a witness step stands for.
-    pub fn of_step(step: &Step) -> StatementKey {
-        StatementKey {
-            subject: step.subject.clone(),
-            relation: step.relation.clone(),
-            object: step.object.clone(),
-            origin: step.origin.clone(),
-        }
-    }
 }
 
-/// A part of the graph to export: nodes by id and statements by key. The ends of every chosen
-/// statement are exported too, so an edge never points at a missing node.
+/// A part of the graph to export: nodes by id and statements by their position in the graph. The
+/// ends of every chosen statement are exported too, so an edge never points at a missing node.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Subset {
     pub nodes: BTreeSet<String>,
-    pub statements: BTreeSet<StatementKey>,
+    pub statements: BTreeSet<EdgeIx>,
 }
 
 /// The part of the graph a query result touched: the node of each row, and every node and
@@ -143,7 +134,7 @@ pub fn subset_from_result(g: &KnowledgeGraph, rs: &ResultSet) -> Subset {
         for step in row.witnesses.iter().flatten() {
             subset.nodes.insert(step.subject.clone());
             subset.nodes.insert(step.object.clone());
-            subset.statements.insert(StatementKey::of_step(step));
+            subset.statements.insert(step.statement);
         }
     }
     subset
@@ -201,12 +192,7 @@ pub(crate) fn select<'g>(g: &'g KnowledgeGraph, subset: Option<&Subset>) -> Sele
     // where it was read.
     let mut keyed: Vec<(u32, usize, u32, StatementRef)> = g
         .statements()
-        .filter(|e| {
-            subset.is_none_or(|s| {
-                s.statements
-                    .contains(&StatementKey::of_view(g.statement(*e)))
-            })
-        })
+        .filter(|e| subset.is_none_or(|s| s.statements.contains(e)))
         .map(|e| {
             let (s, o) = g.ends(e);
             let st = g.statement(e);

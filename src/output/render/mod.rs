@@ -187,6 +187,7 @@ mod tests {
     fn step(subject: &str, relation: &str, object: &str) -> Step {
         Step {
             subject: subject.to_lowercase(),
+            statement: Default::default(),
             subject_name: subject.to_string(),
             relation: relation.to_string(),
             object: object.to_lowercase(),

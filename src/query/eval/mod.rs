@@ -35,6 +35,9 @@ pub struct Row {
 /// One statement in a witness chain, resolved to names so rendering needs no graph.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Step {
+    /// The statement's position in the graph that answered, so a subset of the graph can be cut
+    /// by id (`mbckg export --query`).
+    pub statement: EdgeIx,
     pub subject: String,
     pub subject_name: String,
     pub relation: String,
@@ -579,6 +582,7 @@ pub fn step(g: &KnowledgeGraph, e: EdgeIx) -> Step {
     let st = g.statement(e);
     let (s, o) = g.ends(e);
     Step {
+        statement: e,
         subject: st.subject.to_string(),
         subject_name: g.node(s).name.to_string(),
         relation: st.relation.as_str().to_string(),
