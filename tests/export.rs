@@ -517,6 +517,26 @@ fn kgx_round_trip_of_the_shipped_graph_is_byte_identical() {
 }
 
 #[test]
+fn kgx_carries_any_of_groups_as_a_qualifier() {
+    // Capivasertib's three alternatives keep their group through the `qualifiers` column.
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph loads"));
+    let (nodes, edges) = kgx(&g);
+    let grouped = edges
+        .lines()
+        .filter(|l| l.contains("capivasertib") && l.contains("any_of=pik3ca-akt1-pten"))
+        .count();
+    assert!(grouped >= 3, "{grouped} capivasertib lines carry the group");
+    let back = parse_kgx(&nodes, &edges).unwrap_or_else(|e| panic!("{e:#?}"));
+    let kept = back
+        .statements
+        .iter()
+        .filter(|s| s.subject == "capivasertib")
+        .filter(|s| s.qualifiers.any_of.as_deref() == Some("pik3ca-akt1-pten"))
+        .count();
+    assert_eq!(kept, 3);
+}
+
+#[test]
 fn kgx_errors_name_the_file_and_line() {
     let (nodes, edges) = kgx(&hostile());
     let edges = edges.replace("\tbackground\t", "\tproven\t");
