@@ -437,3 +437,43 @@ fn imported_kind_names_stay_with_their_graph() {
     let e = mbckg::execute("genes", &GRAPH).expect_err("the shipped graph has no genes");
     assert!(e.message.contains("genes"), "{}", e.message);
 }
+
+// Fuzzing (toml_loader, timeout): subtypes.toml cut down to one node made every statement
+// naming a subtype an error, and each error compared its id with every id for a "did you mean":
+// 1.6 s of CPU for one load, minutes for a file naming thousands of missing ids.
+
+#[test]
+fn a_data_file_naming_thousands_of_missing_ids_suggests_for_a_hundred_at_most() {
+    let mut files = load::embedded_files();
+    let mut drug = String::from("id = \"many\"\nname = \"many\"\n");
+    for i in 0..2_000 {
+        drug.push_str(&format!(
+            "\n[[statement]]\nrelation = \"targets\"\nobject = \"missing-{i}\"\nsource = \"cancer-net-mbc\"\nsection = \"x\"\nevidence = \"background\"\nnote = \"n\"\n"
+        ));
+    }
+    files.push(("drugs/many.toml".into(), drug));
+    let diags = load::load_files(&files).expect_err("missing ids are errors");
+    let missing = diags
+        .iter()
+        .filter(|d| d.message.contains("is not a node id"))
+        .count();
+    assert_eq!(missing, 2_000);
+    let suggested = diags
+        .iter()
+        .filter(|d| d.message.contains("is not a node id"))
+        .filter(|d| d.help.iter().any(|h| h.starts_with("did you mean")))
+        .count();
+    assert!(suggested <= 100, "{suggested} suggestions");
+}
+
+#[test]
+fn subtypes_cut_to_one_node_gives_errors_not_a_hang() {
+    let mut files = load::embedded_files();
+    let subtypes = files
+        .iter_mut()
+        .find(|(p, _)| p == "subtypes.toml")
+        .expect("the shipped subtypes.toml");
+    subtypes.1 = "[[node]]\nid = \"s\"\nname = \"S\"\n".into();
+    let diags = load::load_files(&files).expect_err("statements name subtypes that are gone");
+    assert!(diags.iter().all(|d| d.origin.line > 0), "{diags:#?}");
+}

@@ -109,7 +109,14 @@ pub(crate) struct Files<'a> {
     pub(crate) unreadable: HashMap<String, usize>,
     /// Per file, how many problems elsewhere were skipped because they name one of its ids.
     pub(crate) skipped: RefCell<Vec<usize>>,
+    /// "Did you mean" answers already worked out, by (list, word).
+    pub(crate) suggested: RefCell<HashMap<(&'static str, String), Option<String>>>,
 }
+
+/// Most words a load works out a "did you mean" for, per list: each costs a comparison with
+/// every candidate, and a file naming thousands of missing ids would otherwise take minutes
+/// (found by fuzzing). Only the first problems of each kind are shown anyway.
+const MAX_SUGGESTED: usize = 100;
 
 impl Files<'_> {
     /// Whether a missing `id` is a knock-on of a file that could not be read (then it is
@@ -124,13 +131,54 @@ impl Files<'_> {
         true
     }
 
+    /// [`diag::did_you_mean`] for `word` among the `list` candidates, worked out once per word
+    /// and for at most [`MAX_SUGGESTED`] words of each list.
+    pub(crate) fn did_you_mean<'c>(
+        &self,
+        list: &'static str,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> Option<String> {
+        let key = (list, word.to_string());
+        if let Some(known) = self.suggested.borrow().get(&key) {
+            return known.clone();
+        }
+        let asked = self
+            .suggested
+            .borrow()
+            .keys()
+            .filter(|(l, _)| *l == list)
+            .count();
+        if asked >= MAX_SUGGESTED {
+            return None;
+        }
+        let answer = diag::did_you_mean(word, candidates);
+        self.suggested.borrow_mut().insert(key, answer.clone());
+        answer
+    }
+
     pub(crate) fn name(&self, file: usize) -> String {
         format!("{}{}", self.base, self.files[file].0)
     }
 
+    /// A diagnostic at `span`. Its line is found by binary search and only that line is
+    /// scanned, so thousands of problems in a large file cost no more than the file.
     pub(crate) fn diag(&self, span: Span, message: impl Into<String>) -> Diagnostic {
         let text = &self.files[span.file].1;
-        diag::at_span(&self.name(span.file), text, span.start, span.end, message)
+        let starts = &self.line_starts[span.file];
+        let start = span.start.min(text.len());
+        let line = starts.partition_point(|&s| s <= start).max(1);
+        let line_start = starts[line - 1];
+        let line_end = starts.get(line).copied().unwrap_or(text.len());
+        let mut d = diag::at_span(
+            &self.name(span.file),
+            &text[line_start..line_end],
+            start - line_start,
+            span.end.saturating_sub(line_start),
+            message,
+        );
+        d.origin.line += line as u32 - 1;
+        d
     }
 
     pub(crate) fn origin(&self, span: Span) -> Origin {
@@ -220,6 +268,7 @@ pub fn load_files_at(files: &[(String, String)], base: &str) -> Result<Dataset, 
         line_starts,
         unreadable: HashMap::new(),
         skipped: RefCell::new(vec![0; files.len()]),
+        suggested: RefCell::new(HashMap::new()),
     };
     // Syntax and shape errors, one per file at most: shown first, as later problems may follow
     // from them.

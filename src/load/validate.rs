@@ -231,7 +231,11 @@ pub(crate) fn check_statements(
                         sp(&st.object),
                         format!("object `{}` is not a node id", st.object.get_ref()),
                     )
-                    .with_help_opt(diag::did_you_mean(st.object.get_ref(), ids.iter().copied())),
+                    .with_help_opt(fs.did_you_mean(
+                        "ids",
+                        st.object.get_ref(),
+                        ids.iter().copied(),
+                    )),
                 );
             }
             if st.object.get_ref() == subject {
@@ -381,7 +385,8 @@ pub(crate) fn check_source_section(
                 fs.span(file, &st.source),
                 format!("unknown source `{}`", st.source.get_ref()),
             )
-            .with_help_opt(diag::did_you_mean(
+            .with_help_opt(fs.did_you_mean(
+                "sources",
                 st.source.get_ref(),
                 sources.iter().map(|s| s.id.as_str()),
             ))
@@ -444,7 +449,8 @@ pub(crate) fn check_refs(
                     fs.span(file, r),
                     format!("`{}` is not a node id", r.get_ref()),
                 )
-                .with_help_opt(diag::did_you_mean(
+                .with_help_opt(fs.did_you_mean(
+                    "ids",
                     r.get_ref(),
                     kinds.keys().map(String::as_str),
                 )),
