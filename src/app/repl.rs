@@ -234,7 +234,7 @@ fn word_starts(text: &str) -> Vec<usize> {
 fn quote_if_needed(name: &str) -> String {
     let needs = name
         .split_whitespace()
-        .any(|w| crate::query::ast::RESERVED.contains(&w.to_lowercase().as_str()))
+        .any(|w| crate::query::syntax::RESERVED.contains(&w.to_lowercase().as_str()))
         || name
             .chars()
             .any(|c| matches!(c, ',' | '(' | ')' | '"' | '#' | '=' | '!' | ';'));
@@ -340,13 +340,7 @@ pub fn highlight(line: &str, g: &KnowledgeGraph) -> String {
             }
             let word = &line[i..end];
             let lower = word.to_lowercase();
-            let style = if crate::query::ast::RESERVED.contains(&lower.as_str())
-                || [
-                    "show", "count", "path", "paths", "from", "to", "why", "explain", "compare",
-                    "search", "grouped", "sorted", "by", "max",
-                ]
-                .contains(&lower.as_str())
-            {
+            let style = if crate::query::syntax::is_keyword(&lower) {
                 Some("\x1b[1;35m")
             } else if g.lexicon().kind_by_noun(&lower).is_some() {
                 Some("\x1b[36m")

@@ -152,14 +152,9 @@ pub struct Statement {
     pub span: Span,
 }
 
-/// Words that must be quoted when they appear inside a name.
-pub const RESERVED: &[&str] = &[
-    "and", "or", "not", "with", "without", "where", "limit", "as",
-];
-
 fn needs_quotes(text: &str) -> bool {
     text.is_empty()
-        || RESERVED.contains(&text.to_lowercase().as_str())
+        || crate::query::syntax::RESERVED.contains(&text.to_lowercase().as_str())
         || text
             .chars()
             .any(|c| !(c.is_alphanumeric() || "-/+.'_%*&:".contains(c)))

@@ -17,6 +17,26 @@ use crate::query::ast::{
     BinOp, Condition, Expr, Modifiers, Op, Order, Phrase, Span, Statement, StatementKind, Word,
 };
 
+/// Connectives: reserved inside names (a name that holds one as a word must be quoted).
+pub const RESERVED: &[&str] = &[
+    "and", "or", "not", "with", "without", "where", "limit", "as",
+];
+/// Words that open a statement.
+pub const OPENERS: &[&str] = &[
+    "show", "count", "path", "paths", "why", "explain", "compare", "search",
+];
+/// The other words of the grammar's structure: `grouped by`, `sorted by`, `path from … to … max`.
+pub const STRUCTURE: &[&str] = &["grouped", "sorted", "by", "from", "to", "max"];
+
+/// Whether a word is one of the grammar's keywords (the one table of them: [`RESERVED`],
+/// [`OPENERS`], [`STRUCTURE`]; a test holds it to `grammar/query.pest`).
+pub fn is_keyword(word: &str) -> bool {
+    let w = word.to_lowercase();
+    [RESERVED, OPENERS, STRUCTURE]
+        .iter()
+        .any(|t| t.contains(&w.as_str()))
+}
+
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/query.pest"]
 struct QueryParser;
@@ -718,15 +738,9 @@ mod tests {
             let words: Vec<&str> = p.split(' ').collect();
             let (last, rest) = words.split_last().expect("non-empty");
             for w in rest {
-                assert!(
-                    !crate::query::ast::RESERVED.contains(w),
-                    "`{p}` holds the keyword `{w}`"
-                );
+                assert!(!RESERVED.contains(w), "`{p}` holds the keyword `{w}`");
             }
-            assert!(
-                *last == "with" || !crate::query::ast::RESERVED.contains(last),
-                "`{p}`"
-            );
+            assert!(*last == "with" || !RESERVED.contains(last), "`{p}`");
             assert!(
                 crate::lexicon::Lexicon::default()
                     .kind_by_noun(words[0])
@@ -735,5 +749,22 @@ mod tests {
                 "`{p}` starts with a kind noun"
             );
         }
+    }
+
+    #[test]
+    fn the_keyword_table_is_the_grammars() {
+        let grammar = include_str!("../../grammar/query.pest");
+        let mut in_grammar: Vec<&str> = grammar
+            .lines()
+            .filter(|l| l.trim_start().starts_with("kw_"))
+            .flat_map(|l| l.split("^\"").skip(1))
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        in_grammar.sort_unstable();
+        in_grammar.dedup();
+        let mut table: Vec<&str> = [RESERVED, OPENERS, STRUCTURE].concat();
+        table.sort_unstable();
+        table.dedup();
+        assert_eq!(in_grammar, table);
     }
 }
