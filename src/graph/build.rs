@@ -331,6 +331,10 @@ impl Builder {
 }
 
 impl GraphSink for Builder {
+    fn reserve(&mut self, nodes: usize, statements: usize) {
+        Builder::reserve(self, nodes, statements);
+    }
+
     fn add_node(&mut self, id: &str, kind: NodeKind, name: &str, extra: NodeExtra, at: At) -> u32 {
         let origin = self.pos(at.file, at.line, at.col);
         let extra = Extra {

@@ -20,6 +20,10 @@ use crate::model::{Evidence, NodeKind, Origin, Provenance, Relation, Section, So
 /// `None` when the files are not clean KGX in our columns (the sink is then half-filled: throw
 /// it away).
 pub fn read_dir(dir: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
+    // Room for the lines the files' sizes suggest (a line is rarely under 40 bytes), so the
+    // store's columns do not grow by copying.
+    let size = |name: &str| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len() as usize);
+    sink.reserve(size("nodes.tsv") / 40, size("edges.tsv") / 100);
     read_nodes(&dir.join("nodes.tsv"), sink)?;
     read_edges(&dir.join("edges.tsv"), sink)
 }
@@ -178,9 +182,17 @@ fn read_edges(path: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
         cited: BTreeMap::new(),
     };
     let mut origin_file = String::new();
+    // Edges come grouped by subject: the last subject's field and node.
+    let mut last: (String, u32, NodeKind) = (String::new(), 0, NodeKind::Drug);
     for_lines(path, &EDGE_COLUMNS, |number, line| {
         let f = fields::<11>(line)?;
-        let (s, sk) = sink.find_node(&local_id(f[1]))?;
+        let (s, sk) = if !last.0.is_empty() && last.0 == f[1] {
+            (last.1, last.2)
+        } else {
+            let (s, sk) = sink.find_node(&local_id(f[1]))?;
+            last = (f[1].to_string(), s, sk);
+            (s, sk)
+        };
         let (o, ok) = sink.find_node(&local_id(f[3]))?;
         let relation = relation(&mut shared, f[2], f[4], sk, ok)?;
         // The origin column, or the statement's place in edges.tsv.

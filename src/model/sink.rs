@@ -22,6 +22,8 @@ pub struct NodeExtra {
 
 /// A graph being built from a stream.
 pub trait GraphSink {
+    /// Room for about this many more nodes and statements (a hint).
+    fn reserve(&mut self, _nodes: usize, _statements: usize) {}
     /// Adds a node and returns its handle.
     fn add_node(&mut self, id: &str, kind: NodeKind, name: &str, extra: NodeExtra, at: At) -> u32;
     /// The handle and kind of the node with id `id`, when added.
