@@ -204,3 +204,41 @@ fn columns_overrides_the_terminal_width() {
     s.exp_eof().expect("leaves");
     assert_eq!(exit_code(&s), 0);
 }
+
+#[test]
+fn tab_completes_formats_after_mode_and_files_after_read() {
+    let history = temp_history("tab-meta");
+    let mut s = shell(&history);
+    s.send(".mode js\t").expect("types");
+    s.flush().expect("flush");
+    s.send_line("").expect("enter");
+    s.exp_string("mode: json")
+        .expect("`js` completed to `json`");
+    s.send_line(".mode table").expect("back to tables");
+    s.exp_string("mode: table").expect("mode set");
+    s.send(".read tests/scripts/pass\t").expect("types");
+    s.flush().expect("flush");
+    s.send_line("").expect("enter");
+    s.exp_string("2 statements, 0 failures")
+        .expect("the file name was completed and the script ran");
+    s.send_control('d').expect("ctrl-d");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn tab_after_a_relation_offers_what_it_reaches() {
+    let history = temp_history("tab-rel");
+    let mut s = shell(&history);
+    // `hepatic` is an organ system that modifies `side effects`; completion offers it after
+    // `causing` (and never a drug name such as Herceptin there: see app::complete's tests).
+    s.send("drugs causing hepati\t").expect("types");
+    s.flush().expect("flush");
+    s.send_line(" side effects").expect("finishes the line");
+    s.exp_string("increased liver enzymes")
+        .expect("`hepati` completed to `hepatic`: a liver side effect row");
+    s.exp_string(PROMPT).expect("prompt");
+    s.send_line(".quit").expect("quits");
+    s.exp_eof().expect("leaves");
+    assert_eq!(exit_code(&s), 0);
+}

@@ -4,6 +4,7 @@
 
 pub mod atomic;
 pub mod cli;
+pub mod complete;
 pub mod history;
 pub mod meta;
 pub mod repl;

@@ -1,8 +1,9 @@
 //! The interactive shell: a thin rustyline loop over [`crate::execute`], with completion that knows
 //! where it is, hints from history, highlighting, multi-line statements and meta commands.
 //!
-//! The pieces a test can reach without a terminal are pure functions: [`complete`],
-//! [`highlight`], [`statements`] and the meta-command table.
+//! The pieces a test can reach without a terminal are pure functions: completion
+//! ([`super::complete`]), [`highlight`], [`statements`] and the meta-command table
+//! ([`super::meta`]).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -19,38 +20,13 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Editor, Helper};
 
+use super::complete::{complete, Entry};
 use super::meta::{self, Session};
 use crate::app::history::History;
 use crate::app::script;
 use crate::app::term;
-use crate::graph::{normalize, KnowledgeGraph};
-use crate::lexicon;
+use crate::graph::KnowledgeGraph;
 use crate::output::render::{self, Format, RenderOptions};
-
-/// Statement openers offered at the start of a line.
-const OPENERS: &[&str] = &[
-    "show",
-    "count",
-    "path from",
-    "paths from",
-    "why",
-    "explain",
-    "compare",
-    "search",
-];
-/// Words offered after a complete phrase.
-const CONNECTIVES: &[&str] = &[
-    "and",
-    "or",
-    "not",
-    "with",
-    "without",
-    "where",
-    "grouped by",
-    "sorted by",
-    "limit",
-    "as",
-];
 
 /// The statements of a block of input, as a paste brings several lines at once: each line
 /// starts a statement, which runs on over the next lines only while it is incomplete.
@@ -175,136 +151,20 @@ impl Shell {
     }
 }
 
-/// Completions for the text before `pos`: (start of the replaced text, candidates).
-pub fn complete(line: &str, pos: usize, g: &KnowledgeGraph) -> (usize, Vec<String>) {
-    let pos = pos.min(line.len());
-    let before = &line[..pos];
-    if before.starts_with('.') && !before.contains(' ') {
-        let c: Vec<String> = meta::METAS
-            .iter()
-            .map(|m| m.name)
-            .filter(|n| n.starts_with(before))
-            .map(String::from)
-            .collect();
-        return (0, c);
-    }
-    // Word boundaries before the cursor: completion may replace the last 1–4 words, so
-    // `trastuzumab der` completes to `trastuzumab deruxtecan`.
-    let starts: Vec<usize> = word_starts(before);
-    for &start in starts.iter().rev().take(4).rev() {
-        let context = Context_::of(&before[..start], g.lexicon());
-        let prefix = normalize(&before[start..])
-            .trim_start_matches('"')
-            .to_string();
-        if prefix.is_empty() && start != before.len() {
-            continue;
-        }
-        let mut out: Vec<String> = context
-            .candidates(g, before[..start].trim().is_empty())
-            .into_iter()
-            .filter(|c| {
-                normalize(c).starts_with(&prefix) && (!prefix.is_empty() || start == before.len())
-            })
-            .collect();
-        out.sort_by_key(|c| c.to_lowercase());
-        out.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        if !out.is_empty() {
-            let quoted: Vec<String> = out.into_iter().map(|c| quote_if_needed(&c)).collect();
-            return (start, quoted);
-        }
-    }
-    (pos, Vec::new())
-}
-
-fn word_starts(text: &str) -> Vec<usize> {
-    let mut starts = Vec::new();
-    let mut prev_space = true;
-    for (i, c) in text.char_indices() {
-        if prev_space && !c.is_whitespace() {
-            starts.push(i);
-        }
-        prev_space = c.is_whitespace() || c == '(' || c == ',';
-    }
-    if prev_space {
-        starts.push(text.len());
-    }
-    starts
-}
-
-fn quote_if_needed(name: &str) -> String {
-    let needs = name
-        .split_whitespace()
-        .any(|w| crate::query::syntax::RESERVED.contains(&w.to_lowercase().as_str()))
-        || name
-            .chars()
-            .any(|c| matches!(c, ',' | '(' | ')' | '"' | '#' | '=' | '!' | ';'));
-    if needs {
-        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
-    } else {
-        name.to_string()
-    }
-}
-
-/// What the words before the cursor say may come next.
-enum Context_ {
-    /// After a kind noun or a name: relation phrases that fit the kind, and connectives.
-    AfterSubject(Option<crate::model::NodeKind>),
-    /// After a relation phrase or a connective: names and kind nouns.
-    AfterRelation,
-}
-
-impl Context_ {
-    /// The context made by the words before the one being completed.
-    fn of(done: &str, lex: &lexicon::Lexicon) -> Context_ {
-        let words: Vec<&str> = done.split_whitespace().collect();
-        for n in (1..=words.len().min(4)).rev() {
-            let tail = words[words.len() - n..].join(" ");
-            if let Some((k, _)) = lex.kind_by_noun(&tail) {
-                return Context_::AfterSubject(Some(k));
-            }
-            if !lex.relations_by_phrase(&tail).is_empty()
-                || !lexicon::relations_by_inverse_phrase(&tail).is_empty()
-                || CONNECTIVES.contains(&tail.to_lowercase().as_str())
-                || OPENERS.iter().any(|o| o.eq_ignore_ascii_case(&tail))
-            {
-                return Context_::AfterRelation;
-            }
-        }
-        // After a name (or anything else): what may follow a complete phrase.
-        if words.is_empty() {
-            Context_::AfterRelation
-        } else {
-            Context_::AfterSubject(None)
-        }
-    }
-
-    fn candidates(&self, g: &KnowledgeGraph, at_start: bool) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        match self {
-            Context_::AfterSubject(kind) => {
-                for r in lexicon::RELATIONS {
-                    let fits_fwd = kind.is_none_or(|k| r.domain.contains(&k));
-                    let fits_inv = kind.is_none_or(|k| r.range.contains(&k));
-                    if fits_fwd {
-                        out.extend(r.phrases.iter().map(|p| p.to_string()));
-                    }
-                    if fits_inv {
-                        out.extend(r.inverse_phrases.iter().map(|p| p.to_string()));
-                    }
-                }
-                out.extend(CONNECTIVES.iter().map(|c| c.to_string()));
-                out.extend(["of".to_string(), "for".to_string()]);
-            }
-            Context_::AfterRelation => {
-                if at_start {
-                    out.extend(OPENERS.iter().map(|o| o.to_string()));
-                }
-                out.extend(lexicon::KINDS.iter().map(|k| k.plural[0].to_string()));
-                out.extend(g.labels().map(|(l, _)| l.to_string()));
-            }
-        }
-        out
-    }
+/// Lists a directory for completion after `.read` and `.data` (`""`: the current one).
+fn list_dir(dir: &str) -> Vec<Entry> {
+    let path = if dir.is_empty() { "." } else { dir };
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let dir = e.path().is_dir();
+            Some(Entry { name, dir })
+        })
+        .collect()
 }
 
 /// ANSI highlighting of a statement: keywords, kind nouns, names and quoted strings.
@@ -375,7 +235,7 @@ impl Completer for ShellHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let (start, list) = complete(line, pos, &self.graph.borrow());
+        let (start, list) = complete(line, pos, &self.graph.borrow(), &list_dir);
         Ok((
             start,
             list.into_iter()
@@ -563,26 +423,6 @@ mod tests {
 
     fn graph() -> KnowledgeGraph {
         KnowledgeGraph::new(crate::load::load_embedded().expect("shipped graph"))
-    }
-
-    #[test]
-    fn completion_knows_where_it_is() {
-        let g = graph();
-        let (start, c) = complete("drugs tar", 9, &g);
-        assert_eq!((start, c), (6, vec!["targeting".to_string()]));
-        let (start, c) = complete("trast", 5, &g);
-        assert_eq!(start, 0);
-        assert!(
-            c.contains(&"trastuzumab".to_string())
-                && c.contains(&"trastuzumab deruxtecan".to_string()),
-            "{c:?}"
-        );
-        let (start, c) = complete("drugs targeting trastuzumab der", 31, &g);
-        assert_eq!((start, c), (16, vec!["trastuzumab deruxtecan".to_string()]));
-        let (_, c) = complete(".mo", 3, &g);
-        assert_eq!(c, vec![".mode".to_string()]);
-        let (_, c) = complete("sh", 2, &g);
-        assert!(c.contains(&"show".to_string()), "{c:?}");
     }
 
     #[test]

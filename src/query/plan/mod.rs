@@ -218,7 +218,7 @@ impl Tok {
 }
 
 /// Words that link two kinds by whatever relation joins them.
-const CONNECTORS: &[&str] = &["of", "for", "linked to", "related to", "about"];
+pub const CONNECTORS: &[&str] = &["of", "for", "linked to", "related to", "about"];
 
 struct Planner<'g> {
     g: &'g KnowledgeGraph,
