@@ -149,8 +149,12 @@ fn word_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// A name as it must be typed: quoted when it holds a reserved word or punctuation.
+/// A candidate as it must be typed: a name is quoted when it holds a reserved word or
+/// punctuation; keywords (`not`, `grouped by`) stay as they are.
 fn quote_if_needed(name: &str) -> String {
+    if name.split(' ').all(syntax::is_keyword) {
+        return name.to_string();
+    }
     let reserved = name
         .split_whitespace()
         .any(|w| syntax::RESERVED.contains(&w.to_lowercase().as_str()));
@@ -582,6 +586,10 @@ mod tests {
         assert!(
             c.iter().all(|n| !n.eq_ignore_ascii_case("trastuzumab")),
             "{c:?}"
+        );
+        assert!(
+            c.contains(&"not".to_string()),
+            "a keyword is not quoted: {c:?}"
         );
     }
 
