@@ -231,9 +231,9 @@ fn at_scale(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(20));
     group.bench_function("load from KGX TSV", |b| {
         b.iter(|| {
-            KnowledgeGraph::new(
-                mbckg::load::kgx::parse_kgx(&kgx[0].1, &kgx[1].1).expect("reads back"),
-            )
+            let options = mbckg::load::kgx::KgxOptions::default();
+            let layer = mbckg::load::kgx::parse_kgx(&kgx[0].1, &kgx[1].1, options);
+            KnowledgeGraph::new(layer.expect("reads back").dataset)
         })
     });
     group.finish();

@@ -69,19 +69,24 @@ def main():
     summary = summarize(errors)
     for line in summary:
         print(line)
-    print(f"{sum(n for n, _ in summary_counts(errors))} messages" if summary else "no messages")
+    total = sum(n for n, _ in summary_counts(errors))
+    print(f"{total} distinct messages" if summary else "no messages")
     sys.exit(1 if summary else 0)
 
 
 def summary_counts(errors):
-    """(count, level type: message) with ids in messages replaced by `…`, most frequent first."""
+    """(count, level type: message): kgx's distinct messages with the ids in them replaced by
+    `…`, most frequent first."""
     counts = {}
     for level, types in errors.items():
         for kind, messages in types.items():
             for message, where in messages.items():
                 text = re.sub(r"'[A-Za-z_.]+:[^' ]*'", "'…'", message)
                 key = f"{level} {kind}: {text}"
-                counts[key] = counts.get(key, 0) + len(where)
+                # kgx 2.x keeps, for each distinct message, only the last node or edge that
+                # raised it (listed twice); a message names the offending id or term, so this
+                # counts distinct ids or terms.
+                counts[key] = counts.get(key, 0) + 1
     return sorted(((n, k) for k, n in counts.items()), reverse=True)
 
 

@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 
+pub mod biolink;
+
 use crate::model::{NodeKind, Relation};
 
 use NodeKind as K;
@@ -38,21 +40,21 @@ pub const KINDS: &[KindInfo] = &[
         singular: &["class", "drug class", "category"],
         plural: &["classes", "drug classes", "categories"],
         file: "classes.toml",
-        biolink: "biolink:OntologyClass",
+        biolink: "biolink:Treatment",
     },
     KindInfo {
         kind: K::Target,
         singular: &["target", "molecular target"],
         plural: &["targets", "molecular targets"],
         file: "targets.toml",
-        biolink: "biolink:GeneOrGeneProduct",
+        biolink: "biolink:Protein",
     },
     KindInfo {
         kind: K::Biomarker,
         singular: &["biomarker", "marker"],
         plural: &["biomarkers", "markers"],
         file: "biomarkers.toml",
-        biolink: "biolink:BiologicalEntity",
+        biolink: "biolink:ClinicalFinding",
     },
     KindInfo {
         kind: K::Subtype,
@@ -71,14 +73,14 @@ pub const KINDS: &[KindInfo] = &[
             "toxicities",
         ],
         file: "side-effects.toml",
-        biolink: "biolink:DiseaseOrPhenotypicFeature",
+        biolink: "biolink:PhenotypicFeature",
     },
     KindInfo {
         kind: K::OrganSystem,
         singular: &["organ system", "organ"],
         plural: &["organ systems", "organs"],
         file: "organ-systems.toml",
-        biolink: "biolink:AnatomicalEntity",
+        biolink: "biolink:GrossAnatomicalStructure",
     },
     KindInfo {
         kind: K::Monitoring,
@@ -97,7 +99,7 @@ pub const KINDS: &[KindInfo] = &[
         singular: &["procedure"],
         plural: &["procedures"],
         file: "procedures.toml",
-        biolink: "biolink:Procedure",
+        biolink: "biolink:Treatment",
     },
     KindInfo {
         kind: K::Regimen,
@@ -118,7 +120,7 @@ pub const KINDS: &[KindInfo] = &[
         singular: &["route", "route of administration"],
         plural: &["routes", "routes of administration"],
         file: "routes.toml",
-        biolink: "biolink:NamedThing",
+        biolink: "biolink:Attribute",
     },
 ];
 
@@ -210,7 +212,7 @@ pub const RELATIONS: &[RelationInfo] = &[
             "gated by",
         ],
         inverse_phrases: &["required by", "required for"],
-        biolink: "biolink:has_biomarker",
+        biolink: "biolink:associated_with",
         gloss: "is only for patients whose cancer has the biomarker",
     },
     RelationInfo {
@@ -219,7 +221,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         range: &[K::SideEffect],
         phrases: &["causing", "causes", "that cause"],
         inverse_phrases: &["caused by"],
-        biolink: "biolink:has_adverse_event",
+        biolink: "biolink:has_side_effect",
         gloss: "can cause the side effect",
     },
     RelationInfo {
@@ -234,7 +236,7 @@ pub const RELATIONS: &[RelationInfo] = &[
             "requires",
         ],
         inverse_phrases: &["used to monitor"],
-        biolink: "biolink:related_to",
+        biolink: "biolink:associated_with",
         gloss: "needs the monitoring test during treatment",
     },
     RelationInfo {
@@ -249,7 +251,7 @@ pub const RELATIONS: &[RelationInfo] = &[
             "requires",
         ],
         inverse_phrases: &["used to select", "deciding eligibility for"],
-        biolink: "biolink:related_to",
+        biolink: "biolink:associated_with",
         gloss: "is chosen by the result of the test, taken before treatment",
     },
     RelationInfo {
@@ -258,7 +260,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         range: &[K::Biomarker],
         phrases: &["detecting", "testing for", "detects"],
         inverse_phrases: &["detected by"],
-        biolink: "biolink:diagnoses",
+        biolink: "biolink:associated_with",
         gloss: "finds the biomarker",
     },
     RelationInfo {
@@ -267,7 +269,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         range: &[K::OrganSystem],
         phrases: &["assessing", "assesses", "checking"],
         inverse_phrases: &["assessed by"],
-        biolink: "biolink:related_to",
+        biolink: "biolink:associated_with",
         gloss: "looks at the organ system",
     },
     RelationInfo {
@@ -285,7 +287,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         range: &[K::Subtype],
         phrases: &["defining", "defines"],
         inverse_phrases: &["defined by"],
-        biolink: "biolink:biomarker_for",
+        biolink: "biolink:manifestation_of",
         gloss: "defines the subtype",
     },
     RelationInfo {
@@ -294,7 +296,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         range: &[K::Route],
         phrases: &["given by", "given", "administered", "taken"],
         inverse_phrases: &[],
-        biolink: "biolink:related_to",
+        biolink: "biolink:associated_with",
         gloss: "is given by the route",
     },
     RelationInfo {
@@ -303,7 +305,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         range: &[K::Drug, K::Class],
         phrases: &["requiring prior", "after", "following", "requiring"],
         inverse_phrases: &["required before", "before"],
-        biolink: "biolink:related_to",
+        biolink: "biolink:associated_with",
         gloss: "is given only after the earlier therapy",
     },
     RelationInfo {
@@ -317,7 +319,7 @@ pub const RELATIONS: &[RelationInfo] = &[
             "combined with",
         ],
         inverse_phrases: &["required with"],
-        biolink: "biolink:in_combination_with",
+        biolink: "biolink:coexists_with",
         gloss: "must be given together with",
     },
     RelationInfo {
@@ -331,7 +333,7 @@ pub const RELATIONS: &[RelationInfo] = &[
             "paired with",
         ],
         inverse_phrases: &[],
-        biolink: "biolink:in_combination_with",
+        biolink: "biolink:coexists_with",
         gloss: "can be combined with",
     },
     RelationInfo {
@@ -344,7 +346,7 @@ pub const RELATIONS: &[RelationInfo] = &[
             "avoided with",
         ],
         inverse_phrases: &[],
-        biolink: "biolink:related_to",
+        biolink: "biolink:coexists_with",
         gloss: "should not be combined with",
     },
     RelationInfo {
@@ -353,7 +355,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         range: &[K::Population],
         phrases: &["used in", "for", "in"],
         inverse_phrases: &[],
-        biolink: "biolink:related_to",
+        biolink: "biolink:associated_with",
         gloss: "can be used in the population",
     },
 ];
@@ -413,19 +415,30 @@ pub fn biolink_category(kind: NodeKind) -> Cow<'static, str> {
     }
 }
 
-/// The Biolink predicate a relation is exported as; an imported relation keeps its own.
+/// The Biolink predicate a relation is exported as; an imported relation keeps its own (a
+/// negated one, `negated biolink:treats`, the predicate it negates).
 pub fn biolink_predicate(relation: Relation) -> Cow<'static, str> {
     match relation_info(relation) {
         Some(info) => Cow::Borrowed(info.biolink),
-        None => Cow::Owned(curie(relation.as_str())),
+        None => {
+            let name = relation.as_str();
+            Cow::Owned(curie(name.strip_prefix(NEGATED_PREFIX).unwrap_or(name)))
+        }
     }
 }
 
-/// The canonical phrase of a relation (`targeting`; `interacts with` for an imported one).
+/// The canonical phrase of a relation (`targeting`; `interacts with` for an imported one;
+/// `negated treats` for `negated biolink:treats`, never `treats`).
 pub fn phrase(relation: Relation) -> Cow<'static, str> {
     match relation_info(relation) {
         Some(info) => Cow::Borrowed(info.phrases[0]),
-        None => Cow::Owned(words_of(relation.as_str())),
+        None => {
+            let name = relation.as_str();
+            Cow::Owned(match name.strip_prefix(NEGATED_PREFIX) {
+                Some(rest) => format!("{NEGATED_PREFIX}{}", words_of(rest)),
+                None => words_of(name),
+            })
+        }
     }
 }
 
@@ -492,31 +505,66 @@ fn plural_of(noun: &str) -> String {
     }
 }
 
-/// Our kind for a Biolink category when exactly one of our kinds uses it; otherwise the category
-/// itself, as a kind of its own (an imported graph's); `None` for a name too long to keep.
+/// The Biolink categories that mean one of our kinds: a `biolink:Drug` is a drug. The others we
+/// export as are broader than our kind (a `biolink:Protein` need not be a drug target, a
+/// `biolink:Disease` is not necessarily one of our subtypes), so they are not read back as ours.
+const CATEGORIES_READ_AS_OURS: [(&str, NodeKind); 2] = [
+    ("biolink:Drug", K::Drug),
+    ("biolink:PopulationOfIndividualOrganisms", K::Population),
+];
+
+/// Our kind for a Biolink category that means it; otherwise the category itself, as a kind of its
+/// own (an imported graph's): `biolink:Disease` is read as `diseases`, not as our subtypes. `None`
+/// for a name too long to keep.
 pub fn kind_of_biolink(category: &str) -> Option<NodeKind> {
-    let ours: Vec<NodeKind> = KINDS
+    match CATEGORIES_READ_AS_OURS.iter().find(|(c, _)| *c == category) {
+        Some((_, k)) => Some(*k),
+        None => NodeKind::named(category),
+    }
+}
+
+/// How a negated edge of an imported graph is named when none of our relations is its negation:
+/// `negated biolink:treats`.
+pub const NEGATED_PREFIX: &str = "negated ";
+
+/// Our negative relations, each with the positive one whose predicate it negates.
+const NEGATIONS: [(Relation, Relation); 1] = [(Relation::NotCombinedWith, Relation::CombinedWith)];
+
+/// Whether a relation says that something does not hold (exported as a negated predicate).
+pub fn is_negative(relation: Relation) -> bool {
+    NEGATIONS.iter().any(|(neg, _)| *neg == relation)
+        || relation.as_str().starts_with(NEGATED_PREFIX)
+}
+
+/// The relation of a negated edge: our negative relation when its predicate is the one our
+/// relation's positive twin exports as and the kinds fit; else `negated <predicate>`. A negated
+/// edge is never read as the positive statement. `None` for a name too long to keep.
+pub fn negated_relation_of_biolink(
+    predicate: &str,
+    subject: NodeKind,
+    object: NodeKind,
+) -> Option<Relation> {
+    let ours = NEGATIONS
         .iter()
-        .filter(|k| k.biolink == category)
-        .map(|k| k.kind)
-        .collect();
-    match ours.as_slice() {
-        [one] => Some(*one),
-        _ => NodeKind::named(category),
+        .find(|(neg, pos)| biolink_predicate(*pos) == predicate && allows(*neg, subject, object));
+    match ours {
+        Some((neg, _)) => Some(*neg),
+        None => Relation::named(&format!("{NEGATED_PREFIX}{predicate}")),
     }
 }
 
 /// Our relation for a Biolink predicate when exactly one of ours uses it; otherwise the
 /// predicate itself, as a relation of its own; `None` for a name too long to keep.
 pub fn relation_of_biolink(predicate: &str) -> Option<Relation> {
-    let ours: Vec<Relation> = RELATIONS
-        .iter()
-        .filter(|r| r.biolink == predicate)
-        .map(|r| r.relation)
-        .collect();
-    match ours.as_slice() {
-        [one] => Some(*one),
-        _ => Relation::named(predicate),
+    sole_relation_of(predicate).or_else(|| Relation::named(predicate))
+}
+
+/// The one relation of ours that exports as `predicate`, if exactly one does.
+pub fn sole_relation_of(predicate: &str) -> Option<Relation> {
+    let mut ours = RELATIONS.iter().filter(|r| r.biolink == predicate);
+    match (ours.next(), ours.next()) {
+        (Some(one), None) => Some(one.relation),
+        _ => None,
     }
 }
 
@@ -575,10 +623,12 @@ impl Lexicon {
             }
         }
         for (k, one, many) in &self.kinds {
-            if *many == noun {
+            // A `biolink:NamedThing` is a thing: the category of nodes no narrower one fits.
+            let thing = k.as_str() == biolink::NAMED_THING;
+            if *many == noun || (thing && noun == "things") {
                 return Some((*k, true));
             }
-            if *one == noun || k.as_str().to_lowercase() == noun {
+            if *one == noun || k.as_str().to_lowercase() == noun || (thing && noun == "thing") {
                 return Some((*k, false));
             }
         }

@@ -67,14 +67,22 @@ struct Export {
 }
 
 fn export() -> Export {
-    let dir = std::env::temp_dir().join(format!("mbckg-biolink-{}", std::process::id()));
+    // One directory per call: the tests run in parallel.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("mbckg-biolink-{}-{n}", std::process::id()));
     let out = Command::new(env!("CARGO_BIN_EXE_mbckg"))
         .args(["export", "--format", "kgx", "-o"])
         .arg(&dir)
         .output()
         .expect("mbckg runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read =
+        |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
     let export = Export {
         nodes: rows(&read("nodes.tsv")),
         edges: rows(&read("edges.tsv")),
@@ -86,7 +94,10 @@ fn export() -> Export {
 
 /// A class, or one of its ancestors, is `wanted`.
 fn within(classes: &HashMap<String, Term>, class: &str, wanted: &str) -> bool {
-    class == wanted || classes.get(class).is_some_and(|t| t.ancestors.iter().any(|a| a == wanted))
+    class == wanted
+        || classes
+            .get(class)
+            .is_some_and(|t| t.ancestors.iter().any(|a| a == wanted))
 }
 
 #[test]
@@ -95,11 +106,14 @@ fn every_category_is_a_concrete_biolink_class() {
     let ex = export();
     let used: BTreeSet<&str> = ex.nodes.iter().map(|n| n["category"].as_str()).collect();
     for category in used {
-        let term = classes
-            .get(category)
-            .unwrap_or_else(|| panic!("{category} is not in biolink/terms.tsv; add it to make_table.py"));
+        let term = classes.get(category).unwrap_or_else(|| {
+            panic!("{category} is not in biolink/terms.tsv; add it to make_table.py")
+        });
         for flag in ["mixin", "abstract", "deprecated"] {
-            assert!(!term.flags.iter().any(|f| f == flag), "{category} is {flag}");
+            assert!(
+                !term.flags.iter().any(|f| f == flag),
+                "{category} is {flag}"
+            );
         }
     }
 }
@@ -113,7 +127,10 @@ fn every_predicate_is_a_biolink_predicate_and_no_meaning_is_lost() {
         let term = predicates
             .get(p)
             .unwrap_or_else(|| panic!("{p} is not in biolink/terms.tsv; add it to make_table.py"));
-        assert!(!term.flags.iter().any(|f| f == "deprecated"), "{p} is deprecated");
+        assert!(
+            !term.flags.iter().any(|f| f == "deprecated"),
+            "{p} is deprecated"
+        );
         // `treats` is a mixin in Biolink 4.x, and still the predicate Biolink describes for an
         // approved or established treatment; every other predicate we write is concrete.
         if p != "biolink:treats" {
@@ -136,19 +153,33 @@ fn every_statement_is_within_its_predicates_domain_and_range() {
     let mut broken = Vec::new();
     for e in &ex.edges {
         let term = &predicates[e["predicate"].as_str()];
-        let (s, o) = (category[e["subject"].as_str()], category[e["object"].as_str()]);
+        let (s, o) = (
+            category[e["subject"].as_str()],
+            category[e["object"].as_str()],
+        );
         if let Some(d) = &term.domain {
             if !within(&classes, s, d) {
-                broken.push(format!("{} {} {}: {s} is not a {d}", e["subject"], e["predicate"], e["object"]));
+                broken.push(format!(
+                    "{} {} {}: {s} is not a {d}",
+                    e["subject"], e["predicate"], e["object"]
+                ));
             }
         }
         if let Some(r) = &term.range {
             if !within(&classes, o, r) {
-                broken.push(format!("{} {} {}: {o} is not a {r}", e["subject"], e["predicate"], e["object"]));
+                broken.push(format!(
+                    "{} {} {}: {o} is not a {r}",
+                    e["subject"], e["predicate"], e["object"]
+                ));
             }
         }
     }
-    assert!(broken.is_empty(), "{} statements break domain or range: {:#?}", broken.len(), &broken[..broken.len().min(10)]);
+    assert!(
+        broken.is_empty(),
+        "{} statements break domain or range: {:#?}",
+        broken.len(),
+        &broken[..broken.len().min(10)]
+    );
 }
 
 #[test]
@@ -158,10 +189,19 @@ fn every_edge_says_how_it_was_made_and_where_it_comes_from() {
     for e in &ex.edges {
         assert_eq!(e["knowledge_level"], "knowledge_assertion");
         assert_eq!(e["agent_type"], "manual_agent");
-        for (column, enumeration) in [("knowledge_level", "KnowledgeLevelEnum"), ("agent_type", "AgentTypeEnum")] {
-            assert!(values.contains_key(&format!("{enumeration}:{}", e[column])), "{e:?}");
+        for (column, enumeration) in [
+            ("knowledge_level", "KnowledgeLevelEnum"),
+            ("agent_type", "AgentTypeEnum"),
+        ] {
+            assert!(
+                values.contains_key(&format!("{enumeration}:{}", e[column])),
+                "{e:?}"
+            );
         }
-        assert!(e["primary_knowledge_source"].starts_with("infores:"), "{e:?}");
+        assert!(
+            e["primary_knowledge_source"].starts_with("infores:"),
+            "{e:?}"
+        );
         assert!(matches!(e["negated"].as_str(), "true" | "false"), "{e:?}");
     }
     // Every infores id we mint is declared, as not registered.
@@ -172,7 +212,10 @@ fn every_edge_says_how_it_was_made_and_where_it_comes_from() {
         .filter_map(|s| s["id"].as_str())
         .collect();
     for e in &ex.edges {
-        assert!(declared.contains(e["primary_knowledge_source"].as_str()), "{e:?}");
+        assert!(
+            declared.contains(e["primary_knowledge_source"].as_str()),
+            "{e:?}"
+        );
     }
 }
 
@@ -199,10 +242,23 @@ fn our_prefix_is_declared_and_qualifiers_have_their_own_columns() {
     assert!(ex.nodes.iter().all(|n| n["id"].starts_with("MBCKG:")));
     let columns: BTreeSet<&String> = ex.edges[0].keys().collect();
     assert!(!columns.iter().any(|c| c.as_str() == "qualifiers"));
-    for q in ["line", "frequency", "risk", "population", "with", "schedule", "min_count", "condition"] {
+    for q in [
+        "line",
+        "frequency",
+        "risk",
+        "population",
+        "with",
+        "schedule",
+        "min_count",
+        "condition",
+    ] {
         assert!(columns.contains(&format!("mbckg_{q}")), "mbckg_{q}");
     }
     // Two statements that differ only in a qualifier stay two rows with different values.
-    let second_line = ex.edges.iter().filter(|e| e["mbckg_line"] == "second").count();
+    let second_line = ex
+        .edges
+        .iter()
+        .filter(|e| e["mbckg_line"] == "second")
+        .count();
     assert!(second_line > 0);
 }

@@ -14,7 +14,9 @@ use std::process::Command;
 use serde_json::Value;
 
 fn schema(file: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schema")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
@@ -60,7 +62,12 @@ fn check(file: &str, schema: &Value, value: &Value, path: &str, out: &mut Vec<St
                 }
             }
             "required" => {
-                for name in rule.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                for name in rule
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
                     if value.as_object().is_some_and(|o| !o.contains_key(name)) {
                         out.push(format!("{path}: `{name}` is missing"));
                     }
@@ -114,16 +121,18 @@ fn check(file: &str, schema: &Value, value: &Value, path: &str, out: &mut Vec<St
 fn matches_pattern(pattern: &str, s: &str) -> bool {
     match pattern {
         // A CURIE: a prefix without spaces, a colon, a reference without spaces.
-        r"^[^:\s]+:\S+$" => s
-            .split_once(':')
-            .is_some_and(|(p, r)| !p.is_empty() && !r.is_empty() && !s.contains(char::is_whitespace)),
+        r"^[^:\s]+:\S+$" => s.split_once(':').is_some_and(|(p, r)| {
+            !p.is_empty() && !r.is_empty() && !s.contains(char::is_whitespace)
+        }),
         // file:line:col
         r"^.+:[0-9]+:[0-9]+$" => {
             let mut parts = s.rsplitn(3, ':');
             let digits = |p: Option<&str>| {
                 p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             };
-            digits(parts.next()) && digits(parts.next()) && parts.next().is_some_and(|f| !f.is_empty())
+            digits(parts.next())
+                && digits(parts.next())
+                && parts.next().is_some_and(|f| !f.is_empty())
         }
         other => panic!("pattern {other} is not known to the checker"),
     }
@@ -169,7 +178,11 @@ fn assert_valid(file: &str, value: &Value) {
 
 #[test]
 fn schemas_use_only_what_the_checker_knows() {
-    for file in ["statement.schema.json", "result.schema.json", "export.schema.json"] {
+    for file in [
+        "statement.schema.json",
+        "result.schema.json",
+        "export.schema.json",
+    ] {
         // An empty object against every schema finds its unknown keywords without failing early.
         let mut problems = Vec::new();
         check(file, &schema(file), &Value::Null, "$", &mut problems);

@@ -55,22 +55,65 @@ fn the_shipped_graph_exported_streams_back_as_the_full_reader_reads_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-const NODES_HEAD: &str = "id\tcategory\tname\tsynonym\txref\tmbckg_kind\tdescription\n";
-const EDGES_HEAD: &str = "id\tsubject\tpredicate\tobject\tmbckg_relation\tprimary_knowledge_source\tsection\tevidence\tnote\tqualifiers\torigin\n";
+const NODES_HEAD: &str =
+    "id\tcategory\tname\tdescription\tsynonym\txref\tmbckg_kind\tmbckg_origin\n";
+const EDGES_HEAD: &str = "id\tsubject\tpredicate\tobject\tnegated\tknowledge_level\tagent_type\tprimary_knowledge_source\toriginal_predicate\tmbckg_section\tmbckg_evidence\tmbckg_note\tmbckg_line\tmbckg_frequency\tmbckg_risk\tmbckg_population\tmbckg_with\tmbckg_schedule\tmbckg_min_count\tmbckg_condition\tmbckg_any_of\tmbckg_origin\n";
+
+/// One edge line in our columns: the fields given, every qualifier but `line` and `frequency`
+/// empty.
+fn edge(
+    id: &str,
+    [s, predicate, o]: [&str; 3],
+    [source, ours, section, evidence, note]: [&str; 5],
+    [line, frequency]: [&str; 2],
+    origin: &str,
+) -> String {
+    format!("{id}\t{s}\t{predicate}\t{o}\tfalse\tknowledge_assertion\tmanual_agent\t{source}\t{ours}\t{section}\t{evidence}\t{note}\t{line}\t{frequency}\t\t\t\t\t\t\t\t{origin}\n")
+}
 
 #[test]
 fn escapes_lists_qualifiers_and_defaults_stream_as_they_read() {
     let nodes = format!(
-        "{NODES_HEAD}MBCKG:d\\.1\tbiolink:Drug\tDrug \\tOne\tAlpha|Be\\|ta\tX:1\tdrug\tA note\\nwith a line\r\n\
-         MBCKG:t\tbiolink:Protein\tHER2\t\t\ttarget\t\n\
+        "{NODES_HEAD}MBCKG:d\\.1\tbiolink:Drug\tDrug \\tOne\tA note\\nwith a line\tAlpha|Be\\|ta\tX:1\tdrug\t\r\n\
+         MBCKG:t\tbiolink:Protein\tHER2\t\t\t\ttarget\t\n\
          \n\
-         MBCKG:s\tbiolink:DiseaseOrPhenotypicFeature\tnausea\t\t\t\t\n"
+         MBCKG:s\tbiolink:PhenotypicFeature\tnausea\t\t\t\tside_effect\t\n"
     );
-    let edges = format!(
-        "{EDGES_HEAD}e1\tMBCKG:d\\.1\tbiolink:directly_physically_interacts_with\tMBCKG:t\ttargets\tsrc\tSec A\tfda-approved\tnote \\t1\tline=first\t\n\
-         e2\tMBCKG:d\\.1\tbiolink:has_adverse_event\tMBCKG:s\t\tsrc\tSec B\t\t\t\tgraph-data/drugs/d.toml:12:3\n\
-         e3\tMBCKG:d\\.1\tbiolink:has_adverse_event\tMBCKG:s\tcauses\t\t\tstandard-option\t\tfrequency=common\t\n"
-    );
+    let edges = [
+        edge(
+            "e1",
+            [
+                "MBCKG:d\\.1",
+                "biolink:directly_physically_interacts_with",
+                "MBCKG:t",
+            ],
+            [
+                "infores:mbckg-src",
+                "MBCKG:targets",
+                "Sec A",
+                "fda-approved",
+                "note \\t1",
+            ],
+            ["first", ""],
+            "",
+        ),
+        edge(
+            "e2",
+            ["MBCKG:d\\.1", "biolink:has_side_effect", "MBCKG:s"],
+            ["infores:mbckg-src", "", "Sec B", "", ""],
+            ["", ""],
+            "graph-data/drugs/d.toml:12:3",
+        ),
+        edge(
+            "e3",
+            ["MBCKG:d\\.1", "biolink:has_side_effect", "MBCKG:s"],
+            ["", "MBCKG:causes", "", "standard-option", ""],
+            ["", "common"],
+            "",
+        ),
+    ]
+    .concat();
+    let edges = format!("{EDGES_HEAD}{edges}");
     let dir = temp_dir("escapes");
     write(&dir, &nodes, &edges);
     let fast = streamed(&dir).expect("clean files stream");
@@ -83,12 +126,22 @@ fn escapes_lists_qualifiers_and_defaults_stream_as_they_read() {
 #[test]
 fn anything_the_full_reader_would_report_or_repair_is_left_to_it() {
     let dir = temp_dir("declines");
-    let node = "MBCKG:a\tbiolink:Drug\ta\t\t\tdrug\t\n";
+    let node = "MBCKG:a\tbiolink:Drug\ta\t\t\t\tdrug\t\n";
+    let combined = |o: &str, evidence: &str| {
+        let fields = ["s", "MBCKG:combined_with", "x", evidence, ""];
+        edge(
+            "e",
+            ["MBCKG:a", "biolink:coexists_with", o],
+            fields,
+            ["", ""],
+            "",
+        )
+    };
     // A dangling edge, a duplicate node, a short line, an unknown evidence, a foreign header.
     let cases = [
         (
             format!("{NODES_HEAD}{node}"),
-            format!("{EDGES_HEAD}e\tMBCKG:a\t\tMBCKG:zz\tcombined_with\ts\tx\t\t\t\t\n"),
+            format!("{EDGES_HEAD}{}", combined("MBCKG:zz", "")),
         ),
         (format!("{NODES_HEAD}{node}{node}"), EDGES_HEAD.to_string()),
         (
@@ -97,7 +150,7 @@ fn anything_the_full_reader_would_report_or_repair_is_left_to_it() {
         ),
         (
             format!("{NODES_HEAD}{node}"),
-            format!("{EDGES_HEAD}e\tMBCKG:a\t\tMBCKG:a\tcombined_with\ts\tx\tmaybe\t\t\t\n"),
+            format!("{EDGES_HEAD}{}", combined("MBCKG:a", "maybe")),
         ),
         (format!("id\tname\n{node}"), EDGES_HEAD.to_string()),
     ];

@@ -7,11 +7,19 @@ use std::sync::LazyLock;
 
 use mbckg::graph::KnowledgeGraph;
 use mbckg::load;
-use mbckg::load::kgx::parse_kgx;
+use mbckg::load::kgx::KgxOptions;
 use mbckg::model::{Dataset, Statement};
 use mbckg::output::export::{self, ExportFormat};
 use mbckg::query::syntax;
 use proptest::prelude::*;
+
+/// A KGX graph read as one graph, its warnings dropped.
+fn parse_kgx(
+    nodes: &str,
+    edges: &str,
+) -> Result<mbckg::model::Dataset, Vec<mbckg::diag::Diagnostic>> {
+    mbckg::load::kgx::parse_kgx(nodes, edges, KgxOptions::default()).map(|l| l.dataset)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Statements

@@ -21,9 +21,14 @@ use crate::output::render::{self, Format, RenderOptions};
     about = "A knowledge graph of metastatic breast cancer treatment"
 )]
 struct Cli {
-    /// Load graph data from this directory instead of the embedded graph.
+    /// Load graph data from this directory (TOML or KGX) instead of the embedded graph. Give it
+    /// again to lay more graphs over the first (nodes matched by id or declared xref); `+DIR` lays
+    /// DIR over the embedded graph.
     #[arg(long, global = true, value_name = "DIR")]
-    data: Option<PathBuf>,
+    data: Vec<PathBuf>,
+    /// Make KGX edges to missing nodes errors instead of dropping them with a warning.
+    #[arg(long)]
+    strict: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -131,8 +136,12 @@ pub fn main() -> i32 {
     if let Some(Command::Diff { old, new, format }) = &cli.command {
         return diff(old, new, *format);
     }
-    let graph = match load_graph(cli.data.as_ref()) {
-        Ok(g) => g,
+    let options = load::LoadOptions { strict: cli.strict };
+    let graph = match load_graph_with(&cli.data, options) {
+        Ok((g, warnings)) => {
+            report_warnings(&warnings);
+            g
+        }
         Err(diags) => {
             report_diagnostics(&diags);
             return EXIT_ERROR;
@@ -205,14 +214,26 @@ pub fn main() -> i32 {
     }
 }
 
-/// Loads the embedded graph or the directory given with `--data`.
-/// The graph of `--data DIR`, or the embedded one. A clean KGX directory in our own columns
-/// streams straight into the store; anything else is read in full, reporting every problem.
-pub fn load_graph(dir: Option<&PathBuf>) -> Result<KnowledgeGraph, Vec<Diagnostic>> {
-    if let Some(g) = dir.and_then(|d| stream_kgx(d)) {
-        return Ok(g);
+/// The graph of the `--data` values (see [`load::load_layers`]), with the warnings of reading it.
+/// A single clean KGX directory in our own columns streams straight into the store; anything else
+/// is read in full, reporting every problem.
+pub fn load_graph_with(
+    specs: &[PathBuf],
+    options: load::LoadOptions,
+) -> Result<(KnowledgeGraph, Vec<Diagnostic>), Vec<Diagnostic>> {
+    if let [one] = specs {
+        if let Some(g) = stream_kgx(one) {
+            return Ok((g, Vec::new()));
+        }
     }
-    load(dir).map(KnowledgeGraph::new)
+    let loaded = load::load_layers(specs, options)?;
+    Ok((KnowledgeGraph::new(loaded.dataset), loaded.warnings))
+}
+
+/// The graph of `--data DIR`, or the embedded one, its warnings dropped (`.data`, tests).
+pub fn load_graph(dir: Option<&PathBuf>) -> Result<KnowledgeGraph, Vec<Diagnostic>> {
+    let specs: Vec<PathBuf> = dir.cloned().into_iter().collect();
+    load_graph_with(&specs, load::LoadOptions::default()).map(|(g, _)| g)
 }
 
 fn stream_kgx(dir: &Path) -> Option<KnowledgeGraph> {
@@ -224,10 +245,11 @@ fn stream_kgx(dir: &Path) -> Option<KnowledgeGraph> {
     Some(builder.finish(sources))
 }
 
-pub fn load(dir: Option<&PathBuf>) -> Result<Dataset, Vec<Diagnostic>> {
-    match dir {
-        Some(d) => load::load_dir(d),
-        None => load::load_embedded(),
+/// Prints the warnings of loading (tolerated flaws of KGX files) to stderr.
+pub fn report_warnings(warnings: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in warnings {
+        let _ = write!(err, "{}", d.render());
     }
 }
 

@@ -10,9 +10,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::Path;
 
-use super::kgx::{parse_origin, parse_qualifiers};
+use super::kgx::qualifiers_from_columns;
 use crate::lexicon;
-use crate::model::kgx::{split_list, unescaped, CURIE_PREFIX, EDGE_COLUMNS, NODE_COLUMNS};
+use crate::model::kgx::{
+    parse_origin, split_list, unescaped, CURIE_PREFIX, EDGE_COLUMNS, INFORES_PREFIX, NODE_COLUMNS,
+    UNATTRIBUTED,
+};
 use crate::model::sink::{At, GraphSink, NodeExtra};
 use crate::model::{Evidence, NodeKind, Origin, Provenance, Relation, Section, Source};
 
@@ -20,12 +23,14 @@ use crate::model::{Evidence, NodeKind, Origin, Provenance, Relation, Section, So
 /// `None` when the files are not clean KGX in our columns (the sink is then half-filled: throw
 /// it away).
 pub fn read_dir(dir: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
-    // Room for the lines the files' sizes suggest (a line is rarely under 40 bytes), so the
-    // store's columns do not grow by copying.
+    // Room for the lines the files' sizes suggest (a line is rarely under 40 bytes; ours with
+    // every column, rarely under 200), so the store's columns do not grow by copying.
     let size = |name: &str| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len() as usize);
-    sink.reserve(size("nodes.tsv") / 40, size("edges.tsv") / 100);
-    read_nodes(&dir.join("nodes.tsv"), sink)?;
-    read_edges(&dir.join("edges.tsv"), sink)
+    sink.reserve(size("nodes.tsv") / 40, size("edges.tsv") / 200);
+    // Places in the files are named as the full reader names them: under the directory.
+    let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
+    read_nodes(&dir.join("nodes.tsv"), &format!("{base}nodes.tsv"), sink)?;
+    read_edges(&dir.join("edges.tsv"), &format!("{base}edges.tsv"), sink)
 }
 
 /// Calls `each` with every non-blank line after the header and its 1-based number; stops with
@@ -116,13 +121,15 @@ fn first_of_list(field: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn read_nodes(path: &Path, sink: &mut dyn GraphSink) -> Option<()> {
+fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<()> {
     // (mbckg_kind, category) → kind, for the few distinct pairs a graph has.
     let mut kinds: Memo<NodeKind> = Memo::new();
+    let mut origin_file = String::new();
     for_lines(path, &NODE_COLUMNS, |number, line| {
-        let [id, category, name, synonym, xref, kind, description] = fields::<7>(line)?;
+        let [id, category, name, description, synonym, xref, kind, origin] = fields::<8>(line)?;
         let id = local_id(id);
-        if id.is_empty() || sink.find_node(&id).is_some() {
+        // Several categories are left to the full reader, which picks the most specific.
+        if id.is_empty() || category.contains('|') || sink.find_node(&id).is_some() {
             return None;
         }
         let kind = match kinds.get(kind, category) {
@@ -148,10 +155,20 @@ fn read_nodes(path: &Path, sink: &mut dyn GraphSink) -> Option<()> {
             xrefs: split_list(xref),
             note: (!note.is_empty()).then(|| note.into_owned()),
         };
-        let at = At {
-            file: "nodes.tsv",
-            line: number,
-            col: 1,
+        let at = match parse_origin(&unescaped(origin)) {
+            Some(o) => {
+                origin_file = o.file;
+                At {
+                    file: &origin_file,
+                    line: o.line,
+                    col: o.col,
+                }
+            }
+            None => At {
+                file,
+                line: number,
+                col: 1,
+            },
         };
         sink.add_node(&id, kind, &name, extra, at);
         Some(())
@@ -173,7 +190,7 @@ struct Shared {
     cited: BTreeMap<String, (Vec<String>, Origin)>,
 }
 
-fn read_edges(path: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
+fn read_edges(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
     let mut shared = Shared {
         relations: Memo::new(),
         allowed: HashMap::new(),
@@ -185,7 +202,7 @@ fn read_edges(path: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
     // Edges come grouped by subject: the last subject's field and node.
     let mut last: (String, u32, NodeKind) = (String::new(), 0, NodeKind::Drug);
     for_lines(path, &EDGE_COLUMNS, |number, line| {
-        let f = fields::<11>(line)?;
+        let f = fields::<22>(line)?;
         let (s, sk) = if !last.0.is_empty() && last.0 == f[1] {
             (last.1, last.2)
         } else {
@@ -194,9 +211,18 @@ fn read_edges(path: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
             (s, sk)
         };
         let (o, ok) = sink.find_node(&local_id(f[3]))?;
-        let relation = relation(&mut shared, f[2], f[4], sk, ok)?;
+        // A negated edge without our relation is left to the full reader.
+        let ours = f[8].strip_prefix(CURIE_PREFIX).unwrap_or("");
+        if ours.is_empty() && !matches!(f[4], "" | "false" | "False") {
+            return None;
+        }
+        // Several sources are left to the full reader, which takes the first.
+        if f[7].contains('|') {
+            return None;
+        }
+        let relation = relation(&mut shared, f[2], ours, sk, ok)?;
         // The origin column, or the statement's place in edges.tsv.
-        let at = match parse_origin(&unescaped(f[10])) {
+        let at = match parse_origin(&unescaped(f[21])) {
             Some(origin) => {
                 origin_file = origin.file;
                 At {
@@ -205,35 +231,31 @@ fn read_edges(path: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
                     col: origin.col,
                 }
             }
-            None => {
-                let before = &line[..line.len() - f[10].len()];
-                let col = if before.is_ascii() {
-                    before.len()
-                } else {
-                    before.chars().count()
-                };
-                At {
-                    file: "edges.tsv",
-                    line: number,
-                    col: col as u32 + 1,
-                }
-            }
+            None => At {
+                file,
+                line: number,
+                col: 1,
+            },
         };
-        // source, section, evidence and note are adjacent: one slice is their key.
-        let start = f[5].as_ptr() as usize - line.as_ptr() as usize;
-        let end = f[8].as_ptr() as usize - line.as_ptr() as usize + f[8].len();
+        // The source, and section, evidence and note (adjacent): one slice is their key.
+        let span = |a: &str, b: &str| {
+            let start = a.as_ptr() as usize - line.as_ptr() as usize;
+            let end = b.as_ptr() as usize - line.as_ptr() as usize + b.len();
+            &line[start..end]
+        };
         let p = provenance(
             &mut shared,
             sink,
-            &line[start..end],
-            [f[5], f[6], f[7], f[8]],
+            span(f[7], f[11]),
+            [f[7], f[9], f[10], f[11]],
             at,
         )?;
-        let q = match shared.qualifiers.get(f[9]) {
+        let key = span(f[12], f[20]);
+        let q = match shared.qualifiers.get(key) {
             Some(q) => *q,
             None => {
-                let q = sink.qualifiers(parse_qualifiers(f[9]).ok()?);
-                shared.qualifiers.insert(f[9].to_string(), q);
+                let q = sink.qualifiers(qualifiers_from_columns(&f[12..21]).ok()?);
+                shared.qualifiers.insert(key.to_string(), q);
                 q
             }
         };
@@ -298,8 +320,11 @@ fn provenance(
         Evidence::parse(&raw_ev)?
     };
     let source = match unescaped(source) {
-        s if s.is_empty() => "unattributed".to_string(),
-        s => s.into_owned(),
+        s if s.is_empty() => UNATTRIBUTED.to_string(),
+        s => match s.strip_prefix(INFORES_PREFIX) {
+            Some(ours) => ours.to_string(),
+            None => s.into_owned(),
+        },
     };
     let section = match unescaped(section) {
         s if s.is_empty() => "(whole source)".to_string(),

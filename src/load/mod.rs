@@ -2,9 +2,11 @@
 //! with its file:line:col and, where it can, a "did you mean".
 //!
 //! The only module that reads files. [`load_dir`] is a thin wrapper over [`load_files`], which is
-//! pure: it takes (path, text) pairs and returns a [`Dataset`] or the list of diagnostics.
+//! pure: it takes (path, text) pairs and returns a [`Dataset`] or the list of diagnostics; KGX
+//! directories go to [`kgx::parse_kgx`]. [`load_layers`] lays several graphs one over another
+//! (`--data` given more than once, or `+DIR` over the embedded graph).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{self, Diagnostic};
 use crate::model::{Dataset, Origin};
@@ -16,11 +18,13 @@ mod embedded {
 mod fs;
 pub mod kgx;
 pub mod kgx_stream;
+mod overlay;
 mod toml;
 mod validate;
 
 pub use self::toml::{load_files, load_files_at};
 pub use fs::{load_git_revision, read_dir_files};
+pub use overlay::overlay;
 
 /// Largest data file accepted, in bytes; bigger files are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
@@ -39,32 +43,10 @@ pub fn load_embedded() -> Result<Dataset, Vec<Diagnostic>> {
 }
 
 /// Reads a data directory: every `.toml` file under `dir` (sorted), validated as one graph; or,
-/// when it holds `nodes.tsv` and `edges.tsv` and no `sources.toml`, a KGX TSV graph.
+/// when it holds `nodes.tsv` and `edges.tsv` and no `sources.toml`, a KGX TSV graph (whose
+/// tolerated flaws are dropped here: [`load_dir_with`] returns them).
 pub fn load_dir(dir: &Path) -> Result<Dataset, Vec<Diagnostic>> {
-    let (nodes, edges) = (dir.join("nodes.tsv"), dir.join("edges.tsv"));
-    if !dir.join("sources.toml").exists() {
-        match (nodes.is_file(), edges.is_file()) {
-            (true, true) => return load_kgx(&nodes, &edges),
-            (true, false) | (false, true) => {
-                let (have, missing) = if nodes.is_file() {
-                    ("nodes.tsv", &edges)
-                } else {
-                    ("edges.tsv", &nodes)
-                };
-                return Err(vec![Diagnostic::error(
-                    format!("a KGX graph needs nodes.tsv and edges.tsv; this folder has {have} but not the other"),
-                    Origin {
-                        file: missing.display().to_string(),
-                        ..Origin::default()
-                    },
-                )]);
-            }
-            (false, false) => {}
-        }
-    }
-    let files = read_dir_files(dir)?;
-    let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
-    load_files_at(&files, &base)
+    load_dir_with(dir, None, LoadOptions::default()).map(|l| l.dataset)
 }
 
 /// Whether `dir` holds a KGX TSV graph: `nodes.tsv` and `edges.tsv`, and no `sources.toml`.
@@ -74,20 +56,109 @@ pub fn is_kgx_dir(dir: &Path) -> bool {
         && !dir.join("sources.toml").exists()
 }
 
-/// Reads a KGX TSV graph (`nodes.tsv`, `edges.tsv`).
-pub fn load_kgx(nodes: &Path, edges: &Path) -> Result<Dataset, Vec<Diagnostic>> {
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|e| {
-            vec![Diagnostic::error(
-                format!("cannot read KGX file: {e}"),
-                Origin {
-                    file: p.display().to_string(),
-                    ..Origin::default()
-                },
-            )]
+/// How to read graph data.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// KGX edges to nodes that are not there are errors, not dropped with a warning.
+    pub strict: bool,
+}
+
+/// A graph as loaded, with the warnings for what was tolerated on the way (KGX flaws).
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a data directory as [`load_dir`] does, laid over `over` when given: a KGX graph's nodes
+/// then match the nodes of `over` by id or declared xref, and its edges may end at them. The
+/// result holds only this directory's nodes and statements (see [`overlay`]).
+pub fn load_dir_with(
+    dir: &Path,
+    over: Option<&Dataset>,
+    options: LoadOptions,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
+    let (nodes, edges) = (dir.join("nodes.tsv"), dir.join("edges.tsv"));
+    let kgx = !dir.join("sources.toml").exists();
+    if kgx && nodes.is_file() != edges.is_file() {
+        let (have, missing) = if nodes.is_file() {
+            ("nodes.tsv", &edges)
+        } else {
+            ("edges.tsv", &nodes)
+        };
+        return Err(vec![Diagnostic::error(
+            format!("a KGX graph needs nodes.tsv and edges.tsv; this folder has {have} but not the other"),
+            Origin {
+                file: missing.display().to_string(),
+                ..Origin::default()
+            },
+        )]);
+    }
+    if kgx && nodes.is_file() && edges.is_file() {
+        let layer = kgx::parse_kgx(
+            &read_text(&nodes)?,
+            &read_text(&edges)?,
+            kgx::KgxOptions {
+                strict: options.strict,
+                base: &base,
+                over,
+            },
+        )?;
+        return Ok(Loaded {
+            dataset: layer.dataset,
+            warnings: layer.warnings,
+        });
+    }
+    let files = read_dir_files(dir)?;
+    Ok(Loaded {
+        dataset: load_files_at(&files, &base)?,
+        warnings: Vec::new(),
+    })
+}
+
+/// The graph of one or more `--data` values: the first is the base (the embedded graph when there
+/// is none, or when the first starts with `+`: `+DIR` lays DIR over the embedded graph), and each
+/// further one is laid over the graphs before it.
+pub fn load_layers(specs: &[PathBuf], options: LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
+    let over_embedded = specs
+        .first()
+        .is_none_or(|s| s.to_string_lossy().starts_with('+'));
+    let dirs: Vec<PathBuf> = specs
+        .iter()
+        .map(|s| match s.to_string_lossy().strip_prefix('+') {
+            Some(rest) => PathBuf::from(rest),
+            None => s.clone(),
         })
+        .collect();
+    let (mut loaded, rest) = if over_embedded {
+        let base = Loaded {
+            dataset: load_embedded()?,
+            warnings: Vec::new(),
+        };
+        (base, &dirs[..])
+    } else {
+        (load_dir_with(&dirs[0], None, options)?, &dirs[1..])
     };
-    kgx::parse_kgx(&read(nodes)?, &read(edges)?)
+    for dir in rest {
+        let layer = load_dir_with(dir, Some(&loaded.dataset), options)?;
+        loaded.warnings.extend(layer.warnings);
+        loaded.dataset = overlay(std::mem::take(&mut loaded.dataset), layer.dataset);
+    }
+    Ok(loaded)
+}
+
+/// The text of a file, or a diagnostic naming it.
+fn read_text(p: &Path) -> Result<String, Vec<Diagnostic>> {
+    std::fs::read_to_string(p).map_err(|e| {
+        vec![Diagnostic::error(
+            format!("cannot read {}: {e}", p.display()),
+            Origin {
+                file: p.display().to_string(),
+                ..Origin::default()
+            },
+        )]
+    })
 }
 
 #[cfg(test)]

@@ -1,40 +1,110 @@
 //! The KGX TSV conventions that the writer (`output::export::kgx`) and the reader (`load::kgx`)
-//! share: column names, the CURIE prefix of our ids, escaping of fields and lists, and the text form
-//! of qualifiers. Pure functions over strings.
+//! share: column names, the CURIE prefixes of our ids and sources, escaping of fields and lists,
+//! and the packed text form of qualifiers (GraphML, and KGX before each qualifier had a column).
+//! Pure functions over strings.
 
 use std::borrow::Cow;
 
-use super::Qualifiers;
+use super::{Origin, Qualifiers};
 
 // ---------------------------------------------------------------------------------------------
 // KGX TSV
 
-/// Prefix of our ids as KGX CURIEs.
-pub(crate) const CURIE_PREFIX: &str = "MBCKG:";
+/// Prefix of our ids as KGX CURIEs; taken off on reading, put back on export.
+pub const CURIE_PREFIX: &str = "MBCKG:";
 
-pub(crate) const NODE_COLUMNS: [&str; 7] = [
+/// Prefix of the `infores:` ids our export gives our own sources (declared, not registered).
+pub const INFORES_PREFIX: &str = "infores:mbckg-";
+
+/// The source of a statement whose file names none.
+pub const UNATTRIBUTED: &str = "unattributed";
+
+pub(crate) const NODE_COLUMNS: [&str; 8] = [
     "id",
     "category",
     "name",
+    "description",
     "synonym",
     "xref",
     "mbckg_kind",
-    "description",
+    "mbckg_origin",
 ];
 
-pub(crate) const EDGE_COLUMNS: [&str; 11] = [
+/// Biolink's columns, then ours (`mbckg_…`): provenance, then one column per qualifier in
+/// [`QUALIFIERS`] order, then where the statement was curated.
+pub(crate) const EDGE_COLUMNS: [&str; 22] = [
     "id",
     "subject",
     "predicate",
     "object",
-    "mbckg_relation",
+    "negated",
+    "knowledge_level",
+    "agent_type",
     "primary_knowledge_source",
-    "section",
-    "evidence",
-    "note",
-    "qualifiers",
-    "origin",
+    "original_predicate",
+    "mbckg_section",
+    "mbckg_evidence",
+    "mbckg_note",
+    "mbckg_line",
+    "mbckg_frequency",
+    "mbckg_risk",
+    "mbckg_population",
+    "mbckg_with",
+    "mbckg_schedule",
+    "mbckg_min_count",
+    "mbckg_condition",
+    "mbckg_any_of",
+    "mbckg_origin",
 ];
+
+/// The qualifiers, each written in its own column `mbckg_<name>`.
+pub const QUALIFIERS: [&str; 9] = [
+    "line",
+    "frequency",
+    "risk",
+    "population",
+    "with",
+    "schedule",
+    "min_count",
+    "condition",
+    "any_of",
+];
+
+/// A node id as a CURIE: ours (kebab-case, no colon) get `MBCKG:`; an imported graph's ids, which
+/// have a prefix, stay as they were read.
+pub fn curie(id: &str) -> String {
+    if id.contains(':') {
+        id.to_string()
+    } else {
+        format!("{CURIE_PREFIX}{id}")
+    }
+}
+
+/// An id from a CURIE column, unescaped: `MBCKG:` taken off, any other id as it is.
+pub fn local_id(field: &str) -> String {
+    unescape(field.strip_prefix(CURIE_PREFIX).unwrap_or(field))
+}
+
+/// A source id as an `infores:` CURIE: ours (a plain id) under `infores:mbckg-`, one read from
+/// another graph as it was; empty for an unattributed statement.
+pub fn infores(source: &str) -> String {
+    if source == UNATTRIBUTED {
+        String::new()
+    } else if source.contains(':') {
+        source.to_string()
+    } else {
+        format!("{INFORES_PREFIX}{source}")
+    }
+}
+
+/// `file:line:col` back into an [`Origin`].
+pub fn parse_origin(s: &str) -> Option<Origin> {
+    let mut it = s.rsplitn(3, ':');
+    let col = it.next()?.parse().ok()?;
+    let line = it.next()?.parse().ok()?;
+    let file = it.next()?.to_string();
+    Some(Origin { file, line, col })
+}
 
 /// Escapes a backslash and every separator in `seps` with a backslash; with `tsv`, also tab,
 /// newline and CR as `\t`, `\n`, `\r`. [`unescape`] reverses it.
@@ -123,13 +193,12 @@ pub(crate) fn join_list(items: &[String], tsv: bool) -> String {
         .join("|")
 }
 
-/// The splitting inverse of [`join_list`]; an empty field is an empty list.
+/// The splitting inverse of [`join_list`]; blank items (`a||b`) are dropped, so an empty field
+/// is an empty list.
 pub(crate) fn split_list(field: &str) -> Vec<String> {
-    if field.is_empty() {
-        return Vec::new();
-    }
     split_unescaped(field, '|')
         .into_iter()
+        .filter(|s| !s.trim().is_empty())
         .map(unescape)
         .collect()
 }

@@ -8,30 +8,34 @@ use crate::output::escape::{xml, XML_DECL};
 // ---------------------------------------------------------------------------------------------
 // GraphML
 
-/// (key id, for, attribute name) of every GraphML data key, in declaration order.
+/// (element, attribute name) of every GraphML data key, in declaration order. Each key is
+/// declared for one element (`node` or `edge`), never `all`, which some readers (igraph) ignore;
+/// its id is `<element>_<name>`, so nodes and edges may share attribute names (`note`).
 pub(crate) const GRAPHML_KEYS: &[(&str, &str)] = &[
-    ("name", "node"),
-    ("kind", "node"),
-    ("category", "node"),
-    ("aliases", "node"),
-    ("xrefs", "node"),
-    ("note", "all"),
-    ("relation", "edge"),
-    ("predicate", "edge"),
-    ("source", "edge"),
-    ("section", "edge"),
-    ("evidence", "edge"),
-    ("qualifiers", "edge"),
-    ("origin", "edge"),
+    ("node", "name"),
+    ("node", "kind"),
+    ("node", "category"),
+    ("node", "aliases"),
+    ("node", "xrefs"),
+    ("node", "note"),
+    ("edge", "relation"),
+    ("edge", "predicate"),
+    ("edge", "negated"),
+    ("edge", "source"),
+    ("edge", "section"),
+    ("edge", "evidence"),
+    ("edge", "note"),
+    ("edge", "qualifiers"),
+    ("edge", "origin"),
 ];
 
 pub(crate) fn to_graphml(sel: &Selection) -> String {
     let mut out = String::from(XML_DECL);
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
-    for (id, on) in GRAPHML_KEYS {
+    for (on, name) in GRAPHML_KEYS {
         let _ = writeln!(
             out,
-            "  <key id=\"{id}\" for=\"{on}\" attr.name=\"{id}\" attr.type=\"string\"/>"
+            "  <key id=\"{on}_{name}\" for=\"{on}\" attr.name=\"{name}\" attr.type=\"string\"/>"
         );
     }
     out.push_str("  <graph id=\"mbckg\" edgedefault=\"directed\">\n");
@@ -42,12 +46,12 @@ pub(crate) fn to_graphml(sel: &Selection) -> String {
     };
     for n in &sel.nodes {
         let _ = writeln!(out, "    <node id=\"{}\">", xml(&n.id));
-        data(&mut out, "name", &n.name);
-        data(&mut out, "kind", n.kind.as_str());
-        data(&mut out, "category", &lexicon::biolink_category(n.kind));
-        data(&mut out, "aliases", &join_list(&n.aliases, false));
-        data(&mut out, "xrefs", &join_list(&n.xrefs, false));
-        data(&mut out, "note", n.note.as_deref().unwrap_or(""));
+        data(&mut out, "node_name", &n.name);
+        data(&mut out, "node_kind", n.kind.as_str());
+        data(&mut out, "node_category", &super::kgx::category(n.kind));
+        data(&mut out, "node_aliases", &join_list(&n.aliases, false));
+        data(&mut out, "node_xrefs", &join_list(&n.xrefs, false));
+        data(&mut out, "node_note", n.note.as_deref().unwrap_or(""));
         out.push_str("    </node>\n");
     }
     for (st, id) in sel.statements.iter().zip(edge_ids(&sel.statements)) {
@@ -59,22 +63,28 @@ pub(crate) fn to_graphml(sel: &Selection) -> String {
             xml(&st.object)
         );
         let p = &st.provenance;
-        data(&mut out, "relation", st.relation.as_str());
+        let negated = lexicon::is_negative(st.relation);
+        data(&mut out, "edge_relation", st.relation.as_str());
         data(
             &mut out,
-            "predicate",
-            &lexicon::biolink_predicate(st.relation),
+            "edge_predicate",
+            &lexicon::biolink::predicate_of(st.relation, st.provenance.evidence),
         );
-        data(&mut out, "source", &p.source);
-        data(&mut out, "section", &p.section);
-        data(&mut out, "evidence", p.evidence.as_str());
-        data(&mut out, "note", &p.note);
         data(
             &mut out,
-            "qualifiers",
+            "edge_negated",
+            if negated { "true" } else { "false" },
+        );
+        data(&mut out, "edge_source", &p.source);
+        data(&mut out, "edge_section", &p.section);
+        data(&mut out, "edge_evidence", p.evidence.as_str());
+        data(&mut out, "edge_note", &p.note);
+        data(
+            &mut out,
+            "edge_qualifiers",
             &qualifiers_text(&st.qualifiers, false),
         );
-        data(&mut out, "origin", &st.origin.to_string());
+        data(&mut out, "edge_origin", &st.origin.to_string());
         out.push_str("    </edge>\n");
     }
     out.push_str("  </graph>\n</graphml>\n");

@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::model::Qualifiers;
+
 use super::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -42,7 +44,7 @@ impl<'a> NodeOut<'a> {
         NodeOut {
             id: &n.id,
             kind: n.kind.as_str(),
-            category: lexicon::biolink_category(n.kind),
+            category: super::kgx::category(n.kind),
             name: &n.name,
             aliases: &n.aliases,
             xrefs: &n.xrefs,
@@ -57,23 +59,30 @@ impl<'a> NodeOut<'a> {
     }
 }
 
+/// A statement in the one shape the JSON export and query witnesses share
+/// (`schema/statement.schema.json`). Names are left out only where no graph is at hand (`diff`).
 #[derive(Serialize)]
-pub(crate) struct StatementOut<'a> {
+pub struct StatementOut<'a> {
     subject: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject_name: Option<&'a str>,
     relation: &'a str,
-    predicate: Cow<'static, str>,
+    predicate: Cow<'a, str>,
+    negated: bool,
     object: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object_name: Option<&'a str>,
     qualifiers: QualifiersOut<'a>,
     source: &'a str,
     section: &'a str,
-    evidence: &'static str,
+    evidence: &'a str,
     note: &'a str,
-    origin: String,
+    origin: Cow<'a, str>,
 }
 
 /// Every qualifier, `null` or `[]` when absent, so each statement has the same shape.
 #[derive(Serialize)]
-pub(crate) struct QualifiersOut<'a> {
+struct QualifiersOut<'a> {
     line: Option<&'a str>,
     frequency: Option<&'a str>,
     risk: Option<&'a str>,
@@ -85,31 +94,59 @@ pub(crate) struct QualifiersOut<'a> {
     any_of: Option<&'a str>,
 }
 
+impl<'a> QualifiersOut<'a> {
+    fn of(q: &'a Qualifiers) -> QualifiersOut<'a> {
+        QualifiersOut {
+            line: q.line.map(|l| l.as_str()),
+            frequency: q.frequency.map(|f| f.as_str()),
+            risk: q.risk.as_deref(),
+            population: &q.population,
+            with: &q.with,
+            schedule: q.schedule.as_deref(),
+            min_count: q.min_count,
+            condition: q.condition.as_deref(),
+            any_of: q.any_of.as_deref(),
+        }
+    }
+}
+
 impl<'a> StatementOut<'a> {
-    fn of(st: &'a Statement) -> StatementOut<'a> {
-        let q = &st.qualifiers;
+    /// A statement, with the names of its ends when known.
+    pub fn of(st: &'a Statement, names: Option<(&'a str, &'a str)>) -> StatementOut<'a> {
         let p = &st.provenance;
         StatementOut {
             subject: &st.subject,
+            subject_name: names.map(|n| n.0),
             relation: st.relation.as_str(),
-            predicate: lexicon::biolink_predicate(st.relation),
+            predicate: lexicon::biolink::predicate_of(st.relation, st.provenance.evidence),
+            negated: lexicon::is_negative(st.relation),
             object: &st.object,
-            qualifiers: QualifiersOut {
-                line: q.line.map(|l| l.as_str()),
-                frequency: q.frequency.map(|f| f.as_str()),
-                risk: q.risk.as_deref(),
-                population: &q.population,
-                with: &q.with,
-                schedule: q.schedule.as_deref(),
-                min_count: q.min_count,
-                condition: q.condition.as_deref(),
-                any_of: q.any_of.as_deref(),
-            },
+            object_name: names.map(|n| n.1),
+            qualifiers: QualifiersOut::of(&st.qualifiers),
             source: &p.source,
             section: &p.section,
             evidence: p.evidence.as_str(),
             note: &p.note,
-            origin: st.origin.to_string(),
+            origin: Cow::Owned(st.origin.to_string()),
+        }
+    }
+
+    /// A witness step of a query result.
+    pub fn of_step(s: &'a Step) -> StatementOut<'a> {
+        StatementOut {
+            subject: &s.subject,
+            subject_name: Some(&s.subject_name),
+            relation: &s.relation,
+            predicate: Cow::Borrowed(&s.predicate),
+            negated: s.negated,
+            object: &s.object,
+            object_name: Some(&s.object_name),
+            qualifiers: QualifiersOut::of(&s.qualifiers),
+            source: &s.source,
+            section: &s.section,
+            evidence: &s.evidence,
+            note: &s.note,
+            origin: Cow::Borrowed(&s.origin),
         }
     }
 }
@@ -153,9 +190,19 @@ impl<'a> SourceOut<'a> {
 }
 
 pub(crate) fn to_json(sel: &Selection) -> String {
+    let names: HashMap<&str, &str> = sel
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.name.as_str()))
+        .collect();
+    let name = |id: &str| names.get(id).copied().unwrap_or_default();
     let doc = Document {
         nodes: sel.nodes.iter().map(NodeOut::of).collect(),
-        statements: sel.statements.iter().map(StatementOut::of).collect(),
+        statements: sel
+            .statements
+            .iter()
+            .map(|s| StatementOut::of(s, Some((name(&s.subject), name(&s.object)))))
+            .collect(),
         sources: sel.sources.iter().map(|s| SourceOut::of(s)).collect(),
     };
     // Serializing borrowed strings and plain structs cannot fail.
@@ -170,7 +217,7 @@ pub fn node_json(n: &Node) -> Value {
 }
 
 /// Every field of a statement as JSON, qualifiers included even when absent, as the JSON export
-/// writes it (also used by `diff`).
+/// writes it less the names of its ends (for `diff`, which has no graph at hand).
 pub fn statement_json(st: &Statement) -> Value {
-    serde_json::to_value(StatementOut::of(st)).unwrap_or(Value::Null)
+    serde_json::to_value(StatementOut::of(st, None)).unwrap_or(Value::Null)
 }

@@ -30,7 +30,8 @@ use json::to_json;
 use kgx::to_kgx;
 use svg::to_svg;
 
-pub use json::{node_json, statement_json};
+pub use json::{node_json, statement_json, StatementOut};
+pub use kgx::category;
 
 /// The formats `mbckg export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,7 +43,8 @@ pub enum ExportFormat {
     Graphml,
     /// Statements to paste into Neo4j.
     Cypher,
-    /// Two files, `nodes.tsv` and `edges.tsv`, in the KGX TSV format with Biolink terms.
+    /// Three files: `nodes.tsv` and `edges.tsv` in the KGX TSV format with Biolink terms, and
+    /// `content_metadata.json` declaring our prefixes and sources.
     Kgx,
     /// One document with every field of nodes, statements and sources.
     Json,
@@ -155,13 +157,7 @@ pub fn export(
         ExportFormat::Graphml => one("mbckg.graphml", to_graphml(&sel)),
         ExportFormat::Cypher => one("mbckg.cypher", to_cypher(&sel)),
         ExportFormat::Json => one("mbckg.json", to_json(&sel)),
-        ExportFormat::Kgx => {
-            let (nodes, edges) = to_kgx(&sel);
-            vec![
-                ("nodes.tsv".to_string(), nodes),
-                ("edges.tsv".to_string(), edges),
-            ]
-        }
+        ExportFormat::Kgx => to_kgx(&sel),
     }
 }
 

@@ -41,27 +41,8 @@ pub(super) fn json_row(rs: &ResultSet, row: &Row) -> Map<String, Value> {
     obj
 }
 
+/// A witness step in the one statement shape the JSON export uses too
+/// (`schema/statement.schema.json`).
 pub(super) fn json_step(s: &Step) -> Value {
-    let qualifiers: Map<String, Value> = s
-        .qualifiers
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-        .collect();
-    let mut obj = Map::new();
-    for (key, value) in [
-        ("subject", &s.subject),
-        ("subject_name", &s.subject_name),
-        ("relation", &s.relation),
-        ("object", &s.object),
-        ("object_name", &s.object_name),
-        ("source", &s.source),
-        ("section", &s.section),
-        ("evidence", &s.evidence),
-        ("note", &s.note),
-        ("origin", &s.origin),
-    ] {
-        obj.insert(key.into(), value.as_str().into());
-    }
-    obj.insert("qualifiers".into(), Value::Object(qualifiers));
-    Value::Object(obj)
+    serde_json::to_value(crate::output::export::StatementOut::of_step(s)).unwrap_or(Value::Null)
 }

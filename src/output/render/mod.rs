@@ -61,8 +61,10 @@ pub struct RenderOptions {
 /// }
 /// ```
 ///
-/// where a step is `{"subject", "subject_name", "relation", "object", "object_name",
-/// "qualifiers": {name: value}, "source", "section", "evidence", "note", "origin"}`, all strings.
+/// where a step is a statement in the shape of `schema/statement.schema.json`, the shape the JSON
+/// export uses too: `{"subject", "subject_name", "relation", "predicate", "negated", "object",
+/// "object_name", "qualifiers": {every qualifier, null or [] when absent}, "source", "section",
+/// "evidence", "note", "origin"}`.
 /// [`Format::Jsonl`] writes each row object, plus its `"statement"`, compactly on its own line.
 pub fn render(rs: &ResultSet, format: Format, opts: &RenderOptions) -> String {
     match format {
@@ -140,7 +142,7 @@ pub(super) fn distinct_steps(rs: &ResultSet) -> Vec<&Step> {
 }
 
 /// Every field of a step, so steps can be deduplicated with a hash set.
-type StepKey<'a> = ([&'a str; 10], &'a [(String, String)]);
+type StepKey<'a> = ([&'a str; 10], &'a crate::model::Qualifiers);
 
 pub(super) fn step_key(s: &Step) -> StepKey<'_> {
     let fields = [
@@ -192,7 +194,12 @@ mod tests {
             relation: relation.to_string(),
             object: object.to_lowercase(),
             object_name: object.to_string(),
-            qualifiers: vec![("line".into(), "first".into())],
+            qualifiers: crate::model::Qualifiers {
+                line: Some(crate::model::vocab::Line::First),
+                ..Default::default()
+            },
+            predicate: "biolink:directly_physically_interacts_with".into(),
+            negated: false,
             source: "NCCN Breast v4.2024".into(),
             section: "BINV-Q".into(),
             evidence: "category 1".into(),
@@ -450,12 +457,22 @@ mod tests {
                 [
                   {
                     "evidence": "category 1",
+                    "negated": false,
                     "note": "",
                     "object": "her2",
                     "object_name": "HER2",
                     "origin": "drugs/x.toml:3:1",
+                    "predicate": "biolink:directly_physically_interacts_with",
                     "qualifiers": {
-                      "line": "first"
+                      "any_of": null,
+                      "condition": null,
+                      "frequency": null,
+                      "line": "first",
+                      "min_count": null,
+                      "population": [],
+                      "risk": null,
+                      "schedule": null,
+                      "with": []
                     },
                     "relation": "targets",
                     "section": "BINV-Q",

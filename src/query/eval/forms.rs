@@ -10,7 +10,9 @@ use crate::model::Relation;
 use crate::query::ast::Order;
 use crate::query::plan::{Dir, Filter, Plan, PlanKind, Target, INHERITED};
 
-const CARD_COLUMNS: [&str; 7] = [
+/// The columns of a node card; `at` is where each statement was read, so a card of a graph laid
+/// over another says which graph each statement came from.
+const CARD_COLUMNS: [&str; 8] = [
     "relation",
     "node",
     "kind",
@@ -18,6 +20,7 @@ const CARD_COLUMNS: [&str; 7] = [
     "evidence",
     "source",
     "section",
+    "at",
 ];
 
 pub(super) fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
@@ -54,6 +57,7 @@ pub(super) fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
                     st.provenance.evidence.to_string(),
                     st.provenance.source.clone(),
                     st.provenance.section.clone(),
+                    st.origin.to_string(),
                 ],
                 id: Some(on.id.to_string()),
                 kind: Some(on.kind),

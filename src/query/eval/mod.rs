@@ -41,10 +41,12 @@ pub struct Step {
     pub subject: String,
     pub subject_name: String,
     pub relation: String,
+    /// The Biolink predicate the statement exports as, and whether it is negated.
+    pub predicate: String,
+    pub negated: bool,
     pub object: String,
     pub object_name: String,
-    /// Qualifiers as (name, value), in a fixed order.
-    pub qualifiers: Vec<(String, String)>,
+    pub qualifiers: Qualifiers,
     pub source: String,
     pub section: String,
     pub evidence: String,
@@ -57,7 +59,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
 use crate::lexicon;
-use crate::model::Relation;
+use crate::model::{Qualifiers, Relation};
 use crate::query::ast::Order;
 use crate::query::plan::{
     Cond, Dir, Filter, GroupBy, Interpretation, Plan, PlanKind, Query, Target, INHERITED,
@@ -586,12 +588,11 @@ pub fn step(g: &KnowledgeGraph, e: EdgeIx) -> Step {
         subject: st.subject.to_string(),
         subject_name: g.node(s).name.to_string(),
         relation: st.relation.as_str().to_string(),
+        predicate: lexicon::biolink::predicate_of(st.relation, st.provenance.evidence).into_owned(),
+        negated: lexicon::is_negative(st.relation),
         object: st.object.to_string(),
         object_name: g.node(o).name.to_string(),
-        qualifiers: qualifier_pairs(g, e)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
+        qualifiers: st.qualifiers.clone(),
         source: st.provenance.source.clone(),
         section: st.provenance.section.clone(),
         evidence: st.provenance.evidence.as_str().to_string(),

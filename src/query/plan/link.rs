@@ -383,11 +383,14 @@ impl Planner<'_> {
         let mut rels = direct(other);
         if rels.is_empty() {
             // An imported graph's relation named by the Biolink predicate of one the phrase
-            // means: `treating` finds `biolink:treats` between third-party kinds.
+            // means: `treating` finds `biolink:treats` between third-party kinds. Only a predicate
+            // that is this relation's alone (not `biolink:associated_with`, which several of ours
+            // export as) carries its meaning.
             let biolink: Vec<Cow<'static, str>> = fwd
                 .iter()
                 .chain(inv)
                 .map(|r| lexicon::biolink_predicate(*r))
+                .filter(|p| lexicon::sole_relation_of(p).is_some())
                 .collect();
             rels = any_rels(self.g, kind, other)
                 .into_iter()
