@@ -132,7 +132,7 @@ impl<'a> StatementOut<'a> {
     }
 
     /// A witness step of a query result.
-    pub fn of_step(s: &'a Step) -> StatementOut<'a> {
+    pub fn of_step(s: &'a crate::query::eval::Step) -> StatementOut<'a> {
         StatementOut {
             subject: &s.subject,
             subject_name: Some(&s.subject_name),
