@@ -532,12 +532,12 @@ fn kgx_round_trip_of_the_shipped_graph_is_byte_identical() {
 
 #[test]
 fn kgx_carries_any_of_groups_as_a_qualifier() {
-    // Capivasertib's three alternatives keep their group through the `qualifiers` column.
+    // Capivasertib's three alternatives keep their group through the `mbckg_any_of` column.
     let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph loads"));
     let (nodes, edges) = kgx(&g);
     let grouped = edges
         .lines()
-        .filter(|l| l.contains("capivasertib") && l.contains("any_of=pik3ca-akt1-pten"))
+        .filter(|l| l.contains("capivasertib") && l.contains("\tpik3ca-akt1-pten\t"))
         .count();
     assert!(grouped >= 3, "{grouped} capivasertib lines carry the group");
     let back = parse_kgx(&nodes, &edges).unwrap_or_else(|e| panic!("{e:#?}"));
