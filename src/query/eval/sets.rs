@@ -295,3 +295,79 @@ mod tests {
         assert_eq!(left, [3, 65, 199]);
     }
 }
+
+#[cfg(test)]
+mod same_as_hits {
+    use super::super::{eval_filter, Matches};
+    use super::*;
+    use crate::query::plan::{plan, PlanKind, Query};
+
+    /// Every query of the query scripts, on the shipped graph with its any-of groups dissolved
+    /// (sets are used only where membership alone decides).
+    fn queries(g: &KnowledgeGraph) -> Vec<Query> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries");
+        let mut files = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|e| e == "kgq") {
+                    files.push(p);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            for line in text.lines().map(str::trim) {
+                if line.is_empty() || line.starts_with('#') || line.starts_with("expect") {
+                    continue;
+                }
+                let Ok(Some(stmt)) = crate::query::syntax::parse(line) else {
+                    continue;
+                };
+                match plan(&stmt, g).map(|p| p.kind) {
+                    Ok(PlanKind::Find(q) | PlanKind::Why(q) | PlanKind::Count(q, _)) => out.push(q),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn sets_and_rows_first_give_what_the_hits_give() {
+        let mut data = crate::load::load_embedded().expect("shipped graph");
+        for st in &mut data.statements {
+            st.qualifiers.any_of = None;
+        }
+        let g = KnowledgeGraph::new(data);
+        let qs = queries(&g);
+        assert!(qs.len() > 50, "only {} queries", qs.len());
+        for q in qs {
+            let full: Matches = eval_filter(&g, q.kind, &q.filter, None, None);
+            let set = eval_set(&g, q.kind, &q.filter, None);
+            let keys: Vec<NodeIx> = full.keys().copied().collect();
+            assert_eq!(set.iter().collect::<Vec<_>>(), keys, "{q:?}");
+            let restricted = eval_filter(&g, q.kind, &q.filter, None, Some(&set));
+            assert_eq!(restricted.len(), full.len(), "{q:?}");
+            for (n, hits) in &full {
+                let mut a: Vec<_> = hits
+                    .iter()
+                    .map(|h| (&h.chain, h.edge, h.column, h.other))
+                    .collect();
+                let mut b: Vec<_> = restricted[n]
+                    .iter()
+                    .map(|h| (&h.chain, h.edge, h.column, h.other))
+                    .collect();
+                a.sort();
+                a.dedup();
+                b.sort();
+                b.dedup();
+                assert_eq!(a, b, "{q:?} at {n:?}");
+            }
+        }
+    }
+}
