@@ -328,9 +328,10 @@ mod same_as_hits {
                 let Ok(Some(stmt)) = crate::query::syntax::parse(line) else {
                     continue;
                 };
-                match plan(&stmt, g).map(|p| p.kind) {
-                    Ok(PlanKind::Find(q) | PlanKind::Why(q) | PlanKind::Count(q, _)) => out.push(q),
-                    _ => {}
+                if let Ok(PlanKind::Find(q) | PlanKind::Why(q) | PlanKind::Count(q, _)) =
+                    plan(&stmt, g).map(|p| p.kind)
+                {
+                    out.push(q);
                 }
             }
         }
