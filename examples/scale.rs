@@ -29,8 +29,9 @@ impl Rng {
     }
 }
 
-const NODE_HEAD: &str = "id\tcategory\tname\tsynonym\txref\tmbckg_kind\tdescription\n";
-const EDGE_HEAD: &str = "id\tsubject\tpredicate\tobject\tmbckg_relation\tprimary_knowledge_source\tsection\tevidence\tnote\tqualifiers\torigin\n";
+const NODE_HEAD: &str =
+    "id\tcategory\tname\tdescription\tsynonym\txref\tmbckg_kind\tmbckg_origin\n";
+const EDGE_HEAD: &str = "id\tsubject\tpredicate\tobject\tnegated\tknowledge_level\tagent_type\tprimary_knowledge_source\toriginal_predicate\tmbckg_section\tmbckg_evidence\tmbckg_note\tmbckg_line\tmbckg_frequency\tmbckg_risk\tmbckg_population\tmbckg_with\tmbckg_schedule\tmbckg_min_count\tmbckg_condition\tmbckg_any_of\tmbckg_origin\n";
 
 /// Writes nodes.tsv and edges.tsv for `drugs` drugs into `dir`.
 fn generate(drugs: usize, dir: &Path) -> std::io::Result<()> {
@@ -57,7 +58,7 @@ fn generate(drugs: usize, dir: &Path) -> std::io::Result<()> {
     let mut line = String::new();
     let mut node = |id: &str, name: &str, cat: &str, kind: &str, out: &mut dyn std::io::Write| {
         line.clear();
-        let _ = writeln!(line, "MBCKG:{id}\t{cat}\t{name}\t\t\t{kind}\t");
+        let _ = writeln!(line, "MBCKG:{id}\t{cat}\t{name}\t\t\t\t{kind}\t");
         out.write_all(line.as_bytes())
     };
     for (prefix, n, cat, kind) in vocab {
@@ -85,7 +86,8 @@ fn generate(drugs: usize, dir: &Path) -> std::io::Result<()> {
         buf.clear();
         let _ = writeln!(
             buf,
-            "MBCKG:e{count}\tMBCKG:{s}\tbiolink:{pred}\tMBCKG:{o}\t{rel}\tsynthetic\tall\tstandard-option\t\t\t"
+            "MBCKG:e{count}\tMBCKG:{s}\tbiolink:{pred}\tMBCKG:{o}\tfalse\tknowledge_assertion\tmanual_agent\tinfores:mbckg-synthetic\tMBCKG:{rel}\tall\tstandard-option{}",
+            "\t".repeat(11)
         );
         out.write_all(buf.as_bytes())
     };

@@ -164,3 +164,39 @@ fn anything_the_full_reader_would_report_or_repair_is_left_to_it() {
     assert_eq!(load_graph(Some(&dir)).is_ok(), load::load_dir(&dir).is_ok());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The scale example (`cargo test` builds it), run small: its synthetic graph streams, and its
+/// queries run through the REPL's path.
+#[test]
+fn the_scale_benchmark_runs_small() {
+    let Some(exe) = std::env::current_exe()
+        .ok()
+        .and_then(|p| Some(p.parent()?.parent()?.join("examples/scale")))
+        .filter(|p| p.is_file())
+    else {
+        return; // not built in this configuration
+    };
+    let dir = temp_dir("scale");
+    let gen = std::process::Command::new(&exe)
+        .args(["gen", "300"])
+        .arg(&dir)
+        .status()
+        .expect("runs");
+    assert!(gen.success());
+    let g = streamed(&dir).expect("the synthetic graph streams");
+    assert_same(&g, &full(&dir));
+    let run = std::process::Command::new(&exe)
+        .args(["run"])
+        .arg(&dir)
+        .arg("1")
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(out.contains("statements\t4318"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
