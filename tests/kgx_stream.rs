@@ -200,3 +200,35 @@ fn the_scale_benchmark_runs_small() {
     assert!(out.contains("statements\t4318"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A `subclass_of` cycle in KGX is an error by either road: the full reader reports it, and the
+/// streaming load declines so that the full reader can.
+#[test]
+fn a_subclass_cycle_in_kgx_is_reported_by_either_road() {
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+    let files = export(&g, None, ExportFormat::Kgx);
+    let edges = &files[1].1;
+    let line = edges
+        .lines()
+        .find(|l| l.starts_with("MBCKG:alkylating-agent.subclass_of.chemotherapy\t"))
+        .expect("alkylating agents are chemotherapy");
+    let back = line
+        .replace(
+            "MBCKG:alkylating-agent.subclass_of.chemotherapy",
+            "MBCKG:back",
+        )
+        .replacen("MBCKG:alkylating-agent", "MBCKG:TMP", 1)
+        .replacen("MBCKG:chemotherapy", "MBCKG:alkylating-agent", 1)
+        .replacen("MBCKG:TMP", "MBCKG:chemotherapy", 1);
+    let dir = temp_dir("cycle");
+    write(&dir, &files[0].1, &format!("{edges}{back}\n"));
+    assert!(streamed(&dir).is_none(), "the streaming load declines");
+    let errors = load_graph(Some(&dir)).expect_err("a cycle is an error");
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.message.contains("subclass_of forms a cycle")),
+        "{}",
+        errors[0].render()
+    );
+}

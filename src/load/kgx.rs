@@ -73,6 +73,13 @@ pub fn parse_kgx(
         &mut warnings,
     );
     super::validate::check_any_of(&statements, &mut errors);
+    super::validate::check_cycles(
+        statements
+            .iter()
+            .filter(|s| s.relation == Relation::SubclassOf)
+            .map(|s| (s.subject.as_str(), s.object.as_str(), &s.origin)),
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -201,6 +201,10 @@ fn read_edges(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<Vec<S
     let mut origin_file = String::new();
     // Edges come grouped by subject: the last subject's field and node.
     let mut last: (String, u32, NodeKind) = (String::new(), 0, NodeKind::Drug);
+    // subclass_of edges, to look for cycles once all are read (the full reader reports them).
+    let mut subclass_of: Vec<(String, String, Origin)> = Vec::new();
+    // (subject, any-of group, relation) → statements; a group of one is the full reader's error.
+    let mut any_of: HashMap<(String, String, Relation), u32> = HashMap::new();
     for_lines(path, &EDGE_COLUMNS, |number, line| {
         let f = fields::<22>(line)?;
         let (s, sk) = if !last.0.is_empty() && last.0 == f[1] {
@@ -259,9 +263,41 @@ fn read_edges(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<Vec<S
                 q
             }
         };
+        if !f[20].is_empty() {
+            // Any-of groups are checked across statements, once all are read.
+            if !super::validate::ANY_OF_RELATIONS.contains(&relation) {
+                return None;
+            }
+            let group = unescaped(f[20]).into_owned();
+            *any_of
+                .entry((local_id(f[1]).into_owned(), group, relation))
+                .or_insert(0) += 1;
+        }
+        if relation == Relation::SubclassOf {
+            let origin = Origin {
+                file: at.file.to_string(),
+                line: at.line,
+                col: at.col,
+            };
+            subclass_of.push((
+                local_id(f[1]).into_owned(),
+                local_id(f[3]).into_owned(),
+                origin,
+            ));
+        }
         sink.add_statement(s, relation, o, (p, q), at);
         Some(())
     })?;
+    let mut cycles = Vec::new();
+    super::validate::check_cycles(
+        subclass_of
+            .iter()
+            .map(|(s, o, at)| (s.as_str(), o.as_str(), at)),
+        &mut cycles,
+    );
+    if !cycles.is_empty() || any_of.values().any(|n| *n < 2) {
+        return None;
+    }
     Some(sources(shared.cited))
 }
 

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::diag::{self, Diagnostic};
 use crate::lexicon;
-use crate::model::{Dataset, NodeKind, Origin};
+use crate::model::{Dataset, NodeKind, Origin, Relation};
 
 use super::validate::*;
 
@@ -361,7 +361,13 @@ pub fn load_files_at(files: &[(String, String)], base: &str) -> Result<Dataset, 
     let sources = check_sources(&fs, raw_sources, &mut errors);
     let (nodes, kinds) = check_nodes(&fs, &pending, &mut errors);
     let statements = check_statements(&fs, &pending, &kinds, &sources, &mut errors);
-    check_cycles(&statements, &mut errors);
+    check_cycles(
+        statements
+            .iter()
+            .filter(|(s, _)| s.relation == Relation::SubclassOf)
+            .map(|(s, o)| (s.subject.as_str(), s.object.as_str(), o)),
+        &mut errors,
+    );
     check_any_of(statements.iter().map(|(s, _)| s), &mut errors);
 
     if errors.is_empty() && syntax.is_empty() {

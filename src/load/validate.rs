@@ -510,15 +510,15 @@ pub(crate) fn check_any_of<'a>(
     }
 }
 
-pub(crate) fn check_cycles(statements: &[(Statement, Origin)], errors: &mut Vec<Diagnostic>) {
+/// Reports every cycle among `subclass_of` edges, given as (subject, object, where stated): the
+/// TOML loader, the KGX reader and the streaming KGX load all ask here.
+pub(crate) fn check_cycles<'a>(
+    subclass_of: impl IntoIterator<Item = (&'a str, &'a str, &'a Origin)>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let mut parents: BTreeMap<&str, Vec<(&str, &Origin)>> = BTreeMap::new();
-    for (s, origin) in statements {
-        if s.relation == Relation::SubclassOf {
-            parents
-                .entry(&s.subject)
-                .or_default()
-                .push((&s.object, origin));
-        }
+    for (subject, object, origin) in subclass_of {
+        parents.entry(subject).or_default().push((object, origin));
     }
     // Iterative DFS with colours: 0 unseen, 1 on stack, 2 done.
     let mut colour: HashMap<&str, u8> = HashMap::new();
