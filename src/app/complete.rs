@@ -597,7 +597,8 @@ mod tests {
     fn a_kind_offers_the_phrases_that_fit_it() {
         let g = graph();
         let (start, c) = complete("drugs tar", 9, &g, &no_files);
-        assert_eq!((start, c), (6, vec!["targeting".to_string()]));
+        assert_eq!(start, 6);
+        assert!(c.contains(&"targeting".to_string()), "{c:?}");
         let c = at_end("side effects ", &g);
         assert!(
             c.contains(&"caused by".to_string()) || c.iter().any(|p| p.starts_with("affect")),

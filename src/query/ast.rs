@@ -36,6 +36,8 @@ pub struct Word {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phrase {
     pub words: Vec<Word>,
+    /// A query in parentheses after the words: the object of the last relation phrase.
+    pub nested: Option<Box<Expr>>,
     /// `where` comparisons on the statements this phrase matches.
     pub conditions: Vec<Condition>,
     pub span: Span,
@@ -46,6 +48,8 @@ pub struct Phrase {
 pub enum Op {
     Eq,
     Ne,
+    /// `~` or `contains`: the field's text holds the value (case-insensitive).
+    Contains,
 }
 
 /// `where line = second`.
@@ -123,6 +127,8 @@ pub struct Modifiers {
 pub enum StatementKind {
     /// A bare query: `drugs targeting HER2`.
     Find(Expr),
+    /// `show me <query>`: a question; a single name is its card, anything else a query.
+    ShowMe(Expr),
     /// `count <query>`.
     Count(Expr),
     /// `show <name>`: a node card.
@@ -193,6 +199,7 @@ impl fmt::Display for Condition {
         let op = match self.op {
             Op::Eq => "=",
             Op::Ne => "!=",
+            Op::Contains => "~",
         };
         write!(f, "{} {op} {}", self.field, self.value)
     }
@@ -201,6 +208,9 @@ impl fmt::Display for Condition {
 impl fmt::Display for Phrase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_words(f, &self.words)?;
+        if let Some(n) = &self.nested {
+            write!(f, " ({n})")?;
+        }
         for (i, c) in self.conditions.iter().enumerate() {
             f.write_str(if i == 0 { " where " } else { ", " })?;
             write!(f, "{c}")?;
@@ -277,6 +287,7 @@ impl fmt::Display for Statement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             StatementKind::Find(e) => write!(f, "{e}")?,
+            StatementKind::ShowMe(e) => write!(f, "show me {e}")?,
             StatementKind::Count(e) => write!(f, "count {e}")?,
             StatementKind::Show(w) => {
                 f.write_str("show ")?;

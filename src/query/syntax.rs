@@ -25,8 +25,11 @@ pub const RESERVED: &[&str] = &[
 pub const OPENERS: &[&str] = &[
     "show", "count", "path", "paths", "why", "explain", "compare", "search",
 ];
-/// The other words of the grammar's structure: `grouped by`, `sorted by`, `path from … to … max`.
-pub const STRUCTURE: &[&str] = &["grouped", "sorted", "by", "from", "to", "max"];
+/// The other words of the grammar's structure: `grouped by`, `sorted by`, `path from … to … max`,
+/// `show me`, `compare A vs B`, `where … contains …`.
+pub const STRUCTURE: &[&str] = &[
+    "grouped", "sorted", "by", "from", "to", "max", "me", "vs", "vs.", "versus", "contains",
+];
 
 /// Whether a word is one of the grammar's keywords (the one table of them: [`RESERVED`],
 /// [`OPENERS`], [`STRUCTURE`]; a test holds it to `grammar/query.pest`).
@@ -267,7 +270,10 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::kw_from => "'from'",
         Rule::kw_to => "'to'",
         Rule::kw_max => "'max'",
-        Rule::op => "'=' or '!='",
+        Rule::op => "'=', '!=', '~' or 'contains'",
+        Rule::kw_me => "'me'",
+        Rule::kw_contains => "'=', '!=', '~' or 'contains'",
+        Rule::cmp_name => "a name",
         Rule::number => "a number",
         Rule::lparen | Rule::group => "'('",
         Rule::rparen => "')'",
@@ -376,13 +382,14 @@ fn build_kind(p: Pair<Rule>) -> Result<StatementKind, QueryError> {
         Rule::count => StatementKind::Count(build_expr(take(&mut inner, Rule::expr, span)?)?),
         Rule::why => StatementKind::Why(build_expr(take(&mut inner, Rule::expr, span)?)?),
         Rule::show => StatementKind::Show(words(take(&mut inner, Rule::name, span)?.into_inner())),
+        Rule::show_me => StatementKind::ShowMe(build_expr(take(&mut inner, Rule::expr, span)?)?),
         Rule::search => {
             StatementKind::Search(words(take(&mut inner, Rule::name, span)?.into_inner()))
         }
         Rule::compare => StatementKind::Compare(
             inner
                 .into_iter()
-                .filter(|p| p.as_rule() == Rule::name)
+                .filter(|p| p.as_rule() == Rule::cmp_name)
                 .map(|p| words(p.into_inner()))
                 .collect(),
         ),
@@ -427,6 +434,8 @@ fn is_punct(r: Rule) -> bool {
             | Rule::kw_to
             | Rule::kw_max
             | Rule::kw_explain
+            | Rule::kw_me
+            | Rule::kw_vs
     )
 }
 
@@ -534,18 +543,30 @@ fn build_phrase(p: Pair<Rule>) -> Result<Phrase, QueryError> {
     let span = span_of(&p);
     let mut words_ = Vec::new();
     let mut conditions = Vec::new();
+    let mut nested = None;
     for q in p.into_inner() {
         match q.as_rule() {
+            Rule::group => {
+                if let Some(e) = q.into_inner().find(|p| p.as_rule() == Rule::expr) {
+                    nested = Some(Box::new(build_expr(e)?));
+                }
+            }
             Rule::where_clause => {
                 for c in q.into_inner().filter(|c| c.as_rule() == Rule::condition) {
                     conditions.push(build_condition(c)?);
                 }
             }
+            Rule::inner_not => words_.push(Word {
+                text: "not".into(),
+                quoted: false,
+                span: span_of(&q),
+            }),
             _ => words_.extend(word(q)),
         }
     }
     Ok(Phrase {
         words: words_,
+        nested,
         conditions,
         span,
     })
@@ -558,7 +579,11 @@ fn build_condition(c: Pair<Rule>) -> Result<Condition, QueryError> {
     let mut op = Op::Eq;
     for q in c.into_inner() {
         if q.as_rule() == Rule::op {
-            op = if q.as_str() == "!=" { Op::Ne } else { Op::Eq };
+            op = match q.as_str() {
+                "!=" => Op::Ne,
+                "=" => Op::Eq,
+                _ => Op::Contains,
+            };
         } else if let Some(w) = word(q) {
             if field.is_none() {
                 field = Some(w);
@@ -737,8 +762,12 @@ mod tests {
         for p in crate::lexicon::all_phrases() {
             let words: Vec<&str> = p.split(' ').collect();
             let (last, rest) = words.split_last().expect("non-empty");
+            // `not` after the first word stays in the phrase (see the grammar's `inner_not`).
             for w in rest {
-                assert!(!RESERVED.contains(w), "`{p}` holds the keyword `{w}`");
+                assert!(
+                    !RESERVED.contains(w) || *w == "not",
+                    "`{p}` holds the keyword `{w}`"
+                );
             }
             assert!(*last == "with" || !RESERVED.contains(last), "`{p}`");
             assert!(

@@ -234,6 +234,17 @@ pub(super) fn explain(g: &KnowledgeGraph, inner: &Plan) -> ResultSet {
             ));
             describe(g, &q.filter, 1, &mut lines);
         }
+        PlanKind::Union(qs) => {
+            for q in qs {
+                lines.push(format!(
+                    "start from every {} ({} nodes)",
+                    lexicon::singular(q.kind),
+                    g.of_kind(q.kind).len()
+                ));
+                describe(g, &q.filter, 1, &mut lines);
+            }
+            lines.push("list the rows of every kind together".into());
+        }
         PlanKind::Show(n) => {
             lines.push(format!(
                 "find {} `{}` by id",
@@ -328,13 +339,18 @@ fn describe(g: &KnowledgeGraph, f: &Filter, depth: usize, out: &mut Vec<String>)
             let inherit = rels.iter().any(|(r, _)| INHERITED.contains(r));
             let t = match target {
                 Target::Node(n) => format!("{} or anything below it", g.node(*n).name),
-                Target::Any(k) => format!("any {}", &lexicon::singular(*k)),
+                Target::Any(k) => format!("any {}", lexicon::singular(*k)),
+                Target::Nodes(ns) => {
+                    let names: Vec<String> =
+                        ns.iter().map(|n| g.node(*n).name.to_string()).collect();
+                    format!("any of {}", names.join(", "))
+                }
                 Target::Bridge { node, kind, .. } => format!(
                     "a {} linked to {}",
                     lexicon::singular(*kind),
                     g.node(*node).name
                 ),
-                Target::Set(q) => format!("a {} matching:", &lexicon::singular(q.kind)),
+                Target::Set(q) => format!("a {} matching:", lexicon::singular(q.kind)),
             };
             out.push(format!(
                 "{pad}follow {} to {t}{}{}",

@@ -63,6 +63,7 @@ use crate::model::{Qualifiers, Relation};
 use crate::query::ast::Order;
 use crate::query::plan::{
     Cond, Dir, Filter, GroupBy, Interpretation, Plan, PlanKind, Query, Target, INHERITED,
+    TARGET_CLASSES,
 };
 use crate::query::syntax::QueryError;
 
@@ -80,6 +81,7 @@ struct Hit {
 type Matches = BTreeMap<NodeIx, Vec<Hit>>;
 
 mod alternatives;
+mod answer;
 mod forms;
 mod path;
 mod sets;
@@ -106,8 +108,13 @@ pub struct Options {
 
 /// Runs a plan with options.
 pub fn run_with(plan: &Plan, g: &KnowledgeGraph, opts: &Options) -> Result<ResultSet, QueryError> {
+    match &plan.kind {
+        PlanKind::Find(q) | PlanKind::Count(q, None) => answer::check_empty(g, q)?,
+        _ => {}
+    }
     let mut rs = match &plan.kind {
         PlanKind::Find(q) => find(plan, g, q, opts.witnesses),
+        PlanKind::Union(qs) => answer::union(plan, g, qs, opts.witnesses),
         PlanKind::Why(q) => why(g, q),
         PlanKind::Count(q, group) => count(g, q, group.as_ref()),
         PlanKind::Show(n) => forms::show(g, *n),
@@ -264,9 +271,11 @@ fn eval_filter(
             conds,
             column,
         } => {
-            let inherited_in = rels
-                .iter()
-                .any(|(r, d)| *d == Dir::In && INHERITED.contains(r));
+            // Inherited links read backwards, and those that follow the target's classes too, are
+            // checked from the target's side.
+            let inherited_in = rels.iter().any(|(r, d)| {
+                INHERITED.contains(r) && (*d == Dir::In || TARGET_CLASSES.contains(r))
+            });
             match within {
                 Some(w) if w.len() < CHECK_EACH_BELOW && !inherited_in => {
                     check_each(g, w.keys().copied(), rels, target, conds, *column)
@@ -363,6 +372,13 @@ fn check_each(
 fn target_set(g: &KnowledgeGraph, t: &Target) -> Vec<(NodeIx, Vec<EdgeIx>)> {
     match t {
         Target::Node(n) => descendants(g, *n),
+        Target::Nodes(ns) => {
+            let mut seen = HashSet::new();
+            ns.iter()
+                .flat_map(|n| descendants(g, *n))
+                .filter(|(n, _)| seen.insert(*n))
+                .collect()
+        }
         Target::Any(k) => g.of_kind(*k).iter().map(|n| (*n, Vec::new())).collect(),
         Target::Bridge { node, kind, via } => {
             let mut out = Vec::new();
@@ -509,27 +525,39 @@ fn link(
     for (t, tchain) in target_set(g, target) {
         for &(rel, dir) in rels {
             let inherit = INHERITED.contains(&rel);
+            // A statement on the target's classes holds for the target (`never combined with
+            // tamoxifen` follows tamoxifen's classes).
+            let mut ends = vec![(t, tchain.clone())];
+            if inherit && TARGET_CLASSES.contains(&rel) {
+                ends.extend(
+                    carriers(g, t)
+                        .into_iter()
+                        .map(|(c, up)| (c, [tchain.clone(), up].concat())),
+                );
+            }
             match dir {
                 Dir::Out => {
-                    for (e, s) in g.in_rel(t, rel) {
-                        if !conds_hold(g, e, conds) {
-                            continue;
-                        }
-                        let sk = g.kind(s);
-                        if sk == kind {
-                            push(s, [vec![e], tchain.clone()].concat(), e, t);
-                        } else if inherit && sk == crate::model::NodeKind::Class {
-                            // Members of the class (or of a narrower class) inherit the statement.
-                            for (c, up) in descendants(g, s) {
-                                for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
-                                    if g.kind(m) == kind {
-                                        push(
-                                            m,
-                                            [vec![m_edge], up.clone(), vec![e], tchain.clone()]
-                                                .concat(),
-                                            e,
-                                            t,
-                                        );
+                    for (end, tchain) in ends.iter().cloned() {
+                        for (e, s) in g.in_rel(end, rel) {
+                            if !conds_hold(g, e, conds) {
+                                continue;
+                            }
+                            let sk = g.kind(s);
+                            if sk == kind {
+                                push(s, [vec![e], tchain.clone()].concat(), e, t);
+                            } else if inherit && sk == crate::model::NodeKind::Class {
+                                // Members of the class (or of a narrower class) inherit the statement.
+                                for (c, up) in descendants(g, s) {
+                                    for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
+                                        if g.kind(m) == kind {
+                                            push(
+                                                m,
+                                                [vec![m_edge], up.clone(), vec![e], tchain.clone()]
+                                                    .concat(),
+                                                e,
+                                                t,
+                                            );
+                                        }
                                     }
                                 }
                             }
@@ -539,12 +567,42 @@ fn link(
                 Dir::In => {
                     let mut sources = vec![(t, Vec::new())];
                     if inherit {
-                        sources.extend(carriers(g, t));
+                        for (end, _) in &ends {
+                            sources.extend(carriers(g, *end));
+                        }
+                        if g.kind(t) == crate::model::NodeKind::Class {
+                            // A class's own statements, its superclasses', and its members'.
+                            sources.extend(class_ancestry(g, t).into_iter().skip(1));
+                            sources
+                                .extend(g.in_rel(t, Relation::MemberOf).map(|(e, m)| (m, vec![e])));
+                        }
+                        sources.extend(ends.iter().skip(1).cloned());
                     }
+                    let mut seen = HashSet::new();
+                    sources.retain(|(n, _)| seen.insert(*n));
                     for (from, via) in sources {
                         for (e, s) in g.out_rel(from, rel) {
-                            if g.kind(s) == kind && conds_hold(g, e, conds) {
+                            if !conds_hold(g, e, conds) {
+                                continue;
+                            }
+                            let sk = g.kind(s);
+                            if sk == kind {
                                 push(s, [via.clone(), vec![e], tchain.clone()].concat(), e, t);
+                            } else if inherit && sk == crate::model::NodeKind::Class {
+                                // Members of a class the statement names hold it too.
+                                for (c, up) in descendants(g, s) {
+                                    for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
+                                        if g.kind(m) == kind {
+                                            push(
+                                                m,
+                                                [via.clone(), vec![e], up.clone(), vec![m_edge]]
+                                                    .concat(),
+                                                e,
+                                                t,
+                                            );
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -575,7 +633,14 @@ fn conds_hold(g: &KnowledgeGraph, e: EdgeIx, conds: &[Cond]) -> bool {
             c.field.value(st.qualifiers, st.provenance)
         };
         // A statement that does not say is neither equal nor unequal.
-        value.is_some_and(|v| v.eq_ignore_ascii_case(&c.value) != c.negated)
+        value.is_some_and(|v| {
+            let holds = if c.contains && !c.field.is_list() {
+                v.to_lowercase().contains(&c.value.to_lowercase())
+            } else {
+                v.eq_ignore_ascii_case(&c.value)
+            };
+            holds != c.negated
+        })
     })
 }
 
@@ -632,6 +697,17 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
     let m = matches(g, q);
     let mut columns = vec![lexicon::singular(q.kind).to_string()];
     columns.extend(plan.columns.iter().cloned());
+    let vias: BTreeMap<NodeIx, Vec<NodeIx>> = m
+        .iter()
+        .map(|(n, hits)| (*n, answer::via_classes(g, *n, hits)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    if !vias.is_empty() {
+        columns.push("via".into());
+    }
+    if plan.details {
+        columns.push("details".into());
+    }
     let rows = by_name(g, m.keys().copied())
         .into_iter()
         .map(|n| {
@@ -644,6 +720,29 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
                 );
                 let names: Vec<&str> = others.iter().map(|o| g.node(*o).name).collect();
                 cells.push(names.join(", "));
+            }
+            if !vias.is_empty() {
+                let names: Vec<&str> = vias
+                    .get(&n)
+                    .map(|v| v.iter().map(|c| g.node(*c).name).collect())
+                    .unwrap_or_default();
+                cells.push(names.join(", "));
+            }
+            if plan.details {
+                let mut details: Vec<String> = Vec::new();
+                for h in hits {
+                    let q: Vec<String> = g
+                        .statement(h.edge)
+                        .qualifiers
+                        .pairs()
+                        .iter()
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect();
+                    if !q.is_empty() && !details.contains(&q.join("; ")) {
+                        details.push(q.join("; "));
+                    }
+                }
+                cells.push(details.join(" | "));
             }
             Row {
                 cells,

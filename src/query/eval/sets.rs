@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::{carriers, class_ancestry, conds_hold, descendants, target_set};
 use crate::graph::{KnowledgeGraph, NodeIx};
 use crate::model::{NodeKind, Relation};
-use crate::query::plan::{Cond, Dir, Filter, Target, INHERITED};
+use crate::query::plan::{Cond, Dir, Filter, Target, INHERITED, TARGET_CLASSES};
 
 /// A set of nodes: one bit per node id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,12 +128,22 @@ pub(super) fn eval_set(
             conds,
             ..
         } => {
+            // Inherited links read backwards, or through the target's classes, keep the full
+            // reading of `link` (classes' members and superclasses on both sides).
+            if rels.iter().any(|(r, d)| {
+                INHERITED.contains(r) && (*d == Dir::In || TARGET_CLASSES.contains(r))
+            }) {
+                let found = super::link(g, kind, rels, target, conds, None, None);
+                return NodeSet::of(
+                    g,
+                    found
+                        .into_keys()
+                        .filter(|n| within.is_none_or(|w| w.contains(*n))),
+                );
+            }
             let targets = target_nodes(g, target);
-            let inherited_in = rels
-                .iter()
-                .any(|(r, d)| *d == Dir::In && INHERITED.contains(r));
             match within {
-                Some(w) if !inherited_in && w.len() < cost_from_targets(g, &targets, rels) => {
+                Some(w) if w.len() < cost_from_targets(g, &targets, rels) => {
                     from_candidates(g, w, rels, &targets, conds)
                 }
                 _ => {

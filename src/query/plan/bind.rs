@@ -19,18 +19,6 @@ impl Planner<'_> {
             .with_help("group by a kind (class, target, subtype, …) or a statement field (evidence, line, …)"))
     }
 
-    /// A run of words that must name exactly one node.
-    pub(super) fn one_node(&self, words: &[Word]) -> Result<NodeIx, QueryError> {
-        let text = ast::words_text(words);
-        let span = ast::words_span(words);
-        let found = self.g.lookup(&text);
-        match found.as_slice() {
-            [one] => Ok(*one),
-            [] => Err(self.unknown_name(&text, span)),
-            many => Err(self.ambiguous(&text, many, span)),
-        }
-    }
-
     pub(super) fn unknown_name(&self, text: &str, span: Span) -> QueryError {
         QueryError::new(format!("no node is named `{text}`"), span)
             .with_help_opt(diag::did_you_mean(text, self.g.labels().map(|(l, _)| l)))
@@ -51,88 +39,133 @@ impl Planner<'_> {
         .with_help("use the node's id to say which one")
     }
 
-    /// Splits a phrase into tokens by longest match: node names, kind nouns, relation phrases.
-    pub(super) fn tokens(&self, phrase: &Phrase) -> Result<Vec<Tok>, QueryError> {
-        let words = &phrase.words;
-        let mut out = Vec::new();
-        let mut i = 0;
-        let longest = self.g.max_label_words().max(4);
-        while i < words.len() {
-            if words[i].quoted {
-                let w = &words[i];
-                let nodes = self.g.lookup(&w.text);
-                match nodes.as_slice() {
-                    [one] => out.push(Tok::Node(*one, w.span)),
-                    [] => return Err(self.unknown_name(&w.text, w.span)),
-                    many => return Err(self.ambiguous(&w.text, many, w.span)),
+    /// The nodes to compare: names, and for a class its member drugs (`compare the taxanes`).
+    pub(super) fn compare_nodes(
+        &mut self,
+        items: &[Vec<Word>],
+        span: Span,
+    ) -> Result<Vec<NodeIx>, QueryError> {
+        let mut nodes = Vec::new();
+        for w in items {
+            let words: Vec<Word> = w
+                .iter()
+                .filter(|x| x.quoted || phrasing::role(&x.text) != Some(phrasing::Role::Filler))
+                .cloned()
+                .collect();
+            let phrase = Phrase {
+                nested: None,
+                span: ast::words_span(&words),
+                words,
+                conditions: Vec::new(),
+            };
+            let toks = self.tokens(&phrase)?;
+            let single = items.len() == 1;
+            match toks.as_slice() {
+                [Tok::Plural(c, _)] => nodes.extend(self.members(*c)),
+                [Tok::Node(c, _)] if single && self.g.node(*c).kind == NodeKind::Class => {
+                    nodes.extend(self.members(*c))
                 }
-                i += 1;
+                [Tok::Node(n, _)] => nodes.push(*n),
+                _ => nodes.push(self.one_node(&phrase.words)?),
+            }
+        }
+        nodes.dedup();
+        if nodes.len() < 2 {
+            return Err(
+                QueryError::new("`compare` needs two or more things to compare", span).with_help(
+                    "name them (`compare Kadcyla and Enhertu`) or a class (`compare the taxanes`)",
+                ),
+            );
+        }
+        Ok(nodes)
+    }
+
+    /// The member drugs of a class and of the classes below it, by name.
+    pub(super) fn members(&self, class: NodeIx) -> Vec<NodeIx> {
+        let mut out: Vec<NodeIx> = Vec::new();
+        let mut stack = vec![class];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(c) = stack.pop() {
+            if !seen.insert(c) {
                 continue;
             }
-            let mut matched = None;
-            let max = longest.min(words.len() - i);
-            for len in (1..=max).rev() {
-                let run = &words[i..i + len];
-                if run.iter().any(|w| w.quoted) {
-                    continue;
-                }
-                let text = ast::words_text(run);
-                let span = ast::words_span(run);
-                if let Some(t) = self.classify(&text, span)? {
-                    matched = Some((t, len));
+            out.extend(
+                self.g
+                    .in_rel(c, Relation::MemberOf)
+                    .map(|(_, m)| m)
+                    .filter(|m| self.g.node(*m).kind == NodeKind::Drug),
+            );
+            stack.extend(self.g.in_rel(c, Relation::SubclassOf).map(|(_, s)| s));
+        }
+        out.sort_by_key(|n| self.g.node(*n).name.to_lowercase());
+        out.dedup();
+        out
+    }
+
+    /// A run of words that must name exactly one node.
+    pub(super) fn one_node(&self, words: &[Word]) -> Result<NodeIx, QueryError> {
+        let text = ast::words_text(words);
+        let span = ast::words_span(words);
+        let mut found = self.g.lookup(&text);
+        if found.is_empty() {
+            for v in phrasing::variants(&text) {
+                found = self.g.lookup(&v);
+                if !found.is_empty() {
                     break;
                 }
             }
-            match matched {
-                Some((t, len)) => {
-                    out.push(t);
-                    i += len;
+        }
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(self.unknown_name(&text, span)),
+            many => Err(self.ambiguous(&text, many, span)),
+        }
+    }
+
+    /// Whether some statement of `relation` in the graph gives `field` (evidence, source and
+    /// section: always).
+    pub(super) fn carries(&self, relation: Relation, field: Field) -> bool {
+        if matches!(field, Field::Evidence | Field::Source | Field::Section) {
+            return true;
+        }
+        let carry = self.carry.get_or_init(|| {
+            let mut set = std::collections::HashSet::new();
+            for e in self.g.statements() {
+                let st = self.g.statement(e);
+                for f in Field::ALL {
+                    if f.value(st.qualifiers, st.provenance).is_some() {
+                        set.insert((st.relation, *f));
+                    }
                 }
-                None => return Err(self.unknown_word(&words[i])),
             }
-        }
-        Ok(out)
+            set
+        });
+        carry.contains(&(relation, field))
     }
 
-    pub(super) fn classify(&self, text: &str, span: Span) -> Result<Option<Tok>, QueryError> {
-        let nodes = self.g.lookup(text);
-        match nodes.as_slice() {
-            [one] => return Ok(Some(Tok::Node(*one, span))),
-            [] => {}
-            many => return Err(self.ambiguous(text, many, span)),
-        }
-        if let Some((k, _)) = self.g.lexicon().kind_by_noun(text) {
-            return Ok(Some(Tok::Kind(k, span, lexicon::relation_of_noun(text))));
-        }
-        let lower = normalize(text);
-        let fwd = self.g.lexicon().relations_by_phrase(&lower);
-        let inv = lexicon::relations_by_inverse_phrase(&lower);
-        if !fwd.is_empty() || !inv.is_empty() {
-            return Ok(Some(Tok::Rel {
-                text: lower,
-                fwd,
-                inv,
-                span,
-            }));
-        }
-        if CONNECTORS.contains(&lower.as_str()) {
-            return Ok(Some(Tok::Conn(lower, span)));
-        }
-        Ok(None)
+    /// The relations and object kinds of the graph's statements about nodes of `kind`.
+    pub(super) fn shapes_from(&self, kind: NodeKind) -> Vec<(Relation, NodeKind)> {
+        let shapes = self.shapes.get_or_init(|| {
+            self.g
+                .statements()
+                .map(|e| {
+                    let (s, o) = self.g.ends(e);
+                    (
+                        self.g.node(s).kind,
+                        self.g.statement(e).relation,
+                        self.g.node(o).kind,
+                    )
+                })
+                .collect()
+        });
+        shapes
+            .iter()
+            .filter(|(s, _, _)| *s == kind)
+            .map(|(_, r, o)| (*r, *o))
+            .collect()
     }
 
-    pub(super) fn unknown_word(&self, w: &Word) -> QueryError {
-        let mut candidates: Vec<&str> = self.g.labels().map(|(l, _)| l).collect();
-        candidates.extend(lexicon::all_nouns());
-        candidates.extend(lexicon::all_phrases());
-        QueryError::new(
-            format!("unknown word `{}`: not a kind, relation or name", w.text),
-            w.span,
-        )
-        .with_help_opt(diag::did_you_mean(&w.text, candidates))
-    }
-
-    pub(super) fn conditions(&self, p: &Phrase) -> Result<Vec<Cond>, QueryError> {
+    pub(super) fn conditions(&self, p: &Phrase) -> Result<Vec<phrase::Pending>, QueryError> {
         let mut out = Vec::new();
         for c in &p.conditions {
             let Some(field) = Field::from_word(&c.field.text) else {
@@ -144,11 +177,12 @@ impl Planner<'_> {
                 .with_help(format!("fields: {}", Field::words().join(", "))));
             };
             let value = c.value.text.clone();
+            let contains = c.op == ast::Op::Contains;
             let allowed: Option<Vec<&str>> = match field {
                 Field::Source => Some(self.g.sources().iter().map(|s| s.id.as_str()).collect()),
                 other => other.closed_values(),
             };
-            if let Some(allowed) = allowed {
+            if let Some(allowed) = allowed.filter(|_| !contains) {
                 if !allowed.iter().any(|a| a.eq_ignore_ascii_case(&value)) {
                     return Err(QueryError::new(
                         format!("`{value}` is not a value of `{field}`"),
@@ -163,10 +197,14 @@ impl Planner<'_> {
                 [one] if field.is_list() => self.g.node(*one).id.to_string(),
                 _ => value,
             };
-            out.push(Cond {
-                field,
-                negated: c.op == ast::Op::Ne,
-                value,
+            out.push(phrase::Pending {
+                cond: Cond {
+                    field,
+                    negated: c.op == ast::Op::Ne,
+                    contains,
+                    value,
+                },
+                span: c.span,
             });
         }
         Ok(out)

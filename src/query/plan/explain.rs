@@ -15,9 +15,28 @@ pub struct Interpretation<'a> {
 
 impl fmt::Display for Interpretation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_kind(f)?;
+        if !self.plan.ignored.is_empty() {
+            write!(f, " (ignored: {})", self.plan.ignored.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl Interpretation<'_> {
+    fn fmt_kind(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let g = self.graph;
         match &self.plan.kind {
             PlanKind::Find(q) => write_query(f, g, q),
+            PlanKind::Union(qs) => {
+                for (i, q) in qs.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ∪ ")?;
+                    }
+                    write_query(f, g, q)?;
+                }
+                Ok(())
+            }
             PlanKind::Why(q) => {
                 f.write_str("the statements behind: ")?;
                 write_query(f, g, q)
@@ -50,8 +69,27 @@ impl fmt::Display for Interpretation<'_> {
             PlanKind::Search(text) => {
                 write!(f, "names, aliases, ids and notes containing `{text}`")
             }
-            PlanKind::Explain(p) => Interpretation { plan: p, graph: g }.fmt(f),
+            PlanKind::Explain(p) => Interpretation { plan: p, graph: g }.fmt_kind(f),
         }
+    }
+}
+
+/// A filter as the interpretation prints it (`drug —targets→ HER2`).
+pub struct FilterText<'a> {
+    pub graph: &'a KnowledgeGraph,
+    pub kind: NodeKind,
+    pub filter: &'a Filter,
+}
+
+impl fmt::Display for FilterText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_filter(
+            f,
+            self.graph,
+            &lexicon::singular(self.kind),
+            self.filter,
+            false,
+        )
     }
 }
 
@@ -108,12 +146,13 @@ fn write_filter(
                 let list: Vec<String> = conds
                     .iter()
                     .map(|c| {
-                        format!(
-                            "{} {} {}",
-                            c.field,
-                            if c.negated { "≠" } else { "=" },
-                            c.value
-                        )
+                        let op = match (c.negated, c.contains) {
+                            (false, false) => "=",
+                            (true, false) => "≠",
+                            (false, true) => "∋",
+                            (true, true) => "∌",
+                        };
+                        format!("{} {op} {}", c.field, c.value)
                     })
                     .collect();
                 write!(f, " [{}]", list.join(", "))?;
@@ -145,6 +184,10 @@ fn write_target(f: &mut fmt::Formatter<'_>, g: &KnowledgeGraph, t: &Target) -> f
     match t {
         Target::Node(n) => f.write_str(g.node(*n).name),
         Target::Any(k) => write!(f, "any {}", lexicon::singular(*k)),
+        Target::Nodes(ns) => {
+            let names: Vec<&str> = ns.iter().map(|n| g.node(*n).name).collect();
+            write!(f, "({})", names.join(" | "))
+        }
         Target::Bridge { node, kind, via } => {
             f.write_str(&lexicon::singular(*kind))?;
             write_rels(f, via)?;

@@ -7,12 +7,15 @@
 mod bind;
 mod explain;
 mod link;
+mod phrase;
+mod question;
+mod reading;
 
-pub use explain::Interpretation;
+pub use explain::{FilterText, Interpretation};
 
 use crate::diag;
-use crate::graph::{normalize, KnowledgeGraph, NodeIx};
-use crate::lexicon;
+use crate::graph::{KnowledgeGraph, NodeIx};
+use crate::lexicon::{self, phrasing, phrasing::Role};
 use crate::model::{Field, Format, NodeKind, Relation};
 use crate::query::ast::{self, BinOp, Expr, Order, Phrase, Span, StatementKind, Word};
 use crate::query::syntax::QueryError;
@@ -30,7 +33,14 @@ pub const INHERITED: &[Relation] = &[
     Relation::RequiresMonitoring,
     Relation::RequiresTest,
     Relation::GivenBy,
+    Relation::UsedIn,
+    Relation::NotCombinedWith,
 ];
+
+/// Inherited relations whose statements on the *target's* classes hold for the target too: a
+/// drug is not to be combined with tamoxifen when it (or its class) is not to be combined with
+/// hormonal therapy.
+pub const TARGET_CLASSES: &[Relation] = &[Relation::NotCombinedWith];
 
 /// Relations that read the same both ways: `a combined_with b` is `b combined_with a`.
 pub const SYMMETRIC: &[Relation] = &[Relation::CombinedWith, Relation::NotCombinedWith];
@@ -49,6 +59,8 @@ pub enum Dir {
 pub struct Cond {
     pub field: Field,
     pub negated: bool,
+    /// Compare by substring (`~`, `contains`, and schedules in words).
+    pub contains: bool,
     pub value: String,
 }
 
@@ -68,6 +80,8 @@ pub enum Target {
     Set(Box<Query>),
     /// Any node of the relation's range.
     Any(NodeKind),
+    /// Any of these nodes (or below them): a group name such as `BRCA`.
+    Nodes(Vec<NodeIx>),
 }
 
 /// A condition on the subject nodes of a query.
@@ -110,6 +124,8 @@ pub enum GroupBy {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlanKind {
     Find(Query),
+    /// `what treats Y`: queries of several kinds, answered together.
+    Union(Vec<Query>),
     Count(Query, Option<GroupBy>),
     Show(NodeIx),
     Path {
@@ -137,6 +153,10 @@ pub struct Plan {
     pub format: Option<Format>,
     /// Canonical text of the statement.
     pub text: String,
+    /// Filler words the reading set aside, for the echo.
+    pub ignored: Vec<String>,
+    /// Show the qualifiers of the matched statements in a `details` column (`how is X given`).
+    pub details: bool,
 }
 
 /// Binds a parsed statement against the lexicon and the graph.
@@ -145,7 +165,13 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
         g,
         columns: Vec::new(),
         negated: 0,
+        ignored: Vec::new(),
         narrow: None,
+        linking: false,
+        details: false,
+        nested: None,
+        carry: std::cell::OnceCell::new(),
+        shapes: std::cell::OnceCell::new(),
     };
     let kind = p.statement_kind(stmt)?;
     let m = &stmt.modifiers;
@@ -189,6 +215,14 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
             .map(|(n, _)| usize::try_from(n).unwrap_or(usize::MAX)),
         format,
         text: stmt.to_string(),
+        details: p.details,
+        ignored: {
+            let mut seen = std::collections::HashSet::new();
+            p.ignored
+                .into_iter()
+                .filter(|w| seen.insert(w.clone()))
+                .collect()
+        },
     })
 }
 
@@ -204,15 +238,39 @@ enum Tok {
         inv: Vec<Relation>,
         span: Span,
     },
-    /// `of`, `for`, `linked to`: any relation, either way.
+    /// `of`, `linked to`: any relation, either way.
     Conn(String, Span),
     Node(NodeIx, Span),
+    /// A group name (`BRCA`): any of these nodes.
+    Nodes(Vec<NodeIx>, Span),
+    /// A class named in the plural (`anthracyclines`): its member drugs.
+    Plural(NodeIx, Span),
+    /// A structure or filler word (see `phrasing`).
+    Role(Role, String, Span),
+    /// A word skipped only after a subtype, biomarker or population (`disease`, `women`).
+    Ctx(String, Span),
+    /// One of the field's words: a comparison on the statements of a clause.
+    Qual(Field, String, Span),
+    /// `options`, `treatments`, `therapies`: every kind of therapy.
+    Therapies(Span),
+    /// A word that is both a kind noun and a relation phrase (`targets`), until `read` decides.
+    Either(NodeKind, Box<Tok>, Span),
 }
 
 impl Tok {
     fn span(&self) -> Span {
         match self {
-            Tok::Kind(_, s, _) | Tok::Conn(_, s) | Tok::Node(_, s) | Tok::Rel { span: s, .. } => *s,
+            Tok::Kind(_, s, _)
+            | Tok::Conn(_, s)
+            | Tok::Node(_, s)
+            | Tok::Nodes(_, s)
+            | Tok::Plural(_, s)
+            | Tok::Role(_, _, s)
+            | Tok::Ctx(_, s)
+            | Tok::Qual(_, _, s)
+            | Tok::Therapies(s)
+            | Tok::Either(_, _, s)
+            | Tok::Rel { span: s, .. } => *s,
         }
     }
 }
@@ -225,30 +283,47 @@ struct Planner<'g> {
     columns: Vec<String>,
     /// How many `not`/`without` enclose the phrase being planned: negated links get no column.
     negated: usize,
+    /// Filler words set aside, for the echo.
+    ignored: Vec<String>,
     /// The relation the noun of the phrase being planned narrows phrase-less links to.
     narrow: Option<Relation>,
+    /// Planning the operand of `with`/`without`: names link by the table's `with` readings.
+    linking: bool,
+    /// The statement asked for the qualifiers of what it finds (`how is X given`).
+    details: bool,
+    /// The query in parentheses at the end of the phrase being planned (`side effects of
+    /// (drugs targeting HER2)`): the object of its last relation phrase.
+    nested: Option<Query>,
+    /// Which relations' statements give which fields, read from the graph when first needed.
+    carry: std::cell::OnceCell<std::collections::HashSet<(Relation, Field)>>,
+    /// (subject kind, relation, object kind) of the graph's statements, when first needed.
+    shapes: std::cell::OnceCell<std::collections::BTreeSet<(NodeKind, Relation, NodeKind)>>,
 }
 
 impl<'g> Planner<'g> {
     fn statement_kind(&mut self, stmt: &ast::Statement) -> Result<PlanKind, QueryError> {
         Ok(match &stmt.kind {
-            StatementKind::Find(e) => PlanKind::Find(self.query(e)?),
+            StatementKind::Find(e) => {
+                self.question(&merge_with(e.clone(), self.g.lexicon()), false, false)?
+            }
+            StatementKind::ShowMe(e) => {
+                self.question(&merge_with(e.clone(), self.g.lexicon()), true, false)?
+            }
             StatementKind::Why(e) => PlanKind::Why(self.query(e)?),
             StatementKind::Count(e) => {
-                let q = self.query(e)?;
+                let plan = self.question(&merge_with(e.clone(), self.g.lexicon()), false, true)?;
+                let PlanKind::Count(q, asked) = plan else {
+                    return Err(QueryError::new("`count` takes a query", e.span()));
+                };
                 let group = match &stmt.modifiers.group_by {
                     Some(w) => Some(self.group_by(w)?),
-                    None => None,
+                    None => asked,
                 };
                 PlanKind::Count(q, group)
             }
             StatementKind::Show(w) => PlanKind::Show(self.one_node(w)?),
             StatementKind::Compare(items) => {
-                let mut nodes = Vec::new();
-                for w in items {
-                    nodes.push(self.one_node(w)?);
-                }
-                PlanKind::Compare(nodes)
+                PlanKind::Compare(self.compare_nodes(items, stmt.span)?)
             }
             StatementKind::Search(w) => PlanKind::Search(ast::words_text(w)),
             StatementKind::Path { from, to, all, max } => {

@@ -1,0 +1,324 @@
+//! Questions as people ask them, read onto the precise forms: a leading `which` / `what` /
+//! `list` / `show me` / `find` / `give me` before what to find; `what is X` and `tell me about X`
+//! (X's card); `what does X target`, `how is X given`, `what monitoring does X need` (the nodes X
+//! links to by that relation); `what treats Y` (every kind that fits); `how many …` (a count,
+//! grouped by `in each <kind>` / `per <kind>`).
+//!
+//! Uses the tokens of `reading` and the filters of `phrase`.
+
+use super::{leftmost, GroupBy, PlanKind, Planner, Query, Target, Tok};
+use crate::lexicon;
+use crate::lexicon::phrasing::{Role, THERAPY_KINDS};
+use crate::model::NodeKind;
+use crate::query::ast::{Expr, Phrase, Span, Word};
+use crate::query::syntax::QueryError;
+
+/// What the opening words of a statement asked.
+#[derive(Debug, Default, Clone, Copy)]
+struct Asked {
+    /// `which`, `what`, `list`, `show me`, …
+    open: bool,
+    how_many: bool,
+    how: bool,
+    about: bool,
+}
+
+impl Asked {
+    fn any(self) -> bool {
+        self.open || self.how_many || self.how || self.about
+    }
+}
+
+impl Planner<'_> {
+    /// A bare query, `show me …` or `count …`, read as a question when it opens like one.
+    pub(super) fn question(
+        &mut self,
+        e: &Expr,
+        show_me: bool,
+        count: bool,
+    ) -> Result<PlanKind, QueryError> {
+        let (mut asked, e) = self.strip_openers(e)?;
+        asked.open |= show_me;
+        if asked.how_many || count {
+            let (e, group) = self.strip_each(&e)?;
+            let kinds = self.head_kinds(&e, asked)?;
+            let [kind] = kinds.as_slice() else {
+                return Err(QueryError::new(
+                    "a count is of one kind: name it, e.g. `how many drugs …`",
+                    e.span(),
+                ));
+            };
+            let filter = self.expr(&e, *kind, true, false)?;
+            return Ok(PlanKind::Count(
+                Query {
+                    kind: *kind,
+                    filter,
+                },
+                group,
+            ));
+        }
+        if let Expr::Phrase(p) = &e {
+            if asked.any() && p.conditions.is_empty() {
+                if let Some(plan) = self.single_phrase_question(p, asked)? {
+                    return Ok(plan);
+                }
+            }
+        }
+        let kinds = self.head_kinds(&e, asked)?;
+        let mut queries = Vec::new();
+        let mut first_err = None;
+        for k in &kinds {
+            match self.expr(&e, *k, true, false) {
+                Ok(filter) => queries.push(Query { kind: *k, filter }),
+                Err(err) => {
+                    first_err.get_or_insert(err);
+                }
+            }
+        }
+        match (queries.len(), first_err) {
+            (0, Some(err)) => Err(err),
+            (1, _) if kinds.len() == 1 => Ok(PlanKind::Find(queries.remove(0))),
+            (0, None) => Err(QueryError::new("nothing to look for", e.span())),
+            _ => Ok(PlanKind::Union(queries)),
+        }
+    }
+
+    /// Removes `which`, `what is`, `how many`, `tell me about`, `show me the` … from the front of
+    /// the statement and says what they asked.
+    fn strip_openers(&mut self, e: &Expr) -> Result<(Asked, Expr), QueryError> {
+        let mut asked = Asked::default();
+        let Some(first) = leftmost(e) else {
+            return Ok((asked, e.clone()));
+        };
+        let toks = self.tokens(first)?;
+        let mut end: Option<Span> = None;
+        let mut fillers = Vec::new();
+        for t in &toks {
+            match t {
+                Tok::Role(role, text, span) => {
+                    match role {
+                        Role::Opener => asked.open = true,
+                        Role::HowMany => asked.how_many = true,
+                        Role::How => asked.how = true,
+                        Role::About => asked.about = true,
+                        Role::Glue => {}
+                        Role::Filler => fillers.push(text.clone()),
+                        _ => break,
+                    }
+                    end = Some(*span);
+                }
+                _ => break,
+            }
+        }
+        let Some(end) = end.filter(|_| asked.any()) else {
+            return Ok((asked, e.clone()));
+        };
+        self.ignored.extend(fillers);
+        let keep: Vec<Word> = first
+            .words
+            .iter()
+            .filter(|w| w.span.start >= end.end)
+            .cloned()
+            .collect();
+        if keep.is_empty() {
+            let mut err = QueryError::new(
+                "the question is incomplete: say what to look for",
+                Span::new(end.end, end.end),
+            );
+            err.incomplete = true;
+            return Err(err.with_help("e.g. `which drugs cause nausea`, `what is Kadcyla`"));
+        }
+        let mut e = e.clone();
+        if let Some(p) = leftmost_mut(&mut e) {
+            p.span = Span::new(keep[0].span.start, p.span.end);
+            p.words = keep;
+        }
+        Ok((asked, e))
+    }
+
+    /// `… in each class`, `… per route`: the grouping, and the statement without it.
+    fn strip_each(&mut self, e: &Expr) -> Result<(Expr, Option<GroupBy>), QueryError> {
+        let mut e = e.clone();
+        let Some(p) = rightmost_mut(&mut e) else {
+            return Ok((e, None));
+        };
+        let toks = self.tokens(p)?;
+        let n = toks.len();
+        let (Some(Tok::Role(Role::Each, _, each)), Some(Tok::Kind(k, _, _))) =
+            (n.checked_sub(2).and_then(|i| toks.get(i)), toks.last())
+        else {
+            return Ok((e, None));
+        };
+        let cut = each.start;
+        p.words.retain(|w| w.span.start < cut);
+        if let Some(last) = p.words.last() {
+            p.span = Span::new(p.span.start, last.span.end);
+        }
+        Ok((e, Some(GroupBy::Kind(*k))))
+    }
+
+    /// `what is X` (the card), `what does X target` (X's targets), `what treats Y` (any kind).
+    fn single_phrase_question(
+        &mut self,
+        p: &Phrase,
+        asked: Asked,
+    ) -> Result<Option<PlanKind>, QueryError> {
+        let saved = self.ignored.len();
+        let toks = self.read_phrase(p)?;
+        match toks.as_slice() {
+            [Tok::Node(n, _)] if asked.open || asked.about => return Ok(Some(PlanKind::Show(*n))),
+            [Tok::Kind(k, _, narrow), Tok::Node(x, _), Tok::Rel {
+                fwd,
+                inv,
+                text,
+                span,
+            }] => {
+                self.narrow = *narrow;
+                let plan = self.inverse(Some(*k), *x, fwd, inv, text, *span);
+                self.narrow = None;
+                return plan.map(Some);
+            }
+            [Tok::Node(x, _), Tok::Rel {
+                fwd,
+                inv,
+                text,
+                span,
+            }] => return self.inverse(None, *x, fwd, inv, text, *span).map(Some),
+            [Tok::Rel { .. } | Tok::Conn(..), ..] if asked.open => {
+                // `what treats Y`: every kind the phrase can link to its object.
+                self.ignored.truncate(saved);
+                let mut queries = Vec::new();
+                let mut first_err = None;
+                for k in NodeKind::ALL {
+                    match self.expr(&Expr::Phrase(p.clone()), k, true, false) {
+                        Ok(filter) => queries.push(Query { kind: k, filter }),
+                        Err(e) => {
+                            first_err.get_or_insert(e);
+                        }
+                    }
+                    self.ignored.truncate(saved);
+                }
+                let _ = self.read_phrase(p)?;
+                return match (queries.len(), first_err) {
+                    (0, Some(e)) => Err(e),
+                    (1, _) => Ok(Some(PlanKind::Find(queries.remove(0)))),
+                    _ => Ok(Some(PlanKind::Union(queries))),
+                };
+            }
+            _ => {}
+        }
+        self.ignored.truncate(saved);
+        Ok(None)
+    }
+
+    /// `what does palbociclib target`: the nodes X links to by the relation, of `kind` or of every
+    /// kind the relation reaches from X.
+    fn inverse(
+        &mut self,
+        kind: Option<NodeKind>,
+        x: crate::graph::NodeIx,
+        fwd: &[crate::model::Relation],
+        inv: &[crate::model::Relation],
+        text: &str,
+        span: Span,
+    ) -> Result<PlanKind, QueryError> {
+        let xk = self.g.node(x).kind;
+        self.details = true;
+        let kinds = match kind {
+            Some(k) => vec![k],
+            None => self.range_kinds(xk, fwd, inv),
+        };
+        let mut queries = Vec::new();
+        for k in kinds {
+            let mut rels: Vec<(crate::model::Relation, super::Dir)> = fwd
+                .iter()
+                .filter(|r| lexicon::allows(**r, xk, k))
+                .map(|r| (*r, super::Dir::In))
+                .collect();
+            rels.extend(
+                inv.iter()
+                    .filter(|r| lexicon::allows(**r, k, xk))
+                    .map(|r| (*r, super::Dir::Out)),
+            );
+            let rels = super::narrowed(rels, self.narrow);
+            if rels.is_empty() {
+                continue;
+            }
+            queries.push(Query {
+                kind: k,
+                filter: super::Filter::Link {
+                    rels,
+                    target: Target::Node(x),
+                    conds: Vec::new(),
+                    column: None,
+                },
+            });
+        }
+        match queries.len() {
+            0 => Err(QueryError::new(
+                format!(
+                    "`{text}` does not link {} to {}",
+                    lexicon::plural(xk),
+                    kind.map_or("anything".into(), lexicon::plural)
+                ),
+                span,
+            )),
+            1 => Ok(PlanKind::Find(queries.remove(0))),
+            _ => Ok(PlanKind::Union(queries)),
+        }
+    }
+
+    /// The kinds a statement looks for: its kind noun, a class named in the plural (drugs),
+    /// `options` / `treatments` (every kind of therapy), or its first name's kind.
+    fn head_kinds(&mut self, e: &Expr, asked: Asked) -> Result<Vec<NodeKind>, QueryError> {
+        let Some(first) = leftmost(e) else {
+            return Err(QueryError::new(
+                "a query starts with what it looks for, e.g. `drugs …` or a name",
+                e.span(),
+            ));
+        };
+        let saved = self.ignored.len();
+        let toks = self.read_phrase(first)?;
+        self.ignored.truncate(saved);
+        let head = toks
+            .iter()
+            .find(|t| !matches!(t, Tok::Node(..) | Tok::Nodes(..) | Tok::Qual(..)));
+        Ok(match head {
+            Some(Tok::Kind(k, _, _)) => vec![*k],
+            Some(Tok::Plural(..)) => vec![NodeKind::Drug],
+            Some(Tok::Therapies(_)) => THERAPY_KINDS.to_vec(),
+            _ => match toks.first() {
+                Some(Tok::Node(n, _)) => vec![self.g.node(*n).kind],
+                Some(t) => {
+                    let mut err = QueryError::new(
+                        "a query starts with what it looks for, e.g. `drugs …` or a name",
+                        t.span(),
+                    );
+                    if !asked.any() {
+                        if let Some(ex) = self.examples(&first.words) {
+                            err = err.with_help(ex);
+                        }
+                    }
+                    return Err(err);
+                }
+                None => return Err(QueryError::new("empty query", first.span)),
+            },
+        })
+    }
+}
+
+fn leftmost_mut(e: &mut Expr) -> Option<&mut Phrase> {
+    match e {
+        Expr::Phrase(p) => Some(p),
+        Expr::Binary(_, l, _, _) => leftmost_mut(l),
+        Expr::Not(..) => None,
+    }
+}
+
+fn rightmost_mut(e: &mut Expr) -> Option<&mut Phrase> {
+    match e {
+        Expr::Phrase(p) => Some(p),
+        Expr::Binary(_, _, r, _) => rightmost_mut(r),
+        Expr::Not(inner, _) => rightmost_mut(inner),
+    }
+}
