@@ -277,12 +277,8 @@ fn timer_refuses_words_other_than_on_and_off() {
 #[test]
 fn a_statement_that_more_input_cannot_complete_is_an_error_not_a_continuation() {
     let mut said = String::new();
-    for text in [
-        "compare CDK4/6 inhibitors",
-        "compare palbociclib",
-        "show",
-        "count",
-    ] {
+    // (`compare CDK4/6 inhibitors` compares the class's members: issue 8.)
+    for text in ["compare palbociclib", "show", "count"] {
         assert!(!repl::needs_more(text), "`{text}` waits for more input");
         let e = mbckg::execute(text, &GRAPH).expect_err("an error");
         assert!(!e.incomplete, "{text}: {}", e.message);

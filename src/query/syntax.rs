@@ -726,7 +726,9 @@ mod tests {
             assert!(err(q).incomplete, "{q}");
         }
         // Another line cannot complete these: they are errors at once.
-        for q in ["count", "show", "compare palbociclib", "explain"] {
+        // (`compare palbociclib` parses: one name is refused by the planner, and one class name
+        // compares its members.)
+        for q in ["count", "show", "explain"] {
             let e = err(q);
             assert!(!e.incomplete, "{q}");
             assert!(
