@@ -10,7 +10,7 @@
 
 use super::meta::{self, Arg};
 use crate::graph::{normalize, KnowledgeGraph};
-use crate::lexicon;
+use crate::lexicon::{self, phrasing, phrasing::Role};
 use crate::model::{Field, Format, NodeKind, Relation};
 use crate::query::{plan, syntax};
 
@@ -208,6 +208,8 @@ enum Tok {
     Number,
     Open,
     Close,
+    /// A word with no bearing on what comes next (`that`, `the`, `are`).
+    Skip,
     Unknown,
 }
 
@@ -222,6 +224,11 @@ impl Spot {
         while i < words.len() {
             let (n, tok) = longest_token(&words[i..], subject, g);
             i += n;
+            // An opener opens only at the start (`drugs which cause`: `which` is glue there).
+            let opens = matches!(tok, Tok::Opener) && spot == (Spot::Start { openers: true });
+            if matches!(tok, Tok::Skip) || (matches!(tok, Tok::Opener) && !opens) {
+                continue;
+            }
             spot = match tok {
                 Tok::Opener | Tok::Open => Spot::Start { openers: false },
                 Tok::Noun(k) => {
@@ -253,7 +260,7 @@ impl Spot {
                 Tok::As => Spot::Format,
                 Tok::Where => Spot::Field,
                 Tok::Number => Spot::Number,
-                Tok::Close | Tok::Unknown => Spot::Clause {
+                Tok::Close | Tok::Unknown | Tok::Skip => Spot::Clause {
                     subject,
                     name_kinds: Vec::new(),
                 },
@@ -270,6 +277,11 @@ impl Spot {
             Spot::Start { openers } => {
                 if *openers {
                     out.extend(syntax::OPENERS.iter().map(|o| o.to_string()));
+                    out.extend(question_openers().map(str::to_string));
+                    // The grammar's own two-word opener.
+                    if syntax::is_keyword("me") {
+                        out.push("show me".into());
+                    }
                 }
                 out.extend(nouns(g, None));
                 out.extend(names(g, None, prefix));
@@ -370,9 +382,18 @@ fn token(text: &str, subject: Option<NodeKind>, g: &KnowledgeGraph) -> Option<To
         "limit" | "max" => Tok::Number,
         "and" | "or" | "not" => Tok::Join,
         "with" | "without" => Tok::With,
-        _ if syntax::OPENERS.contains(&text) => Tok::Opener,
+        _ if syntax::OPENERS.contains(&text) || text == "show me" => Tok::Opener,
         _ if plan::CONNECTORS.contains(&text) => Tok::Link,
         _ => {
+            if let Some(role) = phrasing::role(text) {
+                return Some(match role {
+                    Role::Opener | Role::HowMany | Role::How | Role::About => Tok::Opener,
+                    Role::Glue | Role::Filler => Tok::Skip,
+                    Role::Neg => Tok::Join,
+                    Role::Therapies => Tok::Unknown,
+                    Role::Each => Tok::Where,
+                });
+            }
             if let Some((k, _)) = g.lexicon().kind_by_noun(text) {
                 Tok::Noun(k)
             } else if let Some(kinds) = reached_by(text, subject, g) {
@@ -387,6 +408,14 @@ fn token(text: &str, subject: Option<NodeKind>, g: &KnowledgeGraph) -> Option<To
         }
     };
     Some(tok)
+}
+
+/// The question openers of the lexicon (`which`, `how many`, `tell me about`, …).
+fn question_openers() -> impl Iterator<Item = &'static str> {
+    phrasing::STRUCTURE
+        .iter()
+        .filter(|(_, role)| matches!(role, Role::Opener | Role::HowMany | Role::How | Role::About))
+        .map(|(w, _)| *w)
 }
 
 /// The kinds of the nodes a label names.
@@ -631,6 +660,19 @@ mod tests {
         assert!(at_end("", &g).contains(&"compare".to_string()));
         assert!(!at_end("drugs causing sh", &g).contains(&"show".to_string()));
         assert!(at_end("path from olap", &g).contains(&"olaparib".to_string()));
+        for opener in ["which", "what", "how many", "list", "show me", "compare"] {
+            let typed = &opener[..2];
+            assert!(at_end(typed, &g).contains(&opener.to_string()), "{opener}");
+        }
+        assert!(at_end("which dru", &g).contains(&"drugs".to_string()));
+        assert!(at_end("how many side effects are caused by trast", &g)
+            .contains(&"trastuzumab".to_string()));
+        assert!(at_end("drugs which ca", &g).contains(&"causing".to_string()));
+        let c = at_end("drugs that cause he", &g);
+        assert!(
+            c.contains(&"heart problems".to_string()) && !c.contains(&"Herceptin".to_string()),
+            "{c:?}"
+        );
     }
 
     #[test]
