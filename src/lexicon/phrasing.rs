@@ -355,6 +355,31 @@ pub const THERAPY_KINDS: &[NodeKind] = &[
     NodeKind::Procedure,
 ];
 
+/// Relations with a negative twin: `not` before a phrase of the first may mean "no such
+/// statement" or "a statement of the twin" (`drugs not given with chemotherapy`), so it asks.
+pub const NEGATIVE_TWINS: &[(Relation, Relation, &str)] = &[
+    (
+        Relation::CombinedWith,
+        Relation::NotCombinedWith,
+        "never combined with",
+    ),
+    (
+        Relation::RequiresCotherapy,
+        Relation::NotCombinedWith,
+        "never combined with",
+    ),
+];
+
+/// The relation a qualifier word is mostly about: `approved`, `recommended` and the lines of
+/// therapy are said of treatments, schedules of how a drug is given.
+pub fn home_relation(field: Field) -> Option<Relation> {
+    match field {
+        Field::Evidence | Field::Line => Some(Relation::Treats),
+        Field::Schedule => Some(Relation::GivenBy),
+        _ => None,
+    }
+}
+
 /// Statements that plan, by the kind of a name the user typed (`{}` is the name).
 const EXAMPLES: &[(NodeKind, &[&str])] = &[
     (

@@ -9,7 +9,7 @@
 use super::link::{Branch, RelWords};
 use super::{and_all, Cond, Dir, Filter, Planner, Query, Target, Tok};
 use crate::lexicon;
-use crate::lexicon::phrasing::Role;
+use crate::lexicon::phrasing::{self, Role};
 use crate::model::{Field, NodeKind, Relation};
 use crate::query::ast::{self, BinOp, Expr, Phrase, Span};
 use crate::query::syntax::QueryError;
@@ -362,6 +362,22 @@ impl Planner<'_> {
                 }
                 _ => None,
             };
+            if negate {
+                if let Some((text, fwd, _)) = &words {
+                    if let Some((_, _, twin)) = phrasing::NEGATIVE_TWINS
+                        .iter()
+                        .find(|(r, _, _)| fwd.contains(r))
+                    {
+                        return Err(QueryError::new(
+                            format!("`not {text}` can be read two ways"),
+                            span,
+                        )
+                        .with_help(format!(
+                            "the source says not to combine them: `… {twin} …`; or no statement links them: `… without {text} …`"
+                        )));
+                    }
+                }
+            }
             let mut object_quals = Vec::new();
             if names.is_empty() && noun.is_none() {
                 while let Some(Tok::Qual(f, v, s)) = toks.get(i) {
@@ -590,12 +606,38 @@ impl Planner<'_> {
             }
         }
         for (p, at) in quals {
+            // The clause of the word's home relation first (`recommended` goes with `treats`),
+            // else the nearest clause after it that can carry it, else before it.
+            let home = phrasing::home_relation(p.cond.field).and_then(|r| {
+                (0..clauses.len()).find(|i| {
+                    self.clause_carries(&clauses[*i], p.cond.field)
+                        && clauses[*i]
+                            .branches
+                            .iter()
+                            .any(|b| b.rels.iter().any(|(x, _)| *x == r))
+                })
+            });
+            if let (None, Some(r)) = (home, phrasing::home_relation(p.cond.field)) {
+                if !clauses.is_empty() {
+                    // `recommended for men`: the word is said of treatments, and this phrase
+                    // links by none; reading it on another link would answer another question.
+                    return Err(QueryError::new(
+                        format!(
+                            "`{}` is said of `{}` statements, and this phrase has none",
+                            p.cond.value,
+                            r.as_str()
+                        ),
+                        p.span,
+                    )
+                    .with_help("put it in the phrase that says what the drug treats, e.g. `drugs recommended for HR-positive`"));
+                }
+            }
             let after =
                 (at..clauses.len()).find(|i| self.clause_carries(&clauses[*i], p.cond.field));
             let before = (0..at.min(clauses.len()))
                 .rev()
                 .find(|i| self.clause_carries(&clauses[*i], p.cond.field));
-            match after.or(before) {
+            match home.or(after).or(before) {
                 Some(i) => clauses[i].conds.push(p.cond.clone()),
                 None => {
                     let mut own = self.own_clause(kind, &p)?;
