@@ -176,38 +176,138 @@ pub(crate) fn check_statements(
     sources: &[Source],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<(Statement, Origin)> {
-    let ids: Vec<&str> = kinds.keys().map(String::as_str).collect();
+    let check = StatementCheck {
+        fs,
+        kinds,
+        ids: kinds.keys().map(String::as_str).collect(),
+        sources,
+    };
     let mut out = Vec::new();
     for p in pending {
-        let subject = p.raw.id.get_ref();
         for st in &p.raw.statement {
-            let before = errors.len();
-            let sp = |s: &Spanned<String>| fs.span(p.file, s);
-            let relation = Relation::parse(st.relation.get_ref());
-            if relation.is_none() {
-                errors.push(
-                    fs.diag(
-                        sp(&st.relation),
+            out.extend(check.one(p, st, errors));
+        }
+    }
+    out
+}
+
+/// What checking one statement needs to know about the whole graph.
+struct StatementCheck<'a> {
+    fs: &'a Files<'a>,
+    kinds: &'a HashMap<String, NodeKind>,
+    /// Every node id, for did-you-mean.
+    ids: Vec<&'a str>,
+    sources: &'a [Source],
+}
+
+impl StatementCheck<'_> {
+    /// Checks one statement of node `p`, reporting each problem; the statement when it has none.
+    fn one(
+        &self,
+        p: &PendingNode,
+        st: &RawStatement,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<(Statement, Origin)> {
+        let fs = self.fs;
+        let before = errors.len();
+        let sp = |s: &Spanned<String>| fs.span(p.file, s);
+        let relation = self.relation(p, st, errors);
+        let evidence = self.evidence(p, st, errors);
+        check_source_section(fs, p.file, st, self.sources, errors);
+        if st.note.get_ref().trim().is_empty() {
+            errors.push(fs.diag(
+                sp(&st.note),
+                "empty note: say in a few words what the source says",
+            ));
+        }
+        self.object(p, st, relation, errors);
+        check_choice(
+            fs,
+            p.file,
+            st.line.as_ref(),
+            "line of therapy",
+            &Line::words(),
+            errors,
+        );
+        check_choice(
+            fs,
+            p.file,
+            st.frequency.as_ref(),
+            "frequency",
+            &Frequency::words(),
+            errors,
+        );
+        check_refs(
+            fs,
+            p.file,
+            &st.population,
+            &[NodeKind::Population],
+            self.kinds,
+            errors,
+        );
+        check_refs(
+            fs,
+            p.file,
+            &st.with,
+            &[NodeKind::Drug, NodeKind::Class, NodeKind::Procedure],
+            self.kinds,
+            errors,
+        );
+        self.any_of(p, st, relation, errors);
+        if errors.len() > before {
+            return None;
+        }
+        let origin = fs.origin(sp(&st.relation));
+        Some((
+            statement(p.raw.id.get_ref(), st, relation?, evidence?, origin.clone()),
+            origin,
+        ))
+    }
+
+    /// The statement's relation, or a report with a did-you-mean.
+    fn relation(
+        &self,
+        p: &PendingNode,
+        st: &RawStatement,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<Relation> {
+        let relation = Relation::parse(st.relation.get_ref());
+        if relation.is_none() {
+            errors.push(
+                self.fs
+                    .diag(
+                        self.fs.span(p.file, &st.relation),
                         format!("unknown relation `{}`", st.relation.get_ref()),
                     )
                     .with_help_opt(diag::did_you_mean(
                         st.relation.get_ref(),
                         Relation::ALL.iter().map(|r| r.as_str()),
                     )),
-                );
-            }
-            // `unspecified` is for imported statements; curated ones say what the source supports.
-            let evidence =
-                Evidence::parse(st.evidence.get_ref()).filter(|e| *e != Evidence::Unspecified);
-            if evidence.is_none() {
-                let all: Vec<&str> = Evidence::ALL
-                    .iter()
-                    .filter(|e| **e != Evidence::Unspecified)
-                    .map(|e| e.as_str())
-                    .collect();
-                errors.push(
-                    fs.diag(
-                        sp(&st.evidence),
+            );
+        }
+        relation
+    }
+
+    /// The statement's evidence category, or a report. `unspecified` is for imported
+    /// statements; curated ones say what the source supports.
+    fn evidence(
+        &self,
+        p: &PendingNode,
+        st: &RawStatement,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<Evidence> {
+        let evidence =
+            Evidence::parse(st.evidence.get_ref()).filter(|e| *e != Evidence::Unspecified);
+        if evidence.is_none() {
+            let all: Vec<&str> = Evidence::ALL
+                .iter()
+                .filter(|e| **e != Evidence::Unspecified)
+                .map(|e| e.as_str())
+                .collect();
+            errors.push(
+                self.fs
+                    .diag(
+                        self.fs.span(p.file, &st.evidence),
                         format!("unknown evidence category `{}`", st.evidence.get_ref()),
                     )
                     .with_help_opt(diag::did_you_mean(
@@ -215,150 +315,116 @@ pub(crate) fn check_statements(
                         all.iter().copied(),
                     ))
                     .with_help(format!("evidence is one of: {}", all.join(", "))),
-                );
-            }
-            check_source_section(fs, p.file, st, sources, errors);
-            if st.note.get_ref().trim().is_empty() {
-                errors.push(fs.diag(
-                    sp(&st.note),
-                    "empty note: say in a few words what the source says",
-                ));
-            }
-            let object_kind = kinds.get(st.object.get_ref()).copied();
-            if object_kind.is_none() && !fs.knock_on(st.object.get_ref()) {
+            );
+        }
+        evidence
+    }
+
+    /// The object: a node id, not the subject itself, of a kind the relation may join.
+    fn object(
+        &self,
+        p: &PendingNode,
+        st: &RawStatement,
+        relation: Option<Relation>,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let fs = self.fs;
+        let span = fs.span(p.file, &st.object);
+        let object = st.object.get_ref();
+        let object_kind = self.kinds.get(object).copied();
+        if object_kind.is_none() && !fs.knock_on(object) {
+            errors.push(
+                fs.diag(span, format!("object `{object}` is not a node id"))
+                    .with_help_opt(fs.did_you_mean("ids", object, self.ids.iter().copied())),
+            );
+        }
+        let subject = p.raw.id.get_ref();
+        if object == subject {
+            errors.push(fs.diag(span, format!("statement links `{subject}` to itself")));
+        }
+        if let (Some(r), Some(ok)) = (relation, object_kind) {
+            if !lexicon::allows(r, p.kind, ok) {
                 errors.push(
                     fs.diag(
-                        sp(&st.object),
-                        format!("object `{}` is not a node id", st.object.get_ref()),
+                        fs.span(p.file, &st.relation),
+                        format!(
+                            "relation `{r}` cannot join a {} to a {ok} (`{object}`)",
+                            p.kind
+                        ),
                     )
-                    .with_help_opt(fs.did_you_mean(
-                        "ids",
-                        st.object.get_ref(),
-                        ids.iter().copied(),
+                    .with_help(format!(
+                        "`{r}` joins {} → {}",
+                        kinds_text(lexicon::domain(r)),
+                        kinds_text(lexicon::range(r))
                     )),
                 );
             }
-            if st.object.get_ref() == subject {
-                errors.push(fs.diag(
-                    sp(&st.object),
-                    format!("statement links `{subject}` to itself"),
-                ));
-            }
-            if let (Some(r), Some(ok)) = (relation, object_kind) {
-                if !lexicon::allows(r, p.kind, ok) {
-                    errors.push(
-                        fs.diag(
-                            sp(&st.relation),
-                            format!(
-                                "relation `{r}` cannot join a {} to a {} (`{}`)",
-                                p.kind,
-                                ok,
-                                st.object.get_ref()
-                            ),
-                        )
-                        .with_help(format!(
-                            "`{r}` joins {} → {}",
-                            kinds_text(lexicon::domain(r)),
-                            kinds_text(lexicon::range(r))
-                        )),
-                    );
-                }
-            }
-            check_choice(
-                fs,
-                p.file,
-                st.line.as_ref(),
-                "line of therapy",
-                &Line::words(),
-                errors,
-            );
-            check_choice(
-                fs,
-                p.file,
-                st.frequency.as_ref(),
-                "frequency",
-                &Frequency::words(),
-                errors,
-            );
-            check_refs(
-                fs,
-                p.file,
-                &st.population,
-                &[NodeKind::Population],
-                kinds,
-                errors,
-            );
-            check_refs(
-                fs,
-                p.file,
-                &st.with,
-                &[NodeKind::Drug, NodeKind::Class, NodeKind::Procedure],
-                kinds,
-                errors,
-            );
-            if let Some(group) = &st.any_of {
-                if !is_kebab_id(group.get_ref()) {
-                    errors.push(fs.diag(
-                        sp(group),
-                        format!("any_of `{}` is not a kebab-case group id", group.get_ref()),
-                    ));
-                }
-                if let Some(r) = relation.filter(|r| !ANY_OF_RELATIONS.contains(r)) {
-                    errors.push(
-                        fs.diag(
-                            sp(group),
-                            format!("`{r}` statements cannot be alternatives"),
-                        )
-                        .with_help(format!(
-                            "any_of goes with: {}",
-                            ANY_OF_RELATIONS
-                                .iter()
-                                .map(|r| r.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    );
-                }
-            }
-            if errors.len() > before {
-                continue;
-            }
-            let (Some(relation), Some(evidence)) = (relation, evidence) else {
-                continue;
-            };
-            let origin = fs.origin(sp(&st.relation));
-            out.push((
-                Statement {
-                    subject: subject.clone(),
-                    relation,
-                    object: st.object.get_ref().clone(),
-                    qualifiers: Qualifiers {
-                        line: st.line.as_ref().and_then(|s| Line::parse(s.get_ref())),
-                        frequency: st
-                            .frequency
-                            .as_ref()
-                            .and_then(|s| Frequency::parse(s.get_ref())),
-                        risk: st.risk.clone(),
-                        population: st.population.iter().map(|s| s.get_ref().clone()).collect(),
-                        with: st.with.iter().map(|s| s.get_ref().clone()).collect(),
-                        schedule: st.schedule.clone(),
-                        min_count: st.min_count,
-                        condition: st.condition.clone(),
-                        any_of: st.any_of.as_ref().map(|s| s.get_ref().clone()),
-                    },
-                    provenance: Provenance {
-                        source: st.source.get_ref().clone(),
-                        section: st.section.get_ref().clone(),
-                        evidence,
-                        note: st.note.get_ref().clone(),
-                    },
-                    origin: origin.clone(),
-                },
-                origin,
-            ));
         }
     }
-    out
+
+    /// An any-of group id: kebab-case, on a relation whose statements can be alternatives.
+    fn any_of(
+        &self,
+        p: &PendingNode,
+        st: &RawStatement,
+        relation: Option<Relation>,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let Some(group) = &st.any_of else {
+            return;
+        };
+        let span = self.fs.span(p.file, group);
+        if !is_kebab_id(group.get_ref()) {
+            errors.push(self.fs.diag(
+                span,
+                format!("any_of `{}` is not a kebab-case group id", group.get_ref()),
+            ));
+        }
+        if let Some(r) = relation.filter(|r| !ANY_OF_RELATIONS.contains(r)) {
+            let allowed: Vec<&str> = ANY_OF_RELATIONS.iter().map(|r| r.as_str()).collect();
+            errors.push(
+                self.fs
+                    .diag(span, format!("`{r}` statements cannot be alternatives"))
+                    .with_help(format!("any_of goes with: {}", allowed.join(", "))),
+            );
+        }
+    }
+}
+
+/// A checked statement of the curated format as a [`Statement`].
+fn statement(
+    subject: &str,
+    st: &RawStatement,
+    relation: Relation,
+    evidence: Evidence,
+    origin: Origin,
+) -> Statement {
+    Statement {
+        subject: subject.to_string(),
+        relation,
+        object: st.object.get_ref().clone(),
+        qualifiers: Qualifiers {
+            line: st.line.as_ref().and_then(|s| Line::parse(s.get_ref())),
+            frequency: st
+                .frequency
+                .as_ref()
+                .and_then(|s| Frequency::parse(s.get_ref())),
+            risk: st.risk.clone(),
+            population: st.population.iter().map(|s| s.get_ref().clone()).collect(),
+            with: st.with.iter().map(|s| s.get_ref().clone()).collect(),
+            schedule: st.schedule.clone(),
+            min_count: st.min_count,
+            condition: st.condition.clone(),
+            any_of: st.any_of.as_ref().map(|s| s.get_ref().clone()),
+        },
+        provenance: Provenance {
+            source: st.source.get_ref().clone(),
+            section: st.section.get_ref().clone(),
+            evidence,
+            note: st.note.get_ref().clone(),
+        },
+        origin,
+    }
 }
 
 pub(crate) fn kinds_text(kinds: &[NodeKind]) -> String {
