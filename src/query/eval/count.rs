@@ -1,0 +1,189 @@
+//! `count`, plain or grouped by a kind or a statement field.
+
+use super::*;
+
+pub(super) fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> ResultSet {
+    // Every node of the kind needs no matching: count and group straight from the graph. Else
+    // which nodes match is all a count needs (no statements behind them).
+    let everything = q.filter == Filter::All;
+    let set = (!everything).then(|| match_set(g, q));
+    let Some(group) = group else {
+        let n = set.as_ref().map_or(g.of_kind(q.kind).len(), NodeSet::len);
+        return ResultSet {
+            columns: vec![lexicon::plural(q.kind).to_string()],
+            rows: vec![Row {
+                cells: vec![n.to_string()],
+                ..Row::default()
+            }],
+            noun: ("count".into(), "counts".into()),
+            ..ResultSet::default()
+        };
+    };
+    let member = |n: NodeIx| set.as_ref().is_none_or(|s| s.contains(n));
+    let fast = match group {
+        GroupBy::Kind(k) => counts_from_groups(g, q.kind, *k, &member),
+        GroupBy::Field(_) => None,
+    };
+    // Grouping row by row (by a field, or by an inherited relation) needs the rows' hits.
+    let m = if fast.is_none() {
+        matches(g, q)
+    } else {
+        Matches::new()
+    };
+    // Each row counts once in each of its groups.
+    let (mut by_node, mut none): (HashMap<NodeIx, usize>, usize) = fast.unwrap_or_default();
+    let mut by_value: BTreeMap<String, usize> = BTreeMap::new();
+    let grouped_fast = !by_node.is_empty() || none > 0;
+    let mut ancestors: HashMap<NodeIx, Vec<NodeIx>> = HashMap::new();
+    for (n, hits) in m.iter().filter(|_| !grouped_fast) {
+        match group {
+            GroupBy::Kind(k) => {
+                let keys = group_nodes(g, *n, *k, &mut ancestors);
+                none += usize::from(keys.is_empty());
+                for key in keys {
+                    *by_node.entry(key).or_default() += 1;
+                }
+            }
+            GroupBy::Field(f) => {
+                let mut vals: Vec<String> = hits
+                    .iter()
+                    .filter_map(|h| {
+                        let st = g.statement(h.edge);
+                        f.value(st.qualifiers, st.provenance)
+                    })
+                    .collect();
+                vals.sort();
+                vals.dedup();
+                none += usize::from(vals.is_empty());
+                for v in vals {
+                    *by_value.entry(v).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut groups: Vec<(String, usize)> = by_name(g, by_node.keys().copied())
+        .into_iter()
+        .map(|k| (g.node(k).name.to_string(), by_node[&k]))
+        .chain(by_value)
+        .collect();
+    if none > 0 {
+        groups.push(("(none)".into(), none));
+    }
+    let group_title = match group {
+        GroupBy::Kind(k) => lexicon::singular(*k).to_string(),
+        GroupBy::Field(f) => f.to_string(),
+    };
+    let mut rows: Vec<Row> = groups
+        .into_iter()
+        .map(|(k, n)| Row {
+            cells: vec![k, n.to_string()],
+            ..Row::default()
+        })
+        .collect();
+    rows.sort_by_cached_key(|r| r.cells[0].to_lowercase());
+    ResultSet {
+        columns: vec![group_title, "count".into()],
+        rows,
+        noun: ("group".into(), "groups".into()),
+        ..ResultSet::default()
+    }
+}
+
+/// The relation rows of `kind` are grouped by when grouped by kind `k`: the lexicon's first
+/// relation between the two kinds, read from the row's side.
+pub(super) fn grouping_relation(
+    kind: crate::model::NodeKind,
+    k: crate::model::NodeKind,
+) -> Option<(Relation, Dir)> {
+    match lexicon::relations_between(kind, k).first() {
+        Some(r) => Some((*r, Dir::Out)),
+        None => lexicon::relations_between(k, kind)
+            .first()
+            .map(|r| (*r, Dir::In)),
+    }
+}
+
+/// Group counts computed from the groups' side, without visiting rows one by one: for each node
+/// `t` of kind `k`, the rows linked to `t` or to anything below it, each counted once. Also the
+/// number of rows in no group. `None` for relations inherited from classes (rows are grouped one
+/// by one then).
+pub(super) fn counts_from_groups(
+    g: &KnowledgeGraph,
+    kind: crate::model::NodeKind,
+    k: crate::model::NodeKind,
+    member: &dyn Fn(NodeIx) -> bool,
+) -> Option<(HashMap<NodeIx, usize>, usize)> {
+    let (rel, dir) = grouping_relation(kind, k)?;
+    if dir == Dir::Out && INHERITED.contains(&rel) {
+        return None;
+    }
+    let mut stamp = vec![u32::MAX; g.node_count()];
+    let mut grouped = vec![false; g.node_count()];
+    let mut counts = HashMap::new();
+    for (gi, &t) in g.of_kind(k).iter().enumerate() {
+        let gi = gi as u32;
+        let mut n = 0;
+        for d in g.descendants(t) {
+            let mut visit = |s: NodeIx| {
+                if stamp[s.index()] != gi && g.kind(s) == kind && member(s) {
+                    stamp[s.index()] = gi;
+                    grouped[s.index()] = true;
+                    n += 1;
+                }
+            };
+            // One relation's run of statements, read in order.
+            match dir {
+                Dir::Out => g
+                    .in_rel_subjects(d, rel)
+                    .iter()
+                    .for_each(|s| visit(NodeIx::new(*s as usize))),
+                Dir::In => g.out_rel(d, rel).for_each(|(_, s)| visit(s)),
+            }
+        }
+        if n > 0 {
+            counts.insert(t, n);
+        }
+    }
+    let none = g
+        .of_kind(kind)
+        .iter()
+        .filter(|s| member(**s) && !grouped[s.index()])
+        .count();
+    Some((counts, none))
+}
+
+/// The nodes of kind `k` a row is grouped under: those linked by the lexicon's first relation
+/// between the two kinds (member_of for classes, treats for subtypes, …), with class-level
+/// statements for inherited relations, and every broader class or subtype above them.
+pub(super) fn group_nodes(
+    g: &KnowledgeGraph,
+    n: NodeIx,
+    k: crate::model::NodeKind,
+    ancestors: &mut HashMap<NodeIx, Vec<NodeIx>>,
+) -> Vec<NodeIx> {
+    let Some((rel, dir)) = grouping_relation(g.kind(n), k) else {
+        return Vec::new();
+    };
+    let mut found: Vec<NodeIx> = match dir {
+        Dir::Out => g.out_rel(n, rel).map(|(_, o)| o).collect(),
+        Dir::In => g.in_rel(n, rel).map(|(_, o)| o).collect(),
+    };
+    if dir == Dir::Out && INHERITED.contains(&rel) {
+        for (c, _) in carriers(g, n) {
+            found.extend(g.out_rel(c, rel).map(|(_, o)| o));
+        }
+    }
+    let mut all: Vec<NodeIx> = Vec::new();
+    for f in found {
+        all.extend(
+            ancestors
+                .entry(f)
+                .or_insert_with(|| g.ancestors(f))
+                .iter()
+                .copied(),
+        );
+    }
+    all.sort_unstable();
+    all.dedup();
+    all
+}
