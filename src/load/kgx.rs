@@ -15,8 +15,7 @@ use crate::model::kgx::{
     local_id, parse_origin, split_list, unescape, CURIE_PREFIX, INFORES_PREFIX, UNATTRIBUTED,
 };
 use crate::model::{
-    Dataset, Evidence, Node, NodeKind, Origin, Provenance, Relation, Section, Source, Statement,
-    Sym,
+    Dataset, Evidence, Node, NodeKind, Origin, Provenance, Relation, Source, Statement, Sym,
 };
 
 mod qualifiers;
@@ -764,20 +763,9 @@ fn cited_sources(statements: &[Statement]) -> Vec<Source> {
     }
     cited
         .into_iter()
-        .map(|(id, (sections, origin))| Source {
-            id: id.to_string(),
-            title: id.to_string(),
-            publisher: None,
-            approved: None,
-            url: None,
-            sections: sections
-                .into_iter()
-                .map(|heading| Section {
-                    heading: heading.to_string(),
-                    updated: None,
-                })
-                .collect(),
-            origin: origin.clone(),
+        .map(|(id, (sections, origin))| {
+            let sections = sections.into_iter().map(str::to_string).collect();
+            Source::cited(id.to_string(), sections, origin.clone())
         })
         .collect()
 }

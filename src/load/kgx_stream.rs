@@ -17,7 +17,7 @@ use crate::model::kgx::{
     UNATTRIBUTED,
 };
 use crate::model::sink::{At, GraphSink, NodeExtra};
-use crate::model::{Evidence, NodeKind, Origin, Provenance, Relation, Section, Source};
+use crate::model::{Evidence, NodeKind, Origin, Provenance, Relation, Source};
 
 /// Reads `dir/nodes.tsv` and `dir/edges.tsv` into `sink`; the sources the statements cite.
 /// `None` when the files are not clean KGX in our columns (the sink is then half-filled: throw
@@ -414,20 +414,6 @@ fn provenance(
 fn sources(cited: BTreeMap<String, (Vec<String>, Origin)>) -> Vec<Source> {
     cited
         .into_iter()
-        .map(|(id, (sections, origin))| Source {
-            title: id.clone(),
-            id,
-            publisher: None,
-            approved: None,
-            url: None,
-            sections: sections
-                .into_iter()
-                .map(|heading| Section {
-                    heading,
-                    updated: None,
-                })
-                .collect(),
-            origin,
-        })
+        .map(|(id, (sections, origin))| Source::cited(id, sections, origin))
         .collect()
 }

@@ -405,6 +405,26 @@ pub struct Source {
 }
 
 impl Source {
+    /// A source known only from the statements that cite it (an imported graph's): titled with
+    /// its id, listing the sections cited, first cited at `origin`.
+    pub fn cited(id: String, sections: Vec<String>, origin: Origin) -> Source {
+        Source {
+            title: id.clone(),
+            id,
+            publisher: None,
+            approved: None,
+            url: None,
+            sections: sections
+                .into_iter()
+                .map(|heading| Section {
+                    heading,
+                    updated: None,
+                })
+                .collect(),
+            origin,
+        }
+    }
+
     pub fn section(&self, heading: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.heading == heading)
     }
