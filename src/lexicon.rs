@@ -277,14 +277,16 @@ impl Lexicon {
         relations: impl IntoIterator<Item = Relation>,
     ) -> Lexicon {
         let mut lex = Lexicon::default();
+        let mut seen_kinds = std::collections::HashSet::new();
         for k in kinds {
-            if matches!(k, NodeKind::Other(_)) && !lex.kinds.iter().any(|(x, _, _)| *x == k) {
+            if matches!(k, NodeKind::Other(_)) && seen_kinds.insert(k) {
                 lex.kinds
                     .push((k, singular(k).into_owned(), plural(k).into_owned()));
             }
         }
+        let mut seen_relations = std::collections::HashSet::new();
         for r in relations {
-            if matches!(r, Relation::Other(_)) && !lex.relations.iter().any(|(x, _)| *x == r) {
+            if matches!(r, Relation::Other(_)) && seen_relations.insert(r) {
                 lex.relations.push((r, phrase(r).into_owned()));
             }
         }

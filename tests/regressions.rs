@@ -483,3 +483,31 @@ fn subtypes_cut_to_one_node_gives_errors_not_a_hang() {
     let diags = load::load_files(&files).expect_err("statements name subtypes that are gone");
     assert!(diags.iter().all(|d| d.origin.line > 0), "{diags:#?}");
 }
+
+/// A graph with more kinds than fit in 16 bits keeps every node's own kind (the store once gave
+/// the 65 537th kind and later ones the code of the last that fit).
+#[test]
+fn a_graph_of_seventy_thousand_kinds_keeps_each_nodes_kind() {
+    use mbckg::model::{Dataset, Node, NodeKind};
+    let nodes: Vec<Node> = (0..70_000)
+        .map(|i| Node {
+            id: format!("n{i}"),
+            kind: NodeKind::named(&format!("x:Kind{i}")).expect("a short name"),
+            name: format!("node {i}"),
+            aliases: Vec::new(),
+            xrefs: Vec::new(),
+            note: None,
+            accepted: Vec::new(),
+            origin: Default::default(),
+        })
+        .collect();
+    let g = KnowledgeGraph::new(Dataset {
+        sources: Vec::new(),
+        nodes,
+        statements: Vec::new(),
+    });
+    for i in [0, 65_535, 65_536, 69_999] {
+        let n = g.by_id(&format!("n{i}")).expect("a node");
+        assert_eq!(g.node(n).kind.as_str(), format!("x:Kind{i}"));
+    }
+}

@@ -19,9 +19,11 @@ pub struct Builder {
     node_id: Vec<u32>,
     node_name: Vec<u32>,
     /// Index into `kinds`.
-    node_kind: Vec<u16>,
+    node_kind: Vec<u32>,
     /// The kinds used, in the order first seen.
     kinds: Vec<NodeKind>,
+    /// Kind → its code, so a graph of many kinds is not searched kind by kind.
+    kind_code: HashMap<NodeKind, u32, FastState>,
     node_extra: Vec<u32>,
     node_origin: Vec<Pos>,
     extras: Vec<Extra>,
@@ -94,15 +96,12 @@ impl Builder {
         self.node_of.insert(id, n);
         self.node_id.push(id);
         self.node_name.push(self.strings.intern(name));
-        let code = match self.kinds.iter().position(|k| *k == kind) {
-            Some(c) => c,
-            None => {
-                self.kinds.push(kind);
-                self.kinds.len() - 1
-            }
-        };
-        // More than 65 536 kinds is no graph a person can query; they share the last code.
-        self.node_kind.push(u16::try_from(code).unwrap_or(u16::MAX));
+        let next = self.kinds.len() as u32;
+        let code = *self.kind_code.entry(kind).or_insert(next);
+        if code == next {
+            self.kinds.push(kind);
+        }
+        self.node_kind.push(code);
         let extra = if extra.is_empty() {
             0
         } else {
@@ -123,7 +122,7 @@ impl Builder {
     /// The kind of an added node.
     pub fn kind(&self, n: NodeIx) -> Option<NodeKind> {
         let code = self.node_kind.get(n.index())?;
-        self.kinds.get(usize::from(*code)).copied()
+        self.kinds.get(*code as usize).copied()
     }
 
     /// Adds an owned statement; skipped when an end is not a node (validated data has none).
@@ -280,14 +279,12 @@ impl Builder {
                 .get(b.node_id[*x as usize])
                 .cmp(strings.get(b.node_id[*y as usize]))
         });
-        let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> = Vec::new();
+        let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); b.kinds.len()];
         for (i, code) in b.node_kind.iter().enumerate() {
-            let kind = b.kinds[usize::from(*code).min(b.kinds.len() - 1)];
-            match by_kind.iter_mut().find(|(k, _)| *k == kind) {
-                Some((_, v)) => v.push(NodeIx::new(i)),
-                None => by_kind.push((kind, vec![NodeIx::new(i)])),
-            }
+            of_code[*code as usize].push(NodeIx::new(i));
         }
+        let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> =
+            b.kinds.iter().copied().zip(of_code).collect();
         let lexicon = Lexicon::new(b.kinds.iter().copied(), rels.iter().copied());
         for (_, list) in &mut by_kind {
             list.sort_by(|x, y| {
@@ -457,8 +454,7 @@ fn imported_links(b: &Builder, rels: &[Relation]) -> Vec<(NodeKind, Relation, No
     for i in 0..b.subject.len() {
         let rel = rels[b.relation[i] as usize];
         if matches!(rel, Relation::Other(_)) {
-            let kind =
-                |n: u32| b.kinds[usize::from(b.node_kind[n as usize]).min(b.kinds.len() - 1)];
+            let kind = |n: u32| b.kinds[b.node_kind[n as usize] as usize];
             let link = (kind(b.subject[i]), rel, kind(b.object[i]));
             if !out.contains(&link) {
                 out.push(link);

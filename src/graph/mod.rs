@@ -64,7 +64,7 @@ pub struct KnowledgeGraph {
     /// The lower-cased name, the sort key of rows.
     node_key: Vec<u32>,
     /// Index into `kinds`.
-    node_kind: Vec<u16>,
+    node_kind: Vec<u32>,
     /// The kinds used, in the order first seen; a node's code indexes it.
     kinds: Vec<NodeKind>,
     /// Index into `extras` (0: nothing).
@@ -144,7 +144,7 @@ impl KnowledgeGraph {
         let extra = &self.extras[self.node_extra[i] as usize];
         NodeRef {
             id: self.strings.get(self.node_id[i]),
-            kind: self.kinds[usize::from(self.node_kind[i])],
+            kind: self.kinds[self.node_kind[i] as usize],
             name: self.strings.get(self.node_name[i]),
             aliases: &extra.aliases,
             xrefs: &extra.xrefs,
@@ -156,7 +156,7 @@ impl KnowledgeGraph {
 
     /// A node's kind (cheaper than `node(ix).kind`).
     pub fn kind(&self, ix: NodeIx) -> NodeKind {
-        self.kinds[usize::from(self.node_kind[ix.index()])]
+        self.kinds[self.node_kind[ix.index()] as usize]
     }
 
     /// A node's id.
