@@ -2,7 +2,9 @@
 //! Biolink terms used for export.
 //!
 //! The grammar knows none of these words; the planner looks them up here after parsing, so the
-//! vocabulary grows without grammar changes. Nothing here depends on the contents of a graph.
+//! vocabulary grows without grammar changes. The built-in tables are constants; what a loaded
+//! graph brings (a third-party graph's kinds and relations) lives in that graph's own [`Lexicon`]
+//! value, never in a process-wide table. Uses model only.
 
 use std::borrow::Cow;
 
