@@ -8,7 +8,7 @@ use super::strings::{FastState, Interner};
 use super::{Extra, KnowledgeGraph, NodeIx, Pos};
 use crate::lexicon::Lexicon;
 use crate::model::sink::{At, GraphSink, NodeExtra};
-use crate::model::{Node, NodeKind, Provenance, Qualifiers, Relation, Source, Statement};
+use crate::model::{Field, Node, NodeKind, Provenance, Qualifiers, Relation, Source, Statement};
 
 /// Collects a graph; [`Builder::finish`] lays it out.
 #[derive(Debug, Default)]
@@ -242,6 +242,7 @@ impl Builder {
         let st_relation = permute(std::mem::take(&mut b.relation), &out_order);
         let st_object = permute(std::mem::take(&mut b.object), &out_order);
         let st_facet = permute(std::mem::take(&mut b.facet), &out_order);
+        let carried = carried_fields(&b, &st_relation, &st_facet, rels.len());
         let st_origin = permute(std::mem::take(&mut b.origin), &out_order);
         let subject = permute(std::mem::take(&mut b.subject), &out_order);
         drop(out_order);
@@ -322,6 +323,7 @@ impl Builder {
             by_kind,
             max_label_words,
             imported_links,
+            carried,
             lexicon,
         }
     }
@@ -369,6 +371,35 @@ impl GraphSink for Builder {
         let (s, o) = (NodeIx::new(subject as usize), NodeIx::new(object as usize));
         self.add_statement_parts(s, relation, o, facet, origin);
     }
+}
+
+const _: () = assert!(Field::ALL.len() <= 16, "the carried-fields mask is a u16");
+
+/// Per relation code, the fields (bit `i` for `Field::ALL[i]`) some statement of it gives:
+/// each distinct qualifier set is asked once, then one lookup a statement.
+fn carried_fields(
+    b: &Builder,
+    st_relation: &[u16],
+    st_facet: &[u32],
+    relations: usize,
+) -> Vec<u16> {
+    let per_qualifiers: Vec<u16> = b
+        .qualifiers
+        .iter()
+        .map(|q| {
+            Field::ALL
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.given_by(q))
+                .fold(0u16, |m, (i, _)| m | 1 << i)
+        })
+        .collect();
+    let mut carried = vec![0u16; relations];
+    for (rel, facet) in st_relation.iter().zip(st_facet) {
+        let q = b.facets[*facet as usize].1 as usize;
+        carried[*rel as usize] |= per_qualifiers[q];
+    }
+    carried
 }
 
 /// Positions 0..keys.len() ordered by key, stably; with `within`, that order is the starting

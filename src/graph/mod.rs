@@ -12,7 +12,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
 
 use crate::lexicon::Lexicon;
-use crate::model::{Dataset, NodeKind, Provenance, Qualifiers, Relation, Source};
+use crate::model::{Dataset, Field, NodeKind, Provenance, Qualifiers, Relation, Source};
 
 mod build;
 mod strings;
@@ -104,6 +104,8 @@ pub struct KnowledgeGraph {
     /// (subject kind, relation, object kind) of the statements whose relation an imported graph
     /// brought: the lexicon cannot know which kinds they join, the graph does.
     imported_links: Vec<(NodeKind, Relation, NodeKind)>,
+    /// Per relation code, the fields some statement of it gives (bit `i`: `Field::ALL[i]`).
+    carried: Vec<u16>,
     /// The words of this graph: the built-in lexicon plus the kinds and relations it brought.
     lexicon: Lexicon,
 }
@@ -394,6 +396,15 @@ impl KnowledgeGraph {
     /// How many statements touch `ix`, either way.
     pub fn degree(&self, ix: NodeIx) -> usize {
         self.out_range(ix).len() + self.in_range(ix).len()
+    }
+
+    /// Whether some statement of `relation` gives `field`; worked out once when the graph is built.
+    pub fn carries(&self, relation: Relation, field: Field) -> bool {
+        let Some(code) = self.relations.iter().position(|r| *r == relation) else {
+            return false;
+        };
+        let bit = Field::ALL.iter().position(|f| *f == field).unwrap_or(0);
+        self.carried.get(code).is_some_and(|m| m & (1 << bit) != 0)
     }
 
     /// Relations an imported graph brought that join `subject` to `object` kinds in this graph.

@@ -132,6 +132,21 @@ impl Field {
         }
     }
 
+    /// Whether a statement with these qualifiers gives the field (evidence, source and section:
+    /// every statement does).
+    pub fn given_by(self, q: &Qualifiers) -> bool {
+        match self {
+            Field::Line => q.line.is_some(),
+            Field::Frequency => q.frequency.is_some(),
+            Field::Risk => q.risk.is_some(),
+            Field::Schedule => q.schedule.is_some(),
+            Field::MinCount => q.min_count.is_some(),
+            Field::Condition => q.condition.is_some(),
+            Field::Population | Field::Partner => !self.list(q).is_empty(),
+            Field::Evidence | Field::Source | Field::Section => true,
+        }
+    }
+
     /// The values a field may take, when it is a closed set.
     pub fn closed_values(self) -> Option<Vec<&'static str>> {
         match self {

@@ -128,19 +128,7 @@ impl Planner<'_> {
         if matches!(field, Field::Evidence | Field::Source | Field::Section) {
             return true;
         }
-        let carry = self.carry.get_or_init(|| {
-            let mut set = std::collections::HashSet::new();
-            for e in self.g.statements() {
-                let st = self.g.statement(e);
-                for f in Field::ALL {
-                    if f.value(st.qualifiers, st.provenance).is_some() {
-                        set.insert((st.relation, *f));
-                    }
-                }
-            }
-            set
-        });
-        carry.contains(&(relation, field))
+        self.g.carries(relation, field)
     }
 
     /// The relations and object kinds of the graph's statements about nodes of `kind`.

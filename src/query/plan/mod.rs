@@ -170,7 +170,6 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
         linking: false,
         details: false,
         nested: None,
-        carry: std::cell::OnceCell::new(),
         shapes: std::cell::OnceCell::new(),
     };
     let kind = p.statement_kind(stmt)?;
@@ -294,8 +293,6 @@ struct Planner<'g> {
     /// The query in parentheses at the end of the phrase being planned (`side effects of
     /// (drugs targeting HER2)`): the object of its last relation phrase.
     nested: Option<Query>,
-    /// Which relations' statements give which fields, read from the graph when first needed.
-    carry: std::cell::OnceCell<std::collections::HashSet<(Relation, Field)>>,
     /// (subject kind, relation, object kind) of the graph's statements, when first needed.
     shapes: std::cell::OnceCell<std::collections::BTreeSet<(NodeKind, Relation, NodeKind)>>,
 }
