@@ -23,8 +23,8 @@ use crate::output::render::{self, Format, RenderOptions};
 struct Cli {
     /// Load graph data from this directory (TOML or KGX) instead of the embedded graph. Give it
     /// again to lay more graphs over the first (nodes matched by id or declared xref); `+DIR` lays
-    /// DIR over the embedded graph.
-    #[arg(long, global = true, value_name = "DIR")]
+    /// DIR over the embedded graph. A file written by `mbckg snapshot` opens at once (alone).
+    #[arg(long, global = true, value_name = "DIR|SNAPSHOT")]
     data: Vec<PathBuf>,
     /// Make KGX edges to missing nodes errors instead of dropping them with a warning.
     #[arg(long)]
@@ -91,6 +91,13 @@ enum Command {
         /// Output file (a directory for kgx); default standard output.
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
+    },
+    /// Write the loaded graph as one binary file that `--data FILE` reopens at once (mapped into
+    /// memory, not parsed): how to reopen a big imported graph without re-reading its TSV.
+    Snapshot {
+        /// The file to write (replaced whole or not at all).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
     },
     /// The sources, their sections, and how many statements cite each.
     Sources {
@@ -176,6 +183,7 @@ pub fn main() -> i32 {
             )
         }
         Some(Command::Sources { format }) => sources(&graph, format, &mut out),
+        Some(Command::Snapshot { output }) => Ok(snapshot(&graph, &output)),
         Some(Command::Export {
             format,
             query,
@@ -222,8 +230,28 @@ pub fn load_graph_with(
     options: load::LoadOptions,
 ) -> Result<(KnowledgeGraph, Vec<Diagnostic>), Vec<Diagnostic>> {
     if let [one] = specs {
+        if one.is_file() {
+            return load::snapshot::open(one).map(|g| (g, Vec::new()));
+        }
         if let Some(g) = stream_kgx(one) {
             return Ok((g, Vec::new()));
+        }
+    }
+    // A snapshot is a finished store, not data another graph can be laid over or under.
+    for spec in specs {
+        let path = match spec.to_str().and_then(|s| s.strip_prefix('+')) {
+            Some(rest) => Path::new(rest),
+            None => spec.as_path(),
+        };
+        if load::snapshot::is_snapshot(path) {
+            return Err(vec![Diagnostic::error(
+                "a snapshot opens only on its own: it cannot be laid over or under other graphs",
+                crate::model::Origin {
+                    file: path.display().to_string(),
+                    ..Default::default()
+                },
+            )
+            .with_help("make the snapshot from all the layers at once: `mbckg --data A --data B snapshot -o FILE`")]);
         }
     }
     let loaded = load::load_layers(specs, options)?;
@@ -243,6 +271,33 @@ fn stream_kgx(dir: &Path) -> Option<KnowledgeGraph> {
     let mut builder = crate::graph::Builder::new();
     let sources = load::kgx_stream::read_dir(dir, &mut builder)?;
     Some(builder.finish(sources))
+}
+
+/// Writes `g` as a snapshot to `path` (whole or not at all); a one-line summary on stderr.
+fn snapshot(g: &KnowledgeGraph, path: &Path) -> i32 {
+    let encoded = crate::graph::snapshot::encode(g);
+    let written = super::atomic::write_with(path, |f| {
+        for piece in &encoded.pieces {
+            f.write_all(piece)?;
+        }
+        Ok(())
+    });
+    match written {
+        Ok(()) => {
+            eprintln!(
+                "mbckg: wrote {} ({} nodes, {} statements, {:.1} MB)",
+                path.display(),
+                g.node_count(),
+                g.statement_count(),
+                encoded.len() as f64 / 1e6
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("mbckg: cannot write the snapshot {}: {e}", path.display());
+            EXIT_ERROR
+        }
+    }
 }
 
 /// Prints the warnings of loading (tolerated flaws of KGX files) to stderr.

@@ -15,10 +15,13 @@ use crate::lexicon::Lexicon;
 use crate::model::{Dataset, Field, NodeKind, Provenance, Qualifiers, Relation, Source};
 
 mod build;
+mod col;
+pub mod snapshot;
 mod strings;
 mod view;
 
 pub use build::Builder;
+pub use col::{Backing, Col, ColError, Plain};
 pub use strings::{hash_bytes, hash_str, FastState, Interner, Strings};
 pub use view::{NodeRef, OriginRef, StatementRef};
 
@@ -28,7 +31,9 @@ pub type NodeIx = NodeIndex<u32>;
 pub type EdgeIx = EdgeIndex<u32>;
 
 /// A place in a file, packed: line, file (an index into the store's file names), column.
+/// `repr(C)` so a snapshot's bytes can be read as `Pos` in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
 pub struct Pos {
     pub line: u32,
     pub file: u16,
@@ -59,44 +64,44 @@ impl Extra {
 #[derive(Debug, Default)]
 pub struct KnowledgeGraph {
     strings: Strings,
-    node_id: Vec<u32>,
-    node_name: Vec<u32>,
+    node_id: Col<u32>,
+    node_name: Col<u32>,
     /// The lower-cased name, the sort key of rows.
-    node_key: Vec<u32>,
+    node_key: Col<u32>,
     /// Index into `kinds`.
-    node_kind: Vec<u32>,
+    node_kind: Col<u32>,
     /// The kinds used, in the order first seen; a node's code indexes it.
     kinds: Vec<NodeKind>,
     /// Index into `extras` (0: nothing).
-    node_extra: Vec<u32>,
-    node_origin: Vec<Pos>,
+    node_extra: Col<u32>,
+    node_origin: Col<Pos>,
     extras: Vec<Extra>,
     /// Statement ids of node `n` as subject: `out_start[n]..out_start[n + 1]`.
-    out_start: Vec<u32>,
-    st_object: Vec<u32>,
+    out_start: Col<u32>,
+    st_object: Col<u32>,
     /// Index into `relations`.
-    st_relation: Vec<u16>,
+    st_relation: Col<u16>,
     /// Index into `facets`.
-    st_facet: Vec<u32>,
-    st_origin: Vec<Pos>,
+    st_facet: Col<u32>,
+    st_origin: Col<Pos>,
     /// Positions in `in_edge` of node `n` as object: `in_start[n]..in_start[n + 1]`.
-    in_start: Vec<u32>,
+    in_start: Col<u32>,
     /// Statement ids by (object, relation, id).
-    in_edge: Vec<u32>,
+    in_edge: Col<u32>,
     /// The subject of each statement in `in_edge`, beside it so reverse scans stay sequential.
-    in_subject: Vec<u32>,
+    in_subject: Col<u32>,
     /// The relations used, ascending; a statement's code indexes it.
     relations: Vec<Relation>,
     /// (provenance, qualifiers) pairs statements share.
-    facets: Vec<(u32, u32)>,
+    facets: Col<[u32; 2]>,
     provenances: Vec<Provenance>,
     qualifiers: Vec<Qualifiers>,
     files: Vec<String>,
     sources: Vec<Source>,
     /// Nodes sorted by id.
-    by_id: Vec<u32>,
+    by_id: Col<u32>,
     /// (normalised label, node), sorted by label then node.
-    labels: Vec<(u32, u32)>,
+    labels: Col<[u32; 2]>,
     /// Nodes of each kind, sorted by name.
     by_kind: Vec<(NodeKind, Vec<NodeIx>)>,
     /// The longest label, in words, so phrase lookups know when to stop.
@@ -105,7 +110,7 @@ pub struct KnowledgeGraph {
     /// brought: the lexicon cannot know which kinds they join, the graph does.
     imported_links: Vec<(NodeKind, Relation, NodeKind)>,
     /// Per relation code, the fields some statement of it gives (bit `i`: `Field::ALL[i]`).
-    carried: Vec<u16>,
+    carried: Col<u16>,
     /// The words of this graph: the built-in lexicon plus the kinds and relations it brought.
     lexicon: Lexicon,
 }
@@ -175,7 +180,7 @@ impl KnowledgeGraph {
     pub fn statement(&self, ix: EdgeIx) -> StatementRef<'_> {
         let e = ix.index();
         let (s, o) = self.ends(ix);
-        let (p, q) = self.facets[self.st_facet[e] as usize];
+        let [p, q] = self.facets[self.st_facet[e] as usize];
         StatementRef {
             subject: self.id(s),
             relation: self.relations[self.st_relation[e] as usize],
@@ -239,11 +244,11 @@ impl KnowledgeGraph {
     }
 
     /// The run of `labels` whose key is `key`.
-    fn label_run(&self, key: &str) -> &[(u32, u32)] {
+    fn label_run(&self, key: &str) -> &[[u32; 2]] {
         let start = self
             .labels
-            .partition_point(|(k, _)| self.strings.get(*k) < key);
-        let len = self.labels[start..].partition_point(|(k, _)| self.strings.get(*k) == key);
+            .partition_point(|[k, _]| self.strings.get(*k) < key);
+        let len = self.labels[start..].partition_point(|[k, _]| self.strings.get(*k) == key);
         &self.labels[start..start + len]
     }
 
@@ -252,7 +257,7 @@ impl KnowledgeGraph {
         let key = normalize(label);
         let run = self.label_run(&key);
         if !run.is_empty() {
-            return run.iter().map(|(_, n)| NodeIx::new(*n as usize)).collect();
+            return run.iter().map(|[_, n]| NodeIx::new(*n as usize)).collect();
         }
         self.by_id(label.trim()).into_iter().collect()
     }
@@ -266,10 +271,10 @@ impl KnowledgeGraph {
         let p = normalize(prefix);
         let start = self
             .labels
-            .partition_point(|(k, _)| self.strings.get(*k) < p.as_str());
+            .partition_point(|[k, _]| self.strings.get(*k) < p.as_str());
         self.labels[start..]
             .iter()
-            .map(|(k, n)| (self.strings.get(*k), NodeIx::new(*n as usize)))
+            .map(|[k, n]| (self.strings.get(*k), NodeIx::new(*n as usize)))
             .take_while(move |(k, _)| k.starts_with(p.as_str()))
     }
 
@@ -478,7 +483,7 @@ impl KnowledgeGraph {
     /// Counts of statements by relation, in `Relation::ALL` order.
     pub fn relation_counts(&self) -> Vec<(Relation, usize)> {
         let mut counts = vec![0usize; self.relations.len()];
-        for c in &self.st_relation {
+        for c in self.st_relation.iter() {
             counts[*c as usize] += 1;
         }
         let count = |r: &Relation| self.code(*r).map_or(0, |c| counts[c as usize]);

@@ -1,14 +1,19 @@
 //! One arena for every string the graph keeps (ids, names, lower-cased keys), each stored once
-//! and named by a `u32`; a fast hasher for the builder's maps. Uses nothing outside std.
+//! and named by a `u32`; a fast hasher for the builder's maps. The arena's two columns are
+//! owned or read in place from a snapshot ([`Col`]). Uses nothing outside std.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::col::Col;
+
 /// Strings laid end to end; string `i` ends at `ends[i]` and starts where `i - 1` ended.
+/// `text` is valid UTF-8 throughout: pushes add whole `&str`s, and [`Strings::from_parts`]
+/// checks bytes read from a snapshot.
 #[derive(Debug, Default, Clone)]
 pub struct Strings {
-    text: String,
-    ends: Vec<u32>,
+    text: Col<u8>,
+    ends: Col<u32>,
 }
 
 impl Strings {
@@ -19,7 +24,41 @@ impl Strings {
             return "";
         };
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.text.get(start as usize..end as usize).unwrap_or("")
+        self.text().get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The whole text.
+    fn text(&self) -> &str {
+        // SAFETY: `text` is valid UTF-8 (see the type), and `get` slices it with `str::get`,
+        // which checks char boundaries.
+        unsafe { std::str::from_utf8_unchecked(&self.text) }
+    }
+
+    /// An arena from its columns as a snapshot holds them: `text` must be UTF-8 and `ends`
+    /// ascending, within the text, each at a char boundary; otherwise what is wrong.
+    pub fn from_parts(text: Col<u8>, ends: Col<u32>) -> Result<Strings, String> {
+        let s = std::str::from_utf8(&text).map_err(|e| {
+            format!(
+                "the string arena is not UTF-8 (at byte {})",
+                e.valid_up_to()
+            )
+        })?;
+        let mut prev = 0u32;
+        for (i, &end) in ends.iter().enumerate() {
+            if end < prev || !s.is_char_boundary(end as usize) {
+                return Err(format!(
+                    "string {i} ends at {end}, not after {prev} at a character boundary within the {} bytes of text",
+                    s.len()
+                ));
+            }
+            prev = end;
+        }
+        Ok(Strings { text, ends })
+    }
+
+    /// The columns, for writing a snapshot.
+    pub fn parts(&self) -> (&Col<u8>, &Col<u32>) {
+        (&self.text, &self.ends)
     }
 
     pub fn len(&self) -> usize {
@@ -32,13 +71,16 @@ impl Strings {
 
     /// Bytes held, for memory reports.
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + 4 * self.ends.capacity()
+        self.text.heap_bytes() + self.ends.heap_bytes()
     }
 
     fn push(&mut self, s: &str) -> u32 {
-        self.text.push_str(s);
-        self.ends.push(self.text.len() as u32);
-        (self.ends.len() - 1) as u32
+        let text = self.text.to_mut();
+        text.extend_from_slice(s.as_bytes());
+        let end = text.len() as u32;
+        let ends = self.ends.to_mut();
+        ends.push(end);
+        (ends.len() - 1) as u32
     }
 
     fn shrink(&mut self) {

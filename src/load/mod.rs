@@ -19,6 +19,7 @@ mod fs;
 pub mod kgx;
 pub mod kgx_stream;
 mod overlay;
+pub mod snapshot;
 mod toml;
 mod validate;
 

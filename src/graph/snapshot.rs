@@ -1,0 +1,1408 @@
+//! The native snapshot: the store as one versioned, checksummed binary file whose big columns
+//! are read in place once the file is mapped into memory. Encoding and decoding only; `load`
+//! maps the file and `app` writes it (this room does no I/O).
+//!
+//! Layout (all integers in the writer's byte order, which the header records):
+//!
+//! ```text
+//! 0   magic "MBCKGSNP"            8 bytes
+//! 8   byte-order mark 0x0A0B0C0D  u32
+//! 12  format version              u32   (FORMAT_VERSION)
+//! 16  section count               u32
+//! 20  reserved, 0                 u32
+//! 24  file length                 u64
+//! 32  checksum                    u64   (see `Checksum`: xxh3 of 1 MiB blocks of bytes 64..)
+//! 40  writer's mbckg version      24 bytes, UTF-8, zero padded
+//! 64  section table: per section (id u32, element size u32, offset u64, length u64)
+//! ..  sections, each starting at a multiple of 8, zero padding between
+//! ```
+//!
+//! Columns (`Col`) are sections of plain elements. Everything small or irregular (kinds,
+//! relations, provenances, qualifier sets, files, sources, extras, the kind index's runs, the
+//! lexicon) is one `META` section in a compact length-prefixed encoding, decoded into owned
+//! values. Opening checks the header, the checksum, and then every index once (in range,
+//! offsets ascending, relation runs sorted), so the accessors can trust them: a file that passes
+//! never makes a later lookup panic or read out of bounds. What is not checked, being a matter of
+//! answers rather than safety and guarded by the checksum against accident: that the sorted
+//! indexes (by id, by label) are sorted and that the reverse index mirrors the forward one.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::col::{Backing, Col, ColError, Plain};
+use super::strings::Strings;
+use super::{Extra, KnowledgeGraph, NodeIx, Pos};
+use crate::lexicon::Lexicon;
+use crate::model::{
+    Evidence, Frequency, Line, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
+};
+
+/// The first bytes of every snapshot.
+pub const MAGIC: [u8; 8] = *b"MBCKGSNP";
+/// The layout this mbckg writes and reads; bumped whenever the layout or encoding changes.
+pub const FORMAT_VERSION: u32 = 1;
+const ORDER_MARK: u32 = 0x0A0B_0C0D;
+const HEADER: usize = 64;
+const ENTRY: usize = 24;
+/// The checksum hashes the file in blocks of this size, so it can be checked on several cores.
+const BLOCK: usize = 1 << 20;
+
+/// The sections, by id. Their order here is their order in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+enum Part {
+    Text = 1,
+    Ends,
+    NodeId,
+    NodeName,
+    NodeKey,
+    NodeKind,
+    NodeExtra,
+    NodeOrigin,
+    OutStart,
+    StObject,
+    StRelation,
+    StFacet,
+    StOrigin,
+    InStart,
+    InEdge,
+    InSubject,
+    Facets,
+    ById,
+    Labels,
+    ByKind,
+    Carried,
+    Meta,
+}
+
+const SECTIONS: usize = 22;
+
+impl Part {
+    fn name(self) -> &'static str {
+        match self {
+            Part::Text => "string text",
+            Part::Ends => "string ends",
+            Part::NodeId => "node ids",
+            Part::NodeName => "node names",
+            Part::NodeKey => "node sort keys",
+            Part::NodeKind => "node kinds",
+            Part::NodeExtra => "node extras",
+            Part::NodeOrigin => "node origins",
+            Part::OutStart => "outgoing offsets",
+            Part::StObject => "statement objects",
+            Part::StRelation => "statement relations",
+            Part::StFacet => "statement facets",
+            Part::StOrigin => "statement origins",
+            Part::InStart => "incoming offsets",
+            Part::InEdge => "incoming statements",
+            Part::InSubject => "incoming subjects",
+            Part::Facets => "facets",
+            Part::ById => "id index",
+            Part::Labels => "label index",
+            Part::ByKind => "kind index",
+            Part::Carried => "carried fields",
+            Part::Meta => "metadata",
+        }
+    }
+}
+
+/// Why bytes are not a snapshot this mbckg can open. The loader names the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotError {
+    /// The file does not begin with [`MAGIC`].
+    NotSnapshot,
+    /// Written on a machine of the other byte order.
+    ByteOrder { big_endian: bool },
+    /// Another format version.
+    Version { found: u32, written_by: String },
+    /// Shorter (or longer) than its header says.
+    Length { expected: u64, actual: u64 },
+    /// The checksum does not match: the file was damaged after it was written.
+    Checksum { expected: u64, actual: u64 },
+    /// The checksum matches but the contents do not hold together.
+    Inconsistent(String),
+}
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotError::NotSnapshot => f.write_str(
+                "not an mbckg snapshot (it does not begin with the snapshot signature)",
+            ),
+            SnapshotError::ByteOrder { big_endian } => {
+                let (file, here) = if *big_endian {
+                    ("big", "little")
+                } else {
+                    ("little", "big")
+                };
+                write!(
+                    f,
+                    "a snapshot written on a {file}-endian machine; this one is {here}-endian and reads only its own byte order"
+                )
+            }
+            SnapshotError::Version { found, written_by } => write!(
+                f,
+                "a snapshot of format version {found}{}; this mbckg ({}) reads version {FORMAT_VERSION}",
+                if written_by.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (written by mbckg {written_by})")
+                },
+                env!("CARGO_PKG_VERSION"),
+            ),
+            SnapshotError::Length { expected, actual } => write!(
+                f,
+                "the snapshot is {actual} bytes but its header says {expected}: it was cut short or added to"
+            ),
+            SnapshotError::Checksum { expected, actual } => write!(
+                f,
+                "the snapshot is damaged: its checksum is {actual:016x}, its header says {expected:016x}"
+            ),
+            SnapshotError::Inconsistent(what) => write!(
+                f,
+                "the snapshot's checksum matches but its contents do not hold together: {what}"
+            ),
+        }
+    }
+}
+
+impl SnapshotError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            SnapshotError::NotSnapshot => "--data takes a data folder (TOML or KGX) or a file written by `mbckg snapshot -o FILE`",
+            SnapshotError::Length { .. } => "an interrupted copy? copy it again, or re-create it with `mbckg --data SOURCE snapshot -o FILE`",
+            _ => "re-create it from its source with `mbckg --data SOURCE snapshot -o FILE`",
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {}
+
+fn bad(what: impl Into<String>) -> SnapshotError {
+    SnapshotError::Inconsistent(what.into())
+}
+
+/// Whether `bytes` (the start of a file) begin as a snapshot does.
+pub fn has_magic(bytes: &[u8]) -> bool {
+    bytes.starts_with(&MAGIC)
+}
+
+/// The checksum of a file body: xxh3 of each 1 MiB block, then xxh3 of those digests, so
+/// blocks can be hashed in any order and on several threads.
+#[derive(Default)]
+struct Checksum {
+    partial: Vec<u8>,
+    digests: Vec<u64>,
+}
+
+impl Checksum {
+    fn update(&mut self, mut bytes: &[u8]) {
+        if !self.partial.is_empty() {
+            let take = (BLOCK - self.partial.len()).min(bytes.len());
+            self.partial.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.partial.len() == BLOCK {
+                self.digests.push(xxh3_64(&self.partial));
+                self.partial.clear();
+            }
+        }
+        let mut blocks = bytes.chunks_exact(BLOCK);
+        for b in &mut blocks {
+            self.digests.push(xxh3_64(b));
+        }
+        self.partial.extend_from_slice(blocks.remainder());
+    }
+
+    fn finish(mut self) -> u64 {
+        if !self.partial.is_empty() {
+            self.digests.push(xxh3_64(&self.partial));
+        }
+        combine(&self.digests)
+    }
+}
+
+fn combine(digests: &[u64]) -> u64 {
+    let bytes: Vec<u8> = digests.iter().flat_map(|d| d.to_ne_bytes()).collect();
+    xxh3_64(&bytes)
+}
+
+/// The checksum of a whole body at once, its blocks shared among up to `threads` threads.
+fn checksum_of(body: &[u8], threads: usize) -> u64 {
+    let blocks: Vec<&[u8]> = body.chunks(BLOCK).collect();
+    let threads = threads.clamp(1, blocks.len().max(1));
+    if threads == 1 {
+        let digests: Vec<u64> = blocks.iter().map(|b| xxh3_64(b)).collect();
+        return combine(&digests);
+    }
+    let per = blocks.len().div_ceil(threads);
+    let digests: Vec<u64> = std::thread::scope(|s| {
+        let handles: Vec<_> = blocks
+            .chunks(per)
+            .map(|part| s.spawn(move || part.iter().map(|b| xxh3_64(b)).collect::<Vec<u64>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    combine(&digests)
+}
+
+/// A snapshot ready to be written: its pieces in order, borrowing the store's columns.
+pub struct Encoded<'g> {
+    pub pieces: Vec<Cow<'g, [u8]>>,
+}
+
+impl Encoded<'_> {
+    /// The file's length in bytes.
+    pub fn len(&self) -> u64 {
+        self.pieces.iter().map(|p| p.len() as u64).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+}
+
+/// Lays `g` out as a snapshot (see the module). Nothing is copied but the small parts.
+pub fn encode(g: &KnowledgeGraph) -> Encoded<'_> {
+    let (text, ends) = g.strings.parts();
+    let by_kind: Vec<u32> = g
+        .by_kind
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|n| n.index() as u32))
+        .collect();
+    let mut sections: Vec<(Part, usize, Cow<'_, [u8]>)> = vec![
+        col(Part::Text, text),
+        col(Part::Ends, ends),
+        col(Part::NodeId, &g.node_id),
+        col(Part::NodeName, &g.node_name),
+        col(Part::NodeKey, &g.node_key),
+        col(Part::NodeKind, &g.node_kind),
+        col(Part::NodeExtra, &g.node_extra),
+        col(Part::NodeOrigin, &g.node_origin),
+        col(Part::OutStart, &g.out_start),
+        col(Part::StObject, &g.st_object),
+        col(Part::StRelation, &g.st_relation),
+        col(Part::StFacet, &g.st_facet),
+        col(Part::StOrigin, &g.st_origin),
+        col(Part::InStart, &g.in_start),
+        col(Part::InEdge, &g.in_edge),
+        col(Part::InSubject, &g.in_subject),
+        col(Part::Facets, &g.facets),
+        col(Part::ById, &g.by_id),
+        col(Part::Labels, &g.labels),
+    ];
+    sections.push((
+        Part::ByKind,
+        4,
+        Cow::Owned(Col::from(by_kind).as_bytes().to_vec()),
+    ));
+    sections.push(col(Part::Carried, &g.carried));
+    sections.push((Part::Meta, 1, Cow::Owned(meta(g))));
+    debug_assert_eq!(sections.len(), SECTIONS);
+
+    let mut table = Vec::with_capacity(sections.len() * ENTRY);
+    let mut offset = (HEADER + sections.len() * ENTRY) as u64;
+    let mut pieces: Vec<Cow<'_, [u8]>> = Vec::with_capacity(2 * sections.len() + 2);
+    let mut body: Vec<Cow<'_, [u8]>> = Vec::new();
+    for (id, size, bytes) in sections {
+        let pad = offset.next_multiple_of(8) - offset;
+        if pad > 0 {
+            body.push(Cow::Owned(vec![0u8; pad as usize]));
+            offset += pad;
+        }
+        table.extend_from_slice(&(id as u32).to_ne_bytes());
+        table.extend_from_slice(&(size as u32).to_ne_bytes());
+        table.extend_from_slice(&offset.to_ne_bytes());
+        table.extend_from_slice(&(bytes.len() as u64).to_ne_bytes());
+        offset += bytes.len() as u64;
+        body.push(bytes);
+    }
+    let mut sum = Checksum::default();
+    sum.update(&table);
+    for b in &body {
+        sum.update(b);
+    }
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend_from_slice(&MAGIC);
+    header.extend_from_slice(&ORDER_MARK.to_ne_bytes());
+    header.extend_from_slice(&FORMAT_VERSION.to_ne_bytes());
+    header.extend_from_slice(&(SECTIONS as u32).to_ne_bytes());
+    header.extend_from_slice(&0u32.to_ne_bytes());
+    header.extend_from_slice(&offset.to_ne_bytes());
+    header.extend_from_slice(&sum.finish().to_ne_bytes());
+    let mut version = [0u8; 24];
+    let v = env!("CARGO_PKG_VERSION").as_bytes();
+    version[..v.len().min(24)].copy_from_slice(&v[..v.len().min(24)]);
+    header.extend_from_slice(&version);
+    debug_assert_eq!(header.len(), HEADER);
+    pieces.push(Cow::Owned(header));
+    pieces.push(Cow::Owned(table));
+    pieces.extend(body);
+    Encoded { pieces }
+}
+
+fn col<T: Plain>(id: Part, c: &Col<T>) -> (Part, usize, Cow<'_, [u8]>) {
+    (id, std::mem::size_of::<T>(), Cow::Borrowed(c.as_bytes()))
+}
+
+/// Opens the snapshot in `bytes` (a mapped file, or any buffer starting 8-byte aligned): checks
+/// it whole (see the module) and reads its columns in place.
+pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> {
+    let all = bytes.bytes();
+    if !has_magic(all) {
+        return Err(SnapshotError::NotSnapshot);
+    }
+    if all.len() < HEADER {
+        return Err(SnapshotError::Length {
+            expected: HEADER as u64,
+            actual: all.len() as u64,
+        });
+    }
+    let u32_at = |at: usize| u32::from_ne_bytes(all[at..at + 4].try_into().unwrap_or([0; 4]));
+    let u64_at = |at: usize| u64::from_ne_bytes(all[at..at + 8].try_into().unwrap_or([0; 8]));
+    let mark = u32_at(8);
+    if mark != ORDER_MARK {
+        if mark.swap_bytes() == ORDER_MARK {
+            return Err(SnapshotError::ByteOrder {
+                big_endian: cfg!(target_endian = "little"),
+            });
+        }
+        return Err(bad("its byte-order mark is neither order's"));
+    }
+    let version = u32_at(12);
+    if version != FORMAT_VERSION {
+        let v = &all[40..64];
+        let written_by = std::str::from_utf8(&v[..v.iter().position(|b| *b == 0).unwrap_or(24)])
+            .unwrap_or("")
+            .to_string();
+        return Err(SnapshotError::Version {
+            found: version,
+            written_by,
+        });
+    }
+    let length = u64_at(24);
+    if length != all.len() as u64 {
+        return Err(SnapshotError::Length {
+            expected: length,
+            actual: all.len() as u64,
+        });
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let actual = checksum_of(&all[HEADER..], threads);
+    let expected = u64_at(32);
+    if actual != expected {
+        return Err(SnapshotError::Checksum { expected, actual });
+    }
+    let count = u32_at(16) as usize;
+    if count != SECTIONS {
+        return Err(bad(format!("{count} sections, not {SECTIONS}")));
+    }
+    let table = all
+        .get(HEADER..HEADER + count * ENTRY)
+        .ok_or_else(|| bad("the section table runs past the end"))?;
+    let mut spans = Vec::with_capacity(count);
+    let mut end = (HEADER + count * ENTRY) as u64;
+    for (i, e) in table.chunks_exact(ENTRY).enumerate() {
+        let id = u32::from_ne_bytes(e[0..4].try_into().unwrap_or([0; 4]));
+        let size = u32::from_ne_bytes(e[4..8].try_into().unwrap_or([0; 4]));
+        let offset = u64::from_ne_bytes(e[8..16].try_into().unwrap_or([0; 8]));
+        let len = u64::from_ne_bytes(e[16..24].try_into().unwrap_or([0; 8]));
+        if id as usize != i + 1 {
+            return Err(bad(format!("section {} has id {id}", i + 1)));
+        }
+        if offset % 8 != 0 {
+            return Err(bad(format!(
+                "section {id} starts at {offset}, not a multiple of 8"
+            )));
+        }
+        // In order, apart, and inside the file: no byte is read as two things.
+        if offset < end || offset.checked_add(len).is_none_or(|e| e > length) {
+            return Err(bad(format!(
+                "section {id} ({offset}, {len} bytes) overlaps the one before or runs past the end"
+            )));
+        }
+        end = offset + len;
+        spans.push((size, offset, len));
+    }
+    let sec = Sections {
+        owner: &bytes,
+        spans,
+    };
+    let strings = Strings::from_parts(sec.col(Part::Text)?, sec.col(Part::Ends)?).map_err(bad)?;
+    let meta_bytes: Col<u8> = sec.col(Part::Meta)?;
+    let meta = Meta::read(&meta_bytes)?;
+    let g = KnowledgeGraph {
+        strings,
+        node_id: sec.col(Part::NodeId)?,
+        node_name: sec.col(Part::NodeName)?,
+        node_key: sec.col(Part::NodeKey)?,
+        node_kind: sec.col(Part::NodeKind)?,
+        kinds: meta.kinds,
+        node_extra: sec.col(Part::NodeExtra)?,
+        node_origin: sec.col(Part::NodeOrigin)?,
+        extras: meta.extras,
+        out_start: sec.col(Part::OutStart)?,
+        st_object: sec.col(Part::StObject)?,
+        st_relation: sec.col(Part::StRelation)?,
+        st_facet: sec.col(Part::StFacet)?,
+        st_origin: sec.col(Part::StOrigin)?,
+        in_start: sec.col(Part::InStart)?,
+        in_edge: sec.col(Part::InEdge)?,
+        in_subject: sec.col(Part::InSubject)?,
+        relations: meta.relations,
+        facets: sec.col(Part::Facets)?,
+        provenances: meta.provenances,
+        qualifiers: meta.qualifiers,
+        files: meta.files,
+        sources: meta.sources,
+        by_id: sec.col(Part::ById)?,
+        labels: sec.col(Part::Labels)?,
+        by_kind: by_kind(&sec.col::<u32>(Part::ByKind)?, meta.by_kind)?,
+        max_label_words: meta.max_label_words,
+        imported_links: meta.imported_links,
+        carried: sec.col(Part::Carried)?,
+        lexicon: Lexicon::new(meta.lexicon_kinds, meta.lexicon_relations),
+    };
+    check(&g)?;
+    Ok(g)
+}
+
+struct Sections<'a> {
+    owner: &'a Arc<dyn Backing>,
+    /// Per section (by id - 1): element size, offset, length in bytes.
+    spans: Vec<(u32, u64, u64)>,
+}
+
+impl Sections<'_> {
+    fn col<T: Plain>(&self, id: Part) -> Result<Col<T>, SnapshotError> {
+        let (size, offset, len) = self.spans[id as usize - 1];
+        if size as usize != std::mem::size_of::<T>() {
+            return Err(bad(format!(
+                "the {} have elements of {size} bytes, not {}",
+                id.name(),
+                std::mem::size_of::<T>()
+            )));
+        }
+        let (Ok(start), Ok(len)) = (usize::try_from(offset), usize::try_from(len)) else {
+            return Err(bad(format!("the {} lie past the end", id.name())));
+        };
+        Col::shared(self.owner, start, len).map_err(|e| {
+            bad(match e {
+                ColError::OutOfBounds => format!("the {} lie past the end", id.name()),
+                ColError::Misaligned => format!("the {} are misaligned", id.name()),
+                ColError::Ragged => format!("the {} are not whole elements", id.name()),
+            })
+        })
+    }
+}
+
+fn by_kind(
+    nodes: &[u32],
+    runs: Vec<(NodeKind, u32)>,
+) -> Result<Vec<(NodeKind, Vec<NodeIx>)>, SnapshotError> {
+    let mut out = Vec::with_capacity(runs.len());
+    let mut at = 0usize;
+    for (kind, len) in runs {
+        let end = at
+            .checked_add(len as usize)
+            .filter(|e| *e <= nodes.len())
+            .ok_or_else(|| bad("the kind index's runs are longer than its nodes"))?;
+        out.push((
+            kind,
+            nodes[at..end]
+                .iter()
+                .map(|n| NodeIx::new(*n as usize))
+                .collect(),
+        ));
+        at = end;
+    }
+    if at != nodes.len() {
+        return Err(bad("the kind index's runs are shorter than its nodes"));
+    }
+    Ok(out)
+}
+
+/// Every value in `col` is below `limit`; otherwise which is not.
+fn below(what: &str, col: &[u32], limit: usize) -> Result<(), SnapshotError> {
+    // The maximum first: one branch-free pass in the common (valid) case.
+    let max = col.iter().copied().max().unwrap_or(0);
+    if col.is_empty() || (max as usize) < limit {
+        return Ok(());
+    }
+    let i = col.iter().position(|v| *v as usize >= limit).unwrap_or(0);
+    Err(bad(format!(
+        "{what} {i} is {}, past the {limit} there are",
+        col[i]
+    )))
+}
+
+/// `starts` has `n + 1` ascending offsets from 0 to `total`.
+fn offsets(what: &str, starts: &[u32], n: usize, total: usize) -> Result<(), SnapshotError> {
+    if starts.len() != n + 1 || starts[0] != 0 || starts[n] as usize != total {
+        return Err(bad(format!(
+            "the {what} do not run from 0 to {total} over {n} nodes"
+        )));
+    }
+    if let Some(i) = starts.windows(2).position(|w| w[0] > w[1]) {
+        return Err(bad(format!("the {what} go down at node {i}")));
+    }
+    Ok(())
+}
+
+fn same_len(what: &str, len: usize, expected: usize) -> Result<(), SnapshotError> {
+    if len == expected {
+        Ok(())
+    } else {
+        Err(bad(format!("{len} {what} for {expected}")))
+    }
+}
+
+/// Checks every index of a decoded store once, so its accessors can trust them.
+fn check(g: &KnowledgeGraph) -> Result<(), SnapshotError> {
+    let n = g.node_id.len();
+    let m = g.st_object.len();
+    let strings = g.strings.len();
+    for (what, col) in [
+        ("node names", &g.node_name),
+        ("node sort keys", &g.node_key),
+        ("node kinds", &g.node_kind),
+        ("node extras", &g.node_extra),
+    ] {
+        same_len(what, col.len(), n)?;
+    }
+    same_len("node origins", g.node_origin.len(), n)?;
+    below("node id", &g.node_id, strings)?;
+    below("node name", &g.node_name, strings)?;
+    below("node sort key", &g.node_key, strings)?;
+    below("node kind", &g.node_kind, g.kinds.len())?;
+    below("node extra", &g.node_extra, g.extras.len())?;
+    if n > 0 && g.extras.is_empty() {
+        return Err(bad("no extras entry"));
+    }
+    for (what, len) in [
+        ("statement relations", g.st_relation.len()),
+        ("statement facets", g.st_facet.len()),
+        ("statement origins", g.st_origin.len()),
+        ("incoming statements", g.in_edge.len()),
+        ("incoming subjects", g.in_subject.len()),
+    ] {
+        same_len(what, len, m)?;
+    }
+    offsets("outgoing offsets", &g.out_start, n, m)?;
+    offsets("incoming offsets", &g.in_start, n, m)?;
+    below("statement object", &g.st_object, n)?;
+    below("statement facet", &g.st_facet, g.facets.len())?;
+    below("incoming statement", &g.in_edge, m)?;
+    below("incoming subject", &g.in_subject, n)?;
+    // Relation codes in range and ascending within each subject's run (lookups by relation
+    // search them by halves).
+    let rels = g.relations.len();
+    for w in g.relations.windows(2) {
+        if w[0] >= w[1] {
+            return Err(bad("the relations are not in ascending order"));
+        }
+    }
+    let max = g.st_relation.iter().copied().max().unwrap_or(0);
+    if m > 0 && usize::from(max) >= rels {
+        return Err(bad(format!(
+            "a statement's relation code is {max}, past the {rels} relations"
+        )));
+    }
+    for (i, w) in g.out_start.windows(2).enumerate() {
+        let run = &g.st_relation[w[0] as usize..w[1] as usize];
+        if run.windows(2).any(|p| p[0] > p[1]) {
+            return Err(bad(format!("node {i}'s statements are not by relation")));
+        }
+    }
+    let (provs, quals) = (g.provenances.len(), g.qualifiers.len());
+    if let Some(i) = g
+        .facets
+        .iter()
+        .position(|[p, q]| *p as usize >= provs || *q as usize >= quals)
+    {
+        return Err(bad(format!(
+            "facet {i} names a provenance or qualifier set past the end"
+        )));
+    }
+    same_len("id index entries", g.by_id.len(), n)?;
+    below("id index entry", &g.by_id, n)?;
+    if let Some(i) = g
+        .labels
+        .iter()
+        .position(|[k, node]| *k as usize >= strings || *node as usize >= n)
+    {
+        return Err(bad(format!(
+            "label {i} names a string or node past the end"
+        )));
+    }
+    if g.by_kind
+        .iter()
+        .any(|(_, v)| v.iter().any(|x| x.index() >= n))
+    {
+        return Err(bad("the kind index names a node past the end"));
+    }
+    same_len("carried-field masks", g.carried.len(), rels)?;
+    Ok(())
+}
+
+/// The small parts, decoded.
+struct Meta {
+    kinds: Vec<NodeKind>,
+    relations: Vec<Relation>,
+    provenances: Vec<Provenance>,
+    qualifiers: Vec<Qualifiers>,
+    files: Vec<String>,
+    sources: Vec<Source>,
+    extras: Vec<Extra>,
+    by_kind: Vec<(NodeKind, u32)>,
+    max_label_words: usize,
+    imported_links: Vec<(NodeKind, Relation, NodeKind)>,
+    lexicon_kinds: Vec<NodeKind>,
+    lexicon_relations: Vec<Relation>,
+}
+
+/// Tag of a kind or relation an imported graph brought (then its name follows); ours are
+/// their index in `ALL`.
+const OTHER: u8 = 255;
+
+fn meta(g: &KnowledgeGraph) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.list(&g.kinds, |w, k| w.kind(*k));
+    w.list(&g.relations, |w, r| w.relation(*r));
+    w.list(&g.provenances, |w, p| {
+        w.str(&p.source);
+        w.str(&p.section);
+        w.u8(Evidence::ALL
+            .iter()
+            .position(|e| *e == p.evidence)
+            .unwrap_or(0) as u8);
+        w.str(&p.note);
+    });
+    w.list(&g.qualifiers, |w, q| {
+        w.u8(q
+            .line
+            .and_then(|l| Line::ALL.iter().position(|x| *x == l))
+            .map_or(0, |i| i as u8 + 1));
+        w.u8(q
+            .frequency
+            .and_then(|f| Frequency::ALL.iter().position(|x| *x == f))
+            .map_or(0, |i| i as u8 + 1));
+        w.opt(&q.risk);
+        w.list(&q.population, |w, s| w.str(s));
+        w.list(&q.with, |w, s| w.str(s));
+        w.opt(&q.schedule);
+        match q.min_count {
+            Some(c) => {
+                w.u8(1);
+                w.u32(c);
+            }
+            None => w.u8(0),
+        }
+        w.opt(&q.condition);
+        w.opt(&q.any_of);
+    });
+    w.list(&g.files, |w, f| w.str(f));
+    w.list(&g.sources, |w, s| {
+        w.str(&s.id);
+        w.str(&s.title);
+        w.opt(&s.publisher);
+        w.opt(&s.approved);
+        w.opt(&s.url);
+        w.list(&s.sections, |w, sec| {
+            w.str(&sec.heading);
+            w.opt(&sec.updated);
+        });
+        w.str(&s.origin.file);
+        w.u32(s.origin.line);
+        w.u32(s.origin.col);
+    });
+    w.list(&g.extras, |w, e| {
+        w.list(&e.aliases, |w, s| w.str(s));
+        w.list(&e.xrefs, |w, s| w.str(s));
+        w.opt(&e.note);
+        w.list(&e.accepted, |w, (a, b)| {
+            w.str(a);
+            w.str(b);
+        });
+    });
+    w.list(&g.by_kind, |w, (k, v)| {
+        w.kind(*k);
+        w.u32(v.len() as u32);
+    });
+    w.u64(g.max_label_words as u64);
+    w.list(&g.imported_links, |w, (s, r, o)| {
+        w.kind(*s);
+        w.relation(*r);
+        w.kind(*o);
+    });
+    let kinds: Vec<NodeKind> = g.lexicon.imported_kinds().collect();
+    let relations: Vec<Relation> = g.lexicon.imported_relations().collect();
+    w.list(&kinds, |w, k| w.kind(*k));
+    w.list(&relations, |w, r| w.relation(*r));
+    w.0
+}
+
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_ne_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_ne_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.u32(s.len() as u32);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn opt(&mut self, s: &Option<String>) {
+        match s {
+            Some(s) => {
+                self.u8(1);
+                self.str(s);
+            }
+            None => self.u8(0),
+        }
+    }
+    fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Writer, &T)) {
+        self.u32(items.len() as u32);
+        for i in items {
+            each(self, i);
+        }
+    }
+    fn kind(&mut self, k: NodeKind) {
+        match NodeKind::ALL.iter().position(|x| *x == k) {
+            Some(i) => self.u8(i as u8),
+            None => {
+                self.u8(OTHER);
+                self.str(k.as_str());
+            }
+        }
+    }
+    fn relation(&mut self, r: Relation) {
+        match Relation::ALL.iter().position(|x| *x == r) {
+            Some(i) => self.u8(i as u8),
+            None => {
+                self.u8(OTHER);
+                self.str(r.as_str());
+            }
+        }
+    }
+}
+
+/// Reads what [`Writer`] wrote; running out or a bad value is an error naming the part.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    part: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    fn fail(&self, what: &str) -> SnapshotError {
+        bad(format!(
+            "metadata, {}: {what} at byte {}",
+            self.part, self.at
+        ))
+    }
+    fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
+        let end = self.at.checked_add(n).filter(|e| *e <= self.bytes.len());
+        match end {
+            Some(end) => {
+                let s = &self.bytes[self.at..end];
+                self.at = end;
+                Ok(s)
+            }
+            None => Err(self.fail("runs past the end")),
+        }
+    }
+    fn u8(&mut self) -> Result<u8, SnapshotError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, SnapshotError> {
+        Ok(u32::from_ne_bytes(
+            self.take(4)?.try_into().unwrap_or([0; 4]),
+        ))
+    }
+    fn u64(&mut self) -> Result<u64, SnapshotError> {
+        Ok(u64::from_ne_bytes(
+            self.take(8)?.try_into().unwrap_or([0; 8]),
+        ))
+    }
+    fn str(&mut self) -> Result<String, SnapshotError> {
+        let len = self.u32()? as usize;
+        let bytes = self.take(len)?;
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) => Err(self.fail("a string that is not UTF-8")),
+        }
+    }
+    fn flag(&mut self) -> Result<bool, SnapshotError> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(self.fail("a flag that is neither 0 nor 1")),
+        }
+    }
+    fn opt(&mut self) -> Result<Option<String>, SnapshotError> {
+        if self.flag()? {
+            self.str().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+    /// A count of items, each at least `min` bytes: a count the rest cannot hold is refused
+    /// before anything is allocated for it.
+    fn count(&mut self, min: usize) -> Result<usize, SnapshotError> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min) > self.bytes.len() - self.at {
+            return Err(self.fail("a count larger than the bytes left"));
+        }
+        Ok(n)
+    }
+    fn list<T>(
+        &mut self,
+        min: usize,
+        mut each: impl FnMut(&mut Reader<'a>) -> Result<T, SnapshotError>,
+    ) -> Result<Vec<T>, SnapshotError> {
+        let n = self.count(min)?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(each(self)?);
+        }
+        Ok(out)
+    }
+    fn strs(&mut self) -> Result<Vec<String>, SnapshotError> {
+        self.list(4, Reader::str)
+    }
+    fn kind(&mut self) -> Result<NodeKind, SnapshotError> {
+        match self.u8()? {
+            OTHER => {
+                let name = self.str()?;
+                NodeKind::named(&name).ok_or_else(|| self.fail("a kind name too long"))
+            }
+            i => NodeKind::ALL
+                .get(usize::from(i))
+                .copied()
+                .ok_or_else(|| self.fail("an unknown kind")),
+        }
+    }
+    fn relation(&mut self) -> Result<Relation, SnapshotError> {
+        match self.u8()? {
+            OTHER => {
+                let name = self.str()?;
+                Relation::named(&name).ok_or_else(|| self.fail("a relation name too long"))
+            }
+            i => Relation::ALL
+                .get(usize::from(i))
+                .copied()
+                .ok_or_else(|| self.fail("an unknown relation")),
+        }
+    }
+    fn coded<T: Copy>(&mut self, all: &[T]) -> Result<Option<T>, SnapshotError> {
+        match self.u8()? {
+            0 => Ok(None),
+            i => all
+                .get(usize::from(i) - 1)
+                .copied()
+                .map(Some)
+                .ok_or_else(|| self.fail("an unknown value")),
+        }
+    }
+}
+
+impl Meta {
+    fn read(bytes: &[u8]) -> Result<Meta, SnapshotError> {
+        let mut r = Reader {
+            bytes,
+            at: 0,
+            part: "kinds",
+        };
+        let kinds = r.list(1, Reader::kind)?;
+        r.part = "relations";
+        let relations = r.list(1, Reader::relation)?;
+        r.part = "provenances";
+        let provenances = r.list(13, |r| {
+            Ok(Provenance {
+                source: r.str()?,
+                section: r.str()?,
+                evidence: *Evidence::ALL
+                    .get(usize::from(r.u8()?))
+                    .ok_or_else(|| r.fail("an unknown evidence"))?,
+                note: r.str()?,
+            })
+        })?;
+        r.part = "qualifier sets";
+        let qualifiers = r.list(15, |r| {
+            Ok(Qualifiers {
+                line: r.coded(Line::ALL)?,
+                frequency: r.coded(Frequency::ALL)?,
+                risk: r.opt()?,
+                population: r.strs()?,
+                with: r.strs()?,
+                schedule: r.opt()?,
+                min_count: if r.flag()? { Some(r.u32()?) } else { None },
+                condition: r.opt()?,
+                any_of: r.opt()?,
+            })
+        })?;
+        r.part = "files";
+        let files = r.strs()?;
+        r.part = "sources";
+        let sources = r.list(27, |r| {
+            Ok(Source {
+                id: r.str()?,
+                title: r.str()?,
+                publisher: r.opt()?,
+                approved: r.opt()?,
+                url: r.opt()?,
+                sections: r.list(5, |r| {
+                    Ok(Section {
+                        heading: r.str()?,
+                        updated: r.opt()?,
+                    })
+                })?,
+                origin: Origin {
+                    file: r.str()?,
+                    line: r.u32()?,
+                    col: r.u32()?,
+                },
+            })
+        })?;
+        r.part = "extras";
+        let extras = r.list(13, |r| {
+            Ok(Extra {
+                aliases: r.strs()?,
+                xrefs: r.strs()?,
+                note: r.opt()?,
+                accepted: r.list(8, |r| Ok((r.str()?, r.str()?)))?,
+            })
+        })?;
+        r.part = "kind index";
+        let by_kind = r.list(5, |r| Ok((r.kind()?, r.u32()?)))?;
+        let max_label_words = r.u64()? as usize;
+        r.part = "imported links";
+        let imported_links = r.list(3, |r| Ok((r.kind()?, r.relation()?, r.kind()?)))?;
+        r.part = "lexicon";
+        let lexicon_kinds = r.list(1, Reader::kind)?;
+        let lexicon_relations = r.list(1, Reader::relation)?;
+        if r.at != bytes.len() {
+            return Err(r.fail("bytes left over"));
+        }
+        Ok(Meta {
+            kinds,
+            relations,
+            provenances,
+            qualifiers,
+            files,
+            sources,
+            extras,
+            by_kind,
+            max_label_words,
+            imported_links,
+            lexicon_kinds,
+            lexicon_relations,
+        })
+    }
+}
+
+/// The whole snapshot in one buffer (tests, and callers that hold the bytes already).
+pub fn to_bytes(g: &KnowledgeGraph) -> Vec<u8> {
+    let e = encode(g);
+    let mut out = Vec::with_capacity(e.len() as usize);
+    for p in &e.pieces {
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+/// Bytes copied into a buffer that starts 8-byte aligned, as a mapped file does.
+pub fn aligned(bytes: &[u8]) -> Arc<dyn Backing> {
+    let mut words = vec![0u64; bytes.len().div_ceil(8)];
+    let len = bytes.len();
+    for (w, chunk) in words.iter_mut().zip(bytes.chunks(8)) {
+        let mut b = [0u8; 8];
+        b[..chunk.len()].copy_from_slice(chunk);
+        *w = u64::from_ne_bytes(b);
+    }
+    Arc::new(Aligned { len, words })
+}
+
+/// Words holding `len` bytes.
+struct Aligned {
+    len: usize,
+    words: Vec<u64>,
+}
+
+impl Backing for Aligned {
+    fn bytes(&self) -> &[u8] {
+        let all = self.words.bytes();
+        &all[..self.len.min(all.len())]
+    }
+}
+
+/// A `Pos` is what the file holds; kept here so a change to its fields shows in this module.
+const _: () = assert!(std::mem::size_of::<Pos>() == 8);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dataset, Node, Statement, Sym};
+    use proptest::prelude::*;
+
+    fn node(id: &str, kind: NodeKind, aliases: &[&str]) -> Node {
+        Node {
+            id: id.into(),
+            kind,
+            name: id.to_uppercase(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            xrefs: vec![format!("X:{id}")],
+            note: Some("née ✓".into()),
+            accepted: vec![("rule".into(), "why".into())],
+            origin: Origin {
+                file: format!("{id}.toml"),
+                line: 1,
+                col: 2,
+            },
+        }
+    }
+
+    fn st(s: &str, r: Relation, o: &str, line: u32) -> Statement {
+        Statement {
+            subject: s.into(),
+            relation: r,
+            object: o.into(),
+            qualifiers: Qualifiers {
+                line: Some(Line::Second),
+                frequency: Some(Frequency::Rare),
+                risk: Some("2-5%".into()),
+                population: vec!["men".into()],
+                with: vec!["a".into(), "b".into()],
+                schedule: None,
+                min_count: Some(line),
+                condition: None,
+                any_of: Some("g".into()),
+            },
+            provenance: Provenance {
+                source: "src".into(),
+                section: format!("sec {}", line % 2),
+                evidence: Evidence::ClinicalTrial,
+                note: String::new(),
+            },
+            origin: Origin {
+                file: "x.toml".into(),
+                line,
+                col: 3,
+            },
+        }
+    }
+
+    fn small() -> KnowledgeGraph {
+        let gene = NodeKind::Other(Sym::new("biolink:Gene").expect("short"));
+        let interacts = Relation::Other(Sym::new("biolink:interacts_with").expect("short"));
+        KnowledgeGraph::new(Dataset {
+            sources: vec![Source::cited(
+                "src".into(),
+                vec!["sec 0".into(), "sec 1".into()],
+                Origin::default(),
+            )],
+            nodes: vec![
+                node("b", NodeKind::Drug, &["Bee  Drug"]),
+                node("a", NodeKind::Drug, &[]),
+                node("t", NodeKind::Target, &[]),
+                node("g", gene, &["Gène"]),
+            ],
+            statements: vec![
+                st("b", Relation::Targets, "t", 1),
+                st("a", Relation::Targets, "t", 3),
+                st("a", Relation::CombinedWith, "b", 5),
+                st("g", interacts, "t", 6),
+                st("t", interacts, "g", 7),
+            ],
+        })
+    }
+
+    fn open(bytes: &[u8]) -> Result<KnowledgeGraph, SnapshotError> {
+        decode(aligned(bytes))
+    }
+
+    /// Writes a fresh checksum into the header, so a change reaches the checks past it.
+    fn reseal(bytes: &mut [u8]) {
+        if bytes.len() >= HEADER {
+            let sum = checksum_of(&bytes[HEADER..], 1);
+            bytes[32..40].copy_from_slice(&sum.to_ne_bytes());
+        }
+    }
+
+    /// The byte range of a section, from the table.
+    fn span(bytes: &[u8], id: Part) -> std::ops::Range<usize> {
+        let e = HEADER + (id as usize - 1) * ENTRY;
+        let word =
+            |at: usize| u64::from_ne_bytes(bytes[at..at + 8].try_into().expect("8")) as usize;
+        let (offset, len) = (word(e + 8), word(e + 16));
+        offset..offset + len
+    }
+
+    fn put_u32(bytes: &mut [u8], at: usize, v: u32) {
+        bytes[at..at + 4].copy_from_slice(&v.to_ne_bytes());
+    }
+
+    /// Touches everything a query could: a graph that opened must answer without panicking.
+    fn exercise(g: &KnowledgeGraph) {
+        for n in g.nodes() {
+            let v = g.node(n);
+            let _ = (v.id, v.name, v.aliases.len(), g.sort_key(n), g.degree(n));
+            for (e, _) in g.out_edges(n).chain(g.in_edges(n)) {
+                let s = g.statement(e);
+                let _ = (
+                    s.qualifiers.pairs(),
+                    s.provenance.source.len(),
+                    s.origin.to_string(),
+                );
+            }
+            for r in Relation::ALL {
+                let _ = (
+                    g.out_rel(n, r).count(),
+                    g.in_rel(n, r).count(),
+                    g.in_rel_subjects(n, r),
+                );
+            }
+            let _ = (
+                g.descendants(n),
+                g.ancestors(n),
+                g.lookup(v.name),
+                g.by_id(v.id),
+            );
+        }
+        let _ = (
+            g.kind_counts(),
+            g.relation_counts(),
+            g.labels_with_prefix("b").count(),
+        );
+    }
+
+    #[test]
+    fn a_snapshot_reads_back_as_the_graph_it_was_made_from() {
+        let g = small();
+        let bytes = to_bytes(&g);
+        assert_eq!(bytes.len() as u64, encode(&g).len());
+        let back = open(&bytes).expect("opens");
+        let nodes = |g: &KnowledgeGraph| g.nodes().map(|n| g.node(n).to_node()).collect::<Vec<_>>();
+        let sts = |g: &KnowledgeGraph| {
+            g.statements()
+                .map(|e| g.statement(e).to_statement())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(nodes(&back), nodes(&g));
+        assert_eq!(sts(&back), sts(&g));
+        assert_eq!(back.sources(), g.sources());
+        assert_eq!(back.lexicon(), g.lexicon());
+        assert_eq!(back.lexicon().imported_kinds().count(), 1);
+        assert_eq!(back.lookup("bee drug"), g.lookup("bee drug"));
+        assert_eq!(back.relation_counts(), g.relation_counts());
+        assert_eq!(
+            to_bytes(&back),
+            bytes,
+            "a snapshot of a snapshot is the same bytes"
+        );
+        exercise(&back);
+        // An empty graph too.
+        let empty = KnowledgeGraph::new(Dataset::default());
+        let back = open(&to_bytes(&empty)).expect("opens");
+        assert_eq!(back.node_count(), 0);
+        exercise(&back);
+    }
+
+    #[test]
+    fn the_checksum_does_not_depend_on_how_the_bytes_are_split() {
+        let body: Vec<u8> = (0..3 * BLOCK + 17).map(|i| (i * 7 % 251) as u8).collect();
+        let mut pieces = Checksum::default();
+        for part in [&body[..5], &body[5..BLOCK + 3], &body[BLOCK + 3..]] {
+            pieces.update(part);
+        }
+        let whole = checksum_of(&body, 1);
+        assert_eq!(pieces.finish(), whole);
+        assert_eq!(checksum_of(&body, 3), whole);
+    }
+
+    #[test]
+    fn every_kind_of_bad_file_is_told_apart() {
+        let bytes = to_bytes(&small());
+        assert_eq!(
+            open(b"PK\x03\x04 a zip").err(),
+            Some(SnapshotError::NotSnapshot)
+        );
+        assert_eq!(open(b"").err(), Some(SnapshotError::NotSnapshot));
+        assert!(matches!(
+            open(&bytes[..20]),
+            Err(SnapshotError::Length { .. })
+        ));
+        assert!(matches!(
+            open(&bytes[..bytes.len() - 8]),
+            Err(SnapshotError::Length { .. })
+        ));
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(&[0; 8]);
+        assert!(matches!(open(&longer), Err(SnapshotError::Length { .. })));
+
+        let mut swapped = bytes.clone();
+        swapped[8..12].reverse();
+        let e = open(&swapped).expect_err("refused");
+        assert_eq!(
+            e,
+            SnapshotError::ByteOrder {
+                big_endian: cfg!(target_endian = "little")
+            }
+        );
+        assert!(e.to_string().contains("-endian machine"), "{e}");
+
+        let mut newer = bytes.clone();
+        put_u32(&mut newer, 12, FORMAT_VERSION + 1);
+        let e = open(&newer).expect_err("refused");
+        assert!(matches!(e, SnapshotError::Version { found, .. } if found == FORMAT_VERSION + 1));
+        assert!(
+            e.to_string()
+                .contains(&format!("reads version {FORMAT_VERSION}")),
+            "{e}"
+        );
+
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert!(matches!(
+            open(&flipped),
+            Err(SnapshotError::Checksum { .. })
+        ));
+    }
+
+    /// Files whose checksum matches but whose contents do not hold together, one per check.
+    #[test]
+    fn inconsistent_contents_are_refused_at_open() {
+        let bytes = to_bytes(&small());
+        type Damage = Box<dyn Fn(&mut Vec<u8>)>;
+        let cases: Vec<(&str, Damage)> = vec![
+            (
+                "statement object",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::StObject).start;
+                    put_u32(b, at, 1000);
+                }),
+            ),
+            (
+                "outgoing offsets",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::OutStart).start + 4;
+                    put_u32(b, at, 4);
+                }),
+            ),
+            (
+                "string 0 ends at",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::Ends).start;
+                    put_u32(b, at, 1 << 30);
+                }),
+            ),
+            (
+                "not UTF-8",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::Text).start;
+                    b[at] = 0xff;
+                }),
+            ),
+            (
+                "node kind",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::NodeKind).start;
+                    put_u32(b, at, 77);
+                }),
+            ),
+            (
+                "not by relation",
+                Box::new(|b: &mut Vec<u8>| {
+                    // Node `a` has two statements (combined_with, targets): swap their codes.
+                    let r = span(b, Part::StRelation);
+                    let codes: Vec<u16> = b[r.clone()]
+                        .chunks(2)
+                        .map(|c| u16::from_ne_bytes([c[0], c[1]]))
+                        .collect();
+                    let i = codes
+                        .windows(2)
+                        .position(|w| w[0] < w[1])
+                        .expect("a run of two");
+                    b[r.start + 2 * i..r.start + 2 * i + 4].rotate_left(2);
+                }),
+            ),
+            (
+                "metadata, kinds",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::Meta).start;
+                    put_u32(b, at, u32::MAX);
+                }),
+            ),
+            (
+                "overlaps",
+                Box::new(|b: &mut Vec<u8>| {
+                    let e = HEADER + (Part::StOrigin as usize - 1) * ENTRY;
+                    let off = u64::from_ne_bytes(b[e + 8..e + 16].try_into().expect("8"));
+                    b[e + 8..e + 16].copy_from_slice(&(off - 8).to_ne_bytes());
+                }),
+            ),
+            (
+                "not a multiple of 8",
+                Box::new(|b: &mut Vec<u8>| {
+                    let e = HEADER + (Part::StOrigin as usize - 1) * ENTRY;
+                    let off = u64::from_ne_bytes(b[e + 8..e + 16].try_into().expect("8"));
+                    b[e + 8..e + 16].copy_from_slice(&(off + 4).to_ne_bytes());
+                }),
+            ),
+        ];
+        for (expect, damage) in cases {
+            let mut b = bytes.clone();
+            damage(&mut b);
+            reseal(&mut b);
+            match open(&b) {
+                Err(SnapshotError::Inconsistent(what)) => {
+                    assert!(what.contains(expect), "{expect}: {what}");
+                }
+                other => panic!("{expect}: {:?}", other.map(|_| "opened")),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Flipped bytes, resealed or not, and cut files: an error or a graph that answers,
+        /// never a panic.
+        #[test]
+        fn damaged_files_never_panic(
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 1..6),
+            cut in any::<prop::sample::Index>(),
+            resealed in any::<bool>(),
+        ) {
+            let bytes = to_bytes(&small());
+            let mut b = bytes.clone();
+            for (at, x) in &flips {
+                let i = at.index(b.len());
+                b[i] ^= x;
+            }
+            if resealed {
+                reseal(&mut b);
+            }
+            if let Ok(g) = open(&b) {
+                exercise(&g);
+            }
+            let short = &bytes[..cut.index(bytes.len())];
+            prop_assert!(open(short).is_err());
+        }
+    }
+}
