@@ -3,10 +3,10 @@
 //! render) for the queries of issue 10, with the peak resident memory.
 //!
 //!     cargo run --release --example scale -- gen 200000 /work/bench-data/200k
-//!     cargo run --release --example scale -- run /work/bench-data/200k [REPS]
+//!     cargo run --release --example scale -- run /work/bench-data/200k [REPS [QUERY-WORD]]
 //!
 //! `run` prints one line per measure (`name<TAB>median ms` or `name<TAB>MB`); medians over REPS
-//! runs (default 21); the load also as time on a CPU, which a busy machine does not inflate.
+//! runs (default 21), of the queries holding QUERY-WORD when given; the load also as time on a CPU, which a busy machine does not inflate.
 //! Uses the binary's allocator so the figures are the binary's.
 
 use std::fmt::Write as _;
@@ -189,14 +189,20 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-/// Time this thread has spent on a CPU, in ms (Linux: schedstat), so figures on a shared,
+/// Time this thread has spent on a CPU, in ms (the thread's CPU clock), so figures on a shared,
 /// busy machine are not inflated by waiting for a core.
 fn cpu_ms() -> f64 {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    stat.split_whitespace()
-        .next()
-        .and_then(|ns| ns.parse::<f64>().ok())
-        .map_or(f64::NAN, |ns| ns / 1e6)
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    if ok {
+        t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1e6
+    } else {
+        f64::NAN
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -212,7 +218,7 @@ fn drugs_in(dir: &Path) -> usize {
         .count()
 }
 
-fn run(dir: &Path, reps: usize) -> Result<(), String> {
+fn run(dir: &Path, reps: usize, only: Option<&str>) -> Result<(), String> {
     let drugs = drugs_in(dir);
     let started = Instant::now();
     let cpu_started = cpu_ms();
@@ -226,7 +232,6 @@ fn run(dir: &Path, reps: usize) -> Result<(), String> {
         cpu_ms() - cpu_started
     );
     println!("peak RSS after load MB\t{:.0}", peak_rss_mb());
-    let mut shell = mbckg::app::repl::Shell::new(graph, false, false);
     let far = format!("drug-{}", drugs.saturating_sub(3));
     let queries = [
         "drugs targeting HER2 with cardiac monitoring".to_string(),
@@ -234,14 +239,38 @@ fn run(dir: &Path, reps: usize) -> Result<(), String> {
         "count drugs grouped by subtype".to_string(),
         format!("path from drug-7 to {far}"),
     ];
-    for q in &queries {
-        let mut times = Vec::with_capacity(reps);
+    let chosen = || {
+        queries
+            .iter()
+            .filter(|q| only.is_none_or(|o| q.contains(o)))
+    };
+    // Plan and run alone, without rendering: how much of each figure below is the answer.
+    for q in chosen() {
+        let (mut times, mut cpu) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
+        for _ in 0..reps {
+            let (t, c) = (Instant::now(), cpu_ms());
+            let answer = mbckg::execute_for(q, &graph, None, mbckg::output::render::Format::Table)
+                .map_err(|e| e.message)?;
+            std::hint::black_box(answer);
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            cpu.push(cpu_ms() - c);
+        }
+        println!(
+            "(plan + run only) {q} ms\t{:.3}\t(on CPU {:.3})",
+            median(times),
+            median(cpu)
+        );
+    }
+    let mut shell = mbckg::app::repl::Shell::new(graph, false, false);
+    for q in chosen() {
+        let (mut times, mut cpu) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
         let mut out = Vec::new();
         for _ in 0..reps {
             out.clear();
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu_ms());
             shell.execute(q, &mut out).map_err(|e| e.to_string())?;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
+            cpu.push(cpu_ms() - c);
         }
         let text = String::from_utf8_lossy(&out);
         let last = text
@@ -249,7 +278,11 @@ fn run(dir: &Path, reps: usize) -> Result<(), String> {
             .rev()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
-        println!("{q} ms	{:.3}	({last})", median(times));
+        println!(
+            "{q} ms\t{:.3}\t(on CPU {:.3})\t({last})",
+            median(times),
+            median(cpu)
+        );
     }
     println!("peak RSS MB\t{:.0}", peak_rss_mb());
     Ok(())
@@ -267,12 +300,12 @@ fn main() {
             .parse::<usize>()
             .map_err(|e| e.to_string())
             .and_then(|n| generate(n, &PathBuf::from(dir)).map_err(|e| e.to_string())),
-        ["run", dir] => run(Path::new(dir), 21),
-        ["run", dir, reps] => reps
+        ["run", dir] => run(Path::new(dir), 21, None),
+        ["run", dir, reps, only @ ..] => reps
             .parse::<usize>()
             .map_err(|e| e.to_string())
-            .and_then(|r| run(Path::new(dir), r.max(1))),
-        _ => Err("usage: scale gen N DIR | scale run DIR [REPS]".into()),
+            .and_then(|r| run(Path::new(dir), r.max(1), only.first().copied())),
+        _ => Err("usage: scale gen N DIR | scale run DIR [REPS [QUERY-WORD]]".into()),
     };
     if let Err(e) = result {
         eprintln!("scale: {e}");

@@ -53,6 +53,17 @@ pub struct RelationInfo {
     pub gloss: &'static str,
 }
 
+/// Relations whose statements may be alternatives of an any-of group: requirements and parts.
+/// The readers refuse a group on any other relation, so evaluation may rely on it.
+pub const ANY_OF_RELATIONS: [Relation; 6] = [
+    Relation::RequiresBiomarker,
+    Relation::RequiresTest,
+    Relation::RequiresMonitoring,
+    Relation::RequiresPrior,
+    Relation::RequiresCotherapy,
+    Relation::HasComponent,
+];
+
 /// Kind nouns that narrow a link without a relation phrase (`monitoring for margetuximab`,
 /// `eligibility tests for alpelisib`) to one relation; `tests for …` keeps both.
 pub const NOUN_RELATIONS: &[(&str, Relation)] = &[

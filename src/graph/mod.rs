@@ -166,6 +166,14 @@ impl KnowledgeGraph {
         self.kinds[self.node_kind[ix.index()] as usize]
     }
 
+    /// A test of nodes' kind by its code, for loops over many nodes (no kind value copied).
+    pub fn kind_test(&self, kind: NodeKind) -> KindTest<'_> {
+        KindTest {
+            node_kind: &self.node_kind[..],
+            code: self.kinds.iter().position(|k| *k == kind).map(|c| c as u32),
+        }
+    }
+
     /// A node's id.
     pub fn id(&self, ix: NodeIx) -> &str {
         self.strings.get(self.node_id[ix.index()])
@@ -189,6 +197,16 @@ impl KnowledgeGraph {
             provenance: &self.provenances[p as usize],
             origin: self.pos(self.st_origin[e]),
         }
+    }
+
+    /// A statement's qualifiers (cheaper than `statement(ix).qualifiers`: no search for its
+    /// subject).
+    pub fn qualifiers_of(&self, ix: EdgeIx) -> &Qualifiers {
+        let q = self
+            .st_facet
+            .get(ix.index())
+            .map_or(0, |f| self.facets[*f as usize][1]);
+        &self.qualifiers[q as usize]
     }
 
     /// Every distinct set of qualifiers statements have (the empty set first).
@@ -498,6 +516,19 @@ impl KnowledgeGraph {
         others.sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
         out.extend(others);
         out
+    }
+}
+
+/// Whether a node is of one kind, by code: see [`KnowledgeGraph::kind_test`].
+#[derive(Debug, Clone, Copy)]
+pub struct KindTest<'g> {
+    node_kind: &'g [u32],
+    code: Option<u32>,
+}
+
+impl KindTest<'_> {
+    pub fn has(&self, n: NodeIx) -> bool {
+        self.code.is_some() && self.node_kind.get(n.index()).copied() == self.code
     }
 }
 

@@ -534,16 +534,8 @@ pub(crate) fn check_refs(
     }
 }
 
-/// Reports each cycle in `subclass_of` once, at the statement that closes it.
-/// Relations whose statements may be alternatives of an any-of group: requirements and parts.
-pub const ANY_OF_RELATIONS: [Relation; 6] = [
-    Relation::RequiresBiomarker,
-    Relation::RequiresTest,
-    Relation::RequiresMonitoring,
-    Relation::RequiresPrior,
-    Relation::RequiresCotherapy,
-    Relation::HasComponent,
-];
+/// Relations whose statements may be alternatives of an any-of group (vocabulary: the lexicon's).
+pub use crate::lexicon::ANY_OF_RELATIONS;
 
 /// An any-of group needs two or more statements of one subject and relation: a "one of" with a
 /// single member is a slip (a misspelt group id, or a member on the wrong relation). Shared by

@@ -20,7 +20,7 @@ pub(super) fn conjuncts<'f>(f: &'f Filter, out: &mut Vec<&'f Filter>) {
 /// AKT1 or PTEN does not "require PIK3CA and require AKT1". A conjunct without hits (a `not`)
 /// constrains nothing.
 pub(super) fn jointly_possible(g: &KnowledgeGraph, runs: &[Vec<Hit>]) -> bool {
-    let grouped = |h: &Hit| g.statement(h.edge).qualifiers.any_of.is_some();
+    let grouped = |h: &Hit| g.qualifiers_of(h.edge).any_of.is_some();
     if !runs.iter().flatten().any(grouped) {
         return true;
     }
@@ -30,12 +30,12 @@ pub(super) fn jointly_possible(g: &KnowledgeGraph, runs: &[Vec<Hit>]) -> bool {
         .filter(|run| !run.is_empty())
         .collect();
     let clash = |a: &Hit, b: &Hit| {
-        let (x, y) = (g.statement(a.edge), g.statement(b.edge));
+        let (x, y) = (g.qualifiers_of(a.edge), g.qualifiers_of(b.edge));
         a.edge != b.edge
-            && x.qualifiers.any_of.is_some()
-            && x.qualifiers.any_of == y.qualifiers.any_of
-            && x.subject == y.subject
-            && x.relation == y.relation
+            && x.any_of.is_some()
+            && x.any_of == y.any_of
+            && a.ends.0 == b.ends.0
+            && g.relation(a.edge) == g.relation(b.edge)
     };
     fn pick<'h>(
         runs: &[&'h [Hit]],

@@ -89,6 +89,11 @@ pub(super) fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> R
     }
 }
 
+/// Whether a plain count's answer is zero.
+pub(super) fn is_zero(rs: &ResultSet) -> bool {
+    matches!(rs.rows.as_slice(), [row] if row.cells.first().is_some_and(|c| c == "0"))
+}
+
 /// The relation rows of `kind` are grouped by when grouped by kind `k`: the lexicon's first
 /// relation between the two kinds, read from the row's side.
 pub(super) fn grouping_relation(
@@ -120,12 +125,13 @@ pub(super) fn counts_from_groups(
     let mut stamp = vec![u32::MAX; g.node_count()];
     let mut grouped = vec![false; g.node_count()];
     let mut counts = HashMap::new();
+    let of_kind = g.kind_test(kind);
     for (gi, &t) in g.of_kind(k).iter().enumerate() {
         let gi = gi as u32;
         let mut n = 0;
         for d in g.descendants(t) {
             let mut visit = |s: NodeIx| {
-                if stamp[s.index()] != gi && g.kind(s) == kind && member(s) {
+                if stamp[s.index()] != gi && of_kind.has(s) && member(s) {
                     stamp[s.index()] = gi;
                     grouped[s.index()] = true;
                     n += 1;

@@ -57,7 +57,7 @@ pub struct Step {
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
+use crate::graph::{EdgeIx, FastState, KnowledgeGraph, NodeIx};
 use crate::lexicon;
 use crate::model::{Qualifiers, Relation};
 use crate::query::ast::Order;
@@ -75,6 +75,9 @@ struct Hit {
     edge: EdgeIx,
     column: Option<usize>,
     other: NodeIx,
+    /// Subject and object of `edge`, known where the hit is found (asking the store for a
+    /// statement's subject is a search).
+    ends: (NodeIx, NodeIx),
 }
 
 /// Matched nodes with their hits, in index order (rows are sorted by name later).
@@ -112,10 +115,6 @@ pub struct Options {
 
 /// Runs a plan with options.
 pub fn run_with(plan: &Plan, g: &KnowledgeGraph, opts: &Options) -> Result<ResultSet, QueryError> {
-    match &plan.kind {
-        PlanKind::Find(q) | PlanKind::Count(q, None) => answer::check_empty(g, q)?,
-        _ => {}
-    }
     let mut rs = match &plan.kind {
         PlanKind::Find(q) => find(plan, g, q, opts.witnesses),
         PlanKind::Union(qs) => answer::union(plan, g, qs, opts.witnesses),
@@ -127,6 +126,16 @@ pub fn run_with(plan: &Plan, g: &KnowledgeGraph, opts: &Options) -> Result<Resul
         PlanKind::Search(text) => forms::search(g, text),
         PlanKind::Explain(inner) => forms::explain(g, inner),
     };
+    // An empty answer may be a part that matches nothing at all: asked only once the answer is
+    // known to be empty, so a query with rows is matched once.
+    let empty = match &plan.kind {
+        PlanKind::Find(q) => rs.rows.is_empty().then_some(q),
+        PlanKind::Count(q, None) => count::is_zero(&rs).then_some(q),
+        _ => None,
+    };
+    if let Some(q) = empty {
+        answer::check_empty(g, q)?;
+    }
     rs.statement = plan.text.clone();
     rs.interpretation = Interpretation { plan, graph: g }.to_string();
     if let Some((col, span, order)) = &plan.sort {
@@ -169,31 +178,68 @@ fn sort_rows(
 /// The nodes of a query with their hits: first which nodes match (as a set, each link from its
 /// cheaper side), then the hits of those nodes alone.
 fn matches(g: &KnowledgeGraph, q: &Query) -> Matches {
-    if !sets_are_exact(g) {
+    if !sets_are_exact(g, &q.filter) {
         return eval_filter(g, q.kind, &q.filter, None, None);
     }
     let rows = sets::eval_set(g, q.kind, &q.filter, None);
     eval_filter(g, q.kind, &q.filter, None, Some(&rows))
 }
 
-/// Whether membership alone decides a query: true unless some statement belongs to an any-of
-/// group, whose alternatives an `and` must tell apart by the statements behind each match.
-fn sets_are_exact(g: &KnowledgeGraph) -> bool {
-    !g.qualifier_sets().iter().any(|q| q.any_of.is_some())
+/// Whether membership alone decides a filter. It does unless an `and` joins two parts that may
+/// both rest on statements of an any-of group: those alternatives an `and` must tell apart by
+/// the statements behind each match (`requiring PIK3CA mutation and requiring AKT1 mutation`).
+/// Only relations that may carry groups ([`lexicon::ANY_OF_RELATIONS`]) can; a graph with no
+/// group at all is decided by membership everywhere.
+fn sets_are_exact(g: &KnowledgeGraph, f: &Filter) -> bool {
+    !g.qualifier_sets().iter().any(|q| q.any_of.is_some()) || exact_in(f)
+}
+
+fn exact_in(f: &Filter) -> bool {
+    match f {
+        Filter::And(..) => {
+            let mut parts = Vec::new();
+            conjuncts(f, &mut parts);
+            parts.iter().filter(|p| may_rest_on_groups(p)).count() < 2
+                && parts.iter().all(|p| exact_in(p))
+        }
+        Filter::Or(a, b) => exact_in(a) && exact_in(b),
+        Filter::Not(a) => exact_in(a),
+        Filter::Link {
+            target: Target::Set(q),
+            ..
+        } => exact_in(&q.filter),
+        Filter::Link { .. } | Filter::All | Filter::Is(_) => true,
+    }
+}
+
+/// Whether a conjunct's matches may come with hits on grouped statements: a link of a relation
+/// that may carry groups, alone or under `or`/`and` (a `not` brings no hits).
+fn may_rest_on_groups(f: &Filter) -> bool {
+    match f {
+        Filter::Link { rels, .. } => rels
+            .iter()
+            .any(|(r, _)| lexicon::ANY_OF_RELATIONS.contains(r)),
+        Filter::And(a, b) | Filter::Or(a, b) => may_rest_on_groups(a) || may_rest_on_groups(b),
+        Filter::Not(_) | Filter::All | Filter::Is(_) => false,
+    }
 }
 
 /// The nodes of a query, without their hits.
 fn match_set(g: &KnowledgeGraph, q: &Query) -> NodeSet {
-    if sets_are_exact(g) {
+    if sets_are_exact(g, &q.filter) {
         sets::eval_set(g, q.kind, &q.filter, None)
     } else {
         NodeSet::of(g, matches(g, q).into_keys())
     }
 }
 
-/// Below this many candidates, a link is checked from each candidate's side (a semi-join)
-/// instead of from the target's side.
-const CHECK_EACH_BELOW: usize = 4096;
+/// What checking one candidate's own statements costs (a few reads at places far apart in the
+/// store) in statements read in a row from a target's side. A link is read from whichever side
+/// costs less, so no size makes the cost jump.
+pub(super) const CANDIDATE_COST: usize = 64;
+
+/// A left side this small is always checked candidate by candidate.
+const SMALL: usize = 4096;
 
 /// The nodes of `kind` passing `f`, among `within` when given (the left side of an `and`), and
 /// among `rows` when given (the nodes known to match the whole query: only their hits are made).
@@ -280,16 +326,26 @@ fn eval_filter(
             let inherited_in = rels.iter().any(|(r, d)| {
                 INHERITED.contains(r) && (*d == Dir::In || TARGET_CLASSES.contains(r))
             });
+            let targets = target_set(g, target);
+            // The left side of an `and` is checked candidate by candidate when that is cheaper
+            // than reading the link from its targets, and always when it is small: each
+            // candidate's classes are then reached by their shortest chains, which `why` shows.
+            let from_each = within.is_some_and(|w| {
+                let ends: Vec<NodeIx> = targets.iter().map(|(t, _)| *t).collect();
+                w.len() < SMALL
+                    || w.len().saturating_mul(CANDIDATE_COST)
+                        < sets::cost_from_targets(g, &ends, rels)
+            });
             match within {
-                Some(w) if w.len() < CHECK_EACH_BELOW && !inherited_in => {
-                    check_each(g, w.keys().copied(), rels, target, conds, *column)
+                Some(w) if from_each && !inherited_in => {
+                    check_each(g, w.keys().copied(), rels, targets, conds, *column)
                 }
                 Some(w) => {
-                    let mut m = link(g, kind, rels, target, conds, *column, rows);
+                    let mut m = link(g, kind, rels, targets, conds, *column, rows);
                     m.retain(|n, _| w.contains_key(n));
                     m
                 }
-                None => link(g, kind, rels, target, conds, *column, rows),
+                None => link(g, kind, rels, targets, conds, *column, rows),
             }
         }
     }
@@ -301,16 +357,20 @@ fn check_each(
     g: &KnowledgeGraph,
     candidates: impl Iterator<Item = NodeIx>,
     rels: &[(Relation, Dir)],
-    target: &Target,
+    targets: Vec<(NodeIx, Vec<EdgeIx>)>,
     conds: &[Cond],
     column: Option<usize>,
 ) -> Matches {
-    let targets: HashMap<NodeIx, Vec<EdgeIx>> = target_set(g, target).into_iter().collect();
-    let mut cache = HashMap::new();
+    let targets: HashMap<NodeIx, Vec<EdgeIx>, FastState> = targets.into_iter().collect();
+    let mut cache: HashMap<NodeIx, Vec<(NodeIx, Vec<EdgeIx>)>, FastState> = HashMap::default();
+    // Per (class, relation): whether the class or one above it has a statement that hits; most
+    // candidates of a large graph share a few classes, most of which have none.
+    let mut class_hits: HashMap<(NodeIx, Relation), bool, FastState> = HashMap::default();
     let mut out = Matches::new();
     for s in candidates {
         let mut hits: Vec<Hit> = Vec::new();
-        let found = |e: EdgeIx, o: NodeIx, via: &[EdgeIx], hits: &mut Vec<Hit>| {
+        // `o` is the other end; `ends` the statement's subject and object.
+        let found = |e: EdgeIx, o: NodeIx, ends, via: &[EdgeIx], hits: &mut Vec<Hit>| {
             let Some(tchain) = targets.get(&o) else {
                 return;
             };
@@ -322,6 +382,7 @@ fn check_each(
                 edge: e,
                 column,
                 other: o,
+                ends,
             };
             if !hits.contains(&hit) {
                 hits.push(hit);
@@ -331,19 +392,29 @@ fn check_each(
             match dir {
                 Dir::Out => g
                     .out_rel(s, rel)
-                    .for_each(|(e, o)| found(e, o, &[], &mut hits)),
+                    .for_each(|(e, o)| found(e, o, (s, o), &[], &mut hits)),
                 Dir::In => g
                     .in_rel(s, rel)
-                    .for_each(|(e, o)| found(e, o, &[], &mut hits)),
+                    .for_each(|(e, o)| found(e, o, (o, s), &[], &mut hits)),
             }
             if dir == Dir::Out && INHERITED.contains(&rel) {
                 // Statements on the candidate's classes, each class by its shortest chain (as
                 // `carriers` gives them); chains are built only for hits.
-                let members: Vec<(EdgeIx, NodeIx)> = g.out_rel(s, Relation::MemberOf).collect();
+                let mut members: Vec<(EdgeIx, NodeIx)> = g.out_rel(s, Relation::MemberOf).collect();
                 for (_, class) in &members {
-                    cache
+                    let above = cache
                         .entry(*class)
                         .or_insert_with(|| class_ancestry(g, *class));
+                    class_hits.entry((*class, rel)).or_insert_with(|| {
+                        above.iter().any(|(c, _)| {
+                            g.out_rel(*c, rel)
+                                .any(|(e, o)| targets.contains_key(&o) && conds_hold(g, e, conds))
+                        })
+                    });
+                }
+                members.retain(|(_, class)| class_hits.get(&(*class, rel)) == Some(&true));
+                if members.is_empty() {
+                    continue;
                 }
                 let mut reach: Vec<(usize, NodeIx, EdgeIx, &[EdgeIx])> = Vec::new();
                 for (member, class) in &members {
@@ -360,7 +431,7 @@ fn check_each(
                     for (e, o) in g.out_rel(c, rel) {
                         let via: Vec<EdgeIx> =
                             std::iter::once(member).chain(up.iter().copied()).collect();
-                        found(e, o, &via, &mut hits);
+                        found(e, o, (c, o), &via, &mut hits);
                     }
                 }
             }
@@ -388,28 +459,29 @@ fn link(
     g: &KnowledgeGraph,
     kind: crate::model::NodeKind,
     rels: &[(Relation, Dir)],
-    target: &Target,
+    targets: Vec<(NodeIx, Vec<EdgeIx>)>,
     conds: &[Cond],
     column: Option<usize>,
     rows: Option<&NodeSet>,
 ) -> Matches {
     let mut out: Matches = BTreeMap::new();
-    let mut push = |s: NodeIx, chain: Vec<EdgeIx>, edge: EdgeIx, other: NodeIx| {
-        if rows.is_some_and(|r| !r.contains(s)) {
-            return;
-        }
+    // Only rows known to match get hits (their chains are built only for them).
+    let wanted = |n: NodeIx| rows.is_none_or(|r| r.contains(n));
+    let of_kind = g.kind_test(kind);
+    let mut push = |s: NodeIx, chain: Vec<EdgeIx>, edge: EdgeIx, ends, other: NodeIx| {
         let hits = out.entry(s).or_default();
         let hit = Hit {
             chain,
             edge,
             column,
             other,
+            ends,
         };
         if !hits.contains(&hit) {
             hits.push(hit);
         }
     };
-    for (t, tchain) in target_set(g, target) {
+    for (t, tchain) in targets {
         for &(rel, dir) in rels {
             let inherit = INHERITED.contains(&rel);
             // A statement on the target's classes holds for the target (`never combined with
@@ -429,19 +501,21 @@ fn link(
                             if !conds_hold(g, e, conds) {
                                 continue;
                             }
-                            let sk = g.kind(s);
-                            if sk == kind {
-                                push(s, [vec![e], tchain.clone()].concat(), e, t);
-                            } else if inherit && sk == crate::model::NodeKind::Class {
+                            if of_kind.has(s) {
+                                if wanted(s) {
+                                    push(s, [vec![e], tchain.clone()].concat(), e, (s, end), t);
+                                }
+                            } else if inherit && g.kind(s) == crate::model::NodeKind::Class {
                                 // Members of the class (or of a narrower class) inherit the statement.
                                 for (c, up) in descendants(g, s) {
                                     for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
-                                        if g.kind(m) == kind {
+                                        if of_kind.has(m) && wanted(m) {
                                             push(
                                                 m,
                                                 [vec![m_edge], up.clone(), vec![e], tchain.clone()]
                                                     .concat(),
                                                 e,
+                                                (s, end),
                                                 t,
                                             );
                                         }
@@ -472,19 +546,22 @@ fn link(
                             if !conds_hold(g, e, conds) {
                                 continue;
                             }
-                            let sk = g.kind(s);
-                            if sk == kind {
-                                push(s, [via.clone(), vec![e], tchain.clone()].concat(), e, t);
-                            } else if inherit && sk == crate::model::NodeKind::Class {
+                            if of_kind.has(s) {
+                                if wanted(s) {
+                                    let chain = [via.clone(), vec![e], tchain.clone()].concat();
+                                    push(s, chain, e, (from, s), t);
+                                }
+                            } else if inherit && g.kind(s) == crate::model::NodeKind::Class {
                                 // Members of a class the statement names hold it too.
                                 for (c, up) in descendants(g, s) {
                                     for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
-                                        if g.kind(m) == kind {
+                                        if of_kind.has(m) && wanted(m) {
                                             push(
                                                 m,
                                                 [via.clone(), vec![e], up.clone(), vec![m_edge]]
                                                     .concat(),
                                                 e,
+                                                (from, s),
                                                 t,
                                             );
                                         }
@@ -500,11 +577,14 @@ fn link(
     out
 }
 
-/// Whether a statement satisfies every `where` comparison.
+/// Whether a statement satisfies every `where` comparison (most links have none: that test is
+/// inlined into the loops over statements).
+#[inline]
 fn conds_hold(g: &KnowledgeGraph, e: EdgeIx, conds: &[Cond]) -> bool {
-    if conds.is_empty() {
-        return true;
-    }
+    conds.is_empty() || all_conds_hold(g, e, conds)
+}
+
+fn all_conds_hold(g: &KnowledgeGraph, e: EdgeIx, conds: &[Cond]) -> bool {
     let st = g.statement(e);
     conds.iter().all(|c| {
         let value: Option<String> = if c.field.is_list() {
@@ -538,12 +618,12 @@ pub fn step(g: &KnowledgeGraph, e: EdgeIx) -> Step {
     Step {
         statement: e,
         subject: st.subject.to_string(),
-        subject_name: g.node(s).name.to_string(),
+        subject_name: g.name(s).to_string(),
         relation: st.relation.as_str().to_string(),
         predicate: lexicon::biolink::predicate_of(st.relation, st.provenance.evidence).into_owned(),
         negated: lexicon::is_negative(st.relation),
         object: st.object.to_string(),
-        object_name: g.node(o).name.to_string(),
+        object_name: g.name(o).to_string(),
         qualifiers: st.qualifiers.clone(),
         source: st.provenance.source.clone(),
         section: st.provenance.section.clone(),
@@ -557,7 +637,7 @@ pub fn step(g: &KnowledgeGraph, e: EdgeIx) -> Step {
 fn step_text(g: &KnowledgeGraph, e: EdgeIx) -> String {
     let st = g.statement(e);
     let (s, o) = g.ends(e);
-    let mut text = format!("{} —{}→ {}", g.node(s).name, st.relation, g.node(o).name);
+    let mut text = format!("{} —{}→ {}", g.name(s), st.relation, g.name(o));
     let q = qualifier_pairs(g, e);
     if !q.is_empty() {
         let list: Vec<String> = q.iter().map(|(k, v)| format!("{k}: {v}")).collect();
@@ -568,7 +648,7 @@ fn step_text(g: &KnowledgeGraph, e: EdgeIx) -> String {
 
 fn by_name(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> Vec<NodeIx> {
     let mut v: Vec<NodeIx> = nodes.into_iter().collect();
-    v.sort_by(|a, b| (g.sort_key(*a), g.node(*a).id).cmp(&(g.sort_key(*b), g.node(*b).id)));
+    v.sort_by_cached_key(|n| (g.sort_key(*n), g.id(*n)));
     v.dedup();
     v
 }
@@ -599,19 +679,19 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
         .into_iter()
         .map(|n| {
             let hits = &m[&n];
-            let mut cells = vec![g.node(n).name.to_string()];
+            let mut cells = vec![g.name(n).to_string()];
             for c in 0..plan.columns.len() {
                 let others = by_name(
                     g,
                     hits.iter().filter(|h| h.column == Some(c)).map(|h| h.other),
                 );
-                let names: Vec<&str> = others.iter().map(|o| g.node(*o).name).collect();
+                let names: Vec<&str> = others.iter().map(|o| g.name(*o)).collect();
                 cells.push(names.join(", "));
             }
             if !vias.is_empty() {
                 let names: Vec<&str> = vias
                     .get(&n)
-                    .map(|v| v.iter().map(|c| g.node(*c).name).collect())
+                    .map(|v| v.iter().map(|c| g.name(*c)).collect())
                     .unwrap_or_default();
                 cells.push(names.join(", "));
             }
@@ -633,7 +713,7 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
             }
             Row {
                 cells,
-                id: Some(g.node(n).id.to_string()),
+                id: Some(g.id(n).to_string()),
                 kind: Some(g.kind(n)),
                 witnesses: if with_witnesses {
                     witnesses(g, hits)
@@ -678,7 +758,7 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
                 let s = step(g, *e);
                 rows.push(Row {
                     cells: vec![
-                        g.node(n).name.to_string(),
+                        g.name(n).to_string(),
                         (i + 1).to_string(),
                         step_text(g, *e),
                         s.evidence.clone(),
@@ -687,7 +767,7 @@ fn why(g: &KnowledgeGraph, q: &Query) -> ResultSet {
                         s.note.clone(),
                         s.origin.clone(),
                     ],
-                    id: Some(g.node(n).id.to_string()),
+                    id: Some(g.id(n).to_string()),
                     kind: Some(g.kind(n)),
                     witnesses: vec![vec![s]],
                 });

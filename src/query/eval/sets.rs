@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use super::{carriers, class_ancestry, conds_hold, descendants, target_set};
-use crate::graph::{KnowledgeGraph, NodeIx};
+use super::{carriers, class_ancestry, conds_hold, descendants, target_set, CANDIDATE_COST};
+use crate::graph::{FastState, KnowledgeGraph, NodeIx};
 use crate::model::{NodeKind, Relation};
 use crate::query::plan::{Cond, Dir, Filter, Target, INHERITED, TARGET_CLASSES};
 
@@ -133,7 +133,7 @@ pub(super) fn eval_set(
             if rels.iter().any(|(r, d)| {
                 INHERITED.contains(r) && (*d == Dir::In || TARGET_CLASSES.contains(r))
             }) {
-                let found = super::link(g, kind, rels, target, conds, None, None);
+                let found = super::link(g, kind, rels, target_set(g, target), conds, None, None);
                 return NodeSet::of(
                     g,
                     found
@@ -143,7 +143,10 @@ pub(super) fn eval_set(
             }
             let targets = target_nodes(g, target);
             match within {
-                Some(w) if w.len() < cost_from_targets(g, &targets, rels) => {
+                Some(w)
+                    if w.len().saturating_mul(CANDIDATE_COST)
+                        < cost_from_targets(g, &targets, rels) =>
+                {
                     from_candidates(g, w, rels, &targets, conds)
                 }
                 _ => {
@@ -167,7 +170,11 @@ fn target_nodes(g: &KnowledgeGraph, t: &Target) -> Vec<NodeIx> {
 }
 
 /// How many statements reading the link from its targets' side would visit.
-fn cost_from_targets(g: &KnowledgeGraph, targets: &[NodeIx], rels: &[(Relation, Dir)]) -> usize {
+pub(super) fn cost_from_targets(
+    g: &KnowledgeGraph,
+    targets: &[NodeIx],
+    rels: &[(Relation, Dir)],
+) -> usize {
     let mut cost = 0;
     for t in targets {
         for &(rel, dir) in rels {
@@ -190,6 +197,7 @@ fn from_targets(
     conds: &[Cond],
 ) -> NodeSet {
     let mut out = NodeSet::empty(g.node_count());
+    let of_kind = g.kind_test(kind);
     for &t in targets {
         for &(rel, dir) in rels {
             let inherit = INHERITED.contains(&rel);
@@ -199,13 +207,12 @@ fn from_targets(
                         if !conds_hold(g, e, conds) {
                             continue;
                         }
-                        let sk = g.kind(s);
-                        if sk == kind {
+                        if of_kind.has(s) {
                             out.insert(s);
-                        } else if inherit && sk == NodeKind::Class {
+                        } else if inherit && g.kind(s) == NodeKind::Class {
                             for (c, _) in descendants(g, s) {
                                 for (_, m) in g.in_rel(c, Relation::MemberOf) {
-                                    if g.kind(m) == kind {
+                                    if of_kind.has(m) {
                                         out.insert(m);
                                     }
                                 }
@@ -220,7 +227,7 @@ fn from_targets(
                     }
                     for from in sources {
                         for (e, s) in g.out_rel(from, rel) {
-                            if g.kind(s) == kind && conds_hold(g, e, conds) {
+                            if of_kind.has(s) && conds_hold(g, e, conds) {
                                 out.insert(s);
                             }
                         }
@@ -244,7 +251,8 @@ fn from_candidates(
     let mut wanted = NodeSet::empty(g.node_count());
     targets.iter().for_each(|t| wanted.insert(*t));
     let mut out = NodeSet::empty(g.node_count());
-    let mut ancestry: HashMap<NodeIx, Vec<NodeIx>> = HashMap::new();
+    // Per (class, relation): whether the class or one above it has a statement that hits.
+    let mut class_hits: HashMap<(NodeIx, Relation), bool, FastState> = HashMap::default();
     for s in candidates.iter() {
         let mut hit = false;
         for &(rel, dir) in rels {
@@ -258,15 +266,11 @@ fn from_candidates(
             };
             if !hit && dir == Dir::Out && INHERITED.contains(&rel) {
                 for (_, class) in g.out_rel(s, Relation::MemberOf) {
-                    let above = ancestry.entry(class).or_insert_with(|| {
-                        class_ancestry(g, class)
-                            .into_iter()
-                            .map(|(c, _)| c)
-                            .collect()
-                    });
-                    hit = above.iter().any(|c| {
-                        g.out_rel(*c, rel)
-                            .any(|(e, o)| wanted.contains(o) && conds_hold(g, e, conds))
+                    hit = *class_hits.entry((class, rel)).or_insert_with(|| {
+                        class_ancestry(g, class).iter().any(|(c, _)| {
+                            g.out_rel(*c, rel)
+                                .any(|(e, o)| wanted.contains(o) && conds_hold(g, e, conds))
+                        })
                     });
                     if hit {
                         break;
@@ -348,21 +352,15 @@ mod same_as_hits {
         out
     }
 
-    #[test]
-    fn sets_and_rows_first_give_what_the_hits_give() {
-        let mut data = crate::load::load_embedded().expect("shipped graph");
-        for st in &mut data.statements {
-            st.qualifiers.any_of = None;
-        }
-        let g = KnowledgeGraph::new(data);
-        let qs = queries(&g);
-        assert!(qs.len() > 50, "only {} queries", qs.len());
+    /// Where membership decides, the set, and the hits made for the set's rows alone, equal the
+    /// hits of the full evaluation.
+    fn check_same(g: &KnowledgeGraph, qs: &[Query]) {
         for q in qs {
-            let full: Matches = eval_filter(&g, q.kind, &q.filter, None, None);
-            let set = eval_set(&g, q.kind, &q.filter, None);
+            let full: Matches = eval_filter(g, q.kind, &q.filter, None, None);
+            let set = eval_set(g, q.kind, &q.filter, None);
             let keys: Vec<NodeIx> = full.keys().copied().collect();
             assert_eq!(set.iter().collect::<Vec<_>>(), keys, "{q:?}");
-            let restricted = eval_filter(&g, q.kind, &q.filter, None, Some(&set));
+            let restricted = eval_filter(g, q.kind, &q.filter, None, Some(&set));
             assert_eq!(restricted.len(), full.len(), "{q:?}");
             for (n, hits) in &full {
                 let mut a: Vec<_> = hits
@@ -380,5 +378,48 @@ mod same_as_hits {
                 assert_eq!(a, b, "{q:?} at {n:?}");
             }
         }
+    }
+
+    #[test]
+    fn sets_and_rows_first_give_what_the_hits_give() {
+        let mut data = crate::load::load_embedded().expect("shipped graph");
+        for st in &mut data.statements {
+            st.qualifiers.any_of = None;
+        }
+        let g = KnowledgeGraph::new(data);
+        let qs = queries(&g);
+        assert!(qs.len() > 50, "only {} queries", qs.len());
+        assert!(qs
+            .iter()
+            .all(|q| super::super::sets_are_exact(&g, &q.filter)));
+        check_same(&g, &qs);
+    }
+
+    #[test]
+    fn with_any_of_groups_sets_decide_the_queries_they_can() {
+        let g = KnowledgeGraph::new(crate::load::load_embedded().expect("shipped graph"));
+        let (exact, not): (Vec<Query>, Vec<Query>) = queries(&g)
+            .into_iter()
+            .partition(|q| super::super::sets_are_exact(&g, &q.filter));
+        assert!(exact.len() > 50, "only {} decided by sets", exact.len());
+        check_same(&g, &exact);
+        // Two requirements that may be alternatives of one group are left to the hits.
+        let stmt = crate::query::syntax::parse(
+            "drugs requiring PIK3CA mutation and requiring AKT1 mutation",
+        )
+        .expect("parses")
+        .expect("a statement");
+        let PlanKind::Find(q) = plan(&stmt, &g).expect("plans").kind else {
+            panic!("a find");
+        };
+        assert!(!super::super::sets_are_exact(&g, &q.filter));
+        assert!(!not.is_empty());
+        let card = crate::query::syntax::parse("drugs targeting HER2 with cardiac monitoring")
+            .expect("parses")
+            .expect("a statement");
+        let PlanKind::Find(q) = plan(&card, &g).expect("plans").kind else {
+            panic!("a find");
+        };
+        assert!(super::super::sets_are_exact(&g, &q.filter));
     }
 }
