@@ -15,7 +15,7 @@
 //! | `model`   | plain data: ids, kinds, relations, statements, vocabularies  | —                      |
 //! | `diag`    | diagnostics as data (file:line:col, caret, help) and their text | model                |
 //! | `lexicon` | kinds, relations, phrases, Biolink terms                     | model                  |
-//! | `load`    | pure readers (TOML, KGX), shared validation; I/O in `fs`, `snapshot` (maps a file for `graph`) | model, lexicon, diag, graph |
+//! | `load`    | pure readers (TOML, KGX), shared validation; I/O in `fs`, `snapshot` (maps a file for `graph`); `prepared` (the shipped graph as a snapshot) | model, lexicon, diag, graph |
 //! | `graph`   | the store and its indexes; the snapshot format (bytes in, no I/O) | model, lexicon    |
 //! | `query`   | syntax (the only pest user) → ast → plan → eval              | model, lexicon, graph  |
 //! | `output`  | rendering of results; `export/` one file per format          | model, graph, query    |

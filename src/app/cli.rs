@@ -229,6 +229,12 @@ pub fn load_graph_with(
     specs: &[PathBuf],
     options: load::LoadOptions,
 ) -> Result<(KnowledgeGraph, Vec<Diagnostic>), Vec<Diagnostic>> {
+    // The shipped graph, prepared ahead when the file matches the embedded TOML.
+    if specs.is_empty() {
+        if let Some(g) = load::prepared_embedded() {
+            return Ok((g, Vec::new()));
+        }
+    }
     if let [one] = specs {
         if one.is_file() {
             return load::snapshot::open(one).map(|g| (g, Vec::new()));

@@ -19,6 +19,7 @@ mod fs;
 pub mod kgx;
 pub mod kgx_stream;
 mod overlay;
+pub mod prepared;
 pub mod snapshot;
 mod toml;
 mod validate;
@@ -41,6 +42,19 @@ pub fn embedded_files() -> Vec<(String, String)> {
 /// Loads and validates the shipped graph-data.
 pub fn load_embedded() -> Result<Dataset, Vec<Diagnostic>> {
     load_files_at(&embedded_files(), "graph-data/")
+}
+
+/// The shipped graph as a ready store, without parsing its TOML: the snapshot `graph-data/
+/// prepared.mbckg` embedded beside the TOML, used only when it was made from exactly the TOML
+/// embedded (else `None`, and the caller reads the TOML). `cargo test` fails when the two
+/// disagree, and `MBCKG_PREPARE=1 cargo test --test prepared` makes it again.
+pub fn prepared_embedded() -> Option<crate::graph::KnowledgeGraph> {
+    prepared::open(&prepared::PREPARED.0, embedded_hash())
+}
+
+/// A hash of the shipped graph-data as embedded: every file's path and text.
+pub fn embedded_hash() -> u64 {
+    prepared::hash_files(embedded::EMBEDDED.iter().copied())
 }
 
 /// Reads a data directory: every `.toml` file under `dir` (sorted), validated as one graph; or,
