@@ -4,9 +4,11 @@
 //!
 //!     cargo run --release --example scale -- gen 200000 /work/bench-data/200k
 //!     cargo run --release --example scale -- run /work/bench-data/200k [REPS [QUERY-WORD]]
+//!     cargo run --release --example scale -- snapshot /work/bench-data/200k /tmp/200k.mbckg [REPS]
 //!
 //! `run` prints one line per measure (`name<TAB>median ms` or `name<TAB>MB`); medians over REPS
 //! runs (default 21), of the queries holding QUERY-WORD when given; the load also as time on a CPU, which a busy machine does not inflate.
+//! `snapshot` writes the loaded graph as a snapshot, times reopening it, then the queries on it.
 //! Uses the binary's allocator so the figures are the binary's.
 
 use std::fmt::Write as _;
@@ -232,6 +234,17 @@ fn run(dir: &Path, reps: usize, only: Option<&str>) -> Result<(), String> {
         cpu_ms() - cpu_started
     );
     println!("peak RSS after load MB\t{:.0}", peak_rss_mb());
+    queries(graph, drugs, reps, only)
+}
+
+/// Times the queries of issue 10 (those holding `only`, when given) on `graph`: plan and run
+/// alone, then through the REPL's path; medians of `reps` runs.
+fn queries(
+    graph: mbckg::graph::KnowledgeGraph,
+    drugs: usize,
+    reps: usize,
+    only: Option<&str>,
+) -> Result<(), String> {
     let far = format!("drug-{}", drugs.saturating_sub(3));
     let queries = [
         "drugs targeting HER2 with cardiac monitoring".to_string(),
@@ -288,6 +301,44 @@ fn run(dir: &Path, reps: usize, only: Option<&str>) -> Result<(), String> {
     Ok(())
 }
 
+/// Loads `dir`, writes it as a snapshot to `file`, then reopens the snapshot `reps` times (as
+/// `--data FILE` does) and times the queries on the last one.
+fn snapshot(dir: &Path, file: &Path, reps: usize) -> Result<(), String> {
+    let drugs = drugs_in(dir);
+    let graph = mbckg::app::cli::load_graph(Some(&dir.to_path_buf()))
+        .map_err(|d| format!("load: {} problems", d.len()))?;
+    let t = Instant::now();
+    let bytes = mbckg::app::cli::write_snapshot(&graph, file).map_err(|e| e.to_string())?;
+    println!(
+        "snapshot write ms\t{:.1}\t({:.1} MB)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        bytes as f64 / 1e6
+    );
+    drop(graph);
+    let mut times = Vec::with_capacity(reps);
+    let mut last = None;
+    for _ in 0..reps {
+        drop(last.take());
+        let t = Instant::now();
+        let g = mbckg::load::snapshot::open(file).map_err(|d| d[0].render())?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        last = Some(g);
+    }
+    let (lo, hi) = (
+        times.iter().copied().fold(f64::INFINITY, f64::min),
+        times.iter().copied().fold(0.0, f64::max),
+    );
+    println!(
+        "snapshot reopen ms\t{:.1}\t(min {lo:.1}, max {hi:.1}, {reps} runs)",
+        median(times)
+    );
+    println!("peak RSS MB\t{:.0}", peak_rss_mb());
+    match last {
+        Some(g) => queries(g, drugs, reps, None),
+        None => Ok(()),
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args
@@ -305,7 +356,15 @@ fn main() {
             .parse::<usize>()
             .map_err(|e| e.to_string())
             .and_then(|r| run(Path::new(dir), r.max(1), only.first().copied())),
-        _ => Err("usage: scale gen N DIR | scale run DIR [REPS [QUERY-WORD]]".into()),
+        ["snapshot", dir, file] => snapshot(Path::new(dir), Path::new(file), 21),
+        ["snapshot", dir, file, reps] => reps
+            .parse::<usize>()
+            .map_err(|e| e.to_string())
+            .and_then(|r| snapshot(Path::new(dir), Path::new(file), r.max(1))),
+        _ => Err(
+            "usage: scale gen N DIR | scale run DIR [REPS [QUERY-WORD]] | scale snapshot DIR FILE [REPS]"
+                .into(),
+        ),
     };
     if let Err(e) = result {
         eprintln!("scale: {e}");

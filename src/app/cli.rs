@@ -281,21 +281,14 @@ fn stream_kgx(dir: &Path) -> Option<KnowledgeGraph> {
 
 /// Writes `g` as a snapshot to `path` (whole or not at all); a one-line summary on stderr.
 fn snapshot(g: &KnowledgeGraph, path: &Path) -> i32 {
-    let encoded = crate::graph::snapshot::encode(g);
-    let written = super::atomic::write_with(path, |f| {
-        for piece in &encoded.pieces {
-            f.write_all(piece)?;
-        }
-        Ok(())
-    });
-    match written {
-        Ok(()) => {
+    match write_snapshot(g, path) {
+        Ok(bytes) => {
             eprintln!(
                 "mbckg: wrote {} ({} nodes, {} statements, {:.1} MB)",
                 path.display(),
                 g.node_count(),
                 g.statement_count(),
-                encoded.len() as f64 / 1e6
+                bytes as f64 / 1e6
             );
             EXIT_OK
         }
@@ -304,6 +297,18 @@ fn snapshot(g: &KnowledgeGraph, path: &Path) -> i32 {
             EXIT_ERROR
         }
     }
+}
+
+/// Writes `g` as a snapshot to `path`, whole or not at all; the bytes written.
+pub fn write_snapshot(g: &KnowledgeGraph, path: &Path) -> std::io::Result<u64> {
+    let encoded = crate::graph::snapshot::encode(g);
+    super::atomic::write_with(path, |f| {
+        for piece in &encoded.pieces {
+            f.write_all(piece)?;
+        }
+        Ok(())
+    })?;
+    Ok(encoded.len())
 }
 
 /// Prints the warnings of loading (tolerated flaws of KGX files) to stderr.

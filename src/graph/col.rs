@@ -46,6 +46,13 @@ unsafe impl Plain for [u32; 2] {}
 // SAFETY: `Pos` is `#[repr(C)]` of u32, u16, u16: 8 bytes, no padding, any bits valid.
 unsafe impl Plain for super::Pos {}
 
+/// Plain elements as the bytes they are.
+pub fn bytes_of<T: Plain>(s: &[T]) -> &[u8] {
+    // SAFETY: `T: Plain` has no padding, so all `size_of_val(s)` bytes are initialised, and
+    // `u8` has no alignment to meet.
+    unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<u8>(), std::mem::size_of_val(s)) }
+}
+
 /// A column of `T`: owned, or read in place from shared bytes.
 pub struct Col<T: Plain> {
     inner: Inner<T>,
@@ -126,9 +133,7 @@ impl<T: Plain> Col<T> {
 
     /// The elements as bytes, for writing them out.
     pub fn as_bytes(&self) -> &[u8] {
-        let s: &[T] = self;
-        // SAFETY: `T: Plain` has no padding, so all `size_of_val(s)` bytes are initialised.
-        unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<u8>(), std::mem::size_of_val(s)) }
+        bytes_of(self)
     }
 
     pub fn shrink_to_fit(&mut self) {

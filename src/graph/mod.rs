@@ -21,7 +21,7 @@ mod strings;
 mod view;
 
 pub use build::Builder;
-pub use col::{Backing, Col, ColError, Plain};
+pub use col::{bytes_of, Backing, Col, ColError, Plain};
 pub use strings::{hash_bytes, hash_str, FastState, Interner, Strings};
 pub use view::{NodeRef, OriginRef, StatementRef};
 

@@ -8,8 +8,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::col::Col;
 
 /// Strings laid end to end; string `i` ends at `ends[i]` and starts where `i - 1` ended.
-/// `text` is valid UTF-8 throughout: pushes add whole `&str`s, and [`Strings::from_parts`]
-/// checks bytes read from a snapshot.
+/// `text` is valid UTF-8 throughout: pushes add whole `&str`s, and the snapshot reader checks
+/// the bytes it hands to [`Strings::from_utf8_parts`].
 #[derive(Debug, Default, Clone)]
 pub struct Strings {
     text: Col<u8>,
@@ -34,26 +34,13 @@ impl Strings {
         unsafe { std::str::from_utf8_unchecked(&self.text) }
     }
 
-    /// An arena from its columns as a snapshot holds them: `text` must be UTF-8 and `ends`
-    /// ascending, within the text, each at a char boundary; otherwise what is wrong.
-    pub fn from_parts(text: Col<u8>, ends: Col<u32>) -> Result<Strings, String> {
-        let s = std::str::from_utf8(&text).map_err(|e| {
-            format!(
-                "the string arena is not UTF-8 (at byte {})",
-                e.valid_up_to()
-            )
-        })?;
-        let mut prev = 0u32;
-        for (i, &end) in ends.iter().enumerate() {
-            if end < prev || !s.is_char_boundary(end as usize) {
-                return Err(format!(
-                    "string {i} ends at {end}, not after {prev} at a character boundary within the {} bytes of text",
-                    s.len()
-                ));
-            }
-            prev = end;
-        }
-        Ok(Strings { text, ends })
+    /// An arena from its columns as a snapshot holds them, checked by the caller.
+    ///
+    /// # Safety
+    /// `text` must be valid UTF-8 (`get` relies on it; string ends that are out of order or
+    /// not at character boundaries only give "" for those strings).
+    pub unsafe fn from_utf8_parts(text: Col<u8>, ends: Col<u32>) -> Strings {
+        Strings { text, ends }
     }
 
     /// The columns, for writing a snapshot.
