@@ -274,6 +274,38 @@ fn queries(
             median(cpu)
         );
     }
+    // Tab after a relation whose objects sort after every drug, and a typo's "did you mean".
+    let no_files = |_: &str| Vec::new();
+    for line in [
+        "drugs targeting ",
+        "drugs targeting tar",
+        "show drug-1234x5",
+    ] {
+        if only.is_some_and(|o| !line.contains(o)) {
+            continue;
+        }
+        let mut times = Vec::with_capacity(reps);
+        let mut last = String::new();
+        for _ in 0..reps {
+            let t = Instant::now();
+            last = if line.starts_with("show") {
+                match mbckg::execute(line, &graph) {
+                    Err(e) => e.help.join(" "),
+                    Ok(_) => "answered".into(),
+                }
+            } else {
+                let (_, c) = mbckg::app::complete::complete(line, line.len(), &graph, &no_files);
+                format!("{} candidates", c.len())
+            };
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        let what = if line.starts_with("show") {
+            "error for"
+        } else {
+            "Tab after"
+        };
+        println!("{what} `{line}` ms\t{:.3}\t({last})", median(times));
+    }
     let mut shell = mbckg::app::repl::Shell::new(graph, false, false);
     for q in chosen() {
         let (mut times, mut cpu) = (Vec::with_capacity(reps), Vec::with_capacity(reps));

@@ -546,20 +546,61 @@ fn nouns(g: &KnowledgeGraph, kinds: Option<&[NodeKind]>) -> Vec<String> {
     out
 }
 
+/// Most names offered for one Tab: a prefix a million names share offers the first of them.
+const MAX_NAMES: usize = 500;
+
+/// Labels of other kinds passed over, at most, looking for aliases of the kinds wanted.
+const SCAN_LABELS: usize = 20_000;
+
 /// Names and aliases of nodes of these kinds (of every node for `None`) that start with
-/// `prefix`, as the data spells them.
+/// `prefix`, as the data spells them, in label order; at most [`MAX_NAMES`], and then also the
+/// prefix itself, so the completion of the first few does not run past what they all share.
+/// Names of a kind come from that kind's sorted list, so the drugs of a big graph are not walked
+/// to reach its targets; aliases from the label index, within [`SCAN_LABELS`].
 fn names(g: &KnowledgeGraph, kinds: Option<&[NodeKind]>, prefix: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (key, n) in g.labels_with_prefix(prefix) {
+    let key = normalize(prefix);
+    let spelled = |label: &str, n: crate::graph::NodeIx| -> String {
         let node = g.node(n);
-        if kinds.is_some_and(|ks| !ks.contains(&node.kind)) {
-            continue;
-        }
-        let spelled = std::iter::once(node.name)
+        std::iter::once(node.name)
             .chain(node.aliases.iter().map(String::as_str))
-            .find(|l| normalize(l) == key)
-            .unwrap_or(key);
-        out.push(spelled.to_string());
+            .find(|l| normalize(l) == label)
+            .unwrap_or(label)
+            .to_string()
+    };
+    let mut found: Vec<(String, String)> = Vec::new();
+    match kinds {
+        None => {
+            for (label, n) in g.labels_with_prefix(prefix).take(MAX_NAMES + 1) {
+                found.push((label.to_string(), spelled(label, n)));
+            }
+        }
+        Some(kinds) => {
+            for k in kinds {
+                let list = g.of_kind(*k);
+                let start = list.partition_point(|n| g.sort_key(*n) < key.as_str());
+                for n in list[start..]
+                    .iter()
+                    .take_while(|n| g.sort_key(**n).starts_with(key.as_str()))
+                    .take(MAX_NAMES + 1)
+                {
+                    let name = g.name(*n);
+                    found.push((normalize(name), name.to_string()));
+                }
+            }
+            let tests: Vec<_> = kinds.iter().map(|k| g.kind_test(*k)).collect();
+            for (label, n) in g.labels_with_prefix(prefix).take(SCAN_LABELS) {
+                if tests.iter().any(|t| t.has(n)) && normalize(g.name(n)) != label {
+                    found.push((label.to_string(), spelled(label, n)));
+                }
+            }
+            found.sort();
+            found.dedup();
+        }
+    }
+    let mut out: Vec<String> = found.into_iter().map(|(_, s)| s).collect();
+    if out.len() > MAX_NAMES {
+        out.truncate(MAX_NAMES);
+        out.push(prefix.to_string());
     }
     out
 }
@@ -579,6 +620,40 @@ mod tests {
     /// The candidates for the whole of `line`.
     fn at_end(line: &str, g: &KnowledgeGraph) -> Vec<String> {
         complete(line, line.len(), g, &no_files).1
+    }
+
+    #[test]
+    fn a_prefix_many_names_share_offers_the_first_and_extends_no_further() {
+        use crate::model::{Dataset, Node, Origin};
+        let drug = |i: usize| Node {
+            id: format!("drug-{i:05}"),
+            kind: NodeKind::Drug,
+            name: format!("drug-{i:05}"),
+            aliases: Vec::new(),
+            xrefs: Vec::new(),
+            note: None,
+            accepted: Vec::new(),
+            origin: Origin::default(),
+        };
+        let mut nodes: Vec<Node> = (0..3 * MAX_NAMES).map(drug).collect();
+        let mut dry = drug(0);
+        dry.id = "dry-mouth".into();
+        dry.name = "dry mouth".into();
+        dry.kind = NodeKind::SideEffect;
+        nodes.push(dry);
+        let g = KnowledgeGraph::new(Dataset {
+            sources: Vec::new(),
+            nodes,
+            statements: Vec::new(),
+        });
+        let all = names(&g, None, "dr");
+        assert_eq!(all.len(), MAX_NAMES + 1);
+        assert_eq!(all.last().map(String::as_str), Some("dr"));
+        // Of one kind, past the names of another.
+        assert_eq!(
+            names(&g, Some(&[NodeKind::SideEffect]), "dr"),
+            ["dry mouth"]
+        );
     }
 
     #[test]

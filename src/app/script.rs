@@ -407,7 +407,7 @@ fn unknown_name(e: &Expectation, last: &Last, g: &KnowledgeGraph) -> Option<Diag
     let unknown = names
         .iter()
         .find(|x| g.lookup(x).is_empty() && !value_rows)?;
-    let labels: Vec<&str> = g.labels().map(|(l, _)| l).collect();
+    let labels = g.label_candidates(unknown);
     Some(
         Diagnostic::error(
             format!(

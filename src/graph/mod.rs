@@ -309,6 +309,33 @@ impl KnowledgeGraph {
         self.max_label_words
     }
 
+    /// The names and aliases a "did you mean" for `word` weighs: every one in a graph of up to
+    /// [`FULL_SCAN_LABELS`] labels; in a bigger graph, from the sorted label index, those
+    /// beside where `word` would sort (a slip after the first letters) and where it would sort
+    /// without its first letter (a stray first letter), so a million names are not all
+    /// compared. A slip in the first letter of a name in a big graph finds no suggestion.
+    pub fn label_candidates(&self, word: &str) -> Vec<&str> {
+        if self.labels.len() <= FULL_SCAN_LABELS {
+            return self.labels().map(|(l, _)| l).collect();
+        }
+        let key = normalize(word);
+        let mut out: Vec<&str> = Vec::new();
+        let tail: String = key.chars().skip(1).collect();
+        for probe in [key.as_str(), tail.as_str()] {
+            let at = self
+                .labels
+                .partition_point(|[k, _]| self.strings.get(*k) < probe);
+            let from = at.saturating_sub(NEAR_LABELS);
+            let to = (at + NEAR_LABELS).min(self.labels.len());
+            out.extend(
+                self.labels[from..to]
+                    .iter()
+                    .map(|[k, _]| self.strings.get(*k)),
+            );
+        }
+        out
+    }
+
     /// Every name and alias with its node, for completion and "did you mean".
     pub fn labels(&self) -> impl Iterator<Item = (&str, NodeIx)> + '_ {
         self.nodes().flat_map(move |ix| {
@@ -519,6 +546,12 @@ impl KnowledgeGraph {
     }
 }
 
+/// Up to this many labels, "did you mean" weighs them all.
+pub const FULL_SCAN_LABELS: usize = 50_000;
+
+/// Labels weighed on each side of where a word would sort, in a bigger graph.
+const NEAR_LABELS: usize = 256;
+
 /// Whether a node is of one kind, by code: see [`KnowledgeGraph::kind_test`].
 #[derive(Debug, Clone, Copy)]
 pub struct KindTest<'g> {
@@ -634,6 +667,30 @@ mod tests {
         assert_eq!(g.statement(e).origin.to_string(), "x.toml:5:3");
         assert_eq!(g.in_rel(a, Relation::Targets).count(), 0);
         assert_eq!(g.degree(b), 3);
+    }
+
+    #[test]
+    fn a_big_graph_suggests_from_the_labels_beside_the_word() {
+        let mut nodes: Vec<Node> = (0..FULL_SCAN_LABELS + 10)
+            .map(|i| node(&format!("drug-{i}"), NodeKind::Drug, &[]))
+            .collect();
+        nodes.push(node("trastuzumab", NodeKind::Drug, &[]));
+        let g = KnowledgeGraph::new(Dataset {
+            sources: Vec::new(),
+            nodes,
+            statements: Vec::new(),
+        });
+        for slip in ["trastuzumub", "Trastuzumab ", "ttrastuzumab"] {
+            let c = g.label_candidates(slip);
+            assert!(c.len() <= 4 * NEAR_LABELS, "{}", c.len());
+            assert!(c.contains(&"trastuzumab"), "{slip}");
+        }
+        assert!(!g.label_candidates("drug-77").is_empty());
+        // A small graph weighs every label.
+        assert_eq!(
+            small().label_candidates("zzz").len(),
+            small().labels().count()
+        );
     }
 
     #[test]

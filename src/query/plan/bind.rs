@@ -21,7 +21,7 @@ impl Planner<'_> {
 
     pub(super) fn unknown_name(&self, text: &str, span: Span) -> QueryError {
         QueryError::new(format!("no node is named `{text}`"), span)
-            .with_help_opt(diag::did_you_mean(text, self.g.labels().map(|(l, _)| l)))
+            .with_help_opt(diag::did_you_mean(text, self.g.label_candidates(text)))
     }
 
     pub(super) fn ambiguous(&self, text: &str, many: &[NodeIx], span: Span) -> QueryError {

@@ -227,7 +227,7 @@ impl Planner<'_> {
         } else {
             self.classify(&words[i - 1..i]).ok().flatten()
         };
-        let names = || self.g.labels().map(|(l, _)| l).collect::<Vec<&str>>();
+        let names = || self.g.label_candidates(&w.text);
         let candidates: Vec<&str> = match before {
             Some(Tok::Kind(..) | Tok::Node(..) | Tok::Plural(..)) => {
                 let mut c = lexicon::all_phrases();
