@@ -232,3 +232,59 @@ fn a_subclass_cycle_in_kgx_is_reported_by_either_road() {
         errors[0].render()
     );
 }
+
+fn streamed_cut(dir: &Path, cut: u64) -> Option<KnowledgeGraph> {
+    let mut b = Builder::new();
+    let sources = load::kgx_stream::read_dir_cut(dir, &mut b, Some(cut))?;
+    Some(b.finish(sources))
+}
+
+/// `edges.tsv` read by two threads gives the graph one thread gives, wherever the file is cut:
+/// in the header, inside a line (the line goes to the first part), just before or after a
+/// newline, between the `\r` and `\n` of CRLF lines, and in a last line without a newline;
+/// statements keep their lines in the file.
+#[test]
+fn edges_read_in_two_parts_give_the_graph_one_part_gives_wherever_the_cut_falls() {
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+    let files = export(&g, None, ExportFormat::Kgx);
+    let (nodes, edges) = (&files[0].1, &files[1].1);
+    // Statements without an origin column, so that their place is their line in edges.tsv.
+    let lines: Vec<String> = edges
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match l.rsplit_once('\t') {
+            Some((rest, _)) if i > 0 => format!("{rest}\t"),
+            _ => l.to_string(),
+        })
+        .collect();
+    let variants = [
+        ("lf", format!("{}\n", lines.join("\n"))),
+        ("crlf", format!("{}\r\n", lines.join("\r\n"))),
+        ("no final newline", lines.join("\n")),
+    ];
+    let dir = temp_dir("cuts");
+    for (name, text) in &variants {
+        write(&dir, nodes, text);
+        let whole = streamed_cut(&dir, u64::MAX).expect("one part streams");
+        assert_same(&whole, &full(&dir));
+        let len = text.len() as u64;
+        let newline = text.find('\n').expect("a header") as u64;
+        let mut cuts = vec![0, 1, newline, newline + 1, len / 2, len - 1, len];
+        // Places through the file, an odd stride apart.
+        cuts.extend((0..len).step_by((len / 23) as usize | 1));
+        for cut in cuts {
+            let two = streamed_cut(&dir, cut).unwrap_or_else(|| panic!("{name}: cut at {cut}"));
+            assert_same(&two, &whole);
+        }
+    }
+    // A file the full reader reports is declined whichever part holds the flaw.
+    let mut flawed = lines.clone();
+    let last = flawed.len() - 1;
+    flawed[last] = flawed[last].replacen("\tfalse\t", "\tmaybe\t", 1);
+    flawed[last] = flawed[last].replacen("\tMBCKG:", "\tMBCKG:nowhere-", 2);
+    write(&dir, nodes, &format!("{}\n", flawed.join("\n")));
+    for cut in [0, 1000, u64::MAX] {
+        assert!(streamed_cut(&dir, cut).is_none(), "cut at {cut}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

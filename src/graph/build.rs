@@ -1,21 +1,22 @@
-//! The store's builder: takes nodes and statements one at a time (owned model values from the
-//! TOML reader, or borrowed fields from a streaming reader), interns every string once,
-//! deduplicates provenance and qualifiers, and lays statements out by counting sort.
+//! The store's builder: takes nodes one at a time (owned model values from the TOML reader, or
+//! borrowed fields from a streaming reader) and statements one at a time or in blocks a reader
+//! filled on its own thread; interns every string once, deduplicates provenance and
+//! qualifiers, and lays statements out by counting sort.
 
 use std::collections::HashMap;
 
 use super::strings::{FastState, Interner};
 use super::{Extra, KnowledgeGraph, NodeIx, Pos};
 use crate::lexicon::Lexicon;
-use crate::model::sink::{At, GraphSink, NodeExtra};
+use crate::model::sink::{At, GraphSink, NodeExtra, Place, StatementBlock};
 use crate::model::{Field, Node, NodeKind, Provenance, Qualifiers, Relation, Source, Statement};
 
 /// Collects a graph; [`Builder::finish`] lays it out.
 #[derive(Debug, Default)]
 pub struct Builder {
     strings: Interner,
-    /// Node id (as a string id) → node; the last node of an id wins, as before.
-    node_of: HashMap<u32, u32, FastState>,
+    /// String id → the node with that id ([`NO_NODE`] when none); the last node of an id wins.
+    node_of: Vec<u32>,
     node_id: Vec<u32>,
     node_name: Vec<u32>,
     /// Index into `kinds`.
@@ -29,12 +30,10 @@ pub struct Builder {
     extras: Vec<Extra>,
     files: Vec<String>,
     file_of: HashMap<String, u16, FastState>,
-    // Statements in the order read.
-    subject: Vec<u32>,
-    object: Vec<u32>,
-    relation: Vec<u16>,
-    facet: Vec<u32>,
-    origin: Vec<Pos>,
+    /// The file of the last place asked for: most places name the file the one before named.
+    last_file: Option<(u16, String)>,
+    /// Statements in the order read.
+    segments: Vec<Segment>,
     relations: Vec<Relation>,
     relation_of: HashMap<Relation, u16, FastState>,
     provenances: Vec<Provenance>,
@@ -43,6 +42,42 @@ pub struct Builder {
     qualifiers_of: HashMap<Qualifiers, u32, FastState>,
     facets: Vec<(u32, u32)>,
     facet_of: HashMap<(u32, u32), u32, FastState>,
+}
+
+/// In `Builder::node_of`: no node has this string as its id.
+const NO_NODE: u32 = u32::MAX;
+
+/// Statements in the order read: those added one at a time (numbered as the builder numbers
+/// relations, facets and files: the maps are empty) or one block a reader filled (numbered its
+/// own way: the maps take its numbers to the builder's).
+#[derive(Debug, Default)]
+struct Segment {
+    /// (subject, index of its first statement) of each run of statements with one subject.
+    runs: Vec<(u32, u32)>,
+    object: Vec<u32>,
+    relation: Vec<u16>,
+    facet: Vec<u32>,
+    origin: Vec<Place>,
+    relation_code: Vec<u16>,
+    facet_id: Vec<u32>,
+    file_id: Vec<u16>,
+}
+
+impl Segment {
+    fn is_own(&self) -> bool {
+        self.relation_code.is_empty() && self.facet_id.is_empty() && self.file_id.is_empty()
+    }
+
+    /// Runs as ranges of statements, with their subject.
+    fn run_ranges(&self) -> impl Iterator<Item = (u32, std::ops::Range<usize>)> + '_ {
+        self.runs.iter().enumerate().map(|(i, (s, start))| {
+            let end = self
+                .runs
+                .get(i + 1)
+                .map_or(self.object.len(), |r| r.1 as usize);
+            (*s, *start as usize..end)
+        })
+    }
 }
 
 impl Builder {
@@ -56,18 +91,29 @@ impl Builder {
         b
     }
 
-    /// Room for this many nodes and statements.
+    /// Room for this many nodes and statements (added one at a time).
     pub fn reserve(&mut self, nodes: usize, statements: usize) {
         self.node_id.reserve(nodes);
         self.node_name.reserve(nodes);
         self.node_kind.reserve(nodes);
         self.node_extra.reserve(nodes);
         self.node_origin.reserve(nodes);
-        self.subject.reserve(statements);
-        self.object.reserve(statements);
-        self.relation.reserve(statements);
-        self.facet.reserve(statements);
-        self.origin.reserve(statements);
+        if statements > 0 {
+            let own = self.own_segment();
+            own.object.reserve(statements);
+            own.relation.reserve(statements);
+            own.facet.reserve(statements);
+            own.origin.reserve(statements);
+        }
+    }
+
+    /// The segment statements added one at a time go to: the last, unless that is a block.
+    fn own_segment(&mut self) -> &mut Segment {
+        if !self.segments.last().is_some_and(Segment::is_own) {
+            self.segments.push(Segment::default());
+        }
+        let last = self.segments.len() - 1;
+        &mut self.segments[last]
     }
 
     /// Adds an owned node.
@@ -79,21 +125,25 @@ impl Builder {
             note: node.note,
             accepted: node.accepted,
         };
-        self.add_node_parts(&node.id, node.kind, &node.name, extra, origin)
+        let id = self.strings.intern(&node.id);
+        self.add_node_parts(id, node.kind, &node.name, extra, origin)
     }
 
-    /// Adds a node from its parts.
-    pub fn add_node_parts(
+    /// Adds a node from its parts, its id already interned.
+    fn add_node_parts(
         &mut self,
-        id: &str,
+        id: u32,
         kind: NodeKind,
         name: &str,
         extra: Extra,
         origin: Pos,
     ) -> NodeIx {
         let n = self.node_id.len() as u32;
-        let id = self.strings.intern(id);
-        self.node_of.insert(id, n);
+        let slot = id as usize;
+        if self.node_of.len() <= slot {
+            self.node_of.resize(slot + 1, NO_NODE);
+        }
+        self.node_of[slot] = n;
         self.node_id.push(id);
         self.node_name.push(self.strings.intern(name));
         let next = self.kinds.len() as u32;
@@ -116,7 +166,10 @@ impl Builder {
     /// The node with id `id`, when added.
     pub fn node(&self, id: &str) -> Option<NodeIx> {
         let s = self.strings.find(id)?;
-        self.node_of.get(&s).map(|n| NodeIx::new(*n as usize))
+        match self.node_of.get(s as usize) {
+            Some(&n) if n != NO_NODE => Some(NodeIx::new(n as usize)),
+            _ => None,
+        }
     }
 
     /// The kind of an added node.
@@ -146,7 +199,24 @@ impl Builder {
         facet: u32,
         origin: Pos,
     ) {
-        let code = match self.relation_of.get(&relation) {
+        let code = self.relation_code(relation);
+        let own = self.own_segment();
+        let subject = subject.index() as u32;
+        if own.runs.last().is_none_or(|r| r.0 != subject) {
+            own.runs.push((subject, own.object.len() as u32));
+        }
+        own.object.push(object.index() as u32);
+        own.relation.push(code);
+        own.facet.push(facet);
+        own.origin.push(Place {
+            line: origin.line,
+            file: origin.file,
+            col: origin.col,
+        });
+    }
+
+    fn relation_code(&mut self, relation: Relation) -> u16 {
+        match self.relation_of.get(&relation) {
             Some(c) => *c,
             None => {
                 let c = self.relations.len() as u16;
@@ -154,12 +224,60 @@ impl Builder {
                 self.relation_of.insert(relation, c);
                 c
             }
-        };
-        self.subject.push(subject.index() as u32);
-        self.object.push(object.index() as u32);
-        self.relation.push(code);
-        self.facet.push(facet);
-        self.origin.push(origin);
+        }
+    }
+
+    /// Adds the statements of a block after those added so far: its relations, provenance,
+    /// qualifiers and files numbered as the builder numbers them, in the block's order, as if
+    /// its statements had come one at a time.
+    pub fn add_block(&mut self, block: StatementBlock) {
+        let relation_code: Vec<u16> = block
+            .relations
+            .into_iter()
+            .map(|r| self.relation_code(r))
+            .collect();
+        let provenance: Vec<u32> = block
+            .provenances
+            .into_iter()
+            .map(|p| self.provenance_id(p))
+            .collect();
+        let qualifiers: Vec<u32> = block
+            .qualifiers
+            .into_iter()
+            .map(|q| self.qualifiers_id(q))
+            .collect();
+        let facet_id: Vec<u32> = block
+            .facets
+            .iter()
+            .map(|(p, q)| {
+                let p = provenance.get(*p as usize).copied().unwrap_or(0);
+                let q = qualifiers.get(*q as usize).copied().unwrap_or(0);
+                self.facet_id(p, q)
+            })
+            .collect();
+        let file_id: Vec<u16> = block.files.iter().map(|f| self.pos(f, 0, 0).file).collect();
+        if block.object.is_empty() {
+            return;
+        }
+        self.segments.push(Segment {
+            runs: block.runs,
+            object: block.object,
+            relation: block.relation,
+            facet: block.facet,
+            origin: block.origin,
+            // Never empty for a block with statements, so `is_own` tells the two apart.
+            relation_code: if relation_code.is_empty() {
+                vec![0]
+            } else {
+                relation_code
+            },
+            facet_id: if facet_id.is_empty() {
+                vec![0]
+            } else {
+                facet_id
+            },
+            file_id: if file_id.is_empty() { vec![0] } else { file_id },
+        });
     }
 
     /// The shared id of a provenance.
@@ -198,6 +316,16 @@ impl Builder {
 
     /// A place in a file; the file name is kept once.
     pub fn pos(&mut self, file: &str, line: u32, col: u32) -> Pos {
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        if let Some((f, name)) = &self.last_file {
+            if name == file {
+                return Pos {
+                    line,
+                    file: *f,
+                    col,
+                };
+            }
+        }
         let file = match self.file_of.get(file) {
             Some(f) => *f,
             None if self.files.len() < usize::from(u16::MAX) => {
@@ -207,18 +335,21 @@ impl Builder {
                 f
             }
             // More files than a u16 names: the last slot says so.
-            None => u16::MAX,
+            None => {
+                return Pos {
+                    line,
+                    file: u16::MAX,
+                    col,
+                }
+            }
         };
-        Pos {
-            line,
-            file,
-            col: u16::try_from(col).unwrap_or(u16::MAX),
-        }
+        self.last_file = self.files.get(usize::from(file)).map(|n| (file, n.clone()));
+        Pos { line, file, col }
     }
 
     /// Lays the graph out: statements sorted by (subject, relation, order read) with offsets
-    /// per subject, the reverse direction as offsets and statement ids by (object, relation),
-    /// and the indexes by id, label and kind.
+    /// per subject, the reverse direction as offsets and statement ids by (object, relation,
+    /// id), and the indexes by id, label and kind.
     pub fn finish(self, sources: Vec<Source>) -> KnowledgeGraph {
         let mut b = self;
         let n = b.node_id.len();
@@ -230,29 +361,74 @@ impl Builder {
             .iter()
             .map(|r| rels.iter().position(|x| x == r).unwrap_or(0) as u16)
             .collect();
-        for c in &mut b.relation {
-            *c = recode[*c as usize];
-        }
-        let imported_links = imported_links(&b, &rels);
-        // Out: by relation, then (stably) by subject.
-        let by_rel = counting_order(&b.relation, rels.len(), None);
-        let out_order = counting_order(&b.subject, n, Some(&by_rel));
-        drop(by_rel);
-        let out_start = offsets(&b.subject, n);
-        let st_relation = permute(std::mem::take(&mut b.relation), &out_order);
-        let st_object = permute(std::mem::take(&mut b.object), &out_order);
-        let st_facet = permute(std::mem::take(&mut b.facet), &out_order);
+        let imported_links = imported_links(&b, &recode, &rels);
+        let mut segments = std::mem::take(&mut b.segments);
+        // Each segment's numbering to the final one.
+        let maps: Vec<Maps> = segments
+            .iter_mut()
+            .map(|seg| Maps {
+                relation: if seg.is_own() {
+                    recode.clone()
+                } else {
+                    let local = std::mem::take(&mut seg.relation_code);
+                    local
+                        .iter()
+                        .map(|c| recode.get(*c as usize).copied().unwrap_or(0))
+                        .collect()
+                },
+                facet: std::mem::take(&mut seg.facet_id),
+                file: std::mem::take(&mut seg.file_id),
+            })
+            .collect();
+        let (out_start, order) = out_order(&segments, &maps, n);
+        // Each column gathered in that order, the old one freed before the next is built, so
+        // no more than one column is held twice.
+        let st_origin = gather(
+            &order,
+            &mut segments,
+            |s| &mut s.origin,
+            |m, p: Place| Pos {
+                line: p.line,
+                file: if m.file.is_empty() {
+                    p.file
+                } else {
+                    m.file.get(usize::from(p.file)).copied().unwrap_or(u16::MAX)
+                },
+                col: p.col,
+            },
+            &maps,
+        );
+        let st_facet = gather(
+            &order,
+            &mut segments,
+            |s| &mut s.facet,
+            |m, f: u32| {
+                if m.facet.is_empty() {
+                    f
+                } else {
+                    m.facet.get(f as usize).copied().unwrap_or(0)
+                }
+            },
+            &maps,
+        );
+        let st_relation = gather(
+            &order,
+            &mut segments,
+            |s| &mut s.relation,
+            |m, r: u16| m.relation.get(usize::from(r)).copied().unwrap_or(0),
+            &maps,
+        );
+        let st_object = gather(
+            &order,
+            &mut segments,
+            |s| &mut s.object,
+            |_, o: u32| o,
+            &maps,
+        );
+        drop(order);
+        drop(segments);
         let carried = carried_fields(&b, &st_relation, &st_facet, rels.len());
-        let st_origin = permute(std::mem::take(&mut b.origin), &out_order);
-        let subject = permute(std::mem::take(&mut b.subject), &out_order);
-        drop(out_order);
-        // In: statement positions by relation, then (stably) by object.
-        let by_rel = counting_order(&st_relation, rels.len(), None);
-        let in_edge = counting_order(&st_object, n, Some(&by_rel));
-        drop(by_rel);
-        let in_start = offsets(&st_object, n);
-        let in_subject: Vec<u32> = in_edge.iter().map(|e| subject[*e as usize]).collect();
-        drop(subject);
+        let (in_start, in_edge, in_subject) = in_order(&out_start, &st_object, &st_relation);
 
         let strings = &mut b.strings;
         let node_key: Vec<u32> = b
@@ -334,7 +510,18 @@ impl GraphSink for Builder {
         Builder::reserve(self, nodes, statements);
     }
 
-    fn add_node(&mut self, id: &str, kind: NodeKind, name: &str, extra: NodeExtra, at: At) -> u32 {
+    fn add_node(
+        &mut self,
+        id: &str,
+        kind: NodeKind,
+        name: &str,
+        extra: NodeExtra,
+        at: At,
+    ) -> Option<u32> {
+        let id = self.strings.intern(id);
+        if self.node_of.get(id as usize).is_some_and(|n| *n != NO_NODE) {
+            return None;
+        }
         let origin = self.pos(at.file, at.line, at.col);
         let extra = Extra {
             aliases: extra.aliases,
@@ -342,7 +529,7 @@ impl GraphSink for Builder {
             note: extra.note,
             accepted: Vec::new(),
         };
-        self.add_node_parts(id, kind, name, extra, origin).index() as u32
+        Some(self.add_node_parts(id, kind, name, extra, origin).index() as u32)
     }
 
     fn find_node(&self, id: &str) -> Option<(u32, NodeKind)> {
@@ -350,27 +537,160 @@ impl GraphSink for Builder {
         Some((n.index() as u32, self.kind(n)?))
     }
 
-    fn provenance(&mut self, p: Provenance) -> u32 {
-        self.provenance_id(p)
+    fn node_at(&self, node: u32) -> Option<(&str, NodeKind)> {
+        let id = *self.node_id.get(node as usize)?;
+        Some((self.strings.get(id), self.kind(NodeIx::new(node as usize))?))
     }
 
-    fn qualifiers(&mut self, q: Qualifiers) -> u32 {
-        self.qualifiers_id(q)
+    fn add_block(&mut self, block: StatementBlock) {
+        Builder::add_block(self, block);
     }
+}
 
-    fn add_statement(
-        &mut self,
-        subject: u32,
-        relation: Relation,
-        object: u32,
-        (p, q): (u32, u32),
-        at: At,
-    ) {
-        let origin = self.pos(at.file, at.line, at.col);
-        let facet = self.facet_id(p, q);
-        let (s, o) = (NodeIx::new(subject as usize), NodeIx::new(object as usize));
-        self.add_statement_parts(s, relation, o, facet, origin);
+/// A segment's numbering of relations, facets and files, to the final graph's (empty: the
+/// same).
+struct Maps {
+    relation: Vec<u16>,
+    facet: Vec<u32>,
+    file: Vec<u16>,
+}
+
+/// Offsets per subject (`n + 1`), and every statement (numbered across segments in the order
+/// read) in the order (subject, relation, order read). Statements come in runs of one subject,
+/// so the order is built run by run, then each subject's few statements sorted by relation.
+fn out_order(segments: &[Segment], maps: &[Maps], n: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut start = vec![0u32; n + 1];
+    for seg in segments {
+        for (s, range) in seg.run_ranges() {
+            if let Some(c) = start.get_mut(s as usize + 1) {
+                *c += range.len() as u32;
+            }
+        }
     }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let total = start[n] as usize;
+    let mut order = vec![0u32; total];
+    // Each statement's final relation beside it while sorting within subjects.
+    let mut rel = vec![0u16; total];
+    let mut cursor = start.clone();
+    let mut base = 0u32;
+    for (seg, map) in segments.iter().zip(maps) {
+        for (s, range) in seg.run_ranges() {
+            let Some(c) = cursor.get_mut(s as usize) else {
+                continue;
+            };
+            for i in range {
+                order[*c as usize] = base + i as u32;
+                rel[*c as usize] = map
+                    .relation
+                    .get(usize::from(seg.relation[i]))
+                    .copied()
+                    .unwrap_or(0);
+                *c += 1;
+            }
+        }
+        base += seg.object.len() as u32;
+    }
+    drop(cursor);
+    let mut run: Vec<(u16, u32)> = Vec::new();
+    for s in 0..n {
+        let (a, b) = (start[s] as usize, start[s + 1] as usize);
+        if rel[a..b].is_sorted() {
+            continue;
+        }
+        run.clear();
+        run.extend(rel[a..b].iter().copied().zip(order[a..b].iter().copied()));
+        // Stable: statements of one relation keep the order read.
+        run.sort_by_key(|(r, _)| *r);
+        for (k, (_, g)) in run.iter().enumerate() {
+            order[a + k] = *g;
+        }
+    }
+    (start, order)
+}
+
+/// One column of every segment, in `order` (statement numbers across segments), each value
+/// renumbered by its segment's maps; the segments' columns are freed.
+fn gather<T: Copy, U>(
+    order: &[u32],
+    segments: &mut [Segment],
+    column: impl Fn(&mut Segment) -> &mut Vec<T>,
+    renumber: impl Fn(&Maps, T) -> U,
+    maps: &[Maps],
+) -> Vec<U> {
+    let columns: Vec<Vec<T>> = segments
+        .iter_mut()
+        .map(|s| std::mem::take(column(s)))
+        .collect();
+    let mut bases = Vec::with_capacity(columns.len());
+    let mut base = 0u32;
+    for c in &columns {
+        bases.push(base);
+        base += c.len() as u32;
+    }
+    let mut out = Vec::with_capacity(order.len());
+    // Statements come in long stretches from one segment: start from the last one's.
+    let mut k = 0;
+    for g in order {
+        if *g < bases[k] || k + 1 < bases.len() && *g >= bases[k + 1] {
+            k = bases.partition_point(|b| *b <= *g) - 1;
+        }
+        let value = columns[k][(*g - bases[k]) as usize];
+        out.push(renumber(&maps[k], value));
+    }
+    out
+}
+
+/// The reverse direction: offsets per object (`n + 1`), the statements by (object, relation,
+/// id), and each one's subject beside it.
+fn in_order(
+    out_start: &[u32],
+    st_object: &[u32],
+    st_relation: &[u16],
+) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let n = out_start.len() - 1;
+    let mut start = vec![0u32; n + 1];
+    for o in st_object {
+        start[*o as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let m = st_object.len();
+    let mut edge = vec![0u32; m];
+    let mut subject = vec![0u32; m];
+    let mut rel = vec![0u16; m];
+    let mut cursor = start.clone();
+    // By statement id within each object, since statements are visited in id order.
+    for s in 0..n {
+        for e in out_start[s]..out_start[s + 1] {
+            let o = st_object[e as usize] as usize;
+            let c = cursor[o] as usize;
+            edge[c] = e;
+            subject[c] = s as u32;
+            rel[c] = st_relation[e as usize];
+            cursor[o] += 1;
+        }
+    }
+    drop(cursor);
+    // Then by relation, where an object's statements are of several.
+    let mut run: Vec<(u16, u32, u32)> = Vec::new();
+    for o in 0..n {
+        let (a, b) = (start[o] as usize, start[o + 1] as usize);
+        if rel[a..b].is_sorted() {
+            continue;
+        }
+        run.clear();
+        run.extend((a..b).map(|i| (rel[i], edge[i], subject[i])));
+        run.sort_by_key(|(r, _, _)| *r);
+        for (k, (_, e, s)) in run.iter().enumerate() {
+            edge[a + k] = *e;
+            subject[a + k] = *s;
+        }
+    }
+    (start, edge, subject)
 }
 
 const _: () = assert!(Field::ALL.len() <= 16, "the carried-fields mask is a u16");
@@ -400,49 +720,6 @@ fn carried_fields(
         carried[*rel as usize] |= per_qualifiers[q];
     }
     carried
-}
-
-/// Positions 0..keys.len() ordered by key, stably; with `within`, that order is the starting
-/// one (so the result is sorted by key, then by the earlier order).
-fn counting_order(
-    keys: &[impl Copy + Into<u32>],
-    buckets: usize,
-    within: Option<&[u32]>,
-) -> Vec<u32> {
-    let mut start = vec![0u32; buckets + 1];
-    for k in keys {
-        start[(*k).into() as usize + 1] += 1;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    let mut out = vec![0u32; keys.len()];
-    let mut place = |i: u32| {
-        let k = keys[i as usize].into() as usize;
-        out[start[k] as usize] = i;
-        start[k] += 1;
-    };
-    match within {
-        Some(order) => order.iter().for_each(|i| place(*i)),
-        None => (0..keys.len() as u32).for_each(place),
-    }
-    out
-}
-
-/// Offsets of each key's run in the keys sorted: `n + 1` entries.
-fn offsets(keys: &[u32], n: usize) -> Vec<u32> {
-    let mut start = vec![0u32; n + 1];
-    for k in keys {
-        start[*k as usize + 1] += 1;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    start
-}
-
-fn permute<T: Copy>(v: Vec<T>, order: &[u32]) -> Vec<T> {
-    order.iter().map(|i| v[*i as usize]).collect()
 }
 
 /// (key, node) for every name and alias, each key once per node, sorted by key then node; and
@@ -477,18 +754,44 @@ fn label_index(
 
 /// (subject kind, relation, object kind) of statements whose relation an imported graph brought,
 /// in the order first read.
-fn imported_links(b: &Builder, rels: &[Relation]) -> Vec<(NodeKind, Relation, NodeKind)> {
+fn imported_links(
+    b: &Builder,
+    recode: &[u16],
+    rels: &[Relation],
+) -> Vec<(NodeKind, Relation, NodeKind)> {
     let mut out = Vec::new();
     if !rels.iter().any(|r| matches!(r, Relation::Other(_))) {
         return out;
     }
-    for i in 0..b.subject.len() {
-        let rel = rels[b.relation[i] as usize];
-        if matches!(rel, Relation::Other(_)) {
-            let kind = |n: u32| b.kinds[b.node_kind[n as usize] as usize];
-            let link = (kind(b.subject[i]), rel, kind(b.object[i]));
-            if !out.contains(&link) {
-                out.push(link);
+    let kind = |n: u32| {
+        let code = b.node_kind.get(n as usize).copied().unwrap_or(0);
+        b.kinds
+            .get(code as usize)
+            .copied()
+            .unwrap_or(NodeKind::Drug)
+    };
+    for seg in &b.segments {
+        for (s, range) in seg.run_ranges() {
+            for i in range {
+                let code = if seg.is_own() {
+                    seg.relation[i]
+                } else {
+                    seg.relation_code
+                        .get(usize::from(seg.relation[i]))
+                        .copied()
+                        .unwrap_or(0)
+                };
+                let rel = recode
+                    .get(usize::from(code))
+                    .and_then(|c| rels.get(usize::from(*c)))
+                    .copied()
+                    .unwrap_or(Relation::MemberOf);
+                if matches!(rel, Relation::Other(_)) {
+                    let link = (kind(s), rel, kind(seg.object[i]));
+                    if !out.contains(&link) {
+                        out.push(link);
+                    }
+                }
             }
         }
     }

@@ -1,14 +1,21 @@
 //! Streams a KGX TSV directory in mbckg's own columns (what `mbckg export --format kgx` writes)
-//! straight into a [`GraphSink`]: one pass over each file a buffer at a time, fields borrowed
-//! from the line, ids hashed once by the sink, provenance and qualifiers parsed once per
-//! distinct text. It reads only clean files: any other header, or any line the full reader
-//! ([`super::kgx`]) would report or repair, and it answers `None` so the caller reads the
-//! directory the full way, which reports every problem. Equal output to the full reader on the
-//! files it accepts is tested. Uses model and lexicon; reads files (the I/O of `load`).
+//! straight into a [`GraphSink`]: each file read in large blocks with plain reads, checked as
+//! UTF-8 once a block, split into lines and fields by one scan of the block for separators;
+//! fields borrowed from the block, unescaped only in blocks that have a backslash; provenance,
+//! qualifiers and relations parsed once per distinct text. `edges.tsv` is cut in two at a line
+//! boundary and read by two threads, each into its own [`StatementBlock`], handed to the sink in
+//! file order so the graph is the one a single pass gives. It reads only clean files: any other
+//! header, or any line the full reader ([`super::kgx`]) would report or repair, and it answers
+//! `None` so the caller reads the directory the full way, which reports every problem. Equal
+//! output to the full reader on the files it accepts is tested. Uses model and lexicon; reads
+//! files (the I/O of `load`).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::io::BufRead;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::kgx::qualifiers_from_columns;
 use crate::lexicon;
@@ -16,28 +23,43 @@ use crate::model::kgx::{
     parse_origin, split_list, unescaped, CURIE_PREFIX, EDGE_COLUMNS, INFORES_PREFIX, NODE_COLUMNS,
     UNATTRIBUTED,
 };
-use crate::model::sink::{At, GraphSink, NodeExtra};
+use crate::model::sink::{At, GraphSink, NodeExtra, Place, StatementBlock};
 use crate::model::{Evidence, NodeKind, Origin, Provenance, Relation, Source};
+
+/// Bytes asked of the file at a time: large enough that a read costs little beyond the copy,
+/// small enough that the block is still in the core's cache when it is split.
+const BLOCK: usize = 1 << 20;
+
+/// Files smaller than this are read by one thread: a second would cost more than it saves.
+const SPLIT_FROM: u64 = 4 << 20;
 
 /// Reads `dir/nodes.tsv` and `dir/edges.tsv` into `sink`; the sources the statements cite.
 /// `None` when the files are not clean KGX in our columns (the sink is then half-filled: throw
 /// it away).
 pub fn read_dir(dir: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
-    // Room for the lines the files' sizes suggest, so the store's columns do not grow by copying.
-    sink.reserve(
-        estimated_lines(&dir.join("nodes.tsv")),
-        estimated_lines(&dir.join("edges.tsv")),
-    );
+    read_dir_cut(dir, sink, None)
+}
+
+/// [`read_dir`], with the second thread's part of `edges.tsv` starting at the first line that
+/// starts at or after byte `cut` (`None`: past the middle of a file of 4 MiB or more; a cut
+/// at or past the end: one thread). For tests, which cut small files in odd places.
+pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<u64>) -> Option<Vec<Source>> {
+    // Room for the nodes the file's size suggests, so the store's columns do not grow by copying.
+    sink.reserve(estimated_lines(&dir.join("nodes.tsv")), 0);
     // Places in the files are named as the full reader names them: under the directory.
     let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
     read_nodes(&dir.join("nodes.tsv"), &format!("{base}nodes.tsv"), sink)?;
-    read_edges(&dir.join("edges.tsv"), &format!("{base}edges.tsv"), sink)
+    read_edges(
+        &dir.join("edges.tsv"),
+        &format!("{base}edges.tsv"),
+        sink,
+        cut,
+    )
 }
 
 /// About how many lines a file holds: its size over the mean length of the lines in its first
 /// 64 KiB, with a twentieth to spare.
 fn estimated_lines(path: &Path) -> usize {
-    use std::io::Read;
     let size = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
     let mut head = Vec::new();
     let sampled = std::fs::File::open(path)
@@ -50,370 +72,1066 @@ fn estimated_lines(path: &Path) -> usize {
     (size / sampled.div_ceil(lines)) + size / sampled.div_ceil(lines) / 20
 }
 
-/// Calls `each` with every non-blank line after the header and its 1-based number; stops with
-/// `None` as soon as `each` does, or when the header is not `header`, or on a read error or text
-/// that is not UTF-8.
-fn for_lines(
+/// Reads bytes `from..to` of `path` a block at a time and calls `each` with the whole lines of
+/// each block as text, every line ending in `\n` (a last line without one is given one).
+/// `from` must be where a line starts. `None` on a read error, on text that is not UTF-8, when
+/// `each` answers `None`, or when `stop` is set (another reader gave up).
+fn for_blocks(
     path: &Path,
-    header: &[&str],
-    mut each: impl FnMut(u32, &str) -> Option<()>,
+    from: u64,
+    to: u64,
+    stop: &AtomicBool,
+    mut each: impl FnMut(&str) -> Option<()>,
 ) -> Option<()> {
-    let file = std::fs::File::open(path).ok()?;
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-    let mut buf: Vec<u8> = Vec::with_capacity(4096);
-    let mut number = 0u32;
+    let mut file = std::fs::File::open(path).ok()?;
+    file.seek(SeekFrom::Start(from)).ok()?;
+    let mut left = to.saturating_sub(from);
+    let mut buf: Vec<u8> = vec![0; BLOCK];
+    // Bytes at the front of `buf` carried over from the last block: a line not yet ended.
+    let mut kept = 0;
     loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf).ok()? == 0 {
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        if buf.len() - kept < BLOCK / 2 {
+            // A line longer than the block: room for more of it.
+            buf.resize(buf.len() * 2, 0);
+        }
+        let want = (buf.len() - kept).min(usize::try_from(left).unwrap_or(usize::MAX));
+        let got = if want == 0 {
+            0
+        } else {
+            match file.read(&mut buf[kept..kept + want]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return None,
+            }
+        };
+        left -= got as u64;
+        let filled = kept + got;
+        if got == 0 {
+            // The end: a last line without a newline is given one.
+            if filled > 0 {
+                buf.truncate(filled);
+                buf.push(b'\n');
+                each(std::str::from_utf8(&buf).ok()?)?;
+            }
             return Some(());
         }
-        number += 1;
-        let mut line = std::str::from_utf8(&buf).ok()?;
-        line = line.strip_suffix('\n').unwrap_or(line);
-        line = line.strip_suffix('\r').unwrap_or(line);
-        if number == 1 {
-            let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
-            if !line.split('\t').eq(header.iter().copied()) {
-                return None;
+        let Some(last) = buf[..filled].iter().rposition(|b| *b == b'\n') else {
+            kept = filled;
+            continue;
+        };
+        // Whole lines end at a newline, which is never inside a UTF-8 sequence.
+        each(std::str::from_utf8(&buf[..=last]).ok()?)?;
+        buf.copy_within(last + 1..filled, 0);
+        kept = filled - last - 1;
+    }
+}
+
+/// Bit `i % 64` of word `i / 64` is set when byte `i` is a tab or a newline. Eight bytes at a
+/// time, in plain integer arithmetic (no SIMD intrinsics): each byte equal to a separator
+/// becomes a zero byte, found with the carry-free zero-byte test, and the eight flags are
+/// gathered into one byte by a multiply.
+fn separators(bytes: &[u8], masks: &mut Vec<u64>) {
+    masks.clear();
+    masks.reserve(bytes.len() / 64 + 1);
+    let mut chunks = bytes.chunks_exact(64);
+    for chunk in &mut chunks {
+        let mut m = 0u64;
+        for (k, word) in chunk.chunks_exact(8).enumerate() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            m |= byte_flags(u64::from_le_bytes(w)) << (8 * k);
+        }
+        masks.push(m);
+    }
+    let mut m = 0u64;
+    for (i, b) in chunks.remainder().iter().enumerate() {
+        m |= u64::from(*b == b'\t' || *b == b'\n') << i;
+    }
+    masks.push(m);
+}
+
+/// One bit for each byte of `w` (little-endian) that is a tab or a newline.
+fn byte_flags(w: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // High bit of each byte set where the byte is zero (no carries between bytes).
+    let zero = |x: u64| !((x & LOW7).wrapping_add(LOW7) | x | LOW7);
+    let hits = zero(w ^ 0x0909_0909_0909_0909) | zero(w ^ 0x0a0a_0a0a_0a0a_0a0a);
+    // Bit 7 of byte k moves to bit k of the top byte.
+    ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Most tabs a line's positions are kept for; a line with more has too many fields anyway.
+const MAX_TABS: usize = 24;
+
+/// Calls `each` with every line of `text` (whole lines, each ending in `\n`), without its `\n`
+/// or a `\r` before it, and the positions of its tabs in the line (the first [`MAX_TABS`]) and
+/// their count; stops with `None` when `each` does.
+fn for_lines(
+    text: &str,
+    masks: &mut Vec<u64>,
+    mut each: impl FnMut(&str, &[usize], usize) -> Option<()>,
+) -> Option<()> {
+    let bytes = text.as_bytes();
+    separators(bytes, masks);
+    let mut tabs = [0usize; MAX_TABS];
+    let mut count = 0;
+    let mut start = 0;
+    for (w, mask) in masks.iter().enumerate() {
+        let mut m = *mask;
+        while m != 0 {
+            let at = w * 64 + m.trailing_zeros() as usize;
+            m &= m - 1;
+            if bytes.get(at) == Some(&b'\t') {
+                if let Some(slot) = tabs.get_mut(count) {
+                    *slot = at - start;
+                }
+                count += 1;
+                continue;
             }
-        } else if !line.is_empty() {
-            each(number, line)?;
+            let mut line = text.get(start..at)?;
+            if let Some(l) = line.strip_suffix('\r') {
+                line = l;
+            }
+            let shown = count.min(MAX_TABS);
+            // A `\r` after the last tab belongs to no field: the tabs stay within the line.
+            each(line, &tabs[..shown], count)?;
+            start = at + 1;
+            count = 0;
         }
     }
+    Some(())
 }
 
-/// The line's fields, when it has exactly `N`.
-fn fields<const N: usize>(line: &str) -> Option<[&str; N]> {
-    let mut out = [""; N];
-    let mut parts = line.split('\t');
-    for slot in &mut out {
-        *slot = parts.next()?;
+/// A line and the positions of its tabs: fields taken by number, as text or as bytes, without
+/// cutting out the ones not asked for.
+struct Fields<'a> {
+    line: &'a str,
+    tabs: &'a [usize],
+}
+
+impl<'a> Fields<'a> {
+    /// The line's fields, when it has exactly `N` (`N - 1` tabs at `tabs`).
+    fn new<const N: usize>(line: &'a str, tabs: &'a [usize], count: usize) -> Option<Fields<'a>> {
+        (count + 1 == N && tabs.len() == count).then_some(Fields { line, tabs })
     }
-    parts.next().is_none().then_some(out)
+
+    /// Where fields `a..=b` (with the tabs between them) lie in the line.
+    fn range(&self, a: usize, b: usize) -> std::ops::Range<usize> {
+        let start = match a.checked_sub(1) {
+            Some(t) => self.tabs.get(t).map_or(self.line.len(), |t| t + 1),
+            None => 0,
+        };
+        let end = self.tabs.get(b).copied().unwrap_or(self.line.len());
+        start..end.max(start)
+    }
+
+    /// Fields `a..=b` as text.
+    fn get(&self, a: usize, b: usize) -> Option<&'a str> {
+        self.line.get(self.range(a, b))
+    }
+
+    /// Fields `a..=b` as bytes (to compare: no check that they fall between characters).
+    fn bytes(&self, a: usize, b: usize) -> &'a [u8] {
+        self.line
+            .as_bytes()
+            .get(self.range(a, b))
+            .unwrap_or_default()
+    }
+
+    /// Every field, in order.
+    fn all<const N: usize>(&self) -> Option<[&'a str; N]> {
+        let mut out = [""; N];
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = self.get(i, i)?;
+        }
+        Some(out)
+    }
 }
 
-/// Values remembered by a pair of strings, found again without allocating.
-struct Memo<V> {
-    state: std::collections::hash_map::RandomState,
-    map: HashMap<u64, Vec<(String, String, V)>>,
+/// A fast hasher for the readers' memos (short texts and small keys); not resistant to chosen
+/// collisions, which a data file cannot exploit beyond slowing its own load.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        // Mixed so that the table's bucket bits depend on every input bit.
+        let h = self.0 ^ (self.0 >> 29);
+        h.wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.write_u64(hash_bytes(bytes));
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
-impl<V: Copy> Memo<V> {
-    fn new() -> Memo<V> {
-        Memo {
-            state: std::collections::hash_map::RandomState::new(),
-            map: HashMap::new(),
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// A 64-bit hash of a short text: eight bytes at a time (the last eight overlapping the ones
+/// before, so no byte is copied aside), folded by multiply and rotate.
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
+    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    if bytes.len() >= 8 {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            h = (h.rotate_left(5) ^ word(c)).wrapping_mul(K);
+        }
+        if !chunks.remainder().is_empty() {
+            h = (h.rotate_left(5) ^ word(&bytes[bytes.len() - 8..])).wrapping_mul(K);
+        }
+    } else {
+        for b in bytes {
+            h = (h.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
         }
     }
-
-    fn get(&self, a: &str, b: &str) -> Option<V> {
-        let h = std::hash::BuildHasher::hash_one(&self.state, (a, b));
-        self.map
-            .get(&h)?
-            .iter()
-            .find(|(x, y, _)| x == a && y == b)
-            .map(|(_, _, v)| *v)
-    }
-
-    fn insert(&mut self, a: &str, b: &str, v: V) {
-        let h = std::hash::BuildHasher::hash_one(&self.state, (a, b));
-        self.map
-            .entry(h)
-            .or_default()
-            .push((a.to_string(), b.to_string(), v));
-    }
+    h ^ (h >> 29)
 }
 
-/// An id from a CURIE field: `MBCKG:` removed, unescaped.
-fn local_id(field: &str) -> std::borrow::Cow<'_, str> {
-    unescaped(field.strip_prefix(CURIE_PREFIX).unwrap_or(field))
+/// A hash of a node kind, to mix into the relation cache's keys.
+fn hash_kind(kind: NodeKind) -> u64 {
+    use std::hash::Hash;
+    let mut h = Fx::default();
+    kind.hash(&mut h);
+    h.finish()
+}
+
+/// An id from a CURIE field: `MBCKG:` removed, unescaped (only where `escaped` says the block
+/// has a backslash).
+fn local_id(field: &str, escaped: bool) -> Cow<'_, str> {
+    let id = field.strip_prefix(CURIE_PREFIX).unwrap_or(field);
+    if escaped {
+        unescaped(id)
+    } else {
+        Cow::Borrowed(id)
+    }
 }
 
 /// The first item of a `|` list, without allocating for a plain one.
-fn first_of_list(field: &str) -> std::borrow::Cow<'_, str> {
+fn first_of_list(field: &str) -> Cow<'_, str> {
     if field.contains(['|', '\\']) {
-        std::borrow::Cow::Owned(split_list(field).into_iter().next().unwrap_or_default())
+        Cow::Owned(split_list(field).into_iter().next().unwrap_or_default())
     } else {
-        std::borrow::Cow::Borrowed(field)
+        Cow::Borrowed(field)
+    }
+}
+
+/// A `|` list field as items, without allocating for an empty one.
+fn list(field: &str) -> Vec<String> {
+    if field.is_empty() {
+        Vec::new()
+    } else {
+        split_list(field)
     }
 }
 
 fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<()> {
-    // (mbckg_kind, category) → kind, for the few distinct pairs a graph has.
-    let mut kinds: Memo<NodeKind> = Memo::new();
+    let header = |line: &str| {
+        let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
+        line.split('\t').eq(NODE_COLUMNS.iter().copied())
+    };
+    // (mbckg_kind, category) → kind, for the few distinct pairs a graph has; the last one asked.
+    let mut kinds: FxMap<(String, String), NodeKind> = FxMap::default();
+    let mut last_kind: Option<(String, String, NodeKind)> = None;
     let mut origin_file = String::new();
-    for_lines(path, &NODE_COLUMNS, |number, line| {
-        let [id, category, name, description, synonym, xref, kind, origin] = fields::<8>(line)?;
-        let id = local_id(id);
-        // Several categories are left to the full reader, which picks the most specific.
-        if id.is_empty() || category.contains('|') || sink.find_node(&id).is_some() {
-            return None;
-        }
-        let kind = match kinds.get(kind, category) {
-            Some(k) => k,
-            None => {
-                let (raw, cat) = (unescaped(kind), first_of_list(category));
-                let k = match (raw.is_empty(), cat.is_empty()) {
-                    (false, _) => NodeKind::named(&raw)?,
-                    (true, false) => lexicon::kind_of_biolink(&cat)?,
-                    (true, true) => return None,
-                };
-                kinds.insert(kind, category, k);
-                k
+    let mut number = 0u32;
+    let mut masks = Vec::new();
+    let stop = AtomicBool::new(false);
+    for_blocks(path, 0, u64::MAX, &stop, |text| {
+        let escaped = text.contains('\\');
+        for_lines(text, &mut masks, |line, tabs, count| {
+            number = number.saturating_add(1);
+            if number == 1 {
+                return header(line).then_some(());
             }
-        };
-        let name = unescaped(name);
-        if name.trim().is_empty() {
-            return None;
-        }
-        let note = unescaped(description);
-        let extra = NodeExtra {
-            aliases: split_list(synonym),
-            xrefs: split_list(xref),
-            note: (!note.is_empty()).then(|| note.into_owned()),
-        };
-        let at = match parse_origin(&unescaped(origin)) {
-            Some(o) => {
-                origin_file = o.file;
-                At {
-                    file: &origin_file,
-                    line: o.line,
-                    col: o.col,
+            if line.is_empty() {
+                return Some(());
+            }
+            let [id, category, name, description, synonym, xref, kind, origin] =
+                Fields::new::<8>(line, tabs, count)?.all::<8>()?;
+            let id = local_id(id, escaped);
+            // Several categories are left to the full reader, which picks the most specific.
+            if id.is_empty() || category.contains('|') {
+                return None;
+            }
+            let kind = match &last_kind {
+                Some((k, c, v)) if k == kind && c == category => *v,
+                _ => {
+                    let key = (kind.to_string(), category.to_string());
+                    let v = match kinds.get(&key) {
+                        Some(v) => *v,
+                        None => {
+                            let (raw, cat) = (unescaped(kind), first_of_list(category));
+                            let v = match (raw.is_empty(), cat.is_empty()) {
+                                (false, _) => NodeKind::named(&raw)?,
+                                (true, false) => lexicon::kind_of_biolink(&cat)?,
+                                (true, true) => return None,
+                            };
+                            kinds.insert(key.clone(), v);
+                            v
+                        }
+                    };
+                    last_kind = Some((key.0, key.1, v));
+                    v
                 }
+            };
+            let name = if escaped {
+                unescaped(name)
+            } else {
+                Cow::Borrowed(name)
+            };
+            if name.trim().is_empty() {
+                return None;
             }
-            None => At {
-                file,
-                line: number,
-                col: 1,
-            },
-        };
-        sink.add_node(&id, kind, &name, extra, at);
-        Some(())
+            let note = unescaped(description);
+            let extra = NodeExtra {
+                aliases: list(synonym),
+                xrefs: list(xref),
+                note: (!note.is_empty()).then(|| note.into_owned()),
+            };
+            let parsed = if origin.is_empty() {
+                None
+            } else {
+                parse_origin(&unescaped(origin))
+            };
+            let at = match parsed {
+                Some(o) => {
+                    origin_file = o.file;
+                    At {
+                        file: &origin_file,
+                        line: o.line,
+                        col: o.col,
+                    }
+                }
+                None => At {
+                    file,
+                    line: number,
+                    col: 1,
+                },
+            };
+            // A second node of an id is left to the full reader, which reports it.
+            sink.add_node(&id, kind, &name, extra, at).map(|_| ())
+        })
     })
 }
 
-/// What one edge line shares with others, parsed once per distinct text.
-struct Shared {
-    /// (predicate, mbckg_relation) → the relation they name before kinds are considered.
-    relations: Memo<Relation>,
-    /// (relation named, mbckg_relation empty, subject kind, object kind) → the relation the
-    /// statement has, `None` when the kinds do not allow it.
-    allowed: HashMap<(Relation, bool, NodeKind, NodeKind), Option<Relation>>,
-    /// Raw `source\tsection\tevidence\tnote` → provenance id.
-    provenance: HashMap<String, u32>,
-    /// Raw qualifiers → qualifiers id.
-    qualifiers: HashMap<String, u32>,
-    /// Source id → (sections in order first seen, where the source was first cited).
-    cited: BTreeMap<String, (Vec<String>, Origin)>,
+/// Where a statement or a citation was read: its own origin column, or (`None` for the file)
+/// its line in `edges.tsv`, counted from the start of the reader's part of the file.
+type Cited = BTreeMap<String, (Vec<String>, Origin, bool)>;
+
+/// What one thread collects from its part of `edges.tsv`.
+#[derive(Default)]
+struct Part {
+    block: StatementBlock,
+    /// Lines in the part, blank ones and the header included.
+    lines: u32,
+    /// Source id → (sections in order first seen, where first cited, whether that place is a
+    /// line of this part, to be moved by the lines before it).
+    cited: Cited,
+    /// subclass_of edges, to look for cycles once all are read (the full reader reports them).
+    subclass_of: Vec<(String, String)>,
+    /// (subject, any-of group, relation) → statements; a group of one is the full reader's error.
+    any_of: HashMap<(String, String, Relation), u32>,
 }
 
-fn read_edges(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
-    let mut shared = Shared {
-        relations: Memo::new(),
-        allowed: HashMap::new(),
-        provenance: HashMap::new(),
-        qualifiers: HashMap::new(),
-        cited: BTreeMap::new(),
-    };
-    let mut origin_file = String::new();
-    // Edges come grouped by subject: the last subject's field and node.
-    let mut last: (String, u32, NodeKind) = (String::new(), 0, NodeKind::Drug);
-    // subclass_of edges, to look for cycles once all are read (the full reader reports them).
-    let mut subclass_of: Vec<(String, String, Origin)> = Vec::new();
-    // (subject, any-of group, relation) → statements; a group of one is the full reader's error.
-    let mut any_of: HashMap<(String, String, Relation), u32> = HashMap::new();
-    for_lines(path, &EDGE_COLUMNS, |number, line| {
-        let f = fields::<22>(line)?;
-        let (s, sk) = if !last.0.is_empty() && last.0 == f[1] {
-            (last.1, last.2)
-        } else {
-            let (s, sk) = sink.find_node(&local_id(f[1]))?;
-            last = (f[1].to_string(), s, sk);
-            (s, sk)
-        };
-        let (o, ok) = sink.find_node(&local_id(f[3]))?;
-        // A negated edge without our relation is left to the full reader.
-        let ours = f[8].strip_prefix(CURIE_PREFIX).unwrap_or("");
-        if ours.is_empty() && !matches!(f[4], "" | "false" | "False") {
-            return None;
+/// The relation an edge names before kinds are considered: from its `mbckg_relation`, or from
+/// its predicate (then also what the predicate names as a relation of its own, for kinds ours
+/// does not join).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Named {
+    relation: Relation,
+    from_predicate: Option<Option<Relation>>,
+}
+
+/// Longest id field the node cache keeps.
+const CACHED_ID: usize = 32;
+
+/// A node found by the text of its id field.
+#[derive(Clone, Copy)]
+struct Cached {
+    /// Length of the field (more than [`CACHED_ID`]: an empty slot).
+    len: u8,
+    key: [u8; CACHED_ID],
+    node: u32,
+    kind: NodeKind,
+    kind_hash: u64,
+}
+
+/// Slots in the node cache (a power of two): the objects of a large graph's edges are mostly a few hundred
+/// shared nodes (targets, side effects, classes), found here without the sink's hash table.
+const CACHE_SLOTS: usize = 4096;
+
+/// Slots in the relation cache (a power of two).
+const RELATION_SLOTS: usize = 256;
+
+/// One thread's reader of edge lines, with its memos.
+struct EdgeReader<'a> {
+    sink: &'a dyn GraphSink,
+    part: Part,
+    /// `mbckg_relation` (our relation named) → the relation named.
+    named_ours: FxMap<Box<str>, Named>,
+    /// Predicate (of an edge without `mbckg_relation`) → the relation named.
+    named_predicate: FxMap<Box<str>, Named>,
+    /// (relation named, subject kind, object kind) → the statement's relation in the block's
+    /// numbering, `None` when the kinds do not allow it.
+    allowed: FxMap<(Named, NodeKind, NodeKind), Option<u16>>,
+    /// Raw `source\tsection\tevidence\tnote` → provenance, and the last one read.
+    provenance: FxMap<Box<str>, u32>,
+    last_provenance: (String, u32),
+    /// Raw qualifier columns → qualifiers, and the last one read.
+    qualifiers: FxMap<Box<str>, u32>,
+    last_qualifiers: (String, u32),
+    /// (provenance, qualifiers) → facet, and the last one.
+    facets: FxMap<(u32, u32), u32>,
+    last_facet: ((u32, u32), u32),
+    /// File named in an origin column → its index in the block's files (0: this file).
+    files: FxMap<Box<str>, u16>,
+    /// The last subject's field, node, kind and the kind's hash (0: not yet hashed).
+    last_subject: (String, u32, NodeKind, u64),
+    /// Recently found nodes, by the hash of their field.
+    cache: Vec<Cached>,
+    /// (hash, no `mbckg_relation`, subject kind, object kind, relation text, relation) last
+    /// decided in each slot.
+    #[allow(clippy::type_complexity)]
+    relation_cache: Vec<(u64, bool, NodeKind, NodeKind, Box<str>, Option<u16>)>,
+}
+
+impl<'a> EdgeReader<'a> {
+    fn new(sink: &'a dyn GraphSink, file: &str, statements: usize) -> EdgeReader<'a> {
+        let mut part = Part::default();
+        part.block.object.reserve(statements);
+        part.block.relation.reserve(statements);
+        part.block.facet.reserve(statements);
+        part.block.origin.reserve(statements);
+        part.block.files.push(file.to_string());
+        EdgeReader {
+            sink,
+            part,
+            named_ours: FxMap::default(),
+            named_predicate: FxMap::default(),
+            allowed: FxMap::default(),
+            provenance: FxMap::default(),
+            last_provenance: (String::from("\0"), 0),
+            qualifiers: FxMap::default(),
+            last_qualifiers: (String::from("\0"), 0),
+            facets: FxMap::default(),
+            last_facet: ((u32::MAX, u32::MAX), 0),
+            files: FxMap::default(),
+            last_subject: (String::new(), u32::MAX, NodeKind::Drug, 0),
+            cache: vec![
+                Cached {
+                    len: u8::MAX,
+                    key: [0; CACHED_ID],
+                    node: 0,
+                    kind: NodeKind::Drug,
+                    kind_hash: 0,
+                };
+                CACHE_SLOTS
+            ],
+            relation_cache: vec![
+                (
+                    0,
+                    false,
+                    NodeKind::Drug,
+                    NodeKind::Drug,
+                    Box::from("\0"),
+                    None
+                );
+                RELATION_SLOTS
+            ],
         }
-        // Several sources are left to the full reader, which takes the first.
-        if f[7].contains('|') {
-            return None;
-        }
-        let relation = relation(&mut shared, f[2], ours, sk, ok)?;
-        // The origin column, or the statement's place in edges.tsv.
-        let at = match parse_origin(&unescaped(f[21])) {
-            Some(origin) => {
-                origin_file = origin.file;
-                At {
-                    file: &origin_file,
-                    line: origin.line,
-                    col: origin.col,
-                }
+    }
+
+    /// The node an id field names, and its kind's hash: from the cache of recent ones, else
+    /// from the sink.
+    fn node(&mut self, field: &str, escaped: bool) -> Option<(u32, NodeKind, u64)> {
+        let key = field.as_bytes();
+        let slot = (key.len() <= CACHED_ID)
+            .then(|| hash_bytes(key) as usize & (CACHE_SLOTS - 1))
+            .and_then(|i| self.cache.get_mut(i));
+        if let Some(c) = &slot {
+            if usize::from(c.len) == key.len() && c.key.get(..key.len()) == Some(key) {
+                return Some((c.node, c.kind, c.kind_hash));
             }
-            None => At {
-                file,
+        }
+        let (node, kind) = self.sink.find_node(&local_id(field, escaped))?;
+        let kind_hash = hash_kind(kind);
+        if let Some(c) = slot {
+            c.len = key.len() as u8;
+            c.key[..key.len()].copy_from_slice(key);
+            (c.node, c.kind, c.kind_hash) = (node, kind, kind_hash);
+        }
+        Some((node, kind, kind_hash))
+    }
+
+    /// The relation of an edge as [`EdgeReader::relation`] decides it, remembered for the
+    /// last texts and kinds seen in each slot of a small cache.
+    fn cached_relation(
+        &mut self,
+        predicate: &str,
+        ours: &str,
+        (sk, sk_hash): (NodeKind, u64),
+        (ok, ok_hash): (NodeKind, u64),
+    ) -> Option<u16> {
+        let text = if ours.is_empty() { predicate } else { ours };
+        let h = hash_bytes(text.as_bytes()) ^ sk_hash.rotate_left(17) ^ ok_hash.rotate_left(41);
+        let slot = (h as usize ^ usize::from(ours.is_empty())) & (RELATION_SLOTS - 1);
+        if let Some(c) = self.relation_cache.get(slot) {
+            if c.0 == h && c.1 == ours.is_empty() && c.2 == sk && c.3 == ok && *c.4 == *text {
+                return c.5;
+            }
+        }
+        let code = self.relation(predicate, ours, sk, ok);
+        if let Some(c) = self.relation_cache.get_mut(slot) {
+            *c = (h, ours.is_empty(), sk, ok, text.into(), code);
+        }
+        code
+    }
+
+    /// Reads one edge line; `number` counts from the start of this part.
+    fn line(&mut self, line: &str, tabs: &[usize], count: usize, escaped: bool) -> Option<()> {
+        let number = self.part.lines;
+        let f = Fields::new::<22>(line, tabs, count)?;
+        let subject = f.bytes(1, 1);
+        let (sk, sk_hash) = if !subject.is_empty() && self.last_subject.0.as_bytes() == subject {
+            (self.last_subject.2, self.last_subject.3)
+        } else {
+            let field = f.get(1, 1)?;
+            let id = local_id(field, escaped);
+            // Edges come grouped by subject, often in the order of the nodes: try the next one
+            // before the hash table.
+            let next = self.last_subject.1.wrapping_add(1);
+            let (s, sk) = match self.sink.node_at(next) {
+                Some((next_id, kind)) if next_id == id => (next, kind),
+                _ => self.sink.find_node(&id)?,
+            };
+            self.last_subject.0.clear();
+            self.last_subject.0.push_str(field);
+            self.last_subject.1 = s;
+            if self.last_subject.2 != sk || self.last_subject.3 == 0 {
+                (self.last_subject.2, self.last_subject.3) = (sk, hash_kind(sk));
+            }
+            self.part
+                .block
+                .runs
+                .push((s, self.part.block.object.len() as u32));
+            (sk, self.last_subject.3)
+        };
+        let (o, ok, ok_hash) = self.node(f.get(3, 3)?, escaped)?;
+        // A negated edge without our relation is left to the full reader.
+        let ours = f.get(8, 8)?.strip_prefix(CURIE_PREFIX).unwrap_or("");
+        if ours.is_empty() && !matches!(f.bytes(4, 4), b"" | b"false" | b"False") {
+            return None;
+        }
+        let predicate = if ours.is_empty() { f.get(2, 2)? } else { "" };
+        let relation = self.cached_relation(predicate, ours, (sk, sk_hash), (ok, ok_hash))?;
+        // The origin column, or the statement's place in edges.tsv (file 0).
+        let place = if f.bytes(21, 21).is_empty() {
+            Place {
                 line: number,
+                file: 0,
                 col: 1,
-            },
+            }
+        } else {
+            self.place(f.get(21, 21)?)?
         };
         // The source, and section, evidence and note (adjacent): one slice is their key.
-        let span = |a: &str, b: &str| {
-            let start = a.as_ptr() as usize - line.as_ptr() as usize;
-            let end = b.as_ptr() as usize - line.as_ptr() as usize + b.len();
-            &line[start..end]
+        let key = f.bytes(7, 11);
+        let p = if self.last_provenance.0.as_bytes() == key {
+            self.last_provenance.1
+        } else {
+            let key = f.get(7, 11)?;
+            let p = match self.provenance.get(key) {
+                Some(p) => *p,
+                None => {
+                    let parts = [f.get(7, 7)?, f.get(9, 9)?, f.get(10, 10)?, f.get(11, 11)?];
+                    let p = self.new_provenance(parts, place)?;
+                    self.provenance.insert(key.into(), p);
+                    p
+                }
+            };
+            self.last_provenance.0.clear();
+            self.last_provenance.0.push_str(key);
+            self.last_provenance.1 = p;
+            p
         };
-        let p = provenance(
-            &mut shared,
-            sink,
-            span(f[7], f[11]),
-            [f[7], f[9], f[10], f[11]],
-            at,
-        )?;
-        let key = span(f[12], f[20]);
-        let q = match shared.qualifiers.get(key) {
-            Some(q) => *q,
-            None => {
-                let q = sink.qualifiers(qualifiers_from_columns(&f[12..21]).ok()?);
-                shared.qualifiers.insert(key.to_string(), q);
-                q
+        let key = f.bytes(12, 20);
+        let q = if self.last_qualifiers.0.as_bytes() == key {
+            self.last_qualifiers.1
+        } else {
+            let key = f.get(12, 20)?;
+            let q = match self.qualifiers.get(key) {
+                Some(q) => *q,
+                None => {
+                    let columns: Vec<&str> = key.split('\t').collect();
+                    let q = qualifiers_from_columns(&columns).ok()?;
+                    let id = self.part.block.qualifiers.len() as u32;
+                    self.part.block.qualifiers.push(q);
+                    self.qualifiers.insert(key.into(), id);
+                    id
+                }
+            };
+            self.last_qualifiers.0.clear();
+            self.last_qualifiers.0.push_str(key);
+            self.last_qualifiers.1 = q;
+            q
+        };
+        let facet = if self.last_facet.0 == (p, q) {
+            self.last_facet.1
+        } else {
+            let next = self.part.block.facets.len() as u32;
+            let facet = *self.facets.entry((p, q)).or_insert(next);
+            if facet == next {
+                self.part.block.facets.push((p, q));
             }
+            self.last_facet = ((p, q), facet);
+            facet
         };
-        if !f[20].is_empty() {
+        let rel = self
+            .part
+            .block
+            .relations
+            .get(usize::from(relation))
+            .copied()?;
+        if !f.bytes(20, 20).is_empty() {
             // Any-of groups are checked across statements, once all are read.
-            if !super::validate::ANY_OF_RELATIONS.contains(&relation) {
+            if !super::validate::ANY_OF_RELATIONS.contains(&rel) {
                 return None;
             }
-            let group = unescaped(f[20]).into_owned();
-            *any_of
-                .entry((local_id(f[1]).into_owned(), group, relation))
+            let group = unescaped(f.get(20, 20)?).into_owned();
+            *self
+                .part
+                .any_of
+                .entry((local_id(f.get(1, 1)?, true).into_owned(), group, rel))
                 .or_insert(0) += 1;
         }
-        if relation == Relation::SubclassOf {
-            let origin = Origin {
-                file: at.file.to_string(),
-                line: at.line,
-                col: at.col,
-            };
-            subclass_of.push((
-                local_id(f[1]).into_owned(),
-                local_id(f[3]).into_owned(),
-                origin,
+        if rel == Relation::SubclassOf {
+            self.part.subclass_of.push((
+                local_id(f.get(1, 1)?, true).into_owned(),
+                local_id(f.get(3, 3)?, true).into_owned(),
             ));
         }
-        sink.add_statement(s, relation, o, (p, q), at);
+        let block = &mut self.part.block;
+        block.object.push(o);
+        block.relation.push(relation);
+        block.facet.push(facet);
+        block.origin.push(place);
         Some(())
-    })?;
+    }
+
+    /// The relation of an edge in the block's numbering, as the full reader decides it; `None`
+    /// when it would be an error.
+    fn relation(&mut self, predicate: &str, ours: &str, sk: NodeKind, ok: NodeKind) -> Option<u16> {
+        let (memo, text) = if ours.is_empty() {
+            (&mut self.named_predicate, predicate)
+        } else {
+            (&mut self.named_ours, ours)
+        };
+        let named = match memo.get(text) {
+            Some(n) => *n,
+            None => {
+                let n = if !ours.is_empty() {
+                    Named {
+                        relation: Relation::named(&unescaped(ours))?,
+                        from_predicate: None,
+                    }
+                } else if !predicate.is_empty() {
+                    let p = unescaped(predicate);
+                    Named {
+                        relation: lexicon::relation_of_biolink(&p)?,
+                        from_predicate: Some(Relation::named(&p)),
+                    }
+                } else {
+                    return None;
+                };
+                memo.insert(text.into(), n);
+                n
+            }
+        };
+        if let Some(code) = self.allowed.get(&(named, sk, ok)) {
+            return *code;
+        }
+        // A Biolink predicate read as one of our relations stays its own relation when the
+        // kinds it joins here are not ones ours joins.
+        let relation = match named.from_predicate {
+            Some(own) if !lexicon::allows(named.relation, sk, ok) => own.unwrap_or(named.relation),
+            _ => named.relation,
+        };
+        let code = lexicon::allows(relation, sk, ok).then(|| {
+            let relations = &mut self.part.block.relations;
+            match relations.iter().position(|r| *r == relation) {
+                Some(c) => c as u16,
+                None => {
+                    relations.push(relation);
+                    (relations.len() - 1) as u16
+                }
+            }
+        });
+        self.allowed.insert((named, sk, ok), code);
+        code
+    }
+
+    /// The place an origin column names, its file numbered in the block.
+    fn place(&mut self, field: &str) -> Option<Place> {
+        let Some(origin) = parse_origin(&unescaped(field)) else {
+            return Some(Place {
+                line: self.part.lines,
+                file: 0,
+                col: 1,
+            });
+        };
+        let next = u16::try_from(self.part.block.files.len()).unwrap_or(u16::MAX);
+        let file = *self
+            .files
+            .entry(origin.file.as_str().into())
+            .or_insert(next);
+        if file == next && next != u16::MAX {
+            self.part.block.files.push(origin.file);
+        }
+        Some(Place {
+            line: origin.line,
+            file,
+            col: u16::try_from(origin.col).unwrap_or(u16::MAX),
+        })
+    }
+
+    /// A provenance seen for the first time: parsed, its source's citation noted.
+    fn new_provenance(
+        &mut self,
+        [source, section, evidence, note]: [&str; 4],
+        place: Place,
+    ) -> Option<u32> {
+        // Several sources are left to the full reader, which takes the first.
+        if source.contains('|') {
+            return None;
+        }
+        let raw_ev = unescaped(evidence);
+        let evidence = if raw_ev.is_empty() {
+            Evidence::Unspecified
+        } else {
+            Evidence::parse(&raw_ev)?
+        };
+        let source = match unescaped(source) {
+            s if s.is_empty() => UNATTRIBUTED.to_string(),
+            s => match s.strip_prefix(INFORES_PREFIX) {
+                Some(ours) => ours.to_string(),
+                None => s.into_owned(),
+            },
+        };
+        let section = match unescaped(section) {
+            s if s.is_empty() => "(whole source)".to_string(),
+            s => s.into_owned(),
+        };
+        match self.part.cited.get_mut(&source) {
+            Some((sections, _, _)) => {
+                if !sections.contains(&section) {
+                    sections.push(section.clone());
+                }
+            }
+            None => {
+                let file = self
+                    .part
+                    .block
+                    .files
+                    .get(usize::from(place.file))
+                    .cloned()
+                    .unwrap_or_default();
+                let origin = Origin {
+                    file,
+                    line: place.line,
+                    col: u32::from(place.col),
+                };
+                self.part.cited.insert(
+                    source.clone(),
+                    (vec![section.clone()], origin, place.file == 0),
+                );
+            }
+        }
+        let p = self.part.block.provenances.len() as u32;
+        self.part.block.provenances.push(Provenance {
+            source,
+            section,
+            evidence,
+            note: unescaped(note).into_owned(),
+        });
+        Some(p)
+    }
+}
+
+/// Reads the lines of `edges.tsv` in bytes `from..to` (a line starts at `from`); the header is
+/// the first line when `from` is 0.
+fn read_part(
+    sink: &dyn GraphSink,
+    path: &Path,
+    file: &str,
+    (from, to): (u64, u64),
+    statements: usize,
+    stop: &AtomicBool,
+) -> Option<Part> {
+    let mut reader = EdgeReader::new(sink, file, statements);
+    let mut masks = Vec::new();
+    let read = for_blocks(path, from, to, stop, |text| {
+        let escaped = text.contains('\\');
+        for_lines(text, &mut masks, |line, tabs, count| {
+            reader.part.lines = reader.part.lines.saturating_add(1);
+            if from == 0 && reader.part.lines == 1 {
+                let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
+                return line
+                    .split('\t')
+                    .eq(EDGE_COLUMNS.iter().copied())
+                    .then_some(());
+            }
+            if line.is_empty() {
+                return Some(());
+            }
+            reader.line(line, tabs, count, escaped)
+        })
+    });
+    if read.is_none() {
+        // The other reader need not finish: the whole load is declined.
+        stop.store(true, Ordering::Relaxed);
+        return None;
+    }
+    Some(reader.part)
+}
+
+/// Where the second thread starts: where the first line at or after byte `cut` starts (`len`
+/// when there is none).
+fn split_point(path: &Path, len: u64, cut: u64) -> u64 {
+    if cut == 0 || cut >= len {
+        return cut.min(len);
+    }
+    let find = || -> std::io::Result<Option<u64>> {
+        let mut file = std::fs::File::open(path)?;
+        // The byte before `cut` tells whether a line starts at `cut`.
+        let mut at = cut - 1;
+        file.seek(SeekFrom::Start(at))?;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                return Ok(None);
+            }
+            if let Some(i) = buf[..n].iter().position(|b| *b == b'\n') {
+                return Ok(Some(at + i as u64 + 1));
+            }
+            at += n as u64;
+        }
+    };
+    find().ok().flatten().unwrap_or(len)
+}
+
+fn read_edges(
+    path: &Path,
+    file: &str,
+    sink: &mut dyn GraphSink,
+    cut: Option<u64>,
+) -> Option<Vec<Source>> {
+    let len = std::fs::metadata(path).ok()?.len();
+    let cut = cut.unwrap_or(if len < SPLIT_FROM { len } else { len / 2 });
+    let split = split_point(path, len, cut);
+    let lines = estimated_lines(path);
+    let share = |a: u64, b: u64| (lines as f64 * (b - a) as f64 / len.max(1) as f64) as usize;
+    let stop = AtomicBool::new(false);
+    let shared: &dyn GraphSink = sink;
+    let (first, second) = std::thread::scope(|scope| {
+        let second = (split < len).then(|| {
+            let stop = &stop;
+            scope
+                .spawn(move || read_part(shared, path, file, (split, len), share(split, len), stop))
+        });
+        let first = read_part(shared, path, file, (0, split), share(0, split), &stop);
+        // A reader that panicked (a bug) declines the load rather than ending the program.
+        let second = second.map(|h| h.join().ok().flatten());
+        (first, second)
+    });
+    let mut first = first?;
+    let second = match second {
+        Some(part) => Some(part?),
+        None => None,
+    };
+    let mut cited = std::mem::take(&mut first.cited);
+    let mut subclass_of = std::mem::take(&mut first.subclass_of);
+    let mut any_of = std::mem::take(&mut first.any_of);
+    let before = first.lines;
+    sink.add_block(first.block);
+    if let Some(mut part) = second {
+        // Lines of the second part counted from its start: moved past the first part's.
+        for place in &mut part.block.origin {
+            if place.file == 0 {
+                place.line = place.line.saturating_add(before);
+            }
+        }
+        for (source, (sections, mut origin, here)) in part.cited {
+            match cited.get_mut(&source) {
+                Some((known, _, _)) => {
+                    for s in sections {
+                        if !known.contains(&s) {
+                            known.push(s);
+                        }
+                    }
+                }
+                None => {
+                    if here {
+                        origin.line = origin.line.saturating_add(before);
+                    }
+                    cited.insert(source, (sections, origin, here));
+                }
+            }
+        }
+        subclass_of.extend(part.subclass_of);
+        for (key, n) in part.any_of {
+            *any_of.entry(key).or_insert(0) += n;
+        }
+        sink.add_block(part.block);
+    }
     let mut cycles = Vec::new();
+    // Only whether there is a cycle matters here (the full reader reports it), not where.
+    let nowhere = Origin {
+        file: String::new(),
+        line: 0,
+        col: 0,
+    };
     super::validate::check_cycles(
         subclass_of
             .iter()
-            .map(|(s, o, at)| (s.as_str(), o.as_str(), at)),
+            .map(|(s, o)| (s.as_str(), o.as_str(), &nowhere)),
         &mut cycles,
     );
     if !cycles.is_empty() || any_of.values().any(|n| *n < 2) {
         return None;
     }
-    Some(sources(shared.cited))
-}
-
-/// The relation of an edge, as the full reader decides it; `None` when it would be an error.
-fn relation(
-    shared: &mut Shared,
-    predicate: &str,
-    raw_rel: &str,
-    sk: NodeKind,
-    ok: NodeKind,
-) -> Option<Relation> {
-    let named = match shared.relations.get(predicate, raw_rel) {
-        Some(r) => r,
-        None => {
-            let (p, r) = (unescaped(predicate), unescaped(raw_rel));
-            let named = match (r.is_empty(), p.is_empty()) {
-                (false, _) => Relation::named(&r)?,
-                (true, false) => lexicon::relation_of_biolink(&p)?,
-                (true, true) => return None,
-            };
-            shared.relations.insert(predicate, raw_rel, named);
-            named
-        }
-    };
-    let no_rel = raw_rel.is_empty();
-    *shared
-        .allowed
-        .entry((named, no_rel, sk, ok))
-        .or_insert_with(|| {
-            // A Biolink predicate read as one of our relations stays its own relation when the
-            // kinds it joins here are not ones ours joins.
-            let relation = if no_rel && !lexicon::allows(named, sk, ok) {
-                Relation::named(&unescaped(predicate)).unwrap_or(named)
-            } else {
-                named
-            };
-            lexicon::allows(relation, sk, ok).then_some(relation)
-        })
-}
-
-/// The provenance id of an edge, parsing its fields only the first time their text is seen.
-fn provenance(
-    shared: &mut Shared,
-    sink: &mut dyn GraphSink,
-    key: &str,
-    [source, section, evidence, note]: [&str; 4],
-    at: At,
-) -> Option<u32> {
-    if let Some(p) = shared.provenance.get(key) {
-        return Some(*p);
-    }
-    let raw_ev = unescaped(evidence);
-    let evidence = if raw_ev.is_empty() {
-        Evidence::Unspecified
-    } else {
-        Evidence::parse(&raw_ev)?
-    };
-    let source = match unescaped(source) {
-        s if s.is_empty() => UNATTRIBUTED.to_string(),
-        s => match s.strip_prefix(INFORES_PREFIX) {
-            Some(ours) => ours.to_string(),
-            None => s.into_owned(),
-        },
-    };
-    let section = match unescaped(section) {
-        s if s.is_empty() => "(whole source)".to_string(),
-        s => s.into_owned(),
-    };
-    match shared.cited.get_mut(&source) {
-        Some((sections, _)) => {
-            if !sections.contains(&section) {
-                sections.push(section.clone());
-            }
-        }
-        None => {
-            let origin = Origin {
-                file: at.file.to_string(),
-                line: at.line,
-                col: at.col,
-            };
-            shared
-                .cited
-                .insert(source.clone(), (vec![section.clone()], origin));
-        }
-    }
-    let p = sink.provenance(Provenance {
-        source,
-        section,
-        evidence,
-        note: unescaped(note).into_owned(),
-    });
-    shared.provenance.insert(key.to_string(), p);
-    Some(p)
+    Some(sources(cited))
 }
 
 /// One source per cited id, titled with the id, listing its sections in the order first seen.
-fn sources(cited: BTreeMap<String, (Vec<String>, Origin)>) -> Vec<Source> {
+fn sources(cited: Cited) -> Vec<Source> {
     cited
         .into_iter()
-        .map(|(id, (sections, origin))| Source::cited(id, sections, origin))
+        .map(|(id, (sections, origin, _))| Source::cited(id, sections, origin))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tab and newline positions a plain scan finds.
+    fn plain(bytes: &[u8]) -> Vec<usize> {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b, b'\t' | b'\n'))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn masked(bytes: &[u8]) -> Vec<usize> {
+        let mut masks = Vec::new();
+        separators(bytes, &mut masks);
+        let mut out = Vec::new();
+        for (w, m) in masks.iter().enumerate() {
+            for bit in 0..64 {
+                if m >> bit & 1 == 1 {
+                    out.push(w * 64 + bit);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn separators_are_found_wherever_they_fall_and_nothing_else() {
+        // Every byte value, separators next to each other, at word and mask edges, and bytes
+        // one away from a separator (8, 11, 0x89, 0x8a), which a sloppy zero test confuses.
+        let mut bytes: Vec<u8> = (0..=255u8).collect();
+        bytes.extend(b"\t\t\n\n\x08\x0b\x89\x8a\t");
+        for len in [0, 1, 7, 8, 63, 64, 65, 127, 200] {
+            let mut b: Vec<u8> = (0..len)
+                .map(|i| [b'a', b'\t', 0x89, b'\n', 0x0b][i % 5])
+                .collect();
+            b.extend_from_slice(&bytes);
+            assert_eq!(masked(&b), plain(&b), "length {len}");
+        }
+    }
+
+    #[test]
+    fn lines_lose_their_newline_and_a_carriage_return_and_keep_their_tabs() {
+        let text = "a\tb\r\n\nc\td\te\n";
+        let mut seen = Vec::new();
+        let mut masks = Vec::new();
+        for_lines(text, &mut masks, |line, tabs, count| {
+            seen.push((line.to_string(), tabs.to_vec(), count));
+            Some(())
+        });
+        assert_eq!(
+            seen,
+            [
+                ("a\tb".to_string(), vec![1], 1),
+                (String::new(), vec![], 0),
+                ("c\td\te".to_string(), vec![1, 3], 2),
+            ]
+        );
+        let line = "x\t\ty";
+        let f = Fields::new::<3>(line, &[1, 2], 2).expect("three fields");
+        assert_eq!(f.all::<3>(), Some(["x", "", "y"]));
+        assert_eq!((f.get(1, 2), f.bytes(0, 0)), (Some("\ty"), &b"x"[..]));
+        assert!(Fields::new::<2>(line, &[1, 2], 2).is_none());
+        assert!(Fields::new::<4>(line, &[1, 2], 2).is_none());
+    }
+
+    #[test]
+    fn blocks_give_whole_lines_whatever_the_block_size_and_end() {
+        let dir = std::env::temp_dir().join(format!("mbckg-blocks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("lines.tsv");
+        // Lines longer than a block, and a last line without a newline.
+        let long = "é".repeat(BLOCK);
+        let text = format!("one\n{long}\ntwo\r\nthree");
+        std::fs::write(&path, &text).expect("write");
+        let stop = AtomicBool::new(false);
+        let mut lines = Vec::new();
+        let mut masks = Vec::new();
+        let read = for_blocks(&path, 0, u64::MAX, &stop, |t| {
+            assert!(t.ends_with('\n'));
+            for_lines(t, &mut masks, |l, _, _| {
+                lines.push(l.to_string());
+                Some(())
+            })
+        });
+        assert_eq!(read, Some(()));
+        assert_eq!(lines, ["one", long.as_str(), "two", "three"]);
+        // From a line start to a byte bound, as the two readers of edges.tsv cut the file.
+        let from = "one\n".len() as u64 + long.len() as u64 + 1;
+        let mut tail = Vec::new();
+        let to = from + "two\r\n".len() as u64;
+        for_blocks(&path, from, to, &stop, |t| {
+            tail.push(t.to_string());
+            Some(())
+        });
+        assert_eq!(tail, ["two\r\n"]);
+        // Not UTF-8: declined.
+        std::fs::write(&path, b"ok\n\xff\xfe\n").expect("write");
+        assert_eq!(for_blocks(&path, 0, u64::MAX, &stop, |_| Some(())), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -1,6 +1,6 @@
-//! Where a streaming reader puts what it reads: a graph under construction, one node and one
-//! statement at a time, from borrowed fields. The graph's builder implements it; readers in
-//! `load` write to it without knowing the store.
+//! Where a streaming reader puts what it reads: a graph under construction, nodes one at a time
+//! from borrowed fields, statements in blocks of columns a reader filled on its own thread. The graph's builder implements it; readers in `load` write to it without knowing
+//! the store.
 
 use super::{NodeKind, Provenance, Qualifiers, Relation};
 
@@ -20,26 +20,65 @@ pub struct NodeExtra {
     pub note: Option<String>,
 }
 
-/// A graph being built from a stream.
-pub trait GraphSink {
+/// A place in a file, packed: line, file (an index into the block's `files`), column (a column
+/// past `u16::MAX` is kept as `u16::MAX`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Place {
+    pub line: u32,
+    pub file: u16,
+    pub col: u16,
+}
+
+/// Statements a reader collected apart from the sink (on another thread), in the order read,
+/// with its own numbering of relations, provenance, qualifiers and files: the sink renumbers
+/// them as if each had come to it one at a time, so handing blocks over in file order gives
+/// the graph a one-at-a-time read gives.
+#[derive(Debug, Default)]
+pub struct StatementBlock {
+    /// (subject, index of its first statement) of each run of statements with one subject.
+    pub runs: Vec<(u32, u32)>,
+    pub object: Vec<u32>,
+    /// Index into `relations`.
+    pub relation: Vec<u16>,
+    /// Index into `facets`.
+    pub facet: Vec<u32>,
+    pub origin: Vec<Place>,
+    pub relations: Vec<Relation>,
+    /// (index into `provenances`, index into `qualifiers`).
+    pub facets: Vec<(u32, u32)>,
+    pub provenances: Vec<Provenance>,
+    pub qualifiers: Vec<Qualifiers>,
+    pub files: Vec<String>,
+}
+
+impl StatementBlock {
+    pub fn len(&self) -> usize {
+        self.object.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.object.is_empty()
+    }
+}
+
+/// A graph being built from a stream. `Sync` so that readers on several threads can look nodes
+/// up while they fill their blocks.
+pub trait GraphSink: Sync {
     /// Room for about this many more nodes and statements (a hint).
     fn reserve(&mut self, _nodes: usize, _statements: usize) {}
-    /// Adds a node and returns its handle.
-    fn add_node(&mut self, id: &str, kind: NodeKind, name: &str, extra: NodeExtra, at: At) -> u32;
+    /// Adds a node and returns its handle; `None`, adding nothing, when a node has this id.
+    fn add_node(
+        &mut self,
+        id: &str,
+        kind: NodeKind,
+        name: &str,
+        extra: NodeExtra,
+        at: At,
+    ) -> Option<u32>;
     /// The handle and kind of the node with id `id`, when added.
     fn find_node(&self, id: &str) -> Option<(u32, NodeKind)>;
-    /// A shared id for a provenance (equal provenances get one id).
-    fn provenance(&mut self, p: Provenance) -> u32;
-    /// A shared id for a set of qualifiers.
-    fn qualifiers(&mut self, q: Qualifiers) -> u32;
-    /// Adds a statement between two nodes (handles from `add_node`), with shared ids from
-    /// `provenance` and `qualifiers`.
-    fn add_statement(
-        &mut self,
-        subject: u32,
-        relation: Relation,
-        object: u32,
-        shared: (u32, u32),
-        at: At,
-    );
+    /// The id and kind of the node with handle `node`, when there is one.
+    fn node_at(&self, node: u32) -> Option<(&str, NodeKind)>;
+    /// Adds a block's statements after those added so far.
+    fn add_block(&mut self, block: StatementBlock);
 }
