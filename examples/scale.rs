@@ -366,6 +366,7 @@ fn snapshot(dir: &Path, file: &Path, reps: usize) -> Result<(), String> {
     drop(graph);
     let mut times = Vec::with_capacity(reps);
     let mut last = None;
+    let cpu_started = process_cpu_ms();
     for _ in 0..reps {
         drop(last.take());
         let t = Instant::now();
@@ -377,8 +378,9 @@ fn snapshot(dir: &Path, file: &Path, reps: usize) -> Result<(), String> {
         times.iter().copied().fold(f64::INFINITY, f64::min),
         times.iter().copied().fold(0.0, f64::max),
     );
+    let cpu = (process_cpu_ms() - cpu_started) / reps as f64;
     println!(
-        "snapshot reopen ms\t{:.1}\t(min {lo:.1}, max {hi:.1}, {reps} runs)",
+        "snapshot reopen ms\t{:.1}\t(min {lo:.1}, max {hi:.1}, {reps} runs; on CPUs {cpu:.1} each)",
         median(times)
     );
     println!("peak RSS MB\t{:.0}", peak_rss_mb());
