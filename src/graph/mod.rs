@@ -19,11 +19,13 @@ mod col;
 pub mod snapshot;
 mod strings;
 mod view;
+mod visit;
 
 pub use build::Builder;
 pub use col::{bytes_of, Backing, Col, ColError, Plain};
 pub use strings::{hash_bytes, hash_str, FastState, Interner, Strings};
 pub use view::{NodeRef, OriginRef, StatementRef};
+pub use visit::{Budget, Undirected};
 
 /// A node's position in the graph.
 pub type NodeIx = NodeIndex<u32>;

@@ -1,20 +1,16 @@
 //! `path` and `paths`: a shortest path by bidirectional breadth-first search, or every simple
-//! path up to a bound; statements are followed in either direction.
+//! path up to a bound; statements are followed in either direction. The breadth-first walks are
+//! petgraph's, over the store's petgraph view (`graph::Undirected`).
 
 use std::collections::HashMap;
 
 use super::{step, ResultSet, Row};
-use crate::graph::{EdgeIx, KnowledgeGraph, NodeIx};
+use petgraph::visit::{Bfs, Visitable};
+
+use crate::graph::{Budget, EdgeIx, KnowledgeGraph, NodeIx, Undirected};
 
 /// Most paths `paths from … to …` returns.
 pub const MAX_PATHS: usize = 100;
-
-/// Undirected neighbours: (statement, other end).
-pub(super) fn neighbours(g: &KnowledgeGraph, n: NodeIx) -> Vec<(EdgeIx, NodeIx)> {
-    let mut v: Vec<(EdgeIx, NodeIx)> = g.out_edges(n).chain(g.in_edges(n)).collect();
-    v.sort_unstable_by_key(|(e, o)| (o.index(), e.index()));
-    v
-}
 
 pub(super) fn path(
     g: &KnowledgeGraph,
@@ -87,8 +83,10 @@ pub(super) fn path(
     }
 }
 
-/// One shortest path by bidirectional breadth-first search: the side with the smaller frontier
-/// grows a level at a time until the two meet, so hubs (a route, a subtype) are rarely expanded.
+/// One shortest path by bidirectional breadth-first search: two of petgraph's breadth-first
+/// walks over the store, one from each end; the side with the smaller frontier grows a level at
+/// a time until the two meet, so hubs (a route, a subtype) are rarely expanded (petgraph has no
+/// search from both ends, and one from a drug alone expands every hub it touches).
 /// Deterministic: neighbours in index order, ties broken by node index.
 pub(super) fn shortest_path(
     g: &KnowledgeGraph,
@@ -99,25 +97,19 @@ pub(super) fn shortest_path(
     if from == to {
         return Some(Vec::new());
     }
-    type Seen = HashMap<NodeIx, (usize, Option<(NodeIx, EdgeIx)>)>;
+    let view = g.undirected().sorted();
+    // Per side: each node reached, with its hop count and the node it was reached from.
+    type Seen = HashMap<NodeIx, (usize, Option<NodeIx>)>;
     let mut seen: [Seen; 2] = [
         HashMap::from([(from, (0, None))]),
         HashMap::from([(to, (0, None))]),
     ];
-    let mut frontier: [Vec<NodeIx>; 2] = [vec![from], vec![to]];
+    let mut walk = [Bfs::new(view, from), Bfs::new(view, to)];
     let mut depth = [0usize; 2];
-    while depth[0] + depth[1] < max && !frontier[0].is_empty() && !frontier[1].is_empty() {
-        let cost = |f: &Vec<NodeIx>| f.iter().map(|n| g.degree(*n)).sum::<usize>();
-        let side = usize::from(cost(&frontier[1]) < cost(&frontier[0]));
-        let mut next = Vec::new();
-        for &n in &frontier[side] {
-            for (e, o) in neighbours(g, n) {
-                if !seen[side].contains_key(&o) {
-                    seen[side].insert(o, (depth[side] + 1, Some((n, e))));
-                    next.push(o);
-                }
-            }
-        }
+    while depth[0] + depth[1] < max && !walk[0].stack.is_empty() && !walk[1].stack.is_empty() {
+        let cost = |w: &Bfs<NodeIx, _>| w.stack.iter().map(|n| g.degree(*n)).sum::<usize>();
+        let side = usize::from(cost(&walk[1]) < cost(&walk[0]));
+        let next = grow_level(view, &mut walk[side], &mut seen[side], depth[side]);
         depth[side] += 1;
         let meet = next
             .iter()
@@ -128,22 +120,55 @@ pub(super) fn shortest_path(
             })
             .min();
         if let Some((_, _, m)) = meet {
-            let walk = |s: &Seen, mut at: NodeIx| {
+            let back = |s: &Seen, mut at: NodeIx| {
                 let mut edges = Vec::new();
-                while let Some(&(_, Some((prev, e)))) = s.get(&at) {
-                    edges.push(e);
+                while let Some(&(_, Some(prev))) = s.get(&at) {
+                    edges.push(first_edge(g, prev, at));
                     at = prev;
                 }
                 edges
             };
-            let mut path = walk(&seen[0], m);
+            let mut path = back(&seen[0], m);
             path.reverse();
-            path.extend(walk(&seen[1], m));
+            path.extend(back(&seen[1], m));
             return Some(path);
         }
-        frontier[side] = next;
     }
     None
+}
+
+/// Advances a breadth-first walk by one whole level (the nodes `level` hops away), noting each
+/// node it discovers with the node whose visit discovered it; the nodes discovered, in order.
+fn grow_level<'g>(
+    view: Undirected<'g>,
+    walk: &mut Bfs<NodeIx, <Undirected<'g> as Visitable>::Map>,
+    seen: &mut HashMap<NodeIx, (usize, Option<NodeIx>)>,
+    level: usize,
+) -> Vec<NodeIx> {
+    let mut next = Vec::new();
+    while let Some(&n) = walk.stack.front() {
+        if seen.get(&n).map(|(d, _)| *d) != Some(level) {
+            break;
+        }
+        // petgraph's step pops `n` and queues the nodes it discovers at the back.
+        let kept = walk.stack.len() - 1;
+        walk.next(view);
+        for &m in walk.stack.iter().skip(kept) {
+            seen.insert(m, (level + 1, Some(n)));
+            next.push(m);
+        }
+    }
+    next
+}
+
+/// The first statement (by index) between two adjacent nodes, either way.
+fn first_edge(g: &KnowledgeGraph, a: NodeIx, b: NodeIx) -> EdgeIx {
+    g.undirected()
+        .edges_at(a)
+        .filter(|s| s.target == b)
+        .map(|s| s.id)
+        .min()
+        .unwrap_or_else(EdgeIx::end)
 }
 
 /// Most statements one `paths` search looks at before it stops and says so.
@@ -165,14 +190,14 @@ pub(super) struct AllPaths {
 /// [`MAX_STEPS`] statements have been looked at. Deterministic: within a length, paths come in
 /// order of their statements (by index).
 pub(super) fn all_paths(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, max: usize) -> AllPaths {
+    let budget = Budget::new(MAX_STEPS);
     let mut search = Search {
-        g,
+        view: g.undirected().within(&budget),
         to,
         dist: Distances {
             known: HashMap::new(),
             floor: 0,
         },
-        steps: 0,
         stack: vec![from],
         edges: Vec::new(),
         paths: Vec::new(),
@@ -186,8 +211,7 @@ pub(super) fn all_paths(g: &KnowledgeGraph, from: NodeIx, to: NodeIx, max: usize
         found.paths.push(Vec::new());
         return found;
     }
-    let mut bfs_steps = 0;
-    search.dist = Distances::from(g, to, max, &mut bfs_steps);
+    search.dist = Distances::from(g, to, max);
     for len in search.dist.of(from).max(1)..=max {
         if search.exact(len).is_err() {
             found.stopped_at = Some(len);
@@ -217,41 +241,40 @@ impl Distances {
         self.known.get(&n).copied().unwrap_or(self.floor)
     }
 
-    fn from(g: &KnowledgeGraph, to: NodeIx, max: usize, steps: &mut usize) -> Distances {
-        let mut known = HashMap::from([(to, 0)]);
-        let mut frontier = vec![to];
-        for d in 1..=max {
-            let mut next = Vec::new();
-            for &n in &frontier {
-                for (_, o) in g.out_edges(n).chain(g.in_edges(n)) {
-                    *steps += 1;
-                    if *steps > MAX_STEPS * 10 {
-                        return Distances { known, floor: d };
-                    }
-                    if let std::collections::hash_map::Entry::Vacant(v) = known.entry(o) {
-                        v.insert(d);
-                        next.push(o);
-                    }
-                }
-            }
-            if next.is_empty() {
+    /// By petgraph's breadth-first walk from `to`, a level at a time, looking at no more than
+    /// ten times [`MAX_STEPS`] statements.
+    fn from(g: &KnowledgeGraph, to: NodeIx, max: usize) -> Distances {
+        let budget = Budget::new(MAX_STEPS * 10);
+        let view = g.undirected().within(&budget);
+        let mut walk = Bfs::new(view, to);
+        let mut seen = HashMap::from([(to, (0, None))]);
+        for level in 0..max {
+            if grow_level(view, &mut walk, &mut seen, level).is_empty() {
                 break;
             }
-            frontier = next;
+            if let Some(at) = budget.stopped_at() {
+                // Nodes one hop past where it stopped may be missing: that is how far is known.
+                let floor = seen.get(&at).map_or(level, |(d, _)| *d) + 1;
+                return Distances::of_seen(seen, floor);
+            }
         }
+        Distances::of_seen(seen, max + 1)
+    }
+
+    fn of_seen(seen: HashMap<NodeIx, (usize, Option<NodeIx>)>, floor: usize) -> Distances {
         Distances {
-            known,
-            floor: max + 1,
+            known: seen.into_iter().map(|(n, (d, _))| (n, d)).collect(),
+            floor,
         }
     }
 }
 
 /// The state of one `paths` search.
 struct Search<'g> {
-    g: &'g KnowledgeGraph,
+    /// The store, counting the statements looked at against [`MAX_STEPS`].
+    view: Undirected<'g>,
     to: NodeIx,
     dist: Distances,
-    steps: usize,
     stack: Vec<NodeIx>,
     edges: Vec<EdgeIx>,
     paths: Vec<Vec<EdgeIx>>,
@@ -281,15 +304,16 @@ impl Search<'_> {
         // paths of one length come in the order of their statements): a hub's whole
         // neighbour list is scanned, never sorted.
         let mut next: Vec<(EdgeIx, NodeIx)> = Vec::new();
-        for (e, o) in self.g.out_edges(at).chain(self.g.in_edges(at)) {
-            self.steps += 1;
-            if self.steps > MAX_STEPS {
-                return Err(OutOfSteps);
-            }
+        let mut steps = self.view.edges_at(at);
+        for step in &mut steps {
+            let o = step.target;
             let reachable = depth + 1 + self.dist.of(o) <= len;
             if reachable && !self.stack.contains(&o) {
-                next.push((e, o));
+                next.push((step.id, o));
             }
+        }
+        if steps.stopped() {
+            return Err(OutOfSteps);
         }
         next.sort_unstable_by_key(|(e, _)| e.index());
         for (e, o) in next {
