@@ -21,7 +21,8 @@ impl Backing for Vec<u8> {
     }
 }
 
-/// Words the aligned buffers of tests use: a `Vec<u64>` starts 8-byte aligned.
+/// Bytes held as words, so they start 8-byte aligned as a mapped file does (snapshots held in
+/// memory, tests).
 impl Backing for Vec<u64> {
     fn bytes(&self) -> &[u8] {
         let len = self.len() * 8;

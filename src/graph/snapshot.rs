@@ -20,8 +20,9 @@
 //! Columns (`Col`) are sections of plain elements. Everything small or irregular (kinds,
 //! relations, provenances, qualifier sets, files, sources, extras, the kind index's runs, the
 //! lexicon) is one `META` section in a compact length-prefixed encoding, decoded into owned
-//! values. Opening checks the header, the checksum, and then every index once (in range,
-//! offsets ascending, relation runs sorted), so the accessors can trust them: a file that passes
+//! values. Opening checks the header, the checksums, and then every index once (in range,
+//! offsets ascending, string ends at character boundaries, text UTF-8, sections apart and
+//! aligned), so the accessors can trust them: a file that passes
 //! never makes a later lookup panic or read out of bounds. Each section is hashed and checked in
 //! one pass, piece by piece while the piece is in the cache, the sections shared among the cores:
 //! opening costs about one read of the file. What is not checked, being a matter of answers
