@@ -466,8 +466,7 @@ fn link(
 ) -> Matches {
     let mut out: Matches = BTreeMap::new();
     // Only rows known to match get hits (their chains are built only for them).
-    let wanted = |n: NodeIx| rows.is_none_or(|r| r.contains(n));
-    let of_kind = g.kind_test(kind);
+    let subjects = sets::Subjects::new(g, kind, rows);
     let mut push = |s: NodeIx, chain: Vec<EdgeIx>, edge: EdgeIx, ends, other: NodeIx| {
         let hits = out.entry(s).or_default();
         let hit = Hit {
@@ -501,15 +500,13 @@ fn link(
                             if !conds_hold(g, e, conds) {
                                 continue;
                             }
-                            if of_kind.has(s) {
-                                if wanted(s) {
-                                    push(s, [vec![e], tchain.clone()].concat(), e, (s, end), t);
-                                }
-                            } else if inherit && g.kind(s) == crate::model::NodeKind::Class {
+                            if subjects.wanted(s) {
+                                push(s, [vec![e], tchain.clone()].concat(), e, (s, end), t);
+                            } else if inherit && subjects.holds_members(s) {
                                 // Members of the class (or of a narrower class) inherit the statement.
                                 for (c, up) in descendants(g, s) {
                                     for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
-                                        if of_kind.has(m) && wanted(m) {
+                                        if subjects.wanted(m) {
                                             push(
                                                 m,
                                                 [vec![m_edge], up.clone(), vec![e], tchain.clone()]
@@ -546,16 +543,14 @@ fn link(
                             if !conds_hold(g, e, conds) {
                                 continue;
                             }
-                            if of_kind.has(s) {
-                                if wanted(s) {
-                                    let chain = [via.clone(), vec![e], tchain.clone()].concat();
-                                    push(s, chain, e, (from, s), t);
-                                }
-                            } else if inherit && g.kind(s) == crate::model::NodeKind::Class {
+                            if subjects.wanted(s) {
+                                let chain = [via.clone(), vec![e], tchain.clone()].concat();
+                                push(s, chain, e, (from, s), t);
+                            } else if inherit && subjects.holds_members(s) {
                                 // Members of a class the statement names hold it too.
                                 for (c, up) in descendants(g, s) {
                                     for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
-                                        if of_kind.has(m) && wanted(m) {
+                                        if subjects.wanted(m) {
                                             push(
                                                 m,
                                                 [via.clone(), vec![e], up.clone(), vec![m_edge]]

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::{carriers, class_ancestry, conds_hold, descendants, target_set, CANDIDATE_COST};
-use crate::graph::{FastState, KnowledgeGraph, NodeIx};
+use crate::graph::{FastState, KindTest, KnowledgeGraph, NodeIx};
 use crate::model::{NodeKind, Relation};
 use crate::query::plan::{Cond, Dir, Filter, Target, INHERITED, TARGET_CLASSES};
 
@@ -150,7 +150,7 @@ pub(super) fn eval_set(
                     from_candidates(g, w, rels, &targets, conds)
                 }
                 _ => {
-                    let mut found = from_targets(g, kind, rels, &targets, conds);
+                    let mut found = from_targets(g, kind, rels, &targets, conds, within);
                     if let Some(w) = within {
                         found.combine(w, |a, b| a & b);
                     }
@@ -187,17 +187,54 @@ pub(super) fn cost_from_targets(
     cost
 }
 
+/// Tests of the subjects of many statements in a row: whether one may be a row (of the kind, and
+/// among the candidates when known) and whether it is a class. Bitsets, which stay in the cache,
+/// answer where they can, not the store's column of kinds (a read far away per subject).
+pub(super) struct Subjects<'a> {
+    kind: NodeKind,
+    of_kind: KindTest<'a>,
+    /// The only nodes that may be rows, when known (all of the kind).
+    among: Option<&'a NodeSet>,
+    classes: NodeSet,
+}
+
+impl<'a> Subjects<'a> {
+    pub(super) fn new(g: &'a KnowledgeGraph, kind: NodeKind, among: Option<&'a NodeSet>) -> Self {
+        Subjects {
+            kind,
+            of_kind: g.kind_test(kind),
+            among,
+            classes: NodeSet::of(g, g.of_kind(NodeKind::Class).iter().copied()),
+        }
+    }
+
+    /// Whether `s` may be a row: among the candidates, or else of the kind.
+    pub(super) fn wanted(&self, s: NodeIx) -> bool {
+        match self.among {
+            Some(a) => a.contains(s),
+            None => self.of_kind.has(s),
+        }
+    }
+
+    /// Whether `s`, not wanted itself, is a class whose members may be (the kind is not
+    /// classes, and `s` is not of the kind).
+    pub(super) fn holds_members(&self, s: NodeIx) -> bool {
+        self.kind != NodeKind::Class && self.classes.contains(s) && !self.of_kind.has(s)
+    }
+}
+
 /// The link read from its targets: the subjects of their statements (and the members of classes
-/// with such statements, for inherited relations).
+/// with such statements, for inherited relations), among `within` when given.
 fn from_targets(
     g: &KnowledgeGraph,
     kind: NodeKind,
     rels: &[(Relation, Dir)],
     targets: &[NodeIx],
     conds: &[Cond],
+    within: Option<&NodeSet>,
 ) -> NodeSet {
     let mut out = NodeSet::empty(g.node_count());
-    let of_kind = g.kind_test(kind);
+    let subjects = Subjects::new(g, kind, within);
     for &t in targets {
         for &(rel, dir) in rels {
             let inherit = INHERITED.contains(&rel);
@@ -207,12 +244,12 @@ fn from_targets(
                         if !conds_hold(g, e, conds) {
                             continue;
                         }
-                        if of_kind.has(s) {
+                        if subjects.wanted(s) {
                             out.insert(s);
-                        } else if inherit && g.kind(s) == NodeKind::Class {
+                        } else if inherit && subjects.holds_members(s) {
                             for (c, _) in descendants(g, s) {
                                 for (_, m) in g.in_rel(c, Relation::MemberOf) {
-                                    if of_kind.has(m) {
+                                    if subjects.wanted(m) {
                                         out.insert(m);
                                     }
                                 }
@@ -227,7 +264,7 @@ fn from_targets(
                     }
                     for from in sources {
                         for (e, s) in g.out_rel(from, rel) {
-                            if of_kind.has(s) && conds_hold(g, e, conds) {
+                            if subjects.wanted(s) && conds_hold(g, e, conds) {
                                 out.insert(s);
                             }
                         }
