@@ -322,3 +322,17 @@ fn a_script_reading_itself_stops_at_a_depth_limit() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("nested too deep"), "{}", stderr(&o));
 }
+
+#[test]
+fn output_to_dev_stdout_reaches_a_pipe() {
+    // `/dev/stdout` is a link to a pipe here, which has no file name to resolve.
+    let o = mbckg(&["export", "--format", "json", "-o", "/dev/stdout"], None);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("the export, as JSON");
+    assert!(v.is_object() || v.is_array());
+}

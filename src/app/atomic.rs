@@ -15,16 +15,18 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// As [`write`], with `fill` writing the content into the temporary file. When `fill` fails
 /// the temporary file is removed and the target is untouched.
 pub fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
-    // Follow a symbolic link, so the link stays and its target is replaced.
+    // What the path ends at, links followed: not a regular file (`/dev/stdout`, which links to
+    // a pipe that has no name to resolve; a FIFO) is written directly.
+    let old = fs::metadata(path).ok();
+    if old.as_ref().is_some_and(|m| !m.is_file()) {
+        let mut f = OpenOptions::new().write(true).open(path)?;
+        return fill(&mut f).and_then(|()| f.flush());
+    }
+    // Follow a symbolic link to a file, so the link stays and its target is replaced.
     let target = match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path)?,
         _ => path.to_path_buf(),
     };
-    let old = fs::metadata(&target).ok();
-    if old.as_ref().is_some_and(|m| !m.is_file()) {
-        let mut f = OpenOptions::new().write(true).open(&target)?;
-        return fill(&mut f).and_then(|()| f.flush());
-    }
     let (tmp, mut file) = temporary_beside(&target)?;
     let written = fill(&mut file).and_then(|()| file.sync_all());
     drop(file);
