@@ -20,6 +20,10 @@ pub const NARROWEST: usize = 20;
 
 /// Columns shown on a terminal cell by `s` (East Asian wide characters count two).
 pub fn width(s: &str) -> usize {
+    // Printable ASCII is one column a byte: most cells, measured without the tables.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     UnicodeWidthStr::width(s)
 }
 

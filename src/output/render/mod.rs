@@ -168,6 +168,10 @@ pub(super) fn push_line(out: &mut String, line: &str) {
 /// A string fit for one terminal line: line breaks and tabs become spaces, other control
 /// characters (escape sequences included) become `�`.
 pub(super) fn one_line(s: &str) -> String {
+    // Most cells are plain: copied once, not searched and rebuilt.
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
     s.replace("\r\n", " ")
         .chars()
         .map(|c| match c {
