@@ -549,7 +549,7 @@ impl KnowledgeGraph {
 }
 
 /// Up to this many labels, "did you mean" weighs them all.
-pub const FULL_SCAN_LABELS: usize = 50_000;
+pub const FULL_SCAN_LABELS: usize = 20_000;
 
 /// Labels weighed on each side of where a word would sort, in a bigger graph.
 const NEAR_LABELS: usize = 256;
