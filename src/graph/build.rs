@@ -145,7 +145,13 @@ impl Builder {
         }
         self.node_of[slot] = n;
         self.node_id.push(id);
-        self.node_name.push(self.strings.intern(name));
+        // A node named by its id (common in large imported graphs) needs no second lookup.
+        let name = if self.strings.get(id) == name {
+            id
+        } else {
+            self.strings.intern(name)
+        };
+        self.node_name.push(name);
         let next = self.kinds.len() as u32;
         let code = *self.kind_code.entry(kind).or_insert(next);
         if code == next {
@@ -362,6 +368,29 @@ impl Builder {
             .map(|r| rels.iter().position(|x| x == r).unwrap_or(0) as u16)
             .collect();
         let imported_links = imported_links(&b, &recode, &rels);
+        // The nodes' keys first, while strings can still be added; then the interner's maps are
+        // dropped before the statements' columns are laid out (when memory peaks).
+        b.node_of = Vec::new();
+        let strings = &mut b.strings;
+        let node_key: Vec<u32> = b
+            .node_name
+            .iter()
+            .map(|name| {
+                let text = strings.get(*name);
+                if text
+                    .bytes()
+                    .any(|c| c.is_ascii_uppercase() || !c.is_ascii())
+                {
+                    let lower = text.to_lowercase();
+                    strings.intern(&lower)
+                } else {
+                    *name
+                }
+            })
+            .collect();
+        let (mut labels, max_label_words) =
+            label_keys(strings, &b.node_name, &b.node_extra, &b.extras);
+        let strings = std::mem::take(&mut b.strings).finish();
         let mut segments = std::mem::take(&mut b.segments);
         // Each segment's numbering to the final one.
         let maps: Vec<Maps> = segments
@@ -380,96 +409,52 @@ impl Builder {
                 file: std::mem::take(&mut seg.file_id),
             })
             .collect();
-        let (out_start, order) = out_order(&segments, &maps, n);
-        // Each column gathered in that order, the old one freed before the next is built, so
-        // no more than one column is held twice.
-        let st_origin = gather(
-            &order,
-            &mut segments,
-            |s| &mut s.origin,
-            |m, p: Place| Pos {
-                line: p.line,
-                file: if m.file.is_empty() {
-                    p.file
-                } else {
-                    m.file.get(usize::from(p.file)).copied().unwrap_or(u16::MAX)
-                },
-                col: p.col,
-            },
-            &maps,
-        );
-        let st_facet = gather(
-            &order,
-            &mut segments,
-            |s| &mut s.facet,
-            |m, f: u32| {
-                if m.facet.is_empty() {
-                    f
-                } else {
-                    m.facet.get(f as usize).copied().unwrap_or(0)
-                }
-            },
-            &maps,
-        );
-        let st_relation = gather(
-            &order,
-            &mut segments,
-            |s| &mut s.relation,
-            |m, r: u16| m.relation.get(usize::from(r)).copied().unwrap_or(0),
-            &maps,
-        );
-        let st_object = gather(
-            &order,
-            &mut segments,
-            |s| &mut s.object,
-            |_, o: u32| o,
-            &maps,
-        );
-        drop(order);
-        drop(segments);
-        let carried = carried_fields(&b, &st_relation, &st_facet, rels.len());
-        let (in_start, in_edge, in_subject) = in_order(&out_start, &st_object, &st_relation);
-
-        let strings = &mut b.strings;
-        let node_key: Vec<u32> = b
-            .node_name
-            .iter()
-            .map(|name| {
-                let text = strings.get(*name);
-                if text
-                    .bytes()
-                    .any(|c| c.is_ascii_uppercase() || !c.is_ascii())
-                {
-                    let lower = text.to_lowercase();
-                    strings.intern(&lower)
-                } else {
-                    *name
-                }
-            })
-            .collect();
-        let (labels, max_label_words) =
-            label_index(strings, &b.node_name, &b.node_extra, &b.extras);
-        let strings = b.strings.finish();
-        let mut by_id: Vec<u32> = (0..n as u32).collect();
-        by_id.sort_by(|x, y| {
-            strings
-                .get(b.node_id[*x as usize])
-                .cmp(strings.get(b.node_id[*y as usize]))
-        });
-        let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); b.kinds.len()];
-        for (i, code) in b.node_kind.iter().enumerate() {
-            of_code[*code as usize].push(NodeIx::new(i));
-        }
-        let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> =
-            b.kinds.iter().copied().zip(of_code).collect();
-        let lexicon = Lexicon::new(b.kinds.iter().copied(), rels.iter().copied());
-        for (_, list) in &mut by_kind {
-            list.sort_by(|x, y| {
-                strings
-                    .get(node_key[x.index()])
-                    .cmp(strings.get(node_key[y.index()]))
+        let read = join_segments(segments, &maps);
+        // The statements are laid out on a second thread while this one sorts the nodes'
+        // indexes: the two share nothing that either changes.
+        let (statements, by_id, by_kind) = std::thread::scope(|scope| {
+            let facets = &b.facets;
+            let qualifiers = &b.qualifiers;
+            let relations = rels.len();
+            let laid = scope.spawn(move || lay_out(read, n, (facets, qualifiers, relations)));
+            labels.sort_unstable_by(|x, y| {
+                strings.get(x.0).cmp(strings.get(y.0)).then(x.1.cmp(&y.1))
             });
-        }
+            let mut by_id: Vec<u32> = (0..n as u32).collect();
+            by_id.sort_by(|x, y| {
+                strings
+                    .get(b.node_id[*x as usize])
+                    .cmp(strings.get(b.node_id[*y as usize]))
+            });
+            let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); b.kinds.len()];
+            for (i, code) in b.node_kind.iter().enumerate() {
+                of_code[*code as usize].push(NodeIx::new(i));
+            }
+            let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> =
+                b.kinds.iter().copied().zip(of_code).collect();
+            for (_, list) in &mut by_kind {
+                list.sort_by(|x, y| {
+                    strings
+                        .get(node_key[x.index()])
+                        .cmp(strings.get(node_key[y.index()]))
+                });
+            }
+            // A panic there is a bug: raised here as it was.
+            let statements = laid.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (statements, by_id, by_kind)
+        });
+        let Laid {
+            out_start,
+            st_object,
+            st_relation,
+            st_facet,
+            st_origin,
+            in_start,
+            in_edge,
+            in_subject,
+            carried,
+        } = statements;
+        let lexicon = Lexicon::new(b.kinds.iter().copied(), rels.iter().copied());
         KnowledgeGraph {
             strings,
             node_id: b.node_id.into(),
@@ -532,11 +517,6 @@ impl GraphSink for Builder {
         Some(self.add_node_parts(id, kind, name, extra, origin).index() as u32)
     }
 
-    fn find_node(&self, id: &str) -> Option<(u32, NodeKind)> {
-        let n = self.node(id)?;
-        Some((n.index() as u32, self.kind(n)?))
-    }
-
     fn node_at(&self, node: u32) -> Option<(&str, NodeKind)> {
         let id = *self.node_id.get(node as usize)?;
         Some((self.strings.get(id), self.kind(NodeIx::new(node as usize))?))
@@ -544,6 +524,112 @@ impl GraphSink for Builder {
 
     fn add_block(&mut self, block: StatementBlock) {
         Builder::add_block(self, block);
+    }
+}
+
+/// The statements laid out: both directions and the fields each relation carries.
+struct Laid {
+    out_start: Vec<u32>,
+    st_object: Vec<u32>,
+    st_relation: Vec<u16>,
+    st_facet: Vec<u32>,
+    st_origin: Vec<Pos>,
+    in_start: Vec<u32>,
+    in_edge: Vec<u32>,
+    in_subject: Vec<u32>,
+    carried: Vec<u16>,
+}
+
+/// The statements in the order read, in one set of columns numbered as the graph numbers.
+struct Read {
+    /// (subject, index of its first statement) of each run of statements with one subject.
+    runs: Vec<(u32, u32)>,
+    object: Vec<u32>,
+    relation: Vec<u16>,
+    facet: Vec<u32>,
+    origin: Vec<Pos>,
+}
+
+/// The segments' statements renumbered and joined end to end, each segment's columns freed as
+/// soon as they are copied (on this thread, whose heap gives the memory back at once).
+fn join_segments(mut segments: Vec<Segment>, maps: &[Maps]) -> Read {
+    let mut runs = Vec::new();
+    let mut base = 0u32;
+    for seg in &mut segments {
+        runs.extend(seg.runs.iter().map(|(s, start)| (*s, start + base)));
+        seg.runs = Vec::new();
+        base += seg.object.len() as u32;
+    }
+    let origin = joined(
+        &mut segments,
+        maps,
+        |s| &mut s.origin,
+        |m, p| Pos {
+            line: p.line,
+            file: if m.file.is_empty() {
+                p.file
+            } else {
+                m.file.get(usize::from(p.file)).copied().unwrap_or(u16::MAX)
+            },
+            col: p.col,
+        },
+    );
+    let facet = joined(
+        &mut segments,
+        maps,
+        |s| &mut s.facet,
+        |m, f| {
+            if m.facet.is_empty() {
+                f
+            } else {
+                m.facet.get(f as usize).copied().unwrap_or(0)
+            }
+        },
+    );
+    let relation = joined(
+        &mut segments,
+        maps,
+        |s| &mut s.relation,
+        |m, r| m.relation.get(usize::from(r)).copied().unwrap_or(0),
+    );
+    let object = joined(&mut segments, maps, |s| &mut s.object, |_, o| o);
+    Read {
+        runs,
+        object,
+        relation,
+        facet,
+        origin,
+    }
+}
+
+/// Sorts the statements by (subject, relation, order read), and builds the reverse direction.
+fn lay_out(
+    read: Read,
+    n: usize,
+    (facets, qualifiers, relations): (&[(u32, u32)], &[Qualifiers], usize),
+) -> Laid {
+    let (out_start, order) = out_order(&read.runs, &read.relation, n);
+    drop(read.runs);
+    // Each column put in that order in place, so no column is ever held twice (the peak of
+    // memory of a large load).
+    let mut done = Vec::new();
+    let st_origin = permuted(read.origin, &order, &mut done);
+    let st_facet = permuted(read.facet, &order, &mut done);
+    let st_relation = permuted(read.relation, &order, &mut done);
+    let st_object = permuted(read.object, &order, &mut done);
+    drop(order);
+    let carried = carried_fields((facets, qualifiers), &st_relation, &st_facet, relations);
+    let (in_start, in_edge, in_subject) = in_order(&out_start, &st_object, &st_relation);
+    Laid {
+        out_start,
+        st_object,
+        st_relation,
+        st_facet,
+        st_origin,
+        in_start,
+        in_edge,
+        in_subject,
+        carried,
     }
 }
 
@@ -555,53 +641,47 @@ struct Maps {
     file: Vec<u16>,
 }
 
-/// Offsets per subject (`n + 1`), and every statement (numbered across segments in the order
-/// read) in the order (subject, relation, order read). Statements come in runs of one subject,
-/// so the order is built run by run, then each subject's few statements sorted by relation.
-fn out_order(segments: &[Segment], maps: &[Maps], n: usize) -> (Vec<u32>, Vec<u32>) {
+/// Offsets per subject (`n + 1`), and every statement (numbered in the order read) in the order
+/// (subject, relation, order read). Statements come in runs of one subject, so the order is
+/// built run by run, then each subject's few statements sorted by relation.
+fn out_order(runs: &[(u32, u32)], relation: &[u16], n: usize) -> (Vec<u32>, Vec<u32>) {
+    let total = relation.len();
+    let ranges = || {
+        runs.iter().enumerate().map(|(i, (s, start))| {
+            let end = runs.get(i + 1).map_or(total, |r| r.1 as usize);
+            (*s as usize, *start as usize..end.max(*start as usize))
+        })
+    };
     let mut start = vec![0u32; n + 1];
-    for seg in segments {
-        for (s, range) in seg.run_ranges() {
-            if let Some(c) = start.get_mut(s as usize + 1) {
-                *c += range.len() as u32;
-            }
+    for (s, range) in ranges() {
+        if let Some(c) = start.get_mut(s + 1) {
+            *c += range.len() as u32;
         }
     }
     for i in 1..start.len() {
         start[i] += start[i - 1];
     }
-    let total = start[n] as usize;
-    let mut order = vec![0u32; total];
-    // Each statement's final relation beside it while sorting within subjects.
-    let mut rel = vec![0u16; total];
+    let mut order = vec![0u32; start[n] as usize];
     let mut cursor = start.clone();
-    let mut base = 0u32;
-    for (seg, map) in segments.iter().zip(maps) {
-        for (s, range) in seg.run_ranges() {
-            let Some(c) = cursor.get_mut(s as usize) else {
-                continue;
-            };
-            for i in range {
-                order[*c as usize] = base + i as u32;
-                rel[*c as usize] = map
-                    .relation
-                    .get(usize::from(seg.relation[i]))
-                    .copied()
-                    .unwrap_or(0);
-                *c += 1;
-            }
+    for (s, range) in ranges() {
+        let Some(c) = cursor.get_mut(s) else {
+            continue;
+        };
+        for i in range {
+            order[*c as usize] = i as u32;
+            *c += 1;
         }
-        base += seg.object.len() as u32;
     }
     drop(cursor);
+    let rel = |g: &u32| relation.get(*g as usize).copied().unwrap_or(0);
     let mut run: Vec<(u16, u32)> = Vec::new();
     for s in 0..n {
         let (a, b) = (start[s] as usize, start[s + 1] as usize);
-        if rel[a..b].is_sorted() {
+        if order[a..b].is_sorted_by_key(rel) {
             continue;
         }
         run.clear();
-        run.extend(rel[a..b].iter().copied().zip(order[a..b].iter().copied()));
+        run.extend(order[a..b].iter().map(|g| (rel(g), *g)));
         // Stable: statements of one relation keep the order read.
         run.sort_by_key(|(r, _)| *r);
         for (k, (_, g)) in run.iter().enumerate() {
@@ -611,36 +691,56 @@ fn out_order(segments: &[Segment], maps: &[Maps], n: usize) -> (Vec<u32>, Vec<u3
     (start, order)
 }
 
-/// One column of every segment, in `order` (statement numbers across segments), each value
-/// renumbered by its segment's maps; the segments' columns are freed.
-fn gather<T: Copy, U>(
-    order: &[u32],
+/// One column of every segment, each value renumbered by its segment's maps, end to end in the
+/// first segment's column (`T` and `U` have one size, so the standard library maps the column
+/// in place; a reader reserves room in it for the whole file); the segments' columns are freed.
+fn joined<T: Copy, U: Copy>(
     segments: &mut [Segment],
+    maps: &[Maps],
     column: impl Fn(&mut Segment) -> &mut Vec<T>,
     renumber: impl Fn(&Maps, T) -> U,
-    maps: &[Maps],
 ) -> Vec<U> {
-    let columns: Vec<Vec<T>> = segments
-        .iter_mut()
-        .map(|s| std::mem::take(column(s)))
-        .collect();
-    let mut bases = Vec::with_capacity(columns.len());
-    let mut base = 0u32;
-    for c in &columns {
-        bases.push(base);
-        base += c.len() as u32;
-    }
-    let mut out = Vec::with_capacity(order.len());
-    // Statements come in long stretches from one segment: start from the last one's.
-    let mut k = 0;
-    for g in order {
-        if *g < bases[k] || k + 1 < bases.len() && *g >= bases[k + 1] {
-            k = bases.partition_point(|b| *b <= *g) - 1;
+    let mut out: Option<Vec<U>> = None;
+    for (seg, map) in segments.iter_mut().zip(maps) {
+        let col = std::mem::take(column(seg));
+        match &mut out {
+            None => out = Some(col.into_iter().map(|v| renumber(map, v)).collect()),
+            Some(out) => out.extend(col.iter().map(|v| renumber(map, *v))),
         }
-        let value = columns[k][(*g - bases[k]) as usize];
-        out.push(renumber(&maps[k], value));
     }
-    out
+    out.unwrap_or_default()
+}
+
+/// `v` in `order` (`v[order[0]]` first), moved in place by following the permutation's
+/// cycles, with `done` marking what is placed: no second copy of the column.
+fn permuted<T: Copy>(mut v: Vec<T>, order: &[u32], done: &mut Vec<u64>) -> Vec<T> {
+    if v.len() != order.len() {
+        // Not a permutation of `v` (cannot happen: both count the same statements).
+        return order
+            .iter()
+            .filter_map(|i| v.get(*i as usize).copied())
+            .collect();
+    }
+    done.clear();
+    done.resize(v.len().div_ceil(64), 0);
+    for start in 0..v.len() {
+        if done[start / 64] >> (start % 64) & 1 == 1 {
+            continue;
+        }
+        let first = v[start];
+        let mut j = start;
+        loop {
+            done[j / 64] |= 1 << (j % 64);
+            let k = order[j] as usize;
+            if k == start || k >= v.len() {
+                v[j] = first;
+                break;
+            }
+            v[j] = v[k];
+            j = k;
+        }
+    }
+    v
 }
 
 /// The reverse direction: offsets per object (`n + 1`), the statements by (object, relation,
@@ -661,7 +761,6 @@ fn in_order(
     let m = st_object.len();
     let mut edge = vec![0u32; m];
     let mut subject = vec![0u32; m];
-    let mut rel = vec![0u16; m];
     let mut cursor = start.clone();
     // By statement id within each object, since statements are visited in id order.
     for s in 0..n {
@@ -670,20 +769,20 @@ fn in_order(
             let c = cursor[o] as usize;
             edge[c] = e;
             subject[c] = s as u32;
-            rel[c] = st_relation[e as usize];
             cursor[o] += 1;
         }
     }
     drop(cursor);
     // Then by relation, where an object's statements are of several.
+    let rel = |e: &u32| st_relation.get(*e as usize).copied().unwrap_or(0);
     let mut run: Vec<(u16, u32, u32)> = Vec::new();
     for o in 0..n {
         let (a, b) = (start[o] as usize, start[o + 1] as usize);
-        if rel[a..b].is_sorted() {
+        if edge[a..b].is_sorted_by_key(rel) {
             continue;
         }
         run.clear();
-        run.extend((a..b).map(|i| (rel[i], edge[i], subject[i])));
+        run.extend((a..b).map(|i| (rel(&edge[i]), edge[i], subject[i])));
         run.sort_by_key(|(r, _, _)| *r);
         for (k, (_, e, s)) in run.iter().enumerate() {
             edge[a + k] = *e;
@@ -698,13 +797,12 @@ const _: () = assert!(Field::ALL.len() <= 16, "the carried-fields mask is a u16"
 /// Per relation code, the fields (bit `i` for `Field::ALL[i]`) some statement of it gives:
 /// each distinct qualifier set is asked once, then one lookup a statement.
 fn carried_fields(
-    b: &Builder,
+    (facets, qualifiers): (&[(u32, u32)], &[Qualifiers]),
     st_relation: &[u16],
     st_facet: &[u32],
     relations: usize,
 ) -> Vec<u16> {
-    let per_qualifiers: Vec<u16> = b
-        .qualifiers
+    let per_qualifiers: Vec<u16> = qualifiers
         .iter()
         .map(|q| {
             Field::ALL
@@ -716,15 +814,17 @@ fn carried_fields(
         .collect();
     let mut carried = vec![0u16; relations];
     for (rel, facet) in st_relation.iter().zip(st_facet) {
-        let q = b.facets[*facet as usize].1 as usize;
-        carried[*rel as usize] |= per_qualifiers[q];
+        let q = facets.get(*facet as usize).map_or(0, |f| f.1 as usize);
+        if let (Some(c), Some(m)) = (carried.get_mut(usize::from(*rel)), per_qualifiers.get(q)) {
+            *c |= m;
+        }
     }
     carried
 }
 
-/// (key, node) for every name and alias, each key once per node, sorted by key then node; and
-/// the longest key in words.
-fn label_index(
+/// (key, node) for every name and alias, each key once per node, in node order (to be sorted
+/// by key then node); and the longest key in words.
+fn label_keys(
     strings: &mut Interner,
     names: &[u32],
     node_extra: &[u32],
@@ -747,7 +847,6 @@ fn label_index(
             }
         }
     }
-    labels.sort_by(|a, b| strings.get(a.0).cmp(strings.get(b.0)).then(a.1.cmp(&b.1)));
     labels.shrink_to_fit();
     (labels, longest)
 }

@@ -45,14 +45,15 @@ pub fn read_dir(dir: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
 /// at or past the end: one thread). For tests, which cut small files in odd places.
 pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<u64>) -> Option<Vec<Source>> {
     // Room for the nodes the file's size suggests, so the store's columns do not grow by copying.
-    sink.reserve(estimated_lines(&dir.join("nodes.tsv")), 0);
+    let nodes = estimated_lines(&dir.join("nodes.tsv"));
+    sink.reserve(nodes, 0);
     // Places in the files are named as the full reader names them: under the directory.
     let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
-    read_nodes(&dir.join("nodes.tsv"), &format!("{base}nodes.tsv"), sink)?;
+    let table = read_nodes(&dir.join("nodes.tsv"), &format!("{base}nodes.tsv"), sink)?;
     read_edges(
         &dir.join("edges.tsv"),
         &format!("{base}edges.tsv"),
-        sink,
+        (sink, &table),
         cut,
     )
 }
@@ -129,36 +130,46 @@ fn for_blocks(
     }
 }
 
-/// Bit `i % 64` of word `i / 64` is set when byte `i` is a tab or a newline. Eight bytes at a
-/// time, in plain integer arithmetic (no SIMD intrinsics): each byte equal to a separator
-/// becomes a zero byte, found with the carry-free zero-byte test, and the eight flags are
-/// gathered into one byte by a multiply.
-fn separators(bytes: &[u8], masks: &mut Vec<u64>) {
+/// Bit `i % 64` of word `i / 64` is set when byte `i` is a tab or a newline; and whether there
+/// is a backslash anywhere (when not, no field needs unescaping). Eight bytes at a time, in
+/// plain integer arithmetic (no SIMD intrinsics): each byte equal to a separator becomes a zero
+/// byte, found with the carry-free zero-byte test, and the eight flags are gathered into one
+/// byte by a multiply.
+fn separators(bytes: &[u8], masks: &mut Vec<u64>) -> bool {
     masks.clear();
     masks.reserve(bytes.len() / 64 + 1);
+    let mut backslash = 0u64;
     let mut chunks = bytes.chunks_exact(64);
     for chunk in &mut chunks {
         let mut m = 0u64;
         for (k, word) in chunk.chunks_exact(8).enumerate() {
             let mut w = [0u8; 8];
             w.copy_from_slice(word);
-            m |= byte_flags(u64::from_le_bytes(w)) << (8 * k);
+            let w = u64::from_le_bytes(w);
+            m |= byte_flags(w) << (8 * k);
+            backslash |= zero_bytes(w ^ 0x5c5c_5c5c_5c5c_5c5c);
         }
         masks.push(m);
     }
     let mut m = 0u64;
     for (i, b) in chunks.remainder().iter().enumerate() {
         m |= u64::from(*b == b'\t' || *b == b'\n') << i;
+        backslash |= u64::from(*b == b'\\');
     }
     masks.push(m);
+    backslash != 0
+}
+
+/// The high bit of each byte of `x` set where that byte is zero, others clear (no carries
+/// between bytes, so no false hits next to a true one).
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
 }
 
 /// One bit for each byte of `w` (little-endian) that is a tab or a newline.
 fn byte_flags(w: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // High bit of each byte set where the byte is zero (no carries between bytes).
-    let zero = |x: u64| !((x & LOW7).wrapping_add(LOW7) | x | LOW7);
-    let hits = zero(w ^ 0x0909_0909_0909_0909) | zero(w ^ 0x0a0a_0a0a_0a0a_0a0a);
+    let hits = zero_bytes(w ^ 0x0909_0909_0909_0909) | zero_bytes(w ^ 0x0a0a_0a0a_0a0a_0a0a);
     // Bit 7 of byte k moves to bit k of the top byte.
     ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
@@ -167,15 +178,15 @@ fn byte_flags(w: u64) -> u64 {
 const MAX_TABS: usize = 24;
 
 /// Calls `each` with every line of `text` (whole lines, each ending in `\n`), without its `\n`
-/// or a `\r` before it, and the positions of its tabs in the line (the first [`MAX_TABS`]) and
-/// their count; stops with `None` when `each` does.
+/// or a `\r` before it, the positions of its tabs in the line (the first [`MAX_TABS`]), their
+/// count, and whether the text has a backslash; stops with `None` when `each` does.
 fn for_lines(
     text: &str,
     masks: &mut Vec<u64>,
-    mut each: impl FnMut(&str, &[usize], usize) -> Option<()>,
+    mut each: impl FnMut(&str, &[usize], usize, bool) -> Option<()>,
 ) -> Option<()> {
     let bytes = text.as_bytes();
-    separators(bytes, masks);
+    let escaped = separators(bytes, masks);
     let mut tabs = [0usize; MAX_TABS];
     let mut count = 0;
     let mut start = 0;
@@ -197,7 +208,7 @@ fn for_lines(
             }
             let shown = count.min(MAX_TABS);
             // A `\r` after the last tab belongs to no field: the tabs stay within the line.
-            each(line, &tabs[..shown], count)?;
+            each(line, &tabs[..shown], count, escaped)?;
             start = at + 1;
             count = 0;
         }
@@ -299,12 +310,47 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
         if !chunks.remainder().is_empty() {
             h = (h.rotate_left(5) ^ word(&bytes[bytes.len() - 8..])).wrapping_mul(K);
         }
+    } else if bytes.len() >= 4 {
+        let half = |b: &[u8]| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(b);
+            u64::from(u32::from_le_bytes(w))
+        };
+        let w = half(&bytes[..4]) | half(&bytes[bytes.len() - 4..]) << 32;
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     } else {
         for b in bytes {
             h = (h.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
         }
     }
     h ^ (h >> 29)
+}
+
+/// Whether two short byte strings are equal, compared eight bytes at a time in line: the
+/// fields compared on every line are a few dozen bytes, for which a call to `memcmp` costs
+/// more than the comparison.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 <= n {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        // The last eight bytes, overlapping the ones compared.
+        return word(a, n - 8) == word(b, n - 8);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// A hash of a node kind, to mix into the relation cache's keys.
@@ -344,7 +390,151 @@ fn list(field: &str) -> Vec<String> {
     }
 }
 
-fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<()> {
+/// Ids up to this long are kept in their slot of the [`NodeTable`].
+const INLINE_ID: usize = 20;
+
+/// One slot of the [`NodeTable`]: a node, its kind's code, and its id (in place when short;
+/// else its first 12 bytes and where the rest of it is in the table's arena).
+#[derive(Clone, Copy)]
+struct Slot {
+    /// `u32::MAX`: an empty slot.
+    node: u32,
+    kind: u32,
+    len: u32,
+    text: [u8; INLINE_ID],
+}
+
+const EMPTY: Slot = Slot {
+    node: u32::MAX,
+    kind: 0,
+    len: 0,
+    text: [0; INLINE_ID],
+};
+
+/// The nodes read, by id, for the edges to find their ends: open addressing over slots that
+/// hold the id in place, so that finding a node costs one random memory access (the builder's
+/// interner and node tables cost several, and most of an edge file's lookups miss the cache).
+/// Dropped once the edges are read.
+struct NodeTable {
+    slots: Vec<Slot>,
+    /// Ids longer than [`INLINE_ID`], end to end.
+    long: Vec<u8>,
+    filled: usize,
+    /// Kinds by code, with their hashes for the relation cache.
+    kinds: Vec<(NodeKind, u64)>,
+    kind_code: FxMap<NodeKind, u32>,
+}
+
+impl NodeTable {
+    fn with_room(nodes: usize) -> NodeTable {
+        NodeTable {
+            slots: vec![EMPTY; (nodes + nodes / 2).next_power_of_two().max(64)],
+            long: Vec::new(),
+            filled: 0,
+            kinds: Vec::new(),
+            kind_code: FxMap::default(),
+        }
+    }
+
+    /// Whether slot `slot` holds the id `id`.
+    fn holds(&self, slot: &Slot, id: &[u8]) -> bool {
+        if slot.len as usize != id.len() {
+            return false;
+        }
+        if id.len() <= INLINE_ID {
+            return slot.text.get(..id.len()).is_some_and(|t| same(t, id));
+        }
+        let mut at = [0u8; 8];
+        at.copy_from_slice(&slot.text[12..]);
+        let at = u64::from_le_bytes(at) as usize;
+        same(&slot.text[..12], &id[..12]) && self.long.get(at..at + id.len()) == Some(id)
+    }
+
+    /// The index of the slot holding `id`, or of the empty slot where it would go.
+    fn probe(&self, id: &[u8]) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = hash_bytes(id) as usize & mask;
+        loop {
+            let slot = &self.slots[i];
+            if slot.node == u32::MAX || self.holds(slot, id) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The node with id `id`, its kind and the kind's hash.
+    fn find(&self, id: &str) -> Option<(u32, NodeKind, u64)> {
+        let slot = self.slots.get(self.probe(id.as_bytes()))?;
+        if slot.node == u32::MAX {
+            return None;
+        }
+        let (kind, hash) = self.kinds.get(slot.kind as usize)?;
+        Some((slot.node, *kind, *hash))
+    }
+
+    /// Adds a node; `false` when a node has this id.
+    fn insert(&mut self, id: &str, node: u32, kind: NodeKind) -> bool {
+        if (self.filled + 1) * 3 > self.slots.len() * 2 {
+            self.grow();
+        }
+        let id = id.as_bytes();
+        let i = self.probe(id);
+        if self.slots[i].node != u32::MAX {
+            return false;
+        }
+        let next = self.kinds.len() as u32;
+        let code = *self.kind_code.entry(kind).or_insert(next);
+        if code == next {
+            self.kinds.push((kind, hash_kind(kind)));
+        }
+        let mut slot = Slot {
+            node,
+            kind: code,
+            len: id.len() as u32,
+            text: [0; INLINE_ID],
+        };
+        if id.len() <= INLINE_ID {
+            slot.text[..id.len()].copy_from_slice(id);
+        } else {
+            slot.text[..12].copy_from_slice(&id[..12]);
+            slot.text[12..].copy_from_slice(&(self.long.len() as u64).to_le_bytes());
+            self.long.extend_from_slice(id);
+        }
+        self.slots[i] = slot;
+        self.filled += 1;
+        true
+    }
+
+    /// Twice the slots, every node placed again.
+    fn grow(&mut self) {
+        let twice = vec![EMPTY; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, twice);
+        let mask = self.slots.len() - 1;
+        for slot in old.into_iter().filter(|s| s.node != u32::MAX) {
+            let mut i = hash_bytes(self.id_of(&slot)) as usize & mask;
+            while self.slots[i].node != u32::MAX {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
+
+    /// The id a slot holds.
+    fn id_of<'a>(&'a self, slot: &'a Slot) -> &'a [u8] {
+        let len = slot.len as usize;
+        if len <= INLINE_ID {
+            return slot.text.get(..len).unwrap_or_default();
+        }
+        let mut at = [0u8; 8];
+        at.copy_from_slice(&slot.text[12..]);
+        let at = u64::from_le_bytes(at) as usize;
+        self.long.get(at..at + len).unwrap_or_default()
+    }
+}
+
+fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeTable> {
+    let mut table = NodeTable::with_room(estimated_lines(path));
     let header = |line: &str| {
         let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
         line.split('\t').eq(NODE_COLUMNS.iter().copied())
@@ -357,8 +547,7 @@ fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<()> {
     let mut masks = Vec::new();
     let stop = AtomicBool::new(false);
     for_blocks(path, 0, u64::MAX, &stop, |text| {
-        let escaped = text.contains('\\');
-        for_lines(text, &mut masks, |line, tabs, count| {
+        for_lines(text, &mut masks, |line, tabs, count, escaped| {
             number = number.saturating_add(1);
             if number == 1 {
                 return header(line).then_some(());
@@ -429,9 +618,11 @@ fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<()> {
                 },
             };
             // A second node of an id is left to the full reader, which reports it.
-            sink.add_node(&id, kind, &name, extra, at).map(|_| ())
+            let node = sink.add_node(&id, kind, &name, extra, at)?;
+            table.insert(&id, node, kind).then_some(())
         })
-    })
+    })?;
+    Some(table)
 }
 
 /// Where a statement or a citation was read: its own origin column, or (`None` for the file)
@@ -462,30 +653,13 @@ struct Named {
     from_predicate: Option<Option<Relation>>,
 }
 
-/// Longest id field the node cache keeps.
-const CACHED_ID: usize = 32;
-
-/// A node found by the text of its id field.
-#[derive(Clone, Copy)]
-struct Cached {
-    /// Length of the field (more than [`CACHED_ID`]: an empty slot).
-    len: u8,
-    key: [u8; CACHED_ID],
-    node: u32,
-    kind: NodeKind,
-    kind_hash: u64,
-}
-
-/// Slots in the node cache (a power of two): the objects of a large graph's edges are mostly a few hundred
-/// shared nodes (targets, side effects, classes), found here without the sink's hash table.
-const CACHE_SLOTS: usize = 4096;
-
 /// Slots in the relation cache (a power of two).
 const RELATION_SLOTS: usize = 256;
 
 /// One thread's reader of edge lines, with its memos.
 struct EdgeReader<'a> {
     sink: &'a dyn GraphSink,
+    nodes: &'a NodeTable,
     part: Part,
     /// `mbckg_relation` (our relation named) → the relation named.
     named_ours: FxMap<Box<str>, Named>,
@@ -507,8 +681,6 @@ struct EdgeReader<'a> {
     files: FxMap<Box<str>, u16>,
     /// The last subject's field, node, kind and the kind's hash (0: not yet hashed).
     last_subject: (String, u32, NodeKind, u64),
-    /// Recently found nodes, by the hash of their field.
-    cache: Vec<Cached>,
     /// (hash, no `mbckg_relation`, subject kind, object kind, relation text, relation) last
     /// decided in each slot.
     #[allow(clippy::type_complexity)]
@@ -516,15 +688,19 @@ struct EdgeReader<'a> {
 }
 
 impl<'a> EdgeReader<'a> {
-    fn new(sink: &'a dyn GraphSink, file: &str, statements: usize) -> EdgeReader<'a> {
-        let mut part = Part::default();
-        part.block.object.reserve(statements);
-        part.block.relation.reserve(statements);
-        part.block.facet.reserve(statements);
-        part.block.origin.reserve(statements);
+    fn new(
+        (sink, nodes): (&'a dyn GraphSink, &'a NodeTable),
+        file: &str,
+        block: StatementBlock,
+    ) -> EdgeReader<'a> {
+        let mut part = Part {
+            block,
+            ..Part::default()
+        };
         part.block.files.push(file.to_string());
         EdgeReader {
             sink,
+            nodes,
             part,
             named_ours: FxMap::default(),
             named_predicate: FxMap::default(),
@@ -537,16 +713,6 @@ impl<'a> EdgeReader<'a> {
             last_facet: ((u32::MAX, u32::MAX), 0),
             files: FxMap::default(),
             last_subject: (String::new(), u32::MAX, NodeKind::Drug, 0),
-            cache: vec![
-                Cached {
-                    len: u8::MAX,
-                    key: [0; CACHED_ID],
-                    node: 0,
-                    kind: NodeKind::Drug,
-                    kind_hash: 0,
-                };
-                CACHE_SLOTS
-            ],
             relation_cache: vec![
                 (
                     0,
@@ -561,26 +727,9 @@ impl<'a> EdgeReader<'a> {
         }
     }
 
-    /// The node an id field names, and its kind's hash: from the cache of recent ones, else
-    /// from the sink.
-    fn node(&mut self, field: &str, escaped: bool) -> Option<(u32, NodeKind, u64)> {
-        let key = field.as_bytes();
-        let slot = (key.len() <= CACHED_ID)
-            .then(|| hash_bytes(key) as usize & (CACHE_SLOTS - 1))
-            .and_then(|i| self.cache.get_mut(i));
-        if let Some(c) = &slot {
-            if usize::from(c.len) == key.len() && c.key.get(..key.len()) == Some(key) {
-                return Some((c.node, c.kind, c.kind_hash));
-            }
-        }
-        let (node, kind) = self.sink.find_node(&local_id(field, escaped))?;
-        let kind_hash = hash_kind(kind);
-        if let Some(c) = slot {
-            c.len = key.len() as u8;
-            c.key[..key.len()].copy_from_slice(key);
-            (c.node, c.kind, c.kind_hash) = (node, kind, kind_hash);
-        }
-        Some((node, kind, kind_hash))
+    /// The node an id field names, its kind and the kind's hash.
+    fn node(&self, field: &str, escaped: bool) -> Option<(u32, NodeKind, u64)> {
+        self.nodes.find(&local_id(field, escaped))
     }
 
     /// The relation of an edge as [`EdgeReader::relation`] decides it, remembered for the
@@ -596,7 +745,12 @@ impl<'a> EdgeReader<'a> {
         let h = hash_bytes(text.as_bytes()) ^ sk_hash.rotate_left(17) ^ ok_hash.rotate_left(41);
         let slot = (h as usize ^ usize::from(ours.is_empty())) & (RELATION_SLOTS - 1);
         if let Some(c) = self.relation_cache.get(slot) {
-            if c.0 == h && c.1 == ours.is_empty() && c.2 == sk && c.3 == ok && *c.4 == *text {
+            if c.0 == h
+                && c.1 == ours.is_empty()
+                && c.2 == sk
+                && c.3 == ok
+                && same(c.4.as_bytes(), text.as_bytes())
+            {
                 return c.5;
             }
         }
@@ -612,7 +766,8 @@ impl<'a> EdgeReader<'a> {
         let number = self.part.lines;
         let f = Fields::new::<22>(line, tabs, count)?;
         let subject = f.bytes(1, 1);
-        let (sk, sk_hash) = if !subject.is_empty() && self.last_subject.0.as_bytes() == subject {
+        let (sk, sk_hash) = if !subject.is_empty() && same(self.last_subject.0.as_bytes(), subject)
+        {
             (self.last_subject.2, self.last_subject.3)
         } else {
             let field = f.get(1, 1)?;
@@ -622,7 +777,10 @@ impl<'a> EdgeReader<'a> {
             let next = self.last_subject.1.wrapping_add(1);
             let (s, sk) = match self.sink.node_at(next) {
                 Some((next_id, kind)) if next_id == id => (next, kind),
-                _ => self.sink.find_node(&id)?,
+                _ => {
+                    let (s, sk, _) = self.nodes.find(&id)?;
+                    (s, sk)
+                }
             };
             self.last_subject.0.clear();
             self.last_subject.0.push_str(field);
@@ -656,7 +814,7 @@ impl<'a> EdgeReader<'a> {
         };
         // The source, and section, evidence and note (adjacent): one slice is their key.
         let key = f.bytes(7, 11);
-        let p = if self.last_provenance.0.as_bytes() == key {
+        let p = if same(self.last_provenance.0.as_bytes(), key) {
             self.last_provenance.1
         } else {
             let key = f.get(7, 11)?;
@@ -675,7 +833,7 @@ impl<'a> EdgeReader<'a> {
             p
         };
         let key = f.bytes(12, 20);
-        let q = if self.last_qualifiers.0.as_bytes() == key {
+        let q = if same(self.last_qualifiers.0.as_bytes(), key) {
             self.last_qualifiers.1
         } else {
             let key = f.get(12, 20)?;
@@ -880,18 +1038,17 @@ impl<'a> EdgeReader<'a> {
 /// Reads the lines of `edges.tsv` in bytes `from..to` (a line starts at `from`); the header is
 /// the first line when `from` is 0.
 fn read_part(
-    sink: &dyn GraphSink,
+    sink: (&dyn GraphSink, &NodeTable),
     path: &Path,
     file: &str,
     (from, to): (u64, u64),
-    statements: usize,
+    block: StatementBlock,
     stop: &AtomicBool,
 ) -> Option<Part> {
-    let mut reader = EdgeReader::new(sink, file, statements);
+    let mut reader = EdgeReader::new(sink, file, block);
     let mut masks = Vec::new();
     let read = for_blocks(path, from, to, stop, |text| {
-        let escaped = text.contains('\\');
-        for_lines(text, &mut masks, |line, tabs, count| {
+        for_lines(text, &mut masks, |line, tabs, count, escaped| {
             reader.part.lines = reader.part.lines.saturating_add(1);
             if from == 0 && reader.part.lines == 1 {
                 let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
@@ -943,23 +1100,37 @@ fn split_point(path: &Path, len: u64, cut: u64) -> u64 {
 fn read_edges(
     path: &Path,
     file: &str,
-    sink: &mut dyn GraphSink,
+    (sink, nodes): (&mut dyn GraphSink, &NodeTable),
     cut: Option<u64>,
 ) -> Option<Vec<Source>> {
     let len = std::fs::metadata(path).ok()?.len();
     let cut = cut.unwrap_or(if len < SPLIT_FROM { len } else { len / 2 });
     let split = split_point(path, len, cut);
     let lines = estimated_lines(path);
-    let share = |a: u64, b: u64| (lines as f64 * (b - a) as f64 / len.max(1) as f64) as usize;
+    // Each part's columns, with room for the lines its share of the file suggests: made here,
+    // so that they belong to this thread's heap, which takes memory freed by other threads
+    // back at once (a finished thread's memory would stay with the process).
+    let block = |a: u64, b: u64| {
+        let n = (lines as f64 * (b - a) as f64 / len.max(1) as f64) as usize;
+        StatementBlock {
+            object: Vec::with_capacity(n),
+            relation: Vec::with_capacity(n),
+            facet: Vec::with_capacity(n),
+            origin: Vec::with_capacity(n),
+            ..StatementBlock::default()
+        }
+    };
+    // Room for the whole file in the first part's columns, so the second's can be added to
+    // them without moving them (pages of room not used are never touched).
+    let (first_block, second_block) = (block(0, len), block(split, len));
     let stop = AtomicBool::new(false);
-    let shared: &dyn GraphSink = sink;
+    let shared: (&dyn GraphSink, &NodeTable) = (sink, nodes);
     let (first, second) = std::thread::scope(|scope| {
         let second = (split < len).then(|| {
             let stop = &stop;
-            scope
-                .spawn(move || read_part(shared, path, file, (split, len), share(split, len), stop))
+            scope.spawn(move || read_part(shared, path, file, (split, len), second_block, stop))
         });
-        let first = read_part(shared, path, file, (0, split), share(0, split), &stop);
+        let first = read_part(shared, path, file, (0, split), first_block, &stop);
         // A reader that panicked (a bug) declines the load rather than ending the program.
         let second = second.map(|h| h.join().ok().flatten());
         (first, second)
@@ -1047,7 +1218,7 @@ mod tests {
 
     fn masked(bytes: &[u8]) -> Vec<usize> {
         let mut masks = Vec::new();
-        separators(bytes, &mut masks);
+        assert_eq!(separators(bytes, &mut masks), bytes.contains(&b'\\'));
         let mut out = Vec::new();
         for (w, m) in masks.iter().enumerate() {
             for bit in 0..64 {
@@ -1072,6 +1243,65 @@ mod tests {
             b.extend_from_slice(&bytes);
             assert_eq!(masked(&b), plain(&b), "length {len}");
         }
+        assert_eq!(masked(b"no\tbackslash\n"), [2, 12]);
+    }
+
+    #[test]
+    fn the_node_table_finds_every_node_it_was_given_and_no_other() {
+        // Few slots to start with, so it grows several times; short and long ids, long ones
+        // sharing their first bytes.
+        let mut t = NodeTable::with_room(1);
+        let id = |i: u32| {
+            if i % 3 == 0 {
+                format!("a-rather-long-shared-prefix-{i}")
+            } else {
+                format!("n{i}")
+            }
+        };
+        let kinds = [NodeKind::Drug, NodeKind::Target];
+        for i in 0..5000 {
+            assert!(t.insert(&id(i), i, kinds[i as usize % 2]));
+        }
+        for i in 0..5000 {
+            let (node, kind, _) = t.find(&id(i)).expect("added");
+            assert_eq!((node, kind), (i, kinds[i as usize % 2]));
+        }
+        assert!(
+            !t.insert(&id(7), 1, NodeKind::Drug),
+            "a second node of an id"
+        );
+        assert!(
+            !t.insert(&id(9), 1, NodeKind::Drug),
+            "a second node of a long id"
+        );
+        for absent in [
+            "",
+            "n",
+            "n5000",
+            "a-rather-long-shared-prefix-5001",
+            "a-rather-long",
+        ] {
+            assert!(t.find(absent).is_none(), "{absent}");
+        }
+    }
+
+    #[test]
+    fn same_is_byte_equality() {
+        let texts: [&[u8]; 8] = [
+            b"",
+            b"a",
+            b"ab",
+            b"abcdefg",
+            b"abcdefgh",
+            b"abcdefghi",
+            b"abcdefghijklmnopq",
+            b"abcdefghijklmnopr",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
@@ -1079,7 +1309,8 @@ mod tests {
         let text = "a\tb\r\n\nc\td\te\n";
         let mut seen = Vec::new();
         let mut masks = Vec::new();
-        for_lines(text, &mut masks, |line, tabs, count| {
+        for_lines(text, &mut masks, |line, tabs, count, escaped| {
+            assert!(!escaped);
             seen.push((line.to_string(), tabs.to_vec(), count));
             Some(())
         });
@@ -1113,7 +1344,7 @@ mod tests {
         let mut masks = Vec::new();
         let read = for_blocks(&path, 0, u64::MAX, &stop, |t| {
             assert!(t.ends_with('\n'));
-            for_lines(t, &mut masks, |l, _, _| {
+            for_lines(t, &mut masks, |l, _, _, _| {
                 lines.push(l.to_string());
                 Some(())
             })

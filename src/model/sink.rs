@@ -61,8 +61,8 @@ impl StatementBlock {
     }
 }
 
-/// A graph being built from a stream. `Sync` so that readers on several threads can look nodes
-/// up while they fill their blocks.
+/// A graph being built from a stream. `Sync` so that readers on several threads can look at
+/// the nodes while they fill their blocks.
 pub trait GraphSink: Sync {
     /// Room for about this many more nodes and statements (a hint).
     fn reserve(&mut self, _nodes: usize, _statements: usize) {}
@@ -75,8 +75,6 @@ pub trait GraphSink: Sync {
         extra: NodeExtra,
         at: At,
     ) -> Option<u32>;
-    /// The handle and kind of the node with id `id`, when added.
-    fn find_node(&self, id: &str) -> Option<(u32, NodeKind)>;
     /// The id and kind of the node with handle `node`, when there is one.
     fn node_at(&self, node: u32) -> Option<(&str, NodeKind)>;
     /// Adds a block's statements after those added so far.
