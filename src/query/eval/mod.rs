@@ -295,12 +295,35 @@ fn eval_filter(
                 results.push(right);
             }
             let survivors = results.pop().unwrap_or_default();
+            // Each earlier result holds every survivor (each conjunct ran among the ones before
+            // it), all in node order: walked side by side, not searched node by node.
+            let mut earlier: Vec<_> = results
+                .into_iter()
+                .map(|m| m.into_iter().peekable())
+                .collect();
+            // With the rows known, membership decided them: no two conjuncts rest on one
+            // group, so their hits are always jointly possible.
+            let check = rows.is_none();
             let mut out = Matches::new();
             for (n, last_hits) in survivors {
-                let mut runs: Vec<Vec<Hit>> = results
-                    .iter_mut()
-                    .map(|m| m.remove(&n).unwrap_or_default())
-                    .collect();
+                let mut hits: Vec<Hit> = Vec::new();
+                let mut runs: Vec<Vec<Hit>> = Vec::new();
+                for m in &mut earlier {
+                    while m.next_if(|(k, _)| *k < n).is_some() {}
+                    let run = m
+                        .next_if(|(k, _)| *k == n)
+                        .map_or_else(Vec::new, |(_, h)| h);
+                    if check {
+                        runs.push(run);
+                    } else {
+                        hits.extend(run);
+                    }
+                }
+                if !check {
+                    hits.extend(last_hits);
+                    out.insert(n, hits);
+                    continue;
+                }
                 runs.push(last_hits);
                 if jointly_possible(g, &runs) {
                     out.insert(n, runs.concat());
