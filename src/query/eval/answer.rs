@@ -76,17 +76,21 @@ fn without_conds(f: &Filter) -> Filter {
 /// The classes whose statements made a row match, for links the row holds only through a class
 /// (`paclitaxel` causes nausea via chemotherapy).
 pub(super) fn via_classes(g: &KnowledgeGraph, row: NodeIx, hits: &[Hit]) -> Vec<NodeIx> {
+    let direct = |h: &Hit| {
+        let (s, o) = h.ends;
+        (s == row && o == h.other) || (o == row && s == h.other)
+    };
+    // Most rows hold every link directly: nothing to group.
+    if hits.iter().all(direct) {
+        return Vec::new();
+    }
     let mut groups: BTreeMap<(Option<usize>, NodeIx), Vec<&Hit>> = BTreeMap::new();
     for h in hits {
         groups.entry((h.column, h.other)).or_default().push(h);
     }
     let mut via = Vec::new();
     for group in groups.values() {
-        let direct = group.iter().any(|h| {
-            let (s, o) = h.ends;
-            (s == row && o == h.other) || (o == row && s == h.other)
-        });
-        if direct {
+        if group.iter().any(|h| direct(h)) {
             continue;
         }
         for h in group {

@@ -666,6 +666,9 @@ fn step_text(g: &KnowledgeGraph, e: EdgeIx) -> String {
 
 fn by_name(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> Vec<NodeIx> {
     let mut v: Vec<NodeIx> = nodes.into_iter().collect();
+    if v.len() < 2 {
+        return v;
+    }
     v.sort_by_cached_key(|n| (g.sort_key(*n), g.id(*n)));
     v.dedup();
     v
