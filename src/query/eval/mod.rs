@@ -423,19 +423,22 @@ fn check_each(
             if dir == Dir::Out && INHERITED.contains(&rel) {
                 // Statements on the candidate's classes, each class by its shortest chain (as
                 // `carriers` gives them); chains are built only for hits.
-                let mut members: Vec<(EdgeIx, NodeIx)> = g.out_rel(s, Relation::MemberOf).collect();
-                for (_, class) in &members {
+                let mut holds = |class: NodeIx| {
                     let above = cache
-                        .entry(*class)
-                        .or_insert_with(|| class_ancestry(g, *class));
-                    class_hits.entry((*class, rel)).or_insert_with(|| {
+                        .entry(class)
+                        .or_insert_with(|| class_ancestry(g, class));
+                    *class_hits.entry((class, rel)).or_insert_with(|| {
                         above.iter().any(|(c, _)| {
                             g.out_rel(*c, rel)
                                 .any(|(e, o)| targets.contains_key(&o) && conds_hold(g, e, conds))
                         })
-                    });
-                }
-                members.retain(|(_, class)| class_hits.get(&(*class, rel)) == Some(&true));
+                    })
+                };
+                // Only the classes with a statement that hits (most candidates have none).
+                let members: Vec<(EdgeIx, NodeIx)> = g
+                    .out_rel(s, Relation::MemberOf)
+                    .filter(|(_, class)| holds(*class))
+                    .collect();
                 if members.is_empty() {
                     continue;
                 }
