@@ -6,8 +6,10 @@
 //!     cargo run --release --example scale -- run /work/bench-data/200k [REPS [QUERY-WORD]]
 //!     cargo run --release --example scale -- snapshot /work/bench-data/200k /tmp/200k.mbckg [REPS]
 //!
-//! `run` prints one line per measure (`name<TAB>median ms` or `name<TAB>MB`); medians over REPS
-//! runs (default 21), of the queries holding QUERY-WORD when given; the load also as time on a CPU, which a busy machine does not inflate.
+//! `run` prints one line per measure (`name<TAB>median ms` or `name<TAB>MB`): medians over REPS
+//! runs (default 21) of each query (those holding QUERY-WORD when given), planned and run alone,
+//! then through the REPL with rendering; Tab after a relation and a typo's "did you mean". Load
+//! and queries also as time on a CPU, which a busy machine does not inflate.
 //! `snapshot` writes the loaded graph as a snapshot, times reopening it, then the queries on it.
 //! Uses the binary's allocator so the figures are the binary's.
 
