@@ -4,7 +4,7 @@
 set -eu
 root=$(cd .. && pwd)
 c=corpus
-mkdir -p $c/query $c/script $c/toml_loader $c/kgx_reader
+mkdir -p $c/query $c/script $c/toml_loader $c/kgx_reader $c/snapshot
 n=0
 # query: every statement line of the query scripts, one a file.
 find "$root/tests/queries" "$root/tests/scripts" -name '*.kgq' | sort | while read -r f; do
@@ -39,4 +39,11 @@ if [ -x "$root/target/debug/mbckg" ]; then
   fi
   rm -rf "$tmp"
 fi
-for t in query script toml_loader kgx_reader; do echo "$t: $(ls $c/$t | wc -l) seeds"; done
+# snapshot: snapshots of the small fixtures' graphs.
+mkdir -p $c/snapshot
+if [ -x "$root/target/debug/mbckg" ]; then
+  for d in kgx-third-party kgx-overlay; do
+    "$root/target/debug/mbckg" --data "$root/tests/$d" snapshot -o "$c/snapshot/$d" >/dev/null 2>&1 || true
+  done
+fi
+for t in query script toml_loader kgx_reader snapshot; do echo "$t: $(ls $c/$t | wc -l) seeds"; done

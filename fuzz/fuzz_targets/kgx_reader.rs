@@ -10,9 +10,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (nodes, edges) = text.split_once('\0').unwrap_or((text, ""));
-    match mbckg::load::kgx::parse_kgx(nodes, edges) {
-        Ok(d) => {
-            let g = KnowledgeGraph::new(d);
+    match mbckg::load::kgx::parse_kgx(nodes, edges, Default::default()) {
+        Ok(layer) => {
+            let g = KnowledgeGraph::new(layer.dataset);
             let _ = mbckg::execute("count drugs", &g);
         }
         Err(diags) => {
