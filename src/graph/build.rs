@@ -409,39 +409,45 @@ impl Builder {
                 file: std::mem::take(&mut seg.file_id),
             })
             .collect();
-        let read = join_segments(segments, &maps);
-        // The statements are laid out on a second thread while this one sorts the nodes'
-        // indexes: the two share nothing that either changes.
-        let (statements, by_id, by_kind) = std::thread::scope(|scope| {
-            let facets = &b.facets;
-            let qualifiers = &b.qualifiers;
-            let relations = rels.len();
-            let laid = scope.spawn(move || lay_out(read, n, (facets, qualifiers, relations)));
-            labels.sort_unstable_by(|x, y| {
-                strings.get(x.0).cmp(strings.get(y.0)).then(x.1.cmp(&y.1))
-            });
-            let mut by_id: Vec<u32> = (0..n as u32).collect();
-            by_id.sort_by(|x, y| {
-                strings
-                    .get(b.node_id[*x as usize])
-                    .cmp(strings.get(b.node_id[*y as usize]))
-            });
-            let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); b.kinds.len()];
-            for (i, code) in b.node_kind.iter().enumerate() {
-                of_code[*code as usize].push(NodeIx::new(i));
-            }
-            let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> =
-                b.kinds.iter().copied().zip(of_code).collect();
-            for (_, list) in &mut by_kind {
-                list.sort_by(|x, y| {
-                    strings
-                        .get(node_key[x.index()])
-                        .cmp(strings.get(node_key[y.index()]))
+        // The nodes' indexes are sorted on a second thread while this one lays the statements
+        // out: the two share nothing that either changes.
+        let (statements, (labels, by_id, by_kind)) = std::thread::scope(|scope| {
+            let (strings, node_id, node_kind, kinds) =
+                (&strings, &b.node_id, &b.node_kind, &b.kinds);
+            let node_key = &node_key;
+            let indexes = scope.spawn(move || {
+                labels.sort_unstable_by(|x, y| {
+                    strings.get(x.0).cmp(strings.get(y.0)).then(x.1.cmp(&y.1))
                 });
-            }
+                let mut by_id: Vec<u32> = (0..n as u32).collect();
+                by_id.sort_by(|x, y| {
+                    strings
+                        .get(node_id[*x as usize])
+                        .cmp(strings.get(node_id[*y as usize]))
+                });
+                let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); kinds.len()];
+                for (i, code) in node_kind.iter().enumerate() {
+                    of_code[*code as usize].push(NodeIx::new(i));
+                }
+                let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> =
+                    kinds.iter().copied().zip(of_code).collect();
+                for (_, list) in &mut by_kind {
+                    list.sort_by(|x, y| {
+                        strings
+                            .get(node_key[x.index()])
+                            .cmp(strings.get(node_key[y.index()]))
+                    });
+                }
+                (labels, by_id, by_kind)
+            });
+            // The statements on this thread: their large columns reuse the memory this
+            // thread's heap freed (the node table, the second half's columns).
+            let statements = lay_out(segments, &maps, n, (&b.facets, &b.qualifiers, rels.len()));
             // A panic there is a bug: raised here as it was.
-            let statements = laid.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (statements, by_id, by_kind)
+            let indexes = indexes
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (statements, indexes)
         });
         let Laid {
             out_start,
@@ -540,19 +546,17 @@ struct Laid {
     carried: Vec<u16>,
 }
 
-/// The statements in the order read, in one set of columns numbered as the graph numbers.
-struct Read {
-    /// (subject, index of its first statement) of each run of statements with one subject.
-    runs: Vec<(u32, u32)>,
-    object: Vec<u32>,
-    relation: Vec<u16>,
-    facet: Vec<u32>,
-    origin: Vec<Pos>,
-}
-
-/// The segments' statements renumbered and joined end to end, each segment's columns freed as
-/// soon as they are copied (on this thread, whose heap gives the memory back at once).
-fn join_segments(mut segments: Vec<Segment>, maps: &[Maps]) -> Read {
+/// Sorts the statements of the segments by (subject, relation, order read) into one set of
+/// columns numbered as the graph numbers, and builds the reverse direction. Each column is
+/// renumbered and joined end to end (each segment's part freed once copied), then put in order
+/// in place, before the next is joined: one column's second half is the most held twice (the
+/// peak of memory of a large load).
+fn lay_out(
+    mut segments: Vec<Segment>,
+    maps: &[Maps],
+    n: usize,
+    (facets, qualifiers, relations): (&[(u32, u32)], &[Qualifiers], usize),
+) -> Laid {
     let mut runs = Vec::new();
     let mut base = 0u32;
     for seg in &mut segments {
@@ -560,6 +564,16 @@ fn join_segments(mut segments: Vec<Segment>, maps: &[Maps]) -> Read {
         seg.runs = Vec::new();
         base += seg.object.len() as u32;
     }
+    let relation = joined(
+        &mut segments,
+        maps,
+        |s| &mut s.relation,
+        |m, r| m.relation.get(usize::from(r)).copied().unwrap_or(0),
+    );
+    let (out_start, order) = out_order(&runs, &relation, n);
+    drop(runs);
+    let mut done = Vec::new();
+    let st_relation = permuted(relation, &order, &mut done);
     let origin = joined(
         &mut segments,
         maps,
@@ -574,6 +588,7 @@ fn join_segments(mut segments: Vec<Segment>, maps: &[Maps]) -> Read {
             col: p.col,
         },
     );
+    let st_origin = permuted(origin, &order, &mut done);
     let facet = joined(
         &mut segments,
         maps,
@@ -586,38 +601,11 @@ fn join_segments(mut segments: Vec<Segment>, maps: &[Maps]) -> Read {
             }
         },
     );
-    let relation = joined(
-        &mut segments,
-        maps,
-        |s| &mut s.relation,
-        |m, r| m.relation.get(usize::from(r)).copied().unwrap_or(0),
-    );
+    let st_facet = permuted(facet, &order, &mut done);
     let object = joined(&mut segments, maps, |s| &mut s.object, |_, o| o);
-    Read {
-        runs,
-        object,
-        relation,
-        facet,
-        origin,
-    }
-}
-
-/// Sorts the statements by (subject, relation, order read), and builds the reverse direction.
-fn lay_out(
-    read: Read,
-    n: usize,
-    (facets, qualifiers, relations): (&[(u32, u32)], &[Qualifiers], usize),
-) -> Laid {
-    let (out_start, order) = out_order(&read.runs, &read.relation, n);
-    drop(read.runs);
-    // Each column put in that order in place, so no column is ever held twice (the peak of
-    // memory of a large load).
-    let mut done = Vec::new();
-    let st_origin = permuted(read.origin, &order, &mut done);
-    let st_facet = permuted(read.facet, &order, &mut done);
-    let st_relation = permuted(read.relation, &order, &mut done);
-    let st_object = permuted(read.object, &order, &mut done);
+    let st_object = permuted(object, &order, &mut done);
     drop(order);
+    drop(segments);
     let carried = carried_fields((facets, qualifiers), &st_relation, &st_facet, relations);
     let (in_start, in_edge, in_subject) = in_order(&out_start, &st_object, &st_relation);
     Laid {
