@@ -288,3 +288,25 @@ fn edges_read_in_two_parts_give_the_graph_one_part_gives_wherever_the_cut_falls(
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Files that open with many blank lines (so that their lines look one byte long to the reader's
+/// estimate of room) stream as the full reader reads them.
+#[test]
+fn files_opening_with_many_blank_lines_stream_as_the_full_reader_reads_them() {
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+    let files = export(&g, None, ExportFormat::Kgx);
+    let blank = "\n".repeat(1 << 17);
+    let (nodes, edges) = (&files[0].1, &files[1].1);
+    let (nodes_head, nodes_rest) = nodes.split_once('\n').expect("a header");
+    let (edges_head, edges_rest) = edges.split_once('\n').expect("a header");
+    let dir = temp_dir("blank");
+    write(
+        &dir,
+        &format!("{nodes_head}\n{blank}{nodes_rest}"),
+        &format!("{edges_head}\n{blank}{edges_rest}"),
+    );
+    let fast = streamed(&dir).expect("blank lines are skipped");
+    assert_eq!(fast.statement_count(), g.statement_count());
+    assert_same(&fast, &full(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -93,17 +93,18 @@ impl Builder {
 
     /// Room for this many nodes and statements (added one at a time).
     pub fn reserve(&mut self, nodes: usize, statements: usize) {
-        self.node_id.reserve(nodes);
-        self.node_name.reserve(nodes);
-        self.node_kind.reserve(nodes);
-        self.node_extra.reserve(nodes);
-        self.node_origin.reserve(nodes);
+        // A hint: room the allocator cannot give is left out, and the columns grow as they fill.
+        let _ = self.node_id.try_reserve(nodes);
+        let _ = self.node_name.try_reserve(nodes);
+        let _ = self.node_kind.try_reserve(nodes);
+        let _ = self.node_extra.try_reserve(nodes);
+        let _ = self.node_origin.try_reserve(nodes);
         if statements > 0 {
             let own = self.own_segment();
-            own.object.reserve(statements);
-            own.relation.reserve(statements);
-            own.facet.reserve(statements);
-            own.origin.reserve(statements);
+            let _ = own.object.try_reserve(statements);
+            let _ = own.relation.try_reserve(statements);
+            let _ = own.facet.try_reserve(statements);
+            let _ = own.origin.try_reserve(statements);
         }
     }
 

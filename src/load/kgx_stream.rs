@@ -45,7 +45,7 @@ pub fn read_dir(dir: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
 /// at or past the end: one thread). For tests, which cut small files in odd places.
 pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<u64>) -> Option<Vec<Source>> {
     // Room for the nodes the file's size suggests, so the store's columns do not grow by copying.
-    let nodes = estimated_lines(&dir.join("nodes.tsv"));
+    let nodes = estimated_lines(&dir.join("nodes.tsv"), SHORTEST_NODE);
     sink.reserve(nodes, 0);
     // Places in the files are named as the full reader names them: under the directory.
     let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
@@ -59,8 +59,9 @@ pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<u64>) -> O
 }
 
 /// About how many lines a file holds: its size over the mean length of the lines in its first
-/// 64 KiB, with a twentieth to spare.
-fn estimated_lines(path: &Path) -> usize {
+/// 64 KiB, with a twentieth to spare; never more than lines of `shortest` bytes would make (a
+/// file that opens with blank lines would otherwise ask for room for one line a byte).
+fn estimated_lines(path: &Path, shortest: usize) -> usize {
     let size = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
     let mut head = Vec::new();
     let sampled = std::fs::File::open(path)
@@ -70,8 +71,21 @@ fn estimated_lines(path: &Path) -> usize {
     if lines == 0 || sampled == 0 {
         return 0;
     }
-    (size / sampled.div_ceil(lines)) + size / sampled.div_ceil(lines) / 20
+    let estimate = (size / sampled.div_ceil(lines)) + size / sampled.div_ceil(lines) / 20;
+    estimate.min(size / shortest.max(1))
 }
+
+/// The shortest node line that can be read: eight fields (seven tabs), an id, a name and a kind
+/// of at least a character each, and a newline.
+const SHORTEST_NODE: usize = 11;
+
+/// The shortest edge line that can be read: twenty-two fields (twenty-one tabs), a subject and
+/// an object of at least a character each, and a newline.
+const SHORTEST_EDGE: usize = 24;
+
+/// Most nodes the node table makes room for before it has read any: a larger estimate (from a
+/// file whose first lines are short) would fill memory with empty slots; past it, it grows.
+const TABLE_ROOM: usize = 1 << 21;
 
 /// Reads bytes `from..to` of `path` a block at a time and calls `each` with the whole lines of
 /// each block as text, every line ending in `\n` (a last line without one is given one).
@@ -534,7 +548,7 @@ impl NodeTable {
 }
 
 fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeTable> {
-    let mut table = NodeTable::with_room(estimated_lines(path));
+    let mut table = NodeTable::with_room(estimated_lines(path, SHORTEST_NODE).min(TABLE_ROOM));
     let header = |line: &str| {
         let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
         line.split('\t').eq(NODE_COLUMNS.iter().copied())
@@ -1106,19 +1120,19 @@ fn read_edges(
     let len = std::fs::metadata(path).ok()?.len();
     let cut = cut.unwrap_or(if len < SPLIT_FROM { len } else { len / 2 });
     let split = split_point(path, len, cut);
-    let lines = estimated_lines(path);
+    let lines = estimated_lines(path, SHORTEST_EDGE);
     // Each part's columns, with room for the lines its share of the file suggests: made here,
     // so that they belong to this thread's heap, which takes memory freed by other threads
     // back at once (a finished thread's memory would stay with the process).
     let block = |a: u64, b: u64| {
         let n = (lines as f64 * (b - a) as f64 / len.max(1) as f64) as usize;
-        StatementBlock {
-            object: Vec::with_capacity(n),
-            relation: Vec::with_capacity(n),
-            facet: Vec::with_capacity(n),
-            origin: Vec::with_capacity(n),
-            ..StatementBlock::default()
-        }
+        let mut block = StatementBlock::default();
+        // Room the allocator cannot give is not an error: the columns then grow as they fill.
+        let _ = block.object.try_reserve(n);
+        let _ = block.relation.try_reserve(n);
+        let _ = block.facet.try_reserve(n);
+        let _ = block.origin.try_reserve(n);
+        block
     };
     // Room for the whole file in the first part's columns, so the second's can be added to
     // them without moving them (pages of room not used are never touched).
@@ -1283,6 +1297,26 @@ mod tests {
         ] {
             assert!(t.find(absent).is_none(), "{absent}");
         }
+    }
+
+    #[test]
+    fn the_estimate_of_lines_never_exceeds_what_the_shortest_lines_would_make() {
+        let dir = std::env::temp_dir().join(format!("mbckg-estimate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("edges.tsv");
+        // A head of blank lines: one byte a line, by the sample.
+        let text = format!("{}{}", "\n".repeat(1 << 16), "x".repeat(1 << 20));
+        std::fs::write(&path, &text).expect("write");
+        assert_eq!(
+            estimated_lines(&path, SHORTEST_EDGE),
+            text.len() / SHORTEST_EDGE
+        );
+        // Lines of a steady length: about the count.
+        let line = format!("{}\n", "y".repeat(99));
+        std::fs::write(&path, line.repeat(10_000)).expect("write");
+        let n = estimated_lines(&path, SHORTEST_EDGE);
+        assert!((10_000..=10_600).contains(&n), "{n}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
