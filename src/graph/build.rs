@@ -1,7 +1,7 @@
 //! The store's builder: takes nodes one at a time (owned model values from the TOML reader, or
 //! borrowed fields from a streaming reader) and statements one at a time or in blocks a reader
 //! filled on its own thread; interns every string once, deduplicates provenance and
-//! qualifiers, and lays statements out by counting sort.
+//! qualifiers, and lays statements out by counting sort, each column put in order in place.
 
 use std::collections::HashMap;
 

@@ -2,7 +2,8 @@
 //! straight into a [`GraphSink`]: each file read in large blocks with plain reads, checked as
 //! UTF-8 once a block, split into lines and fields by one scan of the block for separators;
 //! fields borrowed from the block, unescaped only in blocks that have a backslash; provenance,
-//! qualifiers and relations parsed once per distinct text. `edges.tsv` is cut in two at a line
+//! qualifiers and relations parsed once per distinct text; edge ends found in a table of the
+//! nodes' ids built while `nodes.tsv` is read. `edges.tsv` is cut in two at a line
 //! boundary and read by two threads, each into its own [`StatementBlock`], handed to the sink in
 //! file order so the graph is the one a single pass gives. It reads only clean files: any other
 //! header, or any line the full reader ([`super::kgx`]) would report or repair, and it answers

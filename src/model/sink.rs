@@ -1,6 +1,6 @@
 //! Where a streaming reader puts what it reads: a graph under construction, nodes one at a time
-//! from borrowed fields, statements in blocks of columns a reader filled on its own thread. The graph's builder implements it; readers in `load` write to it without knowing
-//! the store.
+//! from borrowed fields, statements in blocks of columns a reader filled on its own thread. The
+//! graph's builder implements it; readers in `load` write to it without knowing the store.
 
 use super::{NodeKind, Provenance, Qualifiers, Relation};
 
