@@ -310,3 +310,89 @@ fn files_opening_with_many_blank_lines_stream_as_the_full_reader_reads_them() {
     assert_same(&fast, &full(&dir));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The shipped graph's export, damaged in small ways (a separator, a backslash, a bad byte or a
+/// CURIE prefix put in; a few bytes cut out; the file cut short) at pseudo-random places: the
+/// stream never panics, and whatever it accepts, with the file read in one part or two, is what
+/// the full reader reads.
+#[test]
+fn damaged_files_are_declined_or_streamed_as_the_full_reader_reads_them() {
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+    let files = export(&g, None, ExportFormat::Kgx);
+    let dir = temp_dir("damaged");
+    let mut seed = 0x0123_4567_89ab_cdefu64;
+    let mut below = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let insertions: [&[u8]; 9] = [
+        b"\t", b"\n", b"\r", b"\\", b"|", b"\xff", b"\xc3", b"MBCKG:", b"\r\n",
+    ];
+    let mut accepted = 0;
+    for case in 0..200 {
+        let mut nodes = files[0].1.clone().into_bytes();
+        let mut edges = files[1].1.clone().into_bytes();
+        for _ in 0..1 + below(3) {
+            let target = if below(3) == 0 {
+                &mut nodes
+            } else {
+                &mut edges
+            };
+            let at = below(target.len());
+            match below(3) {
+                0 => {
+                    let bytes = insertions[below(insertions.len())];
+                    target.splice(at..at, bytes.iter().copied());
+                }
+                1 => {
+                    let end = (at + below(40)).min(target.len());
+                    target.drain(at..end);
+                }
+                _ => target.truncate(at),
+            }
+        }
+        std::fs::write(dir.join("nodes.tsv"), &nodes).expect("write nodes");
+        std::fs::write(dir.join("edges.tsv"), &edges).expect("write edges");
+        let cut = below(edges.len()) as u64;
+        for g in [streamed_cut(&dir, u64::MAX), streamed_cut(&dir, cut)]
+            .into_iter()
+            .flatten()
+        {
+            let full = load::load_dir(&dir)
+                .unwrap_or_else(|e| panic!("case {case}: streamed, but {}", e[0].render()));
+            assert_same(&g, &KnowledgeGraph::new(full));
+            accepted += 1;
+        }
+    }
+    assert!(accepted > 0, "some damage leaves a file the stream reads");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A name with blanks around it (the full reader trims it) streams trimmed; an escaped
+/// `original_predicate` (the full reader unescapes it before taking `MBCKG:` off) is left to the
+/// full reader.
+#[test]
+fn a_padded_name_streams_trimmed_and_an_escaped_relation_column_is_left_to_the_full_reader() {
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+    let files = export(&g, None, ExportFormat::Kgx);
+    let nodes = files[0]
+        .1
+        .replacen("\tbiolink:Drug\t", "\tbiolink:Drug\t \r", 1);
+    assert_ne!(nodes, files[0].1);
+    let dir = temp_dir("padded");
+    write(&dir, &nodes, &files[1].1);
+    let fast = streamed(&dir).expect("a padded name streams");
+    assert_same(&fast, &full(&dir));
+    let edges = files[1].1.replacen(
+        "\tMBCKG:requires_biomarker\t",
+        "\tM\\BCKG:requires_biomarker\t",
+        1,
+    );
+    assert_ne!(edges, files[1].1);
+    write(&dir, &files[0].1, &edges);
+    assert!(streamed(&dir).is_none());
+    assert_eq!(full(&dir).statement_count(), g.statement_count());
+    let _ = std::fs::remove_dir_all(&dir);
+}

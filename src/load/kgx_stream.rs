@@ -633,7 +633,8 @@ fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeT
                 },
             };
             // A second node of an id is left to the full reader, which reports it.
-            let node = sink.add_node(&id, kind, &name, extra, at)?;
+            // Trimmed, as the full reader keeps a name.
+            let node = sink.add_node(&id, kind, name.trim(), extra, at)?;
             table.insert(&id, node, kind).then_some(())
         })
     })?;
@@ -811,7 +812,12 @@ impl<'a> EdgeReader<'a> {
         };
         let (o, ok, ok_hash) = self.node(f.get(3, 3)?, escaped)?;
         // A negated edge without our relation is left to the full reader.
-        let ours = f.get(8, 8)?.strip_prefix(CURIE_PREFIX).unwrap_or("");
+        let original = f.get(8, 8)?;
+        // The full reader takes `MBCKG:` off the unescaped field: an escaped one is left to it.
+        if escaped && original.contains('\\') {
+            return None;
+        }
+        let ours = original.strip_prefix(CURIE_PREFIX).unwrap_or("");
         if ours.is_empty() && !matches!(f.bytes(4, 4), b"" | b"false" | b"False") {
             return None;
         }
