@@ -3,7 +3,13 @@
 # fixtures. Run from fuzz/: ./seed.sh
 set -eu
 root=$(cd .. && pwd)
+here=$(pwd)
 c=corpus
+# The mbckg that writes the KGX and snapshot seeds: a debug build, else a release one.
+mbckg=
+for b in "$root/target/debug/mbckg" "$root/target/release/mbckg"; do
+  if [ -x "$b" ]; then mbckg=$b; break; fi
+done
 mkdir -p $c/query $c/script $c/toml_loader $c/kgx_reader $c/snapshot
 n=0
 # query: every statement line of the query scripts, one a file.
@@ -29,9 +35,9 @@ done
 # kgx_reader: the third-party fixture, and the shipped graph's own KGX export cut to sizes.
 k="$root/tests/kgx-third-party"
 { cat "$k/nodes.tsv"; printf '\0'; cat "$k/edges.tsv"; } > "$c/kgx_reader/third-party"
-if [ -x "$root/target/debug/mbckg" ]; then
+if [ -n "$mbckg" ]; then
   tmp=$(mktemp -d)
-  "$root/target/debug/mbckg" export --format kgx -o "$tmp/kgx" >/dev/null 2>&1 || true
+  (cd "$root" && "$mbckg" export --format kgx -o "$tmp/kgx") >/dev/null 2>&1 || true
   if [ -f "$tmp/kgx/nodes.tsv" ]; then
     for lines in 5 20 80; do
       { head -n $lines "$tmp/kgx/nodes.tsv"; printf '\0'; head -n $lines "$tmp/kgx/edges.tsv"; } > "$c/kgx_reader/shipped-$lines"
@@ -39,11 +45,13 @@ if [ -x "$root/target/debug/mbckg" ]; then
   fi
   rm -rf "$tmp"
 fi
-# snapshot: snapshots of the small fixtures' graphs.
+# snapshot: snapshots of the small fixtures' graphs and of the shipped one (about 240 KB;
+# libFuzzer takes its -max_len from the biggest seed).
 mkdir -p $c/snapshot
-if [ -x "$root/target/debug/mbckg" ]; then
+if [ -n "$mbckg" ]; then
   for d in kgx-third-party kgx-overlay; do
-    "$root/target/debug/mbckg" --data "$root/tests/$d" snapshot -o "$c/snapshot/$d" >/dev/null 2>&1 || true
+    "$mbckg" --data "$root/tests/$d" snapshot -o "$c/snapshot/$d" >/dev/null 2>&1 || true
   done
+  (cd "$root" && "$mbckg" snapshot -o "$here/$c/snapshot/shipped") >/dev/null 2>&1 || true
 fi
 for t in query script toml_loader kgx_reader snapshot; do echo "$t: $(ls $c/$t | wc -l) seeds"; done
