@@ -882,6 +882,9 @@ struct Meta {
 /// their index in `ALL`.
 const OTHER: u8 = 255;
 
+/// Items of a decoded list room is reserved for before they are read (see `Reader::list`).
+const RESERVED_ITEMS: usize = 4096;
+
 fn meta(g: &KnowledgeGraph) -> Vec<u8> {
     let mut w = Writer::default();
     w.list(&g.kinds, |w, k| w.kind(*k));
@@ -1086,7 +1089,11 @@ impl<'a> Reader<'a> {
         mut each: impl FnMut(&mut Reader<'a>) -> Result<T, SnapshotError>,
     ) -> Result<Vec<T>, SnapshotError> {
         let n = self.count(min)?;
-        let mut out = Vec::with_capacity(n);
+        // A count is believed only as far as the bytes left could hold it at `min` bytes an
+        // item, but an item in memory is larger than that: room is reserved for at most
+        // `RESERVED_ITEMS` up front and grows with what is really read, so a hostile count
+        // cannot ask for gigabytes before the first item fails to read.
+        let mut out = Vec::with_capacity(n.min(RESERVED_ITEMS));
         for _ in 0..n {
             out.push(each(self)?);
         }
