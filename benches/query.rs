@@ -19,6 +19,7 @@ use mbckg::model::{
 use mbckg::output::render::Format;
 
 fn curated(c: &mut Criterion) {
+    mbckg::app::memory::return_freed_memory_soon();
     c.bench_function("curated/load embedded + build graph", |b| {
         b.iter(|| KnowledgeGraph::new(mbckg::load::load_embedded().expect("loads")))
     });
@@ -197,6 +198,7 @@ fn synthetic(drugs: usize) -> Dataset {
 }
 
 fn at_scale(c: &mut Criterion) {
+    mbckg::app::memory::return_freed_memory_soon();
     let drugs: usize = std::env::var("MBCKG_BENCH_DRUGS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -185,10 +185,15 @@ fn generate(drugs: usize, dir: &Path) -> std::io::Result<()> {
 
 /// Peak resident set size of this process so far, in MB (Linux: VmHWM).
 fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// A size in kB from /proc/self/status (the line starting `key`), in MB.
+fn status_mb(key: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
@@ -252,7 +257,11 @@ fn run(dir: &Path, reps: usize, only: Option<&str>) -> Result<(), String> {
         cpu_ms() - cpu_started,
         process_cpu_ms() - process_started
     );
-    println!("peak RSS after load MB\t{:.0}", peak_rss_mb());
+    println!(
+        "peak RSS after load MB\t{:.0}\t(resident now {:.0})",
+        peak_rss_mb(),
+        status_mb("VmRSS:")
+    );
     queries(graph, drugs, reps, only)
 }
 
@@ -393,6 +402,8 @@ fn snapshot(dir: &Path, file: &Path, reps: usize) -> Result<(), String> {
 }
 
 fn main() {
+    // As the binary does, so the memory figures are the binary's.
+    mbckg::app::memory::return_freed_memory_soon();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args
         .iter()

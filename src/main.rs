@@ -6,5 +6,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    mbckg::app::memory::return_freed_memory_soon();
     std::process::exit(mbckg::app::cli::main());
 }

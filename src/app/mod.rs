@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod cli;
 pub mod complete;
 pub mod history;
+pub mod memory;
 pub mod meta;
 pub mod repl;
 pub mod script;
