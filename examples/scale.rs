@@ -5,11 +5,13 @@
 //!     cargo run --release --example scale -- gen 200000 /work/bench-data/200k
 //!     cargo run --release --example scale -- run /work/bench-data/200k [REPS [QUERY-WORD]]
 //!     cargo run --release --example scale -- snapshot /work/bench-data/200k /tmp/200k.mbckg [REPS]
+//!     cargo run --release --example scale -- run /tmp/200k.mbckg [REPS [QUERY-WORD]]
 //!
 //! `run` prints one line per measure (`name<TAB>median ms` or `name<TAB>MB`): medians over REPS
 //! runs (default 21) of each query (those holding QUERY-WORD when given), planned and run alone,
 //! then through the REPL with rendering; Tab after a relation and a typo's "did you mean". Load
 //! and queries also as time on a CPU, which a busy machine does not inflate.
+//! `run` on a snapshot file opens it instead (to time queries without the load).
 //! `snapshot` writes the loaded graph as a snapshot, times reopening it, then the queries on it.
 //! Uses the binary's allocator so the figures are the binary's.
 
@@ -243,7 +245,13 @@ fn drugs_in(dir: &Path) -> usize {
 }
 
 fn run(dir: &Path, reps: usize, only: Option<&str>) -> Result<(), String> {
-    let drugs = drugs_in(dir);
+    // A directory of KGX files, or a snapshot file (`scale snapshot` writes one).
+    let drugs = if dir.is_file() {
+        let graph = mbckg::load::snapshot::open(dir).map_err(|d| d[0].render())?;
+        graph.of_kind(mbckg::model::NodeKind::Drug).len()
+    } else {
+        drugs_in(dir)
+    };
     let started = Instant::now();
     let cpu_started = cpu_ms();
     let process_started = process_cpu_ms();
@@ -426,7 +434,7 @@ fn main() {
             .map_err(|e| e.to_string())
             .and_then(|r| snapshot(Path::new(dir), Path::new(file), r.max(1))),
         _ => Err(
-            "usage: scale gen N DIR | scale run DIR [REPS [QUERY-WORD]] | scale snapshot DIR FILE [REPS]"
+            "usage: scale gen N DIR | scale run DIR|SNAPSHOT [REPS [QUERY-WORD]] | scale snapshot DIR FILE [REPS]"
                 .into(),
         ),
     };

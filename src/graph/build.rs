@@ -493,6 +493,7 @@ impl Builder {
             imported_links,
             carried: carried.into(),
             lexicon,
+            class_bits: std::sync::OnceLock::new(),
         }
     }
 }

@@ -460,6 +460,7 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
         imported_links: meta.imported_links,
         carried: cols.carried,
         lexicon: Lexicon::new(meta.lexicon_kinds, meta.lexicon_relations),
+        class_bits: std::sync::OnceLock::new(),
     })
 }
 

@@ -101,11 +101,11 @@ pub struct Fitted {
 }
 
 /// Lays out a table (cells already on one line each) within `total` columns.
-pub fn table(header: &[String], body: &[Vec<String>], total: usize) -> Fitted {
-    let mut natural: Vec<usize> = header.iter().map(|h| width(h)).collect();
+pub fn table<S: AsRef<str>>(header: &[S], body: &[Vec<S>], total: usize) -> Fitted {
+    let mut natural: Vec<usize> = header.iter().map(|h| width(h.as_ref())).collect();
     for row in body {
         for (w, c) in natural.iter_mut().zip(row) {
-            *w = (*w).max(width(c));
+            *w = (*w).max(width(c.as_ref()));
         }
     }
     let total = total.max(NARROWEST);
@@ -146,12 +146,12 @@ impl Fitted {
     }
 
     /// One row of a wrapped table: each cell wrapped to its column, side by side.
-    fn wrapped_row(&mut self, cells: &[String], widths: &[usize], strong: bool) {
+    fn wrapped_row<S: AsRef<str>>(&mut self, cells: &[S], widths: &[usize], strong: bool) {
         let columns: Vec<Vec<String>> = widths
             .iter()
             .enumerate()
             .map(|(i, &w)| {
-                let text = cells.get(i).map_or("", String::as_str);
+                let text = cells.get(i).map_or("", AsRef::as_ref);
                 let (lines, cut) = cap(wrap(text, w), w);
                 self.cut |= cut;
                 lines
@@ -168,8 +168,8 @@ impl Fitted {
     }
 
     /// One row as a block: the first cell as a heading, then each non-empty cell under its header.
-    fn block(&mut self, header: &[String], row: &[String], total: usize) {
-        let heading = row.first().map_or("", String::as_str);
+    fn block<S: AsRef<str>>(&mut self, header: &[S], row: &[S], total: usize) {
+        let heading = row.first().map_or("", AsRef::as_ref);
         let heading = if heading.is_empty() { "—" } else { heading };
         for line in wrap_hanging(heading, total, 2) {
             self.push(line, true);
@@ -177,15 +177,16 @@ impl Fitted {
         let label_width = header
             .iter()
             .skip(1)
-            .map(|h| width(h))
+            .map(|h| width(h.as_ref()))
             .max()
             .unwrap_or(0)
             .min(total / 3);
         for (i, value) in row.iter().enumerate().skip(1) {
+            let value = value.as_ref();
             if value.is_empty() {
                 continue;
             }
-            let label = header.get(i).map_or("", String::as_str);
+            let label = header.get(i).map_or("", AsRef::as_ref);
             self.field(label, value, label_width, total);
         }
     }
@@ -215,15 +216,24 @@ impl Fitted {
 }
 
 /// Cells padded to their widths, `GAP` apart, no trailing spaces.
-pub fn padded(cells: &[String], widths: &[usize]) -> String {
-    let mut line = String::new();
+pub fn padded<S: AsRef<str>>(cells: &[S], widths: &[usize]) -> String {
+    let room = widths.iter().sum::<usize>() + GAP * widths.len();
+    let mut line = String::with_capacity(room);
     for (i, w) in widths.iter().enumerate() {
         if i > 0 {
-            line.push_str(&" ".repeat(GAP));
+            push_spaces(&mut line, GAP);
         }
-        line.push_str(&pad(cells.get(i).map_or("", String::as_str), *w));
+        let cell = cells.get(i).map_or("", AsRef::as_ref);
+        line.push_str(cell);
+        push_spaces(&mut line, w.saturating_sub(width(cell)));
     }
-    line.trim_end_matches(' ').to_string()
+    let kept = line.trim_end_matches(' ').len();
+    line.truncate(kept);
+    line
+}
+
+fn push_spaces(line: &mut String, n: usize) {
+    line.extend(std::iter::repeat_n(' ', n));
 }
 
 fn pad(s: &str, w: usize) -> String {

@@ -19,6 +19,7 @@ use dot::dot;
 use json::{json_document, jsonl};
 use markdown::markdown;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -167,19 +168,21 @@ pub(super) fn push_line(out: &mut String, line: &str) {
 
 /// A string fit for one terminal line: line breaks and tabs become spaces, other control
 /// characters (escape sequences included) become `�`.
-pub(super) fn one_line(s: &str) -> String {
-    // Most cells are plain: copied once, not searched and rebuilt.
+pub(super) fn one_line(s: &str) -> Cow<'_, str> {
+    // Most cells are plain: taken as they are, not searched and rebuilt.
     if !s.chars().any(char::is_control) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
-    s.replace("\r\n", " ")
+    let line: String = s
+        .replace("\r\n", " ")
         .chars()
         .map(|c| match c {
             '\n' | '\r' | '\t' => ' ',
             c if c.is_control() => '\u{FFFD}',
             c => c,
         })
-        .collect()
+        .collect();
+    Cow::Owned(line)
 }
 
 #[cfg(test)]

@@ -54,8 +54,8 @@ fn push_dim(out: &mut String, line: &str, color: bool) {
 /// The header and rows; true when some cell was cut short to fit.
 pub(super) fn table_body(out: &mut String, rs: &ResultSet, opts: &RenderOptions) -> bool {
     let n = rs.columns.len();
-    let header: Vec<String> = rs.columns.iter().map(|c| one_line(c)).collect();
-    let body: Vec<Vec<String>> = rs
+    let header: Vec<Cow<str>> = rs.columns.iter().map(|c| one_line(c)).collect();
+    let body: Vec<Vec<Cow<str>>> = rs
         .rows
         .iter()
         .map(|r| (0..n).map(|i| one_line(cell(r, i))).collect())

@@ -304,32 +304,29 @@ fn eval_filter(
             // With the rows known, membership decided them: no two conjuncts rest on one
             // group, so their hits are always jointly possible.
             let check = rows.is_none();
-            let mut out = Matches::new();
+            // In node order: the map is built from them at once, not node by node.
+            let mut out: Vec<(NodeIx, Vec<Hit>)> = Vec::with_capacity(survivors.len());
+            let mut runs: Vec<Vec<Hit>> = Vec::with_capacity(earlier.len() + 1);
             for (n, last_hits) in survivors {
-                let mut hits: Vec<Hit> = Vec::new();
-                let mut runs: Vec<Vec<Hit>> = Vec::new();
+                runs.clear();
                 for m in &mut earlier {
                     while m.next_if(|(k, _)| *k < n).is_some() {}
                     let run = m
                         .next_if(|(k, _)| *k == n)
                         .map_or_else(Vec::new, |(_, h)| h);
-                    if check {
-                        runs.push(run);
-                    } else {
-                        hits.extend(run);
-                    }
-                }
-                if !check {
-                    hits.extend(last_hits);
-                    out.insert(n, hits);
-                    continue;
+                    runs.push(run);
                 }
                 runs.push(last_hits);
-                if jointly_possible(g, &runs) {
-                    out.insert(n, runs.concat());
+                if check && !jointly_possible(g, &runs) {
+                    continue;
                 }
+                // The hits in the conjuncts' order, in the first one's room.
+                let mut parts = runs.drain(..);
+                let mut hits = parts.next().unwrap_or_default();
+                parts.for_each(|run| hits.extend(run));
+                out.push((n, hits));
             }
-            out
+            out.into_iter().collect()
         }
         Filter::Or(a, b) => {
             let mut left = eval_filter(g, kind, a, within, rows);
@@ -389,7 +386,10 @@ fn check_each(
     // Per (class, relation): whether the class or one above it has a statement that hits; most
     // candidates of a large graph share a few classes, most of which have none.
     let mut class_hits: HashMap<(NodeIx, Relation), bool, FastState> = HashMap::default();
-    let mut out = Matches::new();
+    let candidates: Vec<NodeIx> = candidates.collect();
+    g.warm_out(&candidates);
+    // The rows found, in the candidates' order: the map is built from them at once.
+    let mut out: Vec<(NodeIx, Vec<Hit>)> = Vec::new();
     for s in candidates {
         let mut hits: Vec<Hit> = Vec::new();
         // `o` is the other end; `ends` the statement's subject and object.
@@ -463,10 +463,10 @@ fn check_each(
             }
         }
         if !hits.is_empty() {
-            out.insert(s, hits);
+            out.push((s, hits));
         }
     }
-    out
+    out.into_iter().collect()
 }
 
 /// The distinct witness chains of a row, shortest first (then by statement order).
@@ -490,11 +490,11 @@ fn link(
     column: Option<usize>,
     rows: Option<&NodeSet>,
 ) -> Matches {
-    let mut out: Matches = BTreeMap::new();
+    // Hits in the order found; grouped by node at the end.
+    let mut found: Vec<(NodeIx, Hit)> = Vec::new();
     // Only rows known to match get hits (their chains are built only for them).
     let subjects = sets::Subjects::new(g, kind, rows);
     let mut push = |s: NodeIx, chain: Vec<EdgeIx>, edge: EdgeIx, ends, other: NodeIx| {
-        let hits = out.entry(s).or_default();
         let hit = Hit {
             chain,
             edge,
@@ -502,9 +502,7 @@ fn link(
             other,
             ends,
         };
-        if !hits.contains(&hit) {
-            hits.push(hit);
-        }
+        found.push((s, hit));
     };
     for (t, tchain) in targets {
         for &(rel, dir) in rels {
@@ -521,13 +519,14 @@ fn link(
             }
             match dir {
                 Dir::Out => {
-                    for (end, tchain) in ends.iter().cloned() {
+                    for (end, tchain) in &ends {
+                        let end = *end;
                         for (e, s) in g.in_rel(end, rel) {
                             if !conds_hold(g, e, conds) {
                                 continue;
                             }
                             if subjects.wanted(s) {
-                                push(s, [vec![e], tchain.clone()].concat(), e, (s, end), t);
+                                push(s, [&[e][..], tchain].concat(), e, (s, end), t);
                             } else if inherit && subjects.holds_members(s) {
                                 // Members of the class (or of a narrower class) inherit the statement.
                                 for (c, up) in descendants(g, s) {
@@ -535,8 +534,7 @@ fn link(
                                         if subjects.wanted(m) {
                                             push(
                                                 m,
-                                                [vec![m_edge], up.clone(), vec![e], tchain.clone()]
-                                                    .concat(),
+                                                [&[m_edge][..], &up, &[e], tchain].concat(),
                                                 e,
                                                 (s, end),
                                                 t,
@@ -570,7 +568,7 @@ fn link(
                                 continue;
                             }
                             if subjects.wanted(s) {
-                                let chain = [via.clone(), vec![e], tchain.clone()].concat();
+                                let chain = [&via[..], &[e], &tchain].concat();
                                 push(s, chain, e, (from, s), t);
                             } else if inherit && subjects.holds_members(s) {
                                 // Members of a class the statement names hold it too.
@@ -579,8 +577,7 @@ fn link(
                                         if subjects.wanted(m) {
                                             push(
                                                 m,
-                                                [via.clone(), vec![e], up.clone(), vec![m_edge]]
-                                                    .concat(),
+                                                [&via[..], &[e], &up, &[m_edge]].concat(),
                                                 e,
                                                 (from, s),
                                                 t,
@@ -595,7 +592,25 @@ fn link(
             }
         }
     }
-    out
+    group_hits(found)
+}
+
+/// Hits (node, hit) in the order found, as each node's distinct hits in that order.
+fn group_hits(mut found: Vec<(NodeIx, Hit)>) -> Matches {
+    // Stable: each node's hits keep their order.
+    found.sort_by_key(|(n, _)| *n);
+    let mut out: Vec<(NodeIx, Vec<Hit>)> = Vec::new();
+    for (n, hit) in found {
+        match out.last_mut() {
+            Some((last, hits)) if *last == n => {
+                if !hits.contains(&hit) {
+                    hits.push(hit);
+                }
+            }
+            _ => out.push((n, vec![hit])),
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Whether a statement satisfies every `where` comparison (most links have none: that test is
@@ -677,6 +692,21 @@ fn by_name(g: &KnowledgeGraph, nodes: impl IntoIterator<Item = NodeIx>) -> Vec<N
     v
 }
 
+/// The names of these nodes, sorted, each once, joined by commas (most cells name one node).
+fn names_cell(g: &KnowledgeGraph, mut nodes: impl Iterator<Item = NodeIx> + Clone) -> String {
+    let Some(first) = nodes.next() else {
+        return String::new();
+    };
+    if nodes.clone().all(|n| n == first) {
+        return g.name(first).to_string();
+    }
+    let names: Vec<&str> = by_name(g, std::iter::once(first).chain(nodes))
+        .into_iter()
+        .map(|n| g.name(n))
+        .collect();
+    names.join(", ")
+}
+
 fn noun(kind: crate::model::NodeKind) -> (String, String) {
     (
         lexicon::singular(kind).to_string(),
@@ -699,18 +729,20 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
     if plan.details {
         columns.push("details".into());
     }
-    let rows = by_name(g, m.keys().copied())
+    // In node order, searched by node for each row in name order.
+    let m: Vec<(NodeIx, Vec<Hit>)> = m.into_iter().collect();
+    let rows = by_name(g, m.iter().map(|(n, _)| *n))
         .into_iter()
         .map(|n| {
-            let hits = &m[&n];
+            let hits = m
+                .binary_search_by_key(&n, |(k, _)| *k)
+                .map_or(&[][..], |i| &m[i].1[..]);
             let mut cells = vec![g.name(n).to_string()];
             for c in 0..plan.columns.len() {
-                let others = by_name(
+                cells.push(names_cell(
                     g,
                     hits.iter().filter(|h| h.column == Some(c)).map(|h| h.other),
-                );
-                let names: Vec<&str> = others.iter().map(|o| g.name(*o)).collect();
-                cells.push(names.join(", "));
+                ));
             }
             if !vias.is_empty() {
                 let names: Vec<&str> = vias

@@ -46,7 +46,13 @@ impl NodeSet {
     }
 
     pub(super) fn contains(&self, n: NodeIx) -> bool {
-        let i = n.index();
+        self.has(n.index() as u32)
+    }
+
+    /// [`NodeSet::contains`] by the node's number, as the store's columns hold it.
+    #[inline]
+    fn has(&self, i: u32) -> bool {
+        let i = i as usize;
         self.bits
             .get(i / 64)
             .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
@@ -72,7 +78,12 @@ impl NodeSet {
     }
 
     fn combine(&mut self, other: &NodeSet, op: impl Fn(u64, u64) -> u64) {
-        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+        self.combine_bits(&other.bits, op);
+    }
+
+    /// [`NodeSet::combine`] with a set given as its words.
+    fn combine_bits(&mut self, other: &[u64], op: impl Fn(u64, u64) -> u64) {
+        for (a, b) in self.bits.iter_mut().zip(other) {
             *a = op(*a, *b);
         }
         self.len = self.bits.iter().map(|w| w.count_ones() as usize).sum();
@@ -195,7 +206,8 @@ pub(super) struct Subjects<'a> {
     of_kind: KindTest<'a>,
     /// The only nodes that may be rows, when known (all of the kind).
     among: Option<&'a NodeSet>,
-    classes: NodeSet,
+    /// The graph's classes ([`KnowledgeGraph::class_bits`]).
+    classes: &'a [u64],
 }
 
 impl<'a> Subjects<'a> {
@@ -204,7 +216,7 @@ impl<'a> Subjects<'a> {
             kind,
             of_kind: g.kind_test(kind),
             among,
-            classes: NodeSet::of(g, g.of_kind(NodeKind::Class).iter().copied()),
+            classes: g.class_bits(),
         }
     }
 
@@ -219,7 +231,12 @@ impl<'a> Subjects<'a> {
     /// Whether `s`, not wanted itself, is a class whose members may be (the kind is not
     /// classes, and `s` is not of the kind).
     pub(super) fn holds_members(&self, s: NodeIx) -> bool {
-        self.kind != NodeKind::Class && self.classes.contains(s) && !self.of_kind.has(s)
+        let i = s.index();
+        let class = self
+            .classes
+            .get(i / 64)
+            .is_some_and(|w| (w >> (i % 64)) & 1 == 1);
+        self.kind != NodeKind::Class && class && !self.of_kind.has(s)
     }
 }
 
@@ -235,11 +252,33 @@ fn from_targets(
 ) -> NodeSet {
     let mut out = NodeSet::empty(g.node_count());
     let subjects = Subjects::new(g, kind, within);
+    // Among candidates, with no condition on the statements, one test passes most subjects by:
+    // neither a candidate nor a class.
+    let plain = conds.is_empty() && rels.iter().any(|(_, d)| *d == Dir::Out);
+    let either = within.filter(|_| plain).map(|w| {
+        let mut either = w.clone();
+        either.combine_bits(subjects.classes, |a, b| a | b);
+        (either, w)
+    });
     for &t in targets {
         for &(rel, dir) in rels {
             let inherit = INHERITED.contains(&rel);
-            match dir {
-                Dir::Out => {
+            match (dir, &either) {
+                (Dir::Out, Some((either, within))) => {
+                    // The subjects alone, read in a row, each tested against one bitset.
+                    for s in g.in_rel_subjects(t, rel) {
+                        if !either.has(*s) {
+                            continue;
+                        }
+                        let s = NodeIx::new(*s as usize);
+                        if within.contains(s) {
+                            out.insert(s);
+                        } else if inherit && subjects.holds_members(s) {
+                            members_into(g, s, &subjects, &mut out);
+                        }
+                    }
+                }
+                (Dir::Out, None) => {
                     for (e, s) in g.in_rel(t, rel) {
                         if !conds_hold(g, e, conds) {
                             continue;
@@ -247,17 +286,11 @@ fn from_targets(
                         if subjects.wanted(s) {
                             out.insert(s);
                         } else if inherit && subjects.holds_members(s) {
-                            for (c, _) in descendants(g, s) {
-                                for (_, m) in g.in_rel(c, Relation::MemberOf) {
-                                    if subjects.wanted(m) {
-                                        out.insert(m);
-                                    }
-                                }
-                            }
+                            members_into(g, s, &subjects, &mut out);
                         }
                     }
                 }
-                Dir::In => {
+                (Dir::In, _) => {
                     let mut sources = vec![t];
                     if inherit {
                         sources.extend(carriers(g, t).into_iter().map(|(c, _)| c));
@@ -274,6 +307,17 @@ fn from_targets(
         }
     }
     out
+}
+
+/// The members of class `class` and of the classes below it that may be rows, into `out`.
+fn members_into(g: &KnowledgeGraph, class: NodeIx, subjects: &Subjects, out: &mut NodeSet) {
+    for (c, _) in descendants(g, class) {
+        for (_, m) in g.in_rel(c, Relation::MemberOf) {
+            if subjects.wanted(m) {
+                out.insert(m);
+            }
+        }
+    }
 }
 
 /// The link checked from each candidate's side: a statement of the link's relations (or, for
