@@ -80,19 +80,18 @@ struct Hit {
     ends: (NodeIx, NodeIx),
 }
 
-/// Matched nodes with their hits, in index order (rows are sorted by name later).
-type Matches = BTreeMap<NodeIx, Vec<Hit>>;
-
 mod alternatives;
 mod answer;
 mod count;
 mod forms;
+mod matches;
 mod path;
 mod sets;
 mod targets;
 
 use targets::{carriers, class_ancestry, descendants, target_set};
 
+use matches::Matches;
 use sets::NodeSet;
 
 pub(crate) use alternatives::qualifier_pairs;
@@ -253,22 +252,23 @@ fn eval_filter(
     let wanted = |n: &NodeIx| rows.is_none_or(|r| r.contains(*n));
     let universe = || -> Matches {
         match within {
-            Some(w) => w.keys().map(|n| (*n, Vec::new())).collect(),
-            None => g
-                .of_kind(kind)
-                .iter()
-                .filter(|n| wanted(n))
-                .map(|n| (*n, Vec::new()))
-                .collect(),
+            Some(w) => Matches::from_nodes(w.keys().map(|n| (*n, Vec::new())).collect()),
+            None => Matches::from_nodes(
+                g.of_kind(kind)
+                    .iter()
+                    .filter(|n| wanted(n))
+                    .map(|n| (*n, Vec::new()))
+                    .collect(),
+            ),
         }
     };
     match f {
         Filter::All => universe(),
         Filter::Is(n) => {
             if within.is_none_or(|w| w.contains_key(n)) && wanted(n) {
-                BTreeMap::from([(*n, Vec::new())])
+                Matches::from_nodes(vec![(*n, Vec::new())])
             } else {
-                BTreeMap::new()
+                Matches::new()
             }
         }
         Filter::Not(inner) => {
@@ -304,7 +304,7 @@ fn eval_filter(
             // With the rows known, membership decided them: no two conjuncts rest on one
             // group, so their hits are always jointly possible.
             let check = rows.is_none();
-            // In node order: the map is built from them at once, not node by node.
+            // In node order.
             let mut out: Vec<(NodeIx, Vec<Hit>)> = Vec::with_capacity(survivors.len());
             let mut runs: Vec<Vec<Hit>> = Vec::with_capacity(earlier.len() + 1);
             for (n, last_hits) in survivors {
@@ -320,20 +320,16 @@ fn eval_filter(
                 if check && !jointly_possible(g, &runs) {
                     continue;
                 }
-                // The hits in the conjuncts' order, in the first one's room.
-                let mut parts = runs.drain(..);
-                let mut hits = parts.next().unwrap_or_default();
-                parts.for_each(|run| hits.extend(run));
+                // The hits in the conjuncts' order.
+                let mut hits = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+                runs.drain(..).for_each(|run| hits.extend(run));
                 out.push((n, hits));
             }
-            out.into_iter().collect()
+            Matches::from_nodes(out)
         }
         Filter::Or(a, b) => {
-            let mut left = eval_filter(g, kind, a, within, rows);
-            for (n, hits) in eval_filter(g, kind, b, within, rows) {
-                left.entry(n).or_default().extend(hits);
-            }
-            left
+            let left = eval_filter(g, kind, a, within, rows);
+            left.union(eval_filter(g, kind, b, within, rows))
         }
         Filter::Link {
             rels,
@@ -388,8 +384,8 @@ fn check_each(
     let mut class_hits: HashMap<(NodeIx, Relation), bool, FastState> = HashMap::default();
     let candidates: Vec<NodeIx> = candidates.collect();
     g.warm_out(&candidates);
-    // The rows found, in the candidates' order: the map is built from them at once.
-    let mut out: Vec<(NodeIx, Vec<Hit>)> = Vec::new();
+    // The rows found, in the candidates' order.
+    let mut out: Vec<(NodeIx, Vec<Hit>)> = Vec::with_capacity(candidates.len());
     for s in candidates {
         let mut hits: Vec<Hit> = Vec::new();
         // `o` is the other end; `ends` the statement's subject and object.
@@ -466,7 +462,7 @@ fn check_each(
             out.push((s, hits));
         }
     }
-    out.into_iter().collect()
+    Matches::from_nodes(out)
 }
 
 /// The distinct witness chains of a row, shortest first (then by statement order).
@@ -491,7 +487,7 @@ fn link(
     rows: Option<&NodeSet>,
 ) -> Matches {
     // Hits in the order found; grouped by node at the end.
-    let mut found: Vec<(NodeIx, Hit)> = Vec::new();
+    let mut found: Vec<(NodeIx, Hit)> = Vec::with_capacity(rows.map_or(0, NodeSet::len));
     // Only rows known to match get hits (their chains are built only for them).
     let subjects = sets::Subjects::new(g, kind, rows);
     let mut push = |s: NodeIx, chain: Vec<EdgeIx>, edge: EdgeIx, ends, other: NodeIx| {
@@ -592,25 +588,7 @@ fn link(
             }
         }
     }
-    group_hits(found)
-}
-
-/// Hits (node, hit) in the order found, as each node's distinct hits in that order.
-fn group_hits(mut found: Vec<(NodeIx, Hit)>) -> Matches {
-    // Stable: each node's hits keep their order.
-    found.sort_by_key(|(n, _)| *n);
-    let mut out: Vec<(NodeIx, Vec<Hit>)> = Vec::new();
-    for (n, hit) in found {
-        match out.last_mut() {
-            Some((last, hits)) if *last == n => {
-                if !hits.contains(&hit) {
-                    hits.push(hit);
-                }
-            }
-            _ => out.push((n, vec![hit])),
-        }
-    }
-    out.into_iter().collect()
+    Matches::from_hits(found)
 }
 
 /// Whether a statement satisfies every `where` comparison (most links have none: that test is
@@ -729,15 +707,12 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
     if plan.details {
         columns.push("details".into());
     }
-    // In node order, searched by node for each row in name order.
-    let m: Vec<(NodeIx, Vec<Hit>)> = m.into_iter().collect();
-    let rows = by_name(g, m.iter().map(|(n, _)| *n))
+    let rows = by_name(g, m.keys().copied())
         .into_iter()
         .map(|n| {
-            let hits = m
-                .binary_search_by_key(&n, |(k, _)| *k)
-                .map_or(&[][..], |i| &m[i].1[..]);
-            let mut cells = vec![g.name(n).to_string()];
+            let hits = m.get(&n).map_or(&[][..], Vec::as_slice);
+            let mut cells = Vec::with_capacity(columns.len());
+            cells.push(g.name(n).to_string());
             for c in 0..plan.columns.len() {
                 cells.push(names_cell(
                     g,

@@ -443,7 +443,7 @@ mod same_as_hits {
             assert_eq!(set.iter().collect::<Vec<_>>(), keys, "{q:?}");
             let restricted = eval_filter(g, q.kind, &q.filter, None, Some(&set));
             assert_eq!(restricted.len(), full.len(), "{q:?}");
-            for (n, hits) in &full {
+            for (n, hits) in full.iter() {
                 let mut a: Vec<_> = hits
                     .iter()
                     .map(|h| (&h.chain, h.edge, h.column, h.other))
