@@ -494,6 +494,7 @@ impl Builder {
             carried: carried.into(),
             lexicon,
             class_bits: std::sync::OnceLock::new(),
+            any_of_groups: std::sync::OnceLock::new(),
         }
     }
 }

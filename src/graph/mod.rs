@@ -118,6 +118,8 @@ pub struct KnowledgeGraph {
     lexicon: Lexicon,
     /// One bit per node, set for classes: made the first time it is asked for.
     class_bits: OnceLock<Vec<u64>>,
+    /// Whether some statement belongs to an any-of group: found the first time it is asked.
+    any_of_groups: OnceLock<bool>,
 }
 
 impl KnowledgeGraph {
@@ -231,6 +233,13 @@ impl KnowledgeGraph {
     /// Every distinct set of qualifiers statements have (the empty set first).
     pub fn qualifier_sets(&self) -> &[Qualifiers] {
         &self.qualifiers
+    }
+
+    /// Whether some statement is one of an any-of group's alternatives.
+    pub fn has_any_of_groups(&self) -> bool {
+        *self
+            .any_of_groups
+            .get_or_init(|| self.qualifiers.iter().any(|q| q.any_of.is_some()))
     }
 
     /// A statement's relation (cheaper than `statement(ix).relation`).

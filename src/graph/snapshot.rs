@@ -461,6 +461,7 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
         carried: cols.carried,
         lexicon: Lexicon::new(meta.lexicon_kinds, meta.lexicon_relations),
         class_bits: std::sync::OnceLock::new(),
+        any_of_groups: std::sync::OnceLock::new(),
     })
 }
 

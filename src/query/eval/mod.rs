@@ -190,7 +190,7 @@ fn matches(g: &KnowledgeGraph, q: &Query) -> Matches {
 /// Only relations that may carry groups ([`lexicon::ANY_OF_RELATIONS`]) can; a graph with no
 /// group at all is decided by membership everywhere.
 fn sets_are_exact(g: &KnowledgeGraph, f: &Filter) -> bool {
-    !g.qualifier_sets().iter().any(|q| q.any_of.is_some()) || exact_in(f)
+    !g.has_any_of_groups() || exact_in(f)
 }
 
 fn exact_in(f: &Filter) -> bool {

@@ -46,14 +46,7 @@ impl NodeSet {
     }
 
     pub(super) fn contains(&self, n: NodeIx) -> bool {
-        self.has(n.index() as u32)
-    }
-
-    /// [`NodeSet::contains`] by the node's number, as the store's columns hold it.
-    #[inline]
-    fn has(&self, i: u32) -> bool {
-        let i = i as usize;
-        self.bits.get(i / 64).map_or(0, |w| (w >> (i % 64)) & 1) == 1
+        bit(&self.bits, n.index())
     }
 
     pub(super) fn len(&self) -> usize {
@@ -76,16 +69,17 @@ impl NodeSet {
     }
 
     fn combine(&mut self, other: &NodeSet, op: impl Fn(u64, u64) -> u64) {
-        self.combine_bits(&other.bits, op);
-    }
-
-    /// [`NodeSet::combine`] with a set given as its words.
-    fn combine_bits(&mut self, other: &[u64], op: impl Fn(u64, u64) -> u64) {
-        for (a, b) in self.bits.iter_mut().zip(other) {
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
             *a = op(*a, *b);
         }
         self.len = self.bits.iter().map(|w| w.count_ones() as usize).sum();
     }
+}
+
+/// Whether bit `i` is set in a set of nodes given as its words (bit `i % 64` of word `i / 64`).
+#[inline]
+fn bit(words: &[u64], i: usize) -> bool {
+    words.get(i / 64).map_or(0, |w| (w >> (i % 64)) & 1) == 1
 }
 
 /// The nodes of `kind` passing `f`, among `within` when given.
@@ -229,12 +223,7 @@ impl<'a> Subjects<'a> {
     /// Whether `s`, not wanted itself, is a class whose members may be (the kind is not
     /// classes, and `s` is not of the kind).
     pub(super) fn holds_members(&self, s: NodeIx) -> bool {
-        let i = s.index();
-        let class = self
-            .classes
-            .get(i / 64)
-            .is_some_and(|w| (w >> (i % 64)) & 1 == 1);
-        self.kind != NodeKind::Class && class && !self.of_kind.has(s)
+        self.kind != NodeKind::Class && bit(self.classes, s.index()) && !self.of_kind.has(s)
     }
 }
 
@@ -254,9 +243,13 @@ fn from_targets(
     // neither a candidate nor a class.
     let plain = conds.is_empty() && rels.iter().any(|(_, d)| *d == Dir::Out);
     let either = within.filter(|_| plain).map(|w| {
-        let mut either = w.clone();
-        either.combine_bits(subjects.classes, |a, b| a | b);
-        (either, w)
+        let words: Vec<u64> = w
+            .bits
+            .iter()
+            .zip(subjects.classes)
+            .map(|(a, b)| a | b)
+            .collect();
+        (words, w)
     });
     for &t in targets {
         for &(rel, dir) in rels {
@@ -268,7 +261,7 @@ fn from_targets(
                     let subs = g.in_rel_subjects(t, rel);
                     let eights = subs.chunks_exact(8);
                     let rest = eights.remainder();
-                    let few = eights.filter(|c| c.iter().any(|s| either.has(*s)));
+                    let few = eights.filter(|c| c.iter().any(|s| bit(either, *s as usize)));
                     for s in few.flatten().chain(rest) {
                         let s = NodeIx::new(*s as usize);
                         if within.contains(s) {
