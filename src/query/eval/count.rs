@@ -21,7 +21,10 @@ pub(super) fn count(g: &KnowledgeGraph, q: &Query, group: Option<&GroupBy>) -> R
     };
     let member = |n: NodeIx| set.as_ref().is_none_or(|s| s.contains(n));
     let fast = match group {
-        GroupBy::Kind(k) => counts_from_groups(g, q.kind, *k, &member),
+        GroupBy::Kind(k) => {
+            let rows = set.as_ref().map_or(g.of_kind(q.kind).len(), NodeSet::len);
+            counts_from_groups(g, q.kind, *k, (&member, rows))
+        }
         GroupBy::Field(_) => None,
     };
     // Grouping row by row (by a field, or by an inherited relation) needs the rows' hits.
@@ -111,19 +114,21 @@ pub(super) fn grouping_relation(
 /// Group counts computed from the groups' side, without visiting rows one by one: for each node
 /// `t` of kind `k`, the rows linked to `t` or to anything below it, each counted once. Also the
 /// number of rows in no group. `None` for relations inherited from classes (rows are grouped one
-/// by one then).
+/// by one then). The rows are the nodes of `kind` that `member` lets through, `rows` of them.
 pub(super) fn counts_from_groups(
     g: &KnowledgeGraph,
     kind: crate::model::NodeKind,
     k: crate::model::NodeKind,
-    member: &dyn Fn(NodeIx) -> bool,
+    (member, rows): (&dyn Fn(NodeIx) -> bool, usize),
 ) -> Option<(HashMap<NodeIx, usize>, usize)> {
     let (rel, dir) = grouping_relation(kind, k)?;
     if dir == Dir::Out && INHERITED.contains(&rel) {
         return None;
     }
+    // The last group that counted each node (`u32::MAX`: none yet).
     let mut stamp = vec![u32::MAX; g.node_count()];
-    let mut grouped = vec![false; g.node_count()];
+    // Rows counted in some group, each once.
+    let mut grouped = 0;
     let mut counts = HashMap::new();
     let of_kind = g.kind_test(kind);
     for (gi, &t) in g.of_kind(k).iter().enumerate() {
@@ -132,8 +137,8 @@ pub(super) fn counts_from_groups(
         for d in g.descendants(t) {
             let mut visit = |s: NodeIx| {
                 if stamp[s.index()] != gi && of_kind.has(s) && member(s) {
+                    grouped += usize::from(stamp[s.index()] == u32::MAX);
                     stamp[s.index()] = gi;
-                    grouped[s.index()] = true;
                     n += 1;
                 }
             };
@@ -150,12 +155,8 @@ pub(super) fn counts_from_groups(
             counts.insert(t, n);
         }
     }
-    let none = g
-        .of_kind(kind)
-        .iter()
-        .filter(|s| member(**s) && !grouped[s.index()])
-        .count();
-    Some((counts, none))
+    // The rows of no group: the rest (not a pass over every node of the kind).
+    Some((counts, rows.saturating_sub(grouped)))
 }
 
 /// The nodes of kind `k` a row is grouped under: those linked by the lexicon's first relation
@@ -189,7 +190,58 @@ pub(super) fn group_nodes(
                 .copied(),
         );
     }
+    // Only nodes of the kind grouped by head a group (a drug's component drug is no procedure).
+    all.retain(|x| g.kind(*x) == k);
     all.sort_unstable();
     all.dedup();
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::NodeKind;
+
+    /// The counts read from the groups' side are those of grouping each row on its own, the rows
+    /// of no group included, for every pair of kinds the fast way can group, with all nodes of the
+    /// kind as rows and with some of them.
+    #[test]
+    fn groups_read_from_their_side_count_as_rows_grouped_one_by_one() {
+        let g = KnowledgeGraph::new(crate::load::load_embedded().expect("shipped graph"));
+        let kinds: Vec<NodeKind> = g.kind_counts().into_iter().map(|(k, _)| k).collect();
+        let mut compared = 0;
+        for &kind in &kinds {
+            let all: Vec<NodeIx> = g.of_kind(kind).to_vec();
+            // Every node of the kind, then every other one.
+            let some: Vec<NodeIx> = all.iter().copied().step_by(2).collect();
+            for rows in [&all, &some] {
+                let set = NodeSet::of(&g, rows.iter().copied());
+                let member = |n: NodeIx| set.contains(n);
+                for &k in &kinds {
+                    let Some((counts, none)) =
+                        counts_from_groups(&g, kind, k, (&member, rows.len()))
+                    else {
+                        continue;
+                    };
+                    let mut want: HashMap<NodeIx, usize> = HashMap::new();
+                    let mut want_none = 0;
+                    let mut ancestors = HashMap::new();
+                    for n in rows.iter() {
+                        let keys = group_nodes(&g, *n, k, &mut ancestors);
+                        want_none += usize::from(keys.is_empty());
+                        for key in keys {
+                            *want.entry(key).or_default() += 1;
+                        }
+                    }
+                    assert_eq!(counts, want, "{kind:?} grouped by {k:?}");
+                    assert_eq!(
+                        none, want_none,
+                        "{kind:?} grouped by {k:?}: rows in no group"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 10, "only {compared} groupings compared");
+    }
 }
