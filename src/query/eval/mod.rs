@@ -420,15 +420,19 @@ fn check_each(
                 // Statements on the candidate's classes, each class by its shortest chain (as
                 // `carriers` gives them); chains are built only for hits.
                 let mut holds = |class: NodeIx| {
+                    // Decided once per class: most candidates share their classes.
+                    if let Some(hit) = class_hits.get(&(class, rel)) {
+                        return *hit;
+                    }
                     let above = cache
                         .entry(class)
                         .or_insert_with(|| class_ancestry(g, class));
-                    *class_hits.entry((class, rel)).or_insert_with(|| {
-                        above.iter().any(|(c, _)| {
-                            g.out_rel(*c, rel)
-                                .any(|(e, o)| targets.contains_key(&o) && conds_hold(g, e, conds))
-                        })
-                    })
+                    let hit = above.iter().any(|(c, _)| {
+                        g.out_rel(*c, rel)
+                            .any(|(e, o)| targets.contains_key(&o) && conds_hold(g, e, conds))
+                    });
+                    class_hits.insert((class, rel), hit);
+                    hit
                 };
                 // Only the classes with a statement that hits (most candidates have none).
                 let members: Vec<(EdgeIx, NodeIx)> = g
