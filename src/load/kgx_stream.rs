@@ -1,7 +1,7 @@
 //! Streams a KGX TSV directory in mbckg's own columns (what `mbckg export --format kgx` writes)
-//! straight into a [`GraphSink`]: each file read in large blocks with plain reads, checked as
-//! UTF-8 once a block, split into lines and fields by one scan of the block for separators;
-//! fields borrowed from the block, unescaped only in blocks that have a backslash; provenance,
+//! straight into a [`GraphSink`]: each file read in large blocks with plain reads, split into
+//! lines and fields by one scan of each block for separators (which also tells whether the block
+//! is plain ASCII; any other block is checked as UTF-8 whole); fields borrowed from the block, unescaped only in blocks that have a backslash; provenance,
 //! qualifiers and relations parsed once per distinct text; edge ends found in a table of the
 //! nodes' ids built while `nodes.tsv` is read. `edges.tsv` is cut in two at a line
 //! boundary and read by two threads, each into its own [`StatementBlock`], handed to the sink in
@@ -89,15 +89,15 @@ const SHORTEST_EDGE: usize = 24;
 const TABLE_ROOM: usize = 1 << 21;
 
 /// Reads bytes `from..to` of `path` a block at a time and calls `each` with the whole lines of
-/// each block as text, every line ending in `\n` (a last line without one is given one).
-/// `from` must be where a line starts. `None` on a read error, on text that is not UTF-8, when
-/// `each` answers `None`, or when `stop` is set (another reader gave up).
+/// each block, every line ending in `\n` (a last line without one is given one); the bytes are
+/// not checked as UTF-8 here ([`for_lines`] does). `from` must be where a line starts. `None` on
+/// a read error, when `each` answers `None`, or when `stop` is set (another reader gave up).
 fn for_blocks(
     path: &Path,
     from: u64,
     to: u64,
     stop: &AtomicBool,
-    mut each: impl FnMut(&str) -> Option<()>,
+    mut each: impl FnMut(&[u8]) -> Option<()>,
 ) -> Option<()> {
     let mut file = std::fs::File::open(path).ok()?;
     file.seek(SeekFrom::Start(from)).ok()?;
@@ -130,7 +130,7 @@ fn for_blocks(
             if filled > 0 {
                 buf.truncate(filled);
                 buf.push(b'\n');
-                each(std::str::from_utf8(&buf).ok()?)?;
+                each(&buf)?;
             }
             return Some(());
         }
@@ -139,52 +139,167 @@ fn for_blocks(
             continue;
         };
         // Whole lines end at a newline, which is never inside a UTF-8 sequence.
-        each(std::str::from_utf8(&buf[..=last]).ok()?)?;
+        each(&buf[..=last])?;
         buf.copy_within(last + 1..filled, 0);
         kept = filled - last - 1;
     }
 }
 
-/// Bit `i % 64` of word `i / 64` is set when byte `i` is a tab or a newline; and whether there
-/// is a backslash anywhere (when not, no field needs unescaping). Eight bytes at a time, in
-/// plain integer arithmetic (no SIMD intrinsics): each byte equal to a separator becomes a zero
-/// byte, found with the carry-free zero-byte test, and the eight flags are gathered into one
-/// byte by a multiply.
-fn separators(bytes: &[u8], masks: &mut Vec<u64>) -> bool {
-    masks.clear();
-    masks.reserve(bytes.len() / 64 + 1);
-    let mut backslash = 0u64;
-    let mut chunks = bytes.chunks_exact(64);
-    for chunk in &mut chunks {
-        let mut m = 0u64;
-        for (k, word) in chunk.chunks_exact(8).enumerate() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(word);
-            let w = u64::from_le_bytes(w);
-            m |= byte_flags(w) << (8 * k);
-            backslash |= zero_bytes(w ^ 0x5c5c_5c5c_5c5c_5c5c);
+/// Where the separators of a block are: bit `i % 64` of word `i / 64` of `tabs` (of
+/// `newlines`) is set when byte `i` is a tab (a newline); whether the block has a backslash
+/// (when not, no field needs unescaping) and a byte past ASCII (when not, it is UTF-8).
+#[derive(Default)]
+struct Scan {
+    tabs: Vec<u64>,
+    newlines: Vec<u64>,
+    backslash: bool,
+    non_ascii: bool,
+}
+
+impl Scan {
+    /// Scans `bytes`, 64 at a time (the last few as if followed by zero bytes, which are no
+    /// separators).
+    fn of(&mut self, bytes: &[u8]) {
+        let words = bytes.len() / 64 + 1;
+        self.tabs.clear();
+        self.tabs.resize(words, 0);
+        self.newlines.clear();
+        self.newlines.resize(words, 0);
+        let mut seen = Seen::default();
+        let mut chunks = bytes.chunks_exact(64);
+        let mut words = self.tabs.iter_mut().zip(&mut self.newlines);
+        for (chunk, (tab, newline)) in chunks.by_ref().zip(words.by_ref()) {
+            if let Ok(chunk) = <&[u8; 64]>::try_from(chunk) {
+                (*tab, *newline) = marks(chunk, &mut seen);
+            }
         }
-        masks.push(m);
+        // One word is left for the bytes after the last whole chunk.
+        if let Some((tab, newline)) = words.next() {
+            let mut last = [0u8; 64];
+            let rest = chunks.remainder();
+            last[..rest.len()].copy_from_slice(rest);
+            (*tab, *newline) = marks(&last, &mut seen);
+        }
+        (self.backslash, self.non_ascii) = seen.found();
     }
-    let mut m = 0u64;
-    for (i, b) in chunks.remainder().iter().enumerate() {
-        m |= u64::from(*b == b'\t' || *b == b'\n') << i;
-        backslash |= u64::from(*b == b'\\');
+}
+
+/// What the scan of a block has seen so far besides separators: a backslash, a byte past
+/// ASCII (in SSE2 registers on x86-64, as flags elsewhere).
+#[cfg(target_arch = "x86_64")]
+struct Seen {
+    backslash: std::arch::x86_64::__m128i,
+    high: std::arch::x86_64::__m128i,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Default for Seen {
+    fn default() -> Seen {
+        use std::arch::x86_64::_mm_setzero_si128;
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+        unsafe {
+            Seen {
+                backslash: _mm_setzero_si128(),
+                high: _mm_setzero_si128(),
+            }
+        }
     }
-    masks.push(m);
-    backslash != 0
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Seen {
+    /// (a backslash seen, a byte past ASCII seen).
+    fn found(&self) -> (bool, bool) {
+        use std::arch::x86_64::_mm_movemask_epi8;
+        // SAFETY: SSE2 is part of the x86-64 baseline.
+        unsafe {
+            (
+                _mm_movemask_epi8(self.backslash) != 0,
+                _mm_movemask_epi8(self.high) != 0,
+            )
+        }
+    }
+}
+
+/// (tabs, newlines) of 64 bytes, as bits; notes backslashes and bytes past ASCII in `seen`.
+/// Sixteen bytes at a time with SSE2 compares.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn marks(chunk: &[u8; 64], seen: &mut Seen) -> (u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let (mut tabs, mut newlines) = (0u64, 0u64);
+    // SAFETY: SSE2 is part of the x86-64 baseline; each load reads the 16 bytes at `16 * k`
+    // (k < 4) of the 64-byte array, within it, and `_mm_loadu_si128` needs no alignment.
+    unsafe {
+        let (tab, newline, backslash) = (
+            _mm_set1_epi8(b'\t' as i8),
+            _mm_set1_epi8(b'\n' as i8),
+            _mm_set1_epi8(b'\\' as i8),
+        );
+        let p = chunk.as_ptr().cast::<__m128i>();
+        for k in 0..4 {
+            let v = _mm_loadu_si128(p.add(k));
+            let t = _mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)) as u32 as u64;
+            let n = _mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)) as u32 as u64;
+            tabs |= t << (16 * k);
+            newlines |= n << (16 * k);
+            seen.backslash = _mm_or_si128(seen.backslash, _mm_cmpeq_epi8(v, backslash));
+            seen.high = _mm_or_si128(seen.high, v);
+        }
+    }
+    (tabs, newlines)
+}
+
+/// What the scan of a block has seen so far besides separators: a backslash, a byte past
+/// ASCII (in SSE2 registers on x86-64, as flags elsewhere).
+#[cfg(not(target_arch = "x86_64"))]
+#[derive(Default)]
+struct Seen {
+    backslash: u64,
+    high: u64,
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+impl Seen {
+    /// (a backslash seen, a byte past ASCII seen).
+    fn found(&self) -> (bool, bool) {
+        (self.backslash != 0, self.high & 0x8080_8080_8080_8080 != 0)
+    }
+}
+
+/// (tabs, newlines) of 64 bytes, as bits; notes backslashes and bytes past ASCII in `seen`.
+/// Eight bytes at a time in plain integer arithmetic: each byte equal to a separator becomes a
+/// zero byte, found with the carry-free zero-byte test, and the eight flags are gathered into
+/// one byte by a multiply.
+#[cfg(not(target_arch = "x86_64"))]
+fn marks(chunk: &[u8; 64], seen: &mut Seen) -> (u64, u64) {
+    let (mut tabs, mut newlines) = (0u64, 0u64);
+    for (k, word) in chunk.chunks_exact(8).enumerate() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let w = u64::from_le_bytes(w);
+        tabs |= byte_flags(w, 0x0909_0909_0909_0909) << (8 * k);
+        newlines |= byte_flags(w, 0x0a0a_0a0a_0a0a_0a0a) << (8 * k);
+        seen.backslash |= zero_bytes(w ^ 0x5c5c_5c5c_5c5c_5c5c);
+        seen.high |= w;
+    }
+    (tabs, newlines)
 }
 
 /// The high bit of each byte of `x` set where that byte is zero, others clear (no carries
 /// between bytes, so no false hits next to a true one).
+#[cfg(not(target_arch = "x86_64"))]
 fn zero_bytes(x: u64) -> u64 {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
 }
 
-/// One bit for each byte of `w` (little-endian) that is a tab or a newline.
-fn byte_flags(w: u64) -> u64 {
-    let hits = zero_bytes(w ^ 0x0909_0909_0909_0909) | zero_bytes(w ^ 0x0a0a_0a0a_0a0a_0a0a);
+/// One bit for each byte of `w` (little-endian) equal to the byte repeated in `repeated`.
+#[cfg(not(target_arch = "x86_64"))]
+fn byte_flags(w: u64, repeated: u64) -> u64 {
+    let hits = zero_bytes(w ^ repeated);
     // Bit 7 of byte k moves to bit k of the top byte.
     ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
@@ -192,31 +307,46 @@ fn byte_flags(w: u64) -> u64 {
 /// Most tabs a line's positions are kept for; a line with more has too many fields anyway.
 const MAX_TABS: usize = 24;
 
-/// Calls `each` with every line of `text` (whole lines, each ending in `\n`), without its `\n`
+/// Calls `each` with every line of `bytes` (whole lines, each ending in `\n`), without its `\n`
 /// or a `\r` before it, the positions of its tabs in the line (the first [`MAX_TABS`]), their
-/// count, and whether the text has a backslash; stops with `None` when `each` does.
+/// count, and whether the block has a backslash; stops with `None` when `each` does, and
+/// answers `None` at once when `bytes` is not UTF-8.
 fn for_lines(
-    text: &str,
-    masks: &mut Vec<u64>,
+    bytes: &[u8],
+    scan: &mut Scan,
     mut each: impl FnMut(&str, &[usize], usize, bool) -> Option<()>,
 ) -> Option<()> {
-    let bytes = text.as_bytes();
-    let escaped = separators(bytes, masks);
+    scan.of(bytes);
+    let text = if scan.non_ascii {
+        std::str::from_utf8(bytes).ok()?
+    } else {
+        // SAFETY: the scan found no byte past 0x7f: the bytes are ASCII, which is UTF-8.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    };
+    let escaped = scan.backslash;
     let mut tabs = [0usize; MAX_TABS];
     let mut count = 0;
     let mut start = 0;
-    for (w, mask) in masks.iter().enumerate() {
-        let mut m = *mask;
-        while m != 0 {
-            let at = w * 64 + m.trailing_zeros() as usize;
-            m &= m - 1;
-            if bytes.get(at) == Some(&b'\t') {
+    for (w, (&word_tabs, &word_newlines)) in scan.tabs.iter().zip(&scan.newlines).enumerate() {
+        let (mut t, mut n) = (word_tabs, word_newlines);
+        loop {
+            // The word's tabs before its next newline (all of them when it has none): a tab
+            // and a newline never share a bit, so the mask up to that newline's bit takes them.
+            let mut before = if n == 0 { t } else { t & (n ^ (n - 1)) };
+            t ^= before;
+            while before != 0 {
+                let at = w * 64 + before.trailing_zeros() as usize;
+                before &= before - 1;
                 if let Some(slot) = tabs.get_mut(count) {
                     *slot = at - start;
                 }
                 count += 1;
-                continue;
             }
+            if n == 0 {
+                break;
+            }
+            let at = w * 64 + n.trailing_zeros() as usize;
+            n &= n - 1;
             let mut line = text.get(start..at)?;
             if let Some(l) = line.strip_suffix('\r') {
                 line = l;
@@ -559,10 +689,10 @@ fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeT
     let mut last_kind: Option<(String, String, NodeKind)> = None;
     let mut origin_file = String::new();
     let mut number = 0u32;
-    let mut masks = Vec::new();
+    let mut scan = Scan::default();
     let stop = AtomicBool::new(false);
     for_blocks(path, 0, u64::MAX, &stop, |text| {
-        for_lines(text, &mut masks, |line, tabs, count, escaped| {
+        for_lines(text, &mut scan, |line, tabs, count, escaped| {
             number = number.saturating_add(1);
             if number == 1 {
                 return header(line).then_some(());
@@ -1067,9 +1197,9 @@ fn read_part(
     stop: &AtomicBool,
 ) -> Option<Part> {
     let mut reader = EdgeReader::new(sink, file, block);
-    let mut masks = Vec::new();
+    let mut scan = Scan::default();
     let read = for_blocks(path, from, to, stop, |text| {
-        for_lines(text, &mut masks, |line, tabs, count, escaped| {
+        for_lines(text, &mut scan, |line, tabs, count, escaped| {
             reader.part.lines = reader.part.lines.saturating_add(1);
             if from == 0 && reader.part.lines == 1 {
                 let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
@@ -1237,14 +1367,24 @@ mod tests {
             .collect()
     }
 
+    /// The tab and newline positions the scan finds, after checking its other findings and
+    /// that tabs are tabs and newlines newlines.
     fn masked(bytes: &[u8]) -> Vec<usize> {
-        let mut masks = Vec::new();
-        assert_eq!(separators(bytes, &mut masks), bytes.contains(&b'\\'));
+        let mut scan = Scan::default();
+        scan.of(bytes);
+        assert_eq!(scan.backslash, bytes.contains(&b'\\'));
+        assert_eq!(scan.non_ascii, !bytes.is_ascii());
         let mut out = Vec::new();
-        for (w, m) in masks.iter().enumerate() {
+        for (w, (t, n)) in scan.tabs.iter().zip(&scan.newlines).enumerate() {
             for bit in 0..64 {
-                if m >> bit & 1 == 1 {
-                    out.push(w * 64 + bit);
+                let at = w * 64 + bit;
+                if t >> bit & 1 == 1 {
+                    assert_eq!(bytes[at], b'\t');
+                    out.push(at);
+                }
+                if n >> bit & 1 == 1 {
+                    assert_eq!(bytes[at], b'\n');
+                    out.push(at);
                 }
             }
         }
@@ -1265,6 +1405,12 @@ mod tests {
             assert_eq!(masked(&b), plain(&b), "length {len}");
         }
         assert_eq!(masked(b"no\tbackslash\n"), [2, 12]);
+        // A backslash or a byte past ASCII only in the bytes after the last whole chunk.
+        for tail in [&b"\\"[..], "é".as_bytes()] {
+            let mut b = vec![b'a'; 64];
+            b.extend_from_slice(tail);
+            masked(&b);
+        }
     }
 
     #[test]
@@ -1349,8 +1495,8 @@ mod tests {
     fn lines_lose_their_newline_and_a_carriage_return_and_keep_their_tabs() {
         let text = "a\tb\r\n\nc\td\te\n";
         let mut seen = Vec::new();
-        let mut masks = Vec::new();
-        for_lines(text, &mut masks, |line, tabs, count, escaped| {
+        let mut scan = Scan::default();
+        for_lines(text.as_bytes(), &mut scan, |line, tabs, count, escaped| {
             assert!(!escaped);
             seen.push((line.to_string(), tabs.to_vec(), count));
             Some(())
@@ -1382,10 +1528,10 @@ mod tests {
         std::fs::write(&path, &text).expect("write");
         let stop = AtomicBool::new(false);
         let mut lines = Vec::new();
-        let mut masks = Vec::new();
+        let mut scan = Scan::default();
         let read = for_blocks(&path, 0, u64::MAX, &stop, |t| {
-            assert!(t.ends_with('\n'));
-            for_lines(t, &mut masks, |l, _, _, _| {
+            assert!(t.ends_with(b"\n"));
+            for_lines(t, &mut scan, |l, _, _, _| {
                 lines.push(l.to_string());
                 Some(())
             })
@@ -1397,13 +1543,20 @@ mod tests {
         let mut tail = Vec::new();
         let to = from + "two\r\n".len() as u64;
         for_blocks(&path, from, to, &stop, |t| {
-            tail.push(t.to_string());
+            tail.push(t.to_vec());
             Some(())
         });
-        assert_eq!(tail, ["two\r\n"]);
-        // Not UTF-8: declined.
-        std::fs::write(&path, b"ok\n\xff\xfe\n").expect("write");
-        assert_eq!(for_blocks(&path, 0, u64::MAX, &stop, |_| Some(())), None);
+        assert_eq!(tail, [b"two\r\n"]);
+        // Not UTF-8: declined, wherever the bad byte falls.
+        for at in [3, 64, 70] {
+            let mut bad = b"ok\n".repeat(30);
+            bad.insert(at, 0xff);
+            std::fs::write(&path, &bad).expect("write");
+            let read = for_blocks(&path, 0, u64::MAX, &stop, |t| {
+                for_lines(t, &mut scan, |_, _, _, _| Some(()))
+            });
+            assert_eq!(read, None, "a bad byte at {at}");
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
