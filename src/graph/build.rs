@@ -823,14 +823,23 @@ fn label_keys(
 ) -> (Vec<(u32, u32)>, usize) {
     let mut labels: Vec<(u32, u32)> = Vec::with_capacity(names.len());
     let mut longest = 0;
-    for (i, name) in names.iter().enumerate() {
+    for (i, &name) in names.iter().enumerate() {
         let first = labels.len();
-        let name = strings.get(*name).to_string();
+        // A name that is its own key (most names of a large graph) is interned already: its
+        // id is the key's, found without a lookup in the interner's large map.
+        let key = super::normalize(strings.get(name));
+        longest = longest.max(key.split(' ').count());
+        let k = if key == strings.get(name) {
+            name
+        } else {
+            strings.intern(&key)
+        };
+        labels.push((k, i as u32));
         let aliases = extras
             .get(node_extra[i] as usize)
             .map_or(&[][..], |e| e.aliases.as_slice());
-        for label in std::iter::once(&name).chain(aliases) {
-            let key = super::normalize(label);
+        for alias in aliases {
+            let key = super::normalize(alias);
             longest = longest.max(key.split(' ').count());
             let k = strings.intern(&key);
             if !labels[first..].iter().any(|(x, _)| *x == k) {
