@@ -722,7 +722,9 @@ fn prefetch<T>(item: &T) {
 }
 
 fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeTable> {
-    let mut table = NodeTable::with_room(estimated_lines(path, SHORTEST_NODE).min(TABLE_ROOM));
+    let table = NodeTable::with_room(estimated_lines(path, SHORTEST_NODE).min(TABLE_ROOM));
+    // Shared by the reader of a line and the one that asks for its slot a line ahead.
+    let table = std::cell::RefCell::new(table);
     let header = |line: &str| {
         let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
         line.split('\t').eq(NODE_COLUMNS.iter().copied())
@@ -738,7 +740,14 @@ fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeT
         for_lines(
             text,
             &mut scan,
-            |_, _, _| {},
+            |line, tabs, escaped| {
+                // The slot the id will take (an escaped id is not worth it).
+                if let (false, Some(&end)) = (escaped, tabs.first()) {
+                    let field = line.as_bytes().get(..end).unwrap_or_default();
+                    let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
+                    table.borrow().prefetch(id);
+                }
+            },
             |line, tabs, count, escaped| {
                 number = number.saturating_add(1);
                 if number == 1 {
@@ -812,11 +821,11 @@ fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeT
                 // A second node of an id is left to the full reader, which reports it.
                 // Trimmed, as the full reader keeps a name.
                 let node = sink.add_node(&id, kind, name.trim(), extra, at)?;
-                table.insert(&id, node, kind).then_some(())
+                table.borrow_mut().insert(&id, node, kind).then_some(())
             },
         )
     })?;
-    Some(table)
+    Some(table.into_inner())
 }
 
 /// Where a statement or a citation was read: its own origin column, or (`None` for the file)
@@ -862,9 +871,13 @@ struct EdgeReader<'a> {
     /// (relation named, subject kind, object kind) → the statement's relation in the block's
     /// numbering, `None` when the kinds do not allow it.
     allowed: FxMap<(Named, NodeKind, NodeKind), Option<u16>>,
-    /// Raw `source\tsection\tevidence\tnote` → provenance, and the last one read.
+    /// Raw `source\toriginal_predicate\tsection\tevidence\tnote` → provenance (the predicate
+    /// is no part of it, but makes the five fields one slice).
     provenance: FxMap<Box<str>, u32>,
-    last_provenance: (String, u32),
+    /// The last provenance read: its source field, its section, evidence and note fields (as
+    /// one slice), and its number. Without the predicate, which changes from line to line
+    /// where the provenance does not.
+    last_provenance: (String, String, u32),
     /// Raw qualifier columns → qualifiers, and the last one read.
     qualifiers: FxMap<Box<str>, u32>,
     last_qualifiers: (String, u32),
@@ -900,7 +913,8 @@ impl<'a> EdgeReader<'a> {
             named_predicate: FxMap::default(),
             allowed: FxMap::default(),
             provenance: FxMap::default(),
-            last_provenance: (String::from("\0"), 0),
+            // Never a line's: the three fields of the second hold two tabs.
+            last_provenance: (String::new(), String::new(), 0),
             qualifiers: FxMap::default(),
             last_qualifiers: (String::from("\0"), 0),
             facets: FxMap::default(),
@@ -1011,10 +1025,11 @@ impl<'a> EdgeReader<'a> {
         } else {
             self.place(f.get(21, 21)?)?
         };
-        // The source, and section, evidence and note (adjacent): one slice is their key.
-        let key = f.bytes(7, 11);
-        let p = if same(self.last_provenance.0.as_bytes(), key) {
-            self.last_provenance.1
+        // The source, and section, evidence and note.
+        let p = if same(self.last_provenance.0.as_bytes(), f.bytes(7, 7))
+            && same(self.last_provenance.1.as_bytes(), f.bytes(9, 11))
+        {
+            self.last_provenance.2
         } else {
             let key = f.get(7, 11)?;
             let p = match self.provenance.get(key) {
@@ -1026,9 +1041,12 @@ impl<'a> EdgeReader<'a> {
                     p
                 }
             };
-            self.last_provenance.0.clear();
-            self.last_provenance.0.push_str(key);
-            self.last_provenance.1 = p;
+            let last = &mut self.last_provenance;
+            last.0.clear();
+            last.0.push_str(f.get(7, 7)?);
+            last.1.clear();
+            last.1.push_str(f.get(9, 11)?);
+            last.2 = p;
             p
         };
         let key = f.bytes(12, 20);
