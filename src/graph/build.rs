@@ -99,6 +99,8 @@ impl Builder {
         let _ = self.node_kind.try_reserve(nodes);
         let _ = self.node_extra.try_reserve(nodes);
         let _ = self.node_origin.try_reserve(nodes);
+        // An id a node (a node named by its id adds no other string).
+        self.strings.reserve(nodes);
         if statements > 0 {
             let own = self.own_segment();
             let _ = own.object.try_reserve(statements);

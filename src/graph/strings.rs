@@ -108,6 +108,12 @@ impl Interner {
         }
     }
 
+    /// Room in the map for about this many more strings (a hint: room the allocator cannot
+    /// give is left out), so that a large load does not move the map as it grows.
+    pub fn reserve(&mut self, strings: usize) {
+        let _ = self.by_hash.try_reserve(strings);
+    }
+
     /// The id of `s` when it was interned.
     pub fn find(&self, s: &str) -> Option<u32> {
         match self.by_hash.get(&hash_str(s)) {
