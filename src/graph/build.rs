@@ -155,11 +155,18 @@ impl Builder {
             self.strings.intern(name)
         };
         self.node_name.push(name);
-        let next = self.kinds.len() as u32;
-        let code = *self.kind_code.entry(kind).or_insert(next);
-        if code == next {
-            self.kinds.push(kind);
-        }
+        // Nodes come grouped by kind: most take the code of the node before.
+        let code = match self.node_kind.last() {
+            Some(&last) if self.kinds.get(last as usize) == Some(&kind) => last,
+            _ => {
+                let next = self.kinds.len() as u32;
+                let code = *self.kind_code.entry(kind).or_insert(next);
+                if code == next {
+                    self.kinds.push(kind);
+                }
+                code
+            }
+        };
         self.node_kind.push(code);
         let extra = if extra.is_empty() {
             0

@@ -390,6 +390,7 @@ impl<'a> Fields<'a> {
     }
 
     /// Where fields `a..=b` (with the tabs between them) lie in the line.
+    #[inline]
     fn range(&self, a: usize, b: usize) -> std::ops::Range<usize> {
         let start = match a.checked_sub(1) {
             Some(t) => self.tabs.get(t).map_or(self.line.len(), |t| t + 1),
@@ -400,11 +401,13 @@ impl<'a> Fields<'a> {
     }
 
     /// Fields `a..=b` as text.
+    #[inline]
     fn get(&self, a: usize, b: usize) -> Option<&'a str> {
         self.line.get(self.range(a, b))
     }
 
     /// Fields `a..=b` as bytes (to compare: no check that they fall between characters).
+    #[inline]
     fn bytes(&self, a: usize, b: usize) -> &'a [u8] {
         self.line
             .as_bytes()
