@@ -382,8 +382,9 @@ impl KnowledgeGraph {
         }
     }
 
-    /// Reads the start of each node's statements as subject (their relations and objects), so
-    /// a pass over them that follows finds them in the cache. In a large graph each node's
+    /// Reads the relation and object of the first and last of each node's statements as
+    /// subject (a node's few statements lie between), so a pass over them that follows finds
+    /// them in the cache. In a large graph each node's
     /// statements are a read far from the last; here the reads do not wait for one another
     /// (the processor has several under way at once), where a pass that decides as it reads
     /// waits for each in turn. Worth it before checking many scattered nodes one by one.
