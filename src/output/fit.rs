@@ -219,17 +219,23 @@ impl Fitted {
 pub fn padded<S: AsRef<str>>(cells: &[S], widths: &[usize]) -> String {
     let room = widths.iter().sum::<usize>() + GAP * widths.len();
     let mut line = String::with_capacity(room);
+    push_padded(&mut line, cells, widths);
+    line
+}
+
+/// [`padded`], added to the end of `out` (without a line break).
+pub fn push_padded<S: AsRef<str>>(out: &mut String, cells: &[S], widths: &[usize]) {
+    let start = out.len();
     for (i, w) in widths.iter().enumerate() {
         if i > 0 {
-            push_spaces(&mut line, GAP);
+            push_spaces(out, GAP);
         }
         let cell = cells.get(i).map_or("", AsRef::as_ref);
-        line.push_str(cell);
-        push_spaces(&mut line, w.saturating_sub(width(cell)));
+        out.push_str(cell);
+        push_spaces(out, w.saturating_sub(width(cell)));
     }
-    let kept = line.trim_end_matches(' ').len();
-    line.truncate(kept);
-    line
+    let kept = out[start..].trim_end_matches(' ').len();
+    out.truncate(start + kept);
 }
 
 fn push_spaces(line: &mut String, n: usize) {

@@ -55,12 +55,37 @@ fn push_dim(out: &mut String, line: &str, color: bool) {
 pub(super) fn table_body(out: &mut String, rs: &ResultSet, opts: &RenderOptions) -> bool {
     let n = rs.columns.len();
     let header: Vec<Cow<str>> = rs.columns.iter().map(|c| one_line(c)).collect();
+    let total = opts.width.unwrap_or(usize::MAX);
+    // Most tables fit as they are: their rows are written straight out, each cell's width
+    // measured twice rather than every row kept aside (a large answer has thousands).
+    let mut natural: Vec<usize> = header.iter().map(|h| fit::width(h)).collect();
+    for r in &rs.rows {
+        for (i, w) in natural.iter_mut().enumerate() {
+            *w = (*w).max(fit::width(&one_line(cell(r, i))));
+        }
+    }
+    if fit::layout(&natural, total) == fit::Layout::Natural {
+        let line = fit::padded(&header, &natural);
+        if opts.color && !line.is_empty() {
+            push_line(out, &format!("\x1b[1m{line}{RESET}"));
+        } else {
+            push_line(out, &line);
+        }
+        let mut cells: Vec<Cow<str>> = Vec::with_capacity(n);
+        for r in &rs.rows {
+            cells.clear();
+            cells.extend((0..n).map(|i| one_line(cell(r, i))));
+            fit::push_padded(out, &cells, &natural);
+            out.push('\n');
+        }
+        return false;
+    }
     let body: Vec<Vec<Cow<str>>> = rs
         .rows
         .iter()
         .map(|r| (0..n).map(|i| one_line(cell(r, i))).collect())
         .collect();
-    let fitted = fit::table(&header, &body, opts.width.unwrap_or(usize::MAX));
+    let fitted = fit::table(&header, &body, total);
     // Blocks stand apart from the lines above and the count below.
     if fitted.blocks && !out.is_empty() {
         out.push('\n');
