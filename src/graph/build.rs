@@ -459,17 +459,6 @@ impl Builder {
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
             (statements, indexes)
         });
-        let Laid {
-            out_start,
-            st_object,
-            st_relation,
-            st_facet,
-            st_origin,
-            in_start,
-            in_edge,
-            in_subject,
-            carried,
-        } = statements;
         let lexicon = Lexicon::new(b.kinds.iter().copied(), rels.iter().copied());
         KnowledgeGraph {
             strings,
@@ -481,14 +470,14 @@ impl Builder {
             node_extra: b.node_extra.into(),
             node_origin: b.node_origin.into(),
             extras: b.extras,
-            out_start: out_start.into(),
-            st_object: st_object.into(),
-            st_relation: st_relation.into(),
-            st_facet: st_facet.into(),
-            st_origin: st_origin.into(),
-            in_start: in_start.into(),
-            in_edge: in_edge.into(),
-            in_subject: in_subject.into(),
+            out_start: statements.out_start.into(),
+            st_object: statements.st_object.into(),
+            st_relation: statements.st_relation.into(),
+            st_facet: statements.st_facet.into(),
+            st_origin: statements.st_origin.into(),
+            in_start: statements.in_start.into(),
+            in_edge: statements.in_edge.into(),
+            in_subject: statements.in_subject.into(),
             relations: rels,
             facets: b.facets.into(),
             provenances: b.provenances,
@@ -500,7 +489,7 @@ impl Builder {
             by_kind,
             max_label_words,
             imported_links,
-            carried: carried.into(),
+            carried: statements.carried.into(),
             lexicon,
             class_bits: std::sync::OnceLock::new(),
             any_of_groups: std::sync::OnceLock::new(),
