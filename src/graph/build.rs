@@ -99,6 +99,8 @@ impl Builder {
         let _ = self.node_kind.try_reserve(nodes);
         let _ = self.node_extra.try_reserve(nodes);
         let _ = self.node_origin.try_reserve(nodes);
+        // Indexed by string id: about a string a node.
+        let _ = self.node_of.try_reserve(nodes);
         // An id a node (a node named by its id adds no other string).
         self.strings.reserve(nodes);
         if statements > 0 {
@@ -522,6 +524,10 @@ impl GraphSink for Builder {
             accepted: Vec::new(),
         };
         Some(self.add_node_parts(id, kind, name, extra, origin).index() as u32)
+    }
+
+    fn prefetch_node(&self, id: &str) {
+        self.strings.prefetch(id);
     }
 
     fn node_at(&self, node: u32) -> Option<(&str, NodeKind)> {

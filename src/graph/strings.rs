@@ -2,7 +2,6 @@
 //! and named by a `u32`; a fast hasher for the builder's maps. The arena's two columns are
 //! owned or read in place from a snapshot ([`Col`]). Uses nothing outside std.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::col::Col;
@@ -76,51 +75,104 @@ impl Strings {
     }
 }
 
-/// Builds a [`Strings`], giving equal strings one id. Its map holds a 64-bit hash per string,
-/// not the string, so interning a million ids costs a few bytes each beyond the text.
+/// Builds a [`Strings`], giving equal strings one id. Its map is an open-addressing table of
+/// 8-byte slots, each the high half of a string's hash and its id (plus one; zero is an empty
+/// slot) and at most two in three full, so interning a million ids costs 16 MB beyond the text, the table is asked of the
+/// allocator zeroed (no pass to mark it empty), and a slot can be brought into the cache before
+/// it is needed ([`Interner::prefetch`]).
 #[derive(Debug, Default)]
 pub struct Interner {
     strings: Strings,
-    by_hash: HashMap<u64, u32, BuildHasherDefault<Identity>>,
-    /// Strings whose hash another string already took (rare).
-    collided: HashMap<String, u32, FastState>,
+    /// A power of two long (or empty), at most two in three full: a search then reads about
+    /// five slots at worst, in one or two cache lines.
+    slots: Vec<u64>,
 }
 
 impl Interner {
     /// The id of `s`, adding it when new.
     pub fn intern(&mut self, s: &str) -> u32 {
+        if (self.strings.len() + 1) * 3 > self.slots.len() * 2 {
+            self.rebuild(self.strings.len() + 1);
+        }
         let h = hash_str(s);
-        match self.by_hash.get(&h) {
-            Some(&id) if self.strings.get(id) == s => id,
-            Some(_) => {
-                if let Some(&id) = self.collided.get(s) {
-                    return id;
-                }
+        match self.probe(s, h) {
+            Ok(id) => id,
+            Err(i) => {
                 let id = self.strings.push(s);
-                self.collided.insert(s.to_string(), id);
-                id
-            }
-            None => {
-                let id = self.strings.push(s);
-                self.by_hash.insert(h, id);
+                self.slots[i] = slot_of(h, id);
                 id
             }
         }
     }
 
-    /// Room in the map for about this many more strings (a hint: room the allocator cannot
-    /// give is left out), so that a large load does not move the map as it grows.
+    /// The id of `s` (`Ok`), or the index of the empty slot where it would go (`Err`), from
+    /// its hash `h`. The table must have an empty slot.
+    fn probe(&self, s: &str, h: u64) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let tag = h >> 32;
+        let mut i = h as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return Err(i);
+            }
+            // A tag that matches is checked against the string: equal tags are only likely.
+            let id = (slot as u32).wrapping_sub(1);
+            if slot >> 32 == tag && self.strings.get(id) == s {
+                return Ok(id);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// A table with room for `strings` strings holding every string interned.
+    fn rebuild(&mut self, strings: usize) {
+        let len = strings
+            .saturating_add(strings / 2 + 1)
+            .next_power_of_two()
+            .max(16);
+        // Zeros, which the allocator gives as fresh zeroed pages without writing them.
+        let mut slots = vec![0u64; len];
+        let mask = len - 1;
+        for id in 0..self.strings.len() as u32 {
+            let h = hash_str(self.strings.get(id));
+            let mut i = h as usize & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = slot_of(h, id);
+        }
+        self.slots = slots;
+    }
+
+    /// Room for about this many more strings (a hint, taken up to [`RESERVE_MOST`]), so that a
+    /// large load does not rebuild the table as it grows nor move the arena's ends.
     pub fn reserve(&mut self, strings: usize) {
-        let _ = self.by_hash.try_reserve(strings);
+        let strings = strings.min(RESERVE_MOST);
+        let room = self.strings.len().saturating_add(strings);
+        if room.saturating_mul(3) > self.slots.len() * 2 {
+            self.rebuild(room);
+        }
+        let _ = self.strings.ends.to_mut().try_reserve(strings);
+    }
+
+    /// Asks for the slot where a search for `s` starts to be brought into the cache, so that
+    /// interning it soon after does not wait for memory.
+    pub fn prefetch(&self, s: &str) {
+        if let Some(slot) = self
+            .slots
+            .get(hash_str(s) as usize & self.slots.len().wrapping_sub(1))
+        {
+            prefetch(slot);
+        }
     }
 
     /// The id of `s` when it was interned.
     pub fn find(&self, s: &str) -> Option<u32> {
-        match self.by_hash.get(&hash_str(s)) {
-            Some(&id) if self.strings.get(id) == s => Some(id),
-            Some(_) => self.collided.get(s).copied(),
-            None => None,
+        if self.slots.is_empty() {
+            return None;
         }
+        self.probe(s, hash_str(s)).ok()
     }
 
     pub fn get(&self, id: u32) -> &str {
@@ -135,12 +187,36 @@ impl Interner {
         self.strings.is_empty()
     }
 
-    /// The arena, without the maps.
+    /// The arena, without the table.
     pub fn finish(self) -> Strings {
         let mut s = self.strings;
         s.shrink();
         s
     }
+}
+
+/// Most strings [`Interner::reserve`] makes room for at once (a table of 256 MB): a hint past
+/// it, from a file of gigabytes of short lines, is not worth the address space; the table grows
+/// as it fills instead.
+const RESERVE_MOST: usize = 1 << 24;
+
+/// A table slot: the hash's high half, and the id plus one (never zero, the empty slot).
+fn slot_of(h: u64, id: u32) -> u64 {
+    (h >> 32) << 32 | u64::from(id.wrapping_add(1))
+}
+
+/// Asks the CPU to bring the memory of `item` into its cache (a hint, which changes nothing
+/// else; none on targets other than x86-64).
+pub fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE is part of the x86-64 baseline; a prefetch reads nothing the program sees and
+    // cannot fault (the pointer is a live reference anyway).
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
 }
 
 /// A 64-bit hash of a string: words folded by multiply and rotate, then mixed so every bit of
@@ -175,24 +251,6 @@ fn mix(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
-}
-
-/// A hasher for keys that are already hashes.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Identity(u64);
-
-impl Hasher for Identity {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 /// A fast hasher for small keys (ids, pairs of ids, short strings) in the builder's maps; not
@@ -248,5 +306,26 @@ mod tests {
         assert_eq!(i.intern(""), e);
         let s = i.finish();
         assert_eq!((s.get(e), s.get(x)), ("", "x"));
+    }
+
+    #[test]
+    fn many_strings_keep_their_ids_as_the_table_grows() {
+        // From a small table, so it is rebuilt many times; then with room made first.
+        for room in [0, 70_000] {
+            let mut i = Interner::default();
+            assert_eq!(i.find("s0"), None);
+            i.reserve(room);
+            let ids: Vec<u32> = (0..60_000).map(|n| i.intern(&format!("s{n}"))).collect();
+            for (n, id) in ids.iter().enumerate() {
+                assert_eq!(*id, n as u32);
+                assert_eq!(i.intern(&format!("s{n}")), *id);
+                assert_eq!(i.find(&format!("s{n}")), Some(*id));
+            }
+            assert_eq!(i.find("s60000"), None);
+            assert_eq!(i.len(), 60_000);
+            let filled = i.slots.iter().filter(|s| **s != 0).count();
+            assert_eq!(filled, 60_000);
+            assert!(filled * 3 <= i.slots.len() * 2);
+        }
     }
 }

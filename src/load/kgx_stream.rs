@@ -565,19 +565,48 @@ const INLINE_ID: usize = 20;
 /// else its first 12 bytes and where the rest of it is in the table's arena).
 #[derive(Clone, Copy)]
 struct Slot {
-    /// `u32::MAX`: an empty slot.
+    /// The node's number plus one; 0: an empty slot, so that a table of zero bytes is empty
+    /// (memory the allocator gets zeroed from the system needs no pass to mark it empty).
     node: u32,
     kind: u32,
     len: u32,
     text: [u8; INLINE_ID],
 }
 
-const EMPTY: Slot = Slot {
-    node: u32::MAX,
-    kind: 0,
-    len: 0,
-    text: [0; INLINE_ID],
-};
+/// `n` empty slots, in memory asked for zeroed: fresh pages from the system come zeroed
+/// already, so the table is not written over once before its first node (64 MB at a million
+/// nodes).
+fn empty_slots(n: usize) -> Vec<Slot> {
+    let Ok(layout) = std::alloc::Layout::array::<Slot>(n) else {
+        // Past what an address space holds: let the vector report it as it would.
+        return vec![Slot::EMPTY; n];
+    };
+    if layout.size() == 0 {
+        return Vec::new();
+    }
+    // SAFETY: the layout has a non-zero size (checked above).
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<Slot>();
+    if ptr.is_null() {
+        std::alloc::handle_alloc_error(layout);
+    }
+    // SAFETY: `ptr` was allocated by the global allocator with the layout of `n` slots, which
+    // is the layout a `Vec<Slot>` of capacity `n` frees with; all `n` are initialised, since a
+    // slot is integers and bytes only, for which zero bytes are a value (an empty slot).
+    unsafe { Vec::from_raw_parts(ptr, n, n) }
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot {
+        node: 0,
+        kind: 0,
+        len: 0,
+        text: [0; INLINE_ID],
+    };
+
+    fn is_empty(&self) -> bool {
+        self.node == 0
+    }
+}
 
 /// The nodes read, by id, for the edges to find their ends: open addressing over slots that
 /// hold the id in place, so that finding a node costs one random memory access (the builder's
@@ -591,16 +620,20 @@ struct NodeTable {
     /// Kinds by code, with their hashes for the relation cache.
     kinds: Vec<(NodeKind, u64)>,
     kind_code: FxMap<NodeKind, u32>,
+    /// The kind of the last node added and its code: nodes come grouped by kind, so most take
+    /// it without a lookup in `kind_code`.
+    last_kind: Option<(NodeKind, u32)>,
 }
 
 impl NodeTable {
     fn with_room(nodes: usize) -> NodeTable {
         NodeTable {
-            slots: vec![EMPTY; (nodes + nodes / 2).next_power_of_two().max(64)],
+            slots: empty_slots((nodes + nodes / 2).next_power_of_two().max(64)),
             long: Vec::new(),
             filled: 0,
             kinds: Vec::new(),
             kind_code: FxMap::default(),
+            last_kind: None,
         }
     }
 
@@ -624,7 +657,7 @@ impl NodeTable {
         let mut i = hash_bytes(id) as usize & mask;
         loop {
             let slot = &self.slots[i];
-            if slot.node == u32::MAX || self.holds(slot, id) {
+            if slot.is_empty() || self.holds(slot, id) {
                 return i;
             }
             i = (i + 1) & mask;
@@ -643,31 +676,44 @@ impl NodeTable {
     /// The node with id `id`, its kind and the kind's hash.
     fn find(&self, id: &str) -> Option<(u32, NodeKind, u64)> {
         let slot = self.slots.get(self.probe(id.as_bytes()))?;
-        if slot.node == u32::MAX {
-            return None;
-        }
+        let node = slot.node.checked_sub(1)?;
         let (kind, hash) = self.kinds.get(slot.kind as usize)?;
-        Some((slot.node, *kind, *hash))
+        Some((node, *kind, *hash))
     }
 
-    /// Adds a node; `false` when a node has this id.
-    fn insert(&mut self, id: &str, node: u32, kind: NodeKind) -> bool {
-        if (self.filled + 1) * 3 > self.slots.len() * 2 {
-            self.grow();
-        }
-        let id = id.as_bytes();
-        let i = self.probe(id);
-        if self.slots[i].node != u32::MAX {
-            return false;
+    /// The code of `kind`, given one when new.
+    fn kind_code(&mut self, kind: NodeKind) -> u32 {
+        if let Some((last, code)) = self.last_kind {
+            if last == kind {
+                return code;
+            }
         }
         let next = self.kinds.len() as u32;
         let code = *self.kind_code.entry(kind).or_insert(next);
         if code == next {
             self.kinds.push((kind, hash_kind(kind)));
         }
+        self.last_kind = Some((kind, code));
+        code
+    }
+
+    /// Adds a node; `false` when a node has this id (or the node is `u32::MAX`, which a slot
+    /// cannot hold).
+    fn insert(&mut self, id: &str, node: u32, kind: NodeKind) -> bool {
+        let Some(stored) = node.checked_add(1) else {
+            return false;
+        };
+        if (self.filled + 1) * 3 > self.slots.len() * 2 {
+            self.grow();
+        }
+        let id = id.as_bytes();
+        let i = self.probe(id);
+        if !self.slots[i].is_empty() {
+            return false;
+        }
         let mut slot = Slot {
-            node,
-            kind: code,
+            node: stored,
+            kind: self.kind_code(kind),
             len: id.len() as u32,
             text: [0; INLINE_ID],
         };
@@ -685,16 +731,28 @@ impl NodeTable {
 
     /// Twice the slots, every node placed again.
     fn grow(&mut self) {
-        let twice = vec![EMPTY; self.slots.len() * 2];
+        let twice = empty_slots(self.slots.len() * 2);
         let old = std::mem::replace(&mut self.slots, twice);
         let mask = self.slots.len() - 1;
-        for slot in old.into_iter().filter(|s| s.node != u32::MAX) {
+        for slot in old.into_iter().filter(|s| !s.is_empty()) {
             let mut i = hash_bytes(self.id_of(&slot)) as usize & mask;
-            while self.slots[i].node != u32::MAX {
+            while !self.slots[i].is_empty() {
                 i = (i + 1) & mask;
             }
             self.slots[i] = slot;
         }
+    }
+
+    /// Every node's number moved up by `first` (a table numbered from 0 for a sink whose
+    /// first node has number `first`); `None` when a number would pass what a slot holds.
+    fn numbered_from(mut self, first: u32) -> Option<NodeTable> {
+        if first == 0 {
+            return Some(self);
+        }
+        for slot in self.slots.iter_mut().filter(|s| !s.is_empty()) {
+            slot.node = slot.node.checked_add(first)?;
+        }
+        Some(self)
     }
 
     /// The id a slot holds.
@@ -724,22 +782,88 @@ fn prefetch<T>(item: &T) {
     let _ = item;
 }
 
+/// Reads `nodes.tsv` into `sink`, and into a [`NodeTable`] for the edges, on two threads: this
+/// one adds each node to the sink, another reads the file again on its own and builds the
+/// table (each spends most of its time waiting for memory, the other hardware thread of a core
+/// fills those waits). The table numbers the `i`th node line `first + i`, where `first` is the
+/// number the sink gave the first node: every line after the header is either empty or a node,
+/// and any other line declines the whole load, so the two agree whenever neither declines. A
+/// decline on either side stops the other at its next block; `None` then.
 fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeTable> {
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let tabler = scope.spawn(|| {
+            let table = table_nodes(path, &stop);
+            if table.is_none() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            table
+        });
+        let first = add_nodes(path, file, sink, &stop);
+        if first.is_none() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        // A panic on the table's thread is taken as a decline: the full reader reads instead.
+        let table = tabler.join().ok()??;
+        table.numbered_from(first?)
+    })
+}
+
+/// Whether a line is `nodes.tsv`'s header.
+fn node_header(line: &str) -> bool {
+    let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
+    line.split('\t').eq(NODE_COLUMNS.iter().copied())
+}
+
+/// Node kinds by their (`mbckg_kind`, `category`) fields, for the few distinct pairs a graph
+/// has; the last pair asked is kept apart, since nodes come grouped by kind.
+#[derive(Default)]
+struct KindMemo {
+    by_fields: FxMap<(String, String), NodeKind>,
+    last: Option<(String, String, NodeKind)>,
+}
+
+impl KindMemo {
+    /// The kind a node line's `mbckg_kind` and `category` fields give (the kind field first,
+    /// else the category's first item through the lexicon); `None` when neither names one.
+    fn of(&mut self, kind: &str, category: &str) -> Option<NodeKind> {
+        if let Some((k, c, v)) = &self.last {
+            if k == kind && c == category {
+                return Some(*v);
+            }
+        }
+        let key = (kind.to_string(), category.to_string());
+        let v = match self.by_fields.get(&key) {
+            Some(v) => *v,
+            None => {
+                let (raw, cat) = (unescaped(kind), first_of_list(category));
+                let v = match (raw.is_empty(), cat.is_empty()) {
+                    (false, _) => NodeKind::named(&raw)?,
+                    (true, false) => lexicon::kind_of_biolink(&cat)?,
+                    (true, true) => return None,
+                };
+                self.by_fields.insert(key.clone(), v);
+                v
+            }
+        };
+        self.last = Some((key.0, key.1, v));
+        Some(v)
+    }
+}
+
+/// Builds the [`NodeTable`] of `nodes.tsv`, numbering the node lines (every line after the
+/// header but the empty ones) from 0; `None` when a line has not the node columns, names no
+/// kind, or repeats an id, or when `stop` is set. What else makes [`add_nodes`] decline is not
+/// checked here: it declines the load on its own.
+fn table_nodes(path: &Path, stop: &AtomicBool) -> Option<NodeTable> {
     let table = NodeTable::with_room(estimated_lines(path, SHORTEST_NODE).min(TABLE_ROOM));
     // Shared by the reader of a line and the one that asks for its slot a line ahead.
     let table = std::cell::RefCell::new(table);
-    let header = |line: &str| {
-        let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
-        line.split('\t').eq(NODE_COLUMNS.iter().copied())
-    };
-    // (mbckg_kind, category) → kind, for the few distinct pairs a graph has; the last one asked.
-    let mut kinds: FxMap<(String, String), NodeKind> = FxMap::default();
-    let mut last_kind: Option<(String, String, NodeKind)> = None;
-    let mut origin_file = String::new();
-    let mut number = 0u32;
+    let mut kinds = KindMemo::default();
+    let mut line_number = 0u32;
+    let mut node = 0u32;
     let mut scan = Scan::default();
-    let stop = AtomicBool::new(false);
-    for_blocks(path, 0, u64::MAX, &stop, |text| {
+    for_blocks(path, 0, u64::MAX, stop, |text| {
         for_lines(
             text,
             &mut scan,
@@ -752,9 +876,53 @@ fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeT
                 }
             },
             |line, tabs, count, escaped| {
+                line_number = line_number.saturating_add(1);
+                if line_number == 1 || line.is_empty() {
+                    return Some(());
+                }
+                let fields = Fields::new::<8>(line, tabs, count)?;
+                let id = local_id(fields.get(0, 0)?, escaped);
+                let kind = kinds.of(fields.get(6, 6)?, fields.get(1, 1)?)?;
+                if !table.borrow_mut().insert(&id, node, kind) {
+                    return None;
+                }
+                node = node.checked_add(1)?;
+                Some(())
+            },
+        )
+    })?;
+    Some(table.into_inner())
+}
+
+/// Adds the nodes of `nodes.tsv` to `sink`; the number the sink gave the first (0 when there
+/// is none). `None` on any line the full reader would report or repair, when the sink does not
+/// number the nodes one after another, or when `stop` is set.
+fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBool) -> Option<u32> {
+    let mut kinds = KindMemo::default();
+    let mut origin_file = String::new();
+    let mut number = 0u32;
+    // The first node's number and how many nodes were added.
+    let mut first = None;
+    let mut added = 0u32;
+    let mut scan = Scan::default();
+    // Shared by the reader of a line and the one that asks for its memory a line ahead.
+    let sink = std::cell::RefCell::new(sink);
+    for_blocks(path, 0, u64::MAX, stop, |text| {
+        for_lines(
+            text,
+            &mut scan,
+            |line, tabs, escaped| {
+                // An escaped id is not worth it.
+                if let (false, Some(&end)) = (escaped, tabs.first()) {
+                    let field = line.get(..end).unwrap_or_default();
+                    sink.borrow()
+                        .prefetch_node(field.strip_prefix(CURIE_PREFIX).unwrap_or(field));
+                }
+            },
+            |line, tabs, count, escaped| {
                 number = number.saturating_add(1);
                 if number == 1 {
-                    return header(line).then_some(());
+                    return node_header(line).then_some(());
                 }
                 if line.is_empty() {
                     return Some(());
@@ -766,27 +934,7 @@ fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeT
                 if id.is_empty() || category.contains('|') {
                     return None;
                 }
-                let kind = match &last_kind {
-                    Some((k, c, v)) if k == kind && c == category => *v,
-                    _ => {
-                        let key = (kind.to_string(), category.to_string());
-                        let v = match kinds.get(&key) {
-                            Some(v) => *v,
-                            None => {
-                                let (raw, cat) = (unescaped(kind), first_of_list(category));
-                                let v = match (raw.is_empty(), cat.is_empty()) {
-                                    (false, _) => NodeKind::named(&raw)?,
-                                    (true, false) => lexicon::kind_of_biolink(&cat)?,
-                                    (true, true) => return None,
-                                };
-                                kinds.insert(key.clone(), v);
-                                v
-                            }
-                        };
-                        last_kind = Some((key.0, key.1, v));
-                        v
-                    }
-                };
+                let kind = kinds.of(kind, category)?;
                 let name = if escaped {
                     unescaped(name)
                 } else {
@@ -823,12 +971,20 @@ fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeT
                 };
                 // A second node of an id is left to the full reader, which reports it.
                 // Trimmed, as the full reader keeps a name.
-                let node = sink.add_node(&id, kind, name.trim(), extra, at)?;
-                table.borrow_mut().insert(&id, node, kind).then_some(())
+                let node = sink
+                    .borrow_mut()
+                    .add_node(&id, kind, name.trim(), extra, at)?;
+                // The table on the other thread numbers the nodes one after another.
+                let first = *first.get_or_insert(node);
+                if first.checked_add(added) != Some(node) {
+                    return None;
+                }
+                added += 1;
+                Some(())
             },
         )
     })?;
-    Some(table.into_inner())
+    Some(first.unwrap_or(0))
 }
 
 /// Where a statement or a citation was read: its own origin column, or (`None` for the file)
@@ -1657,5 +1813,129 @@ mod tests {
             assert_eq!(read, None, "a bad byte at {at}");
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A file of `lines` in the test directory `name`, header first.
+    fn nodes_file(name: &str, lines: &[String]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("mbckg-nodes-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("nodes.tsv");
+        let mut text = NODE_COLUMNS.join("\t");
+        text.push('\n');
+        for line in lines {
+            text.push_str(line);
+        }
+        std::fs::write(&path, text).expect("write nodes");
+        path
+    }
+
+    /// Node lines of every shape the reader takes: blank lines between, a carriage return,
+    /// escaped and long ids, kinds from the kind column or the category; enough of them
+    /// (some 1.6 MB) that the file is read in more than one block.
+    fn varied_lines(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| match i % 7 {
+                0 => format!("MBCKG:drug-{i}\tbiolink:Drug\tdrug-{i}\t\t\t\tdrug\t\n"),
+                1 => format!("MBCKG:a-rather-long-id-with-a-shared-start-{i}\tbiolink:Protein\tT {i}\t\t\t\ttarget\t\r\n"),
+                2 => format!("MBCKG:esc\\.{i}\tbiolink:Drug\tEscaped\\t{i}\ta note\tA|B\tX:1\tdrug\t\n"),
+                3 => "\n".to_string(),
+                4 => format!("se-{i}\tbiolink:PhenotypicFeature\tnausea {i}\t\t\t\t\t\n"),
+                5 => format!("MBCKG:padded-{i}\tbiolink:Drug\t  padded {i} \t\t\t\tdrug\t\n"),
+                _ => format!("MBCKG:drug-{i}\tbiolink:Drug\tdrug-{i}\t\t\t\tdrug\t\n"),
+            })
+            .collect()
+    }
+
+    /// Every node the sink holds is in the table under its own number and kind, and no other.
+    fn assert_table_matches(table: &NodeTable, sink: &crate::graph::Builder, nodes: usize) {
+        assert_eq!(table.filled, nodes);
+        for n in 0..nodes as u32 {
+            let (id, kind) = sink.node_at(n).expect("a node");
+            let (node, found_kind, _) = table.find(id).expect("in the table");
+            assert_eq!((node, found_kind), (n, kind), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_node_table_numbers_nodes_as_the_sink_does() {
+        let lines = varied_lines(30_000);
+        let path = nodes_file("numbers", &lines);
+        assert!(std::fs::metadata(&path).map_or(0, |m| m.len()) > BLOCK as u64);
+        let mut sink = crate::graph::Builder::new();
+        let table = read_nodes(&path, "nodes.tsv", &mut sink).expect("clean nodes");
+        let nodes = lines.iter().filter(|l| l.as_str() != "\n").count();
+        assert_table_matches(&table, &sink, nodes);
+        let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+    }
+
+    #[test]
+    fn the_node_table_numbers_from_the_sinks_first_node() {
+        let lines = varied_lines(100);
+        let path = nodes_file("offset", &lines);
+        let mut sink = crate::graph::Builder::new();
+        let at = At {
+            file: "before",
+            line: 1,
+            col: 1,
+        };
+        for id in ["before-1", "before-2"] {
+            GraphSink::add_node(
+                &mut sink,
+                id,
+                NodeKind::Target,
+                id,
+                NodeExtra::default(),
+                at,
+            )
+            .expect("a new node");
+        }
+        let table = read_nodes(&path, "nodes.tsv", &mut sink).expect("clean nodes");
+        let nodes = lines.iter().filter(|l| l.as_str() != "\n").count();
+        assert_eq!(table.filled, nodes);
+        for n in 2..2 + nodes as u32 {
+            let (id, kind) = sink.node_at(n).expect("a node");
+            assert_eq!(table.find(id).map(|(n, k, _)| (n, k)), Some((n, kind)));
+        }
+        assert!(table.find("before-1").is_none());
+        let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+    }
+
+    /// A sink that takes every node, a second of an id too, numbering them one after another:
+    /// it declines nothing, so the table's side alone must.
+    #[derive(Default)]
+    struct Trusting(Vec<String>);
+
+    impl GraphSink for Trusting {
+        fn add_node(&mut self, id: &str, _: NodeKind, _: &str, _: NodeExtra, _: At) -> Option<u32> {
+            self.0.push(id.to_string());
+            Some(self.0.len() as u32 - 1)
+        }
+        fn node_at(&self, _: u32) -> Option<(&str, NodeKind)> {
+            None
+        }
+        fn add_block(&mut self, _: StatementBlock) {}
+    }
+
+    #[test]
+    fn a_decline_on_either_thread_declines_the_nodes() {
+        let mut lines = varied_lines(30_000);
+        // A second node of an id, far into the file: the trusting sink takes it, the table not.
+        lines.push("MBCKG:drug-6\tbiolink:Drug\tagain\t\t\t\tdrug\t\n".to_string());
+        let path = nodes_file("twice", &lines);
+        assert!(read_nodes(&path, "nodes.tsv", &mut Trusting::default()).is_none());
+        let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+        // A blank name: the table takes it, the sink's side declines it.
+        let mut lines = varied_lines(30_000);
+        lines.insert(
+            20_000,
+            "MBCKG:nameless\tbiolink:Drug\t \t\t\t\tdrug\t\n".to_string(),
+        );
+        let path = nodes_file("nameless", &lines);
+        assert!(table_nodes(&path, &AtomicBool::new(false)).is_some());
+        assert!(read_nodes(&path, "nodes.tsv", &mut Trusting::default()).is_none());
+        assert!(read_nodes(&path, "nodes.tsv", &mut crate::graph::Builder::new()).is_none());
+        // Stopped from the other side before it starts: no table.
+        assert!(table_nodes(&path, &AtomicBool::new(true)).is_none());
+        let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
     }
 }

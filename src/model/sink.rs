@@ -75,6 +75,9 @@ pub trait GraphSink: Sync {
         extra: NodeExtra,
         at: At,
     ) -> Option<u32>;
+    /// Asks for the memory that adding a node of id `id` will read to be brought into the
+    /// cache, so that adding it soon after does not wait for memory (a hint; none by default).
+    fn prefetch_node(&self, _id: &str) {}
     /// The id and kind of the node with handle `node`, when there is one.
     fn node_at(&self, node: u32) -> Option<(&str, NodeKind)>;
     /// Adds a block's statements after those added so far.
