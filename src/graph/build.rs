@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::strings::{FastState, Interner};
+use super::strings::{same_text, FastState, Interner};
 use super::{Extra, KnowledgeGraph, NodeIx, Pos};
 use crate::lexicon::Lexicon;
 use crate::model::sink::{At, GraphSink, NodeExtra, Place, StatementBlock};
@@ -151,7 +151,7 @@ impl Builder {
         self.node_of[slot] = n;
         self.node_id.push(id);
         // A node named by its id (common in large imported graphs) needs no second lookup.
-        let name = if self.strings.get(id) == name {
+        let name = if same_text(self.strings.get(id), name) {
             id
         } else {
             self.strings.intern(name)
@@ -336,7 +336,7 @@ impl Builder {
     pub fn pos(&mut self, file: &str, line: u32, col: u32) -> Pos {
         let col = u16::try_from(col).unwrap_or(u16::MAX);
         if let Some((f, name)) = &self.last_file {
-            if name == file {
+            if same_text(name, file) {
                 return Pos {
                     line,
                     file: *f,

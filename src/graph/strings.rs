@@ -118,7 +118,7 @@ impl Interner {
             }
             // A tag that matches is checked against the string: equal tags are only likely.
             let id = (slot as u32).wrapping_sub(1);
-            if slot >> 32 == tag && self.strings.get(id) == s {
+            if slot >> 32 == tag && same_text(self.strings.get(id), s) {
                 return Ok(id);
             }
             i = (i + 1) & mask;
@@ -154,6 +154,9 @@ impl Interner {
             self.rebuild(room);
         }
         let _ = self.strings.ends.to_mut().try_reserve(strings);
+        // About as many bytes as the ids of a large imported graph take (`drug-123456`): the
+        // text then does not move as it grows (pages of room not used are never touched).
+        let _ = self.strings.text.to_mut().try_reserve(strings * TEXT_EACH);
     }
 
     /// Asks for the slot where a search for `s` starts to be brought into the cache, so that
@@ -195,10 +198,42 @@ impl Interner {
     }
 }
 
+/// Whether two short texts are equal, compared eight bytes at a time in line: the texts
+/// compared for every node (an id with its name, a file name with the last one) are a few
+/// dozen bytes, for which a call to `memcmp` costs more than the comparison.
+#[inline]
+pub fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 <= n {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        // The last eight bytes, overlapping the ones compared.
+        return word(a, n - 8) == word(b, n - 8);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// Most strings [`Interner::reserve`] makes room for at once (a table of 256 MB): a hint past
 /// it, from a file of gigabytes of short lines, is not worth the address space; the table grows
 /// as it fills instead.
 const RESERVE_MOST: usize = 1 << 24;
+
+/// Bytes of text [`Interner::reserve`] makes room for a string.
+const TEXT_EACH: usize = 16;
 
 /// A table slot: the hash's high half, and the id plus one (never zero, the empty slot).
 fn slot_of(h: u64, id: u32) -> u64 {
@@ -225,21 +260,39 @@ pub fn hash_str(s: &str) -> u64 {
     hash_bytes(s.as_bytes())
 }
 
-/// As [`hash_str`], for bytes.
+/// As [`hash_str`], for bytes. The bytes past the last whole word are read as a word that
+/// overlaps the one before (or as two overlapping halves, for a text shorter than a word), not
+/// copied into a zeroed word first: that copy is a call and a store the load after it waits
+/// for, which cost more than the rest of hashing a short id. The length, hashed first, keeps
+/// texts that the overlap would make alike apart.
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
     let mut h: u64 = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    let n = bytes.len();
+    if n >= 8 {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            h = (h.rotate_left(5) ^ word(c)).wrapping_mul(K);
+        }
+        if !chunks.remainder().is_empty() {
+            h = (h.rotate_left(5) ^ word(&bytes[n - 8..])).wrapping_mul(K);
+        }
+    } else if n >= 4 {
+        let half = |b: &[u8]| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(b);
+            u64::from(u32::from_le_bytes(w))
+        };
+        let w = half(&bytes[..4]) | half(&bytes[n - 4..]) << 32;
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    } else if n > 0 {
+        let w = bytes.iter().fold(0u64, |w, b| w << 8 | u64::from(*b));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
     mix(h)
 }
@@ -327,5 +380,25 @@ mod tests {
             assert_eq!(filled, 60_000);
             assert!(filled * 3 <= i.slots.len() * 2);
         }
+    }
+
+    #[test]
+    fn texts_that_differ_in_a_byte_or_in_length_hash_apart() {
+        // Every length up to three words, each byte changed in turn; zero bytes at the end,
+        // which the overlapping reads must not confuse with a shorter text.
+        let mut seen = std::collections::HashSet::new();
+        for n in 0..24 {
+            let base = vec![0u8; n];
+            assert!(seen.insert(hash_bytes(&base)), "length {n}");
+            for at in 0..n {
+                let mut b = base.clone();
+                b[at] = b'x';
+                assert!(seen.insert(hash_bytes(&b)), "length {n}, byte {at}");
+            }
+        }
+        assert!(same_text("drug-123456", "drug-123456"));
+        assert!(!same_text("drug-123456", "drug-123457"));
+        assert!(!same_text("drug-1", "drug-12"));
+        assert!(same_text("", ""));
     }
 }
