@@ -653,8 +653,13 @@ impl NodeTable {
 
     /// The index of the slot holding `id`, or of the empty slot where it would go.
     fn probe(&self, id: &[u8]) -> usize {
+        self.probe_hashed(id, hash_bytes(id))
+    }
+
+    /// [`NodeTable::probe`], given the id's hash.
+    fn probe_hashed(&self, id: &[u8], hash: u64) -> usize {
         let mask = self.slots.len() - 1;
-        let mut i = hash_bytes(id) as usize & mask;
+        let mut i = hash as usize & mask;
         loop {
             let slot = &self.slots[i];
             if slot.is_empty() || self.holds(slot, id) {
@@ -667,7 +672,12 @@ impl NodeTable {
     /// Asks for the slot where a probe for `id` starts to be brought into the cache, so that a
     /// lookup of it soon after does not wait for memory.
     fn prefetch(&self, id: &[u8]) {
-        let i = hash_bytes(id) as usize & (self.slots.len() - 1);
+        self.prefetch_hashed(hash_bytes(id));
+    }
+
+    /// [`NodeTable::prefetch`], given the id's hash.
+    fn prefetch_hashed(&self, hash: u64) {
+        let i = hash as usize & (self.slots.len() - 1);
         if let Some(slot) = self.slots.get(i) {
             prefetch(slot);
         }
@@ -699,7 +709,13 @@ impl NodeTable {
 
     /// Adds a node; `false` when a node has this id (or the node is `u32::MAX`, which a slot
     /// cannot hold).
+    #[cfg(test)]
     fn insert(&mut self, id: &str, node: u32, kind: NodeKind) -> bool {
+        self.insert_hashed(id, hash_bytes(id.as_bytes()), node, kind)
+    }
+
+    /// [`NodeTable::insert`], given the id's hash.
+    fn insert_hashed(&mut self, id: &str, hash: u64, node: u32, kind: NodeKind) -> bool {
         let Some(stored) = node.checked_add(1) else {
             return false;
         };
@@ -707,7 +723,7 @@ impl NodeTable {
             self.grow();
         }
         let id = id.as_bytes();
-        let i = self.probe(id);
+        let i = self.probe_hashed(id, hash);
         if !self.slots[i].is_empty() {
             return false;
         }
@@ -856,25 +872,18 @@ impl KindMemo {
 /// kind, or repeats an id, or when `stop` is set. What else makes [`add_nodes`] decline is not
 /// checked here: it declines the load on its own.
 fn table_nodes(path: &Path, stop: &AtomicBool) -> Option<NodeTable> {
-    let table = NodeTable::with_room(estimated_lines(path, SHORTEST_NODE).min(TABLE_ROOM));
-    // Shared by the reader of a line and the one that asks for its slot a line ahead.
-    let table = std::cell::RefCell::new(table);
+    let mut table = NodeTable::with_room(estimated_lines(path, SHORTEST_NODE).min(TABLE_ROOM));
     let mut kinds = KindMemo::default();
     let mut line_number = 0u32;
     let mut node = 0u32;
+    // The last nodes read, by number modulo its length, not yet in the table.
+    let mut held: Vec<Held> = (0..TABLE_AHEAD).map(|_| Held::default()).collect();
     let mut scan = Scan::default();
     for_blocks(path, 0, u64::MAX, stop, |text| {
         for_lines(
             text,
             &mut scan,
-            |line, tabs, escaped| {
-                // The slot the id will take (an escaped id is not worth it).
-                if let (false, Some(&end)) = (escaped, tabs.first()) {
-                    let field = line.as_bytes().get(..end).unwrap_or_default();
-                    let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
-                    table.borrow().prefetch(id);
-                }
-            },
+            |_, _, _| {},
             |line, tabs, count, escaped| {
                 line_number = line_number.saturating_add(1);
                 if line_number == 1 || line.is_empty() {
@@ -883,15 +892,64 @@ fn table_nodes(path: &Path, stop: &AtomicBool) -> Option<NodeTable> {
                 let fields = Fields::new::<8>(line, tabs, count)?;
                 let id = local_id(fields.get(0, 0)?, escaped);
                 let kind = kinds.of(fields.get(6, 6)?, fields.get(1, 1)?)?;
-                if !table.borrow_mut().insert(&id, node, kind) {
-                    return None;
+                let at = node as usize % TABLE_AHEAD;
+                // The node read `TABLE_AHEAD` lines ago goes in; this one takes its place.
+                if node as usize >= TABLE_AHEAD {
+                    held[at].insert_into(&mut table)?;
                 }
+                let hash = hash_bytes(id.as_bytes());
+                table.prefetch_hashed(hash);
+                held[at].hold(&id, hash, node, kind);
                 node = node.checked_add(1)?;
                 Some(())
             },
         )
     })?;
-    Some(table.into_inner())
+    // The nodes still held, in the order read.
+    for n in node.saturating_sub(TABLE_AHEAD as u32)..node {
+        held[n as usize % TABLE_AHEAD].insert_into(&mut table)?;
+    }
+    Some(table)
+}
+
+/// How many node lines the table's thread reads past a node before it puts it in the table:
+/// its slot, asked for when it is read, then has that long to come into the cache (a line is
+/// read in less time than a slot takes to come from memory).
+const TABLE_AHEAD: usize = 16;
+
+/// A node read but not yet in the table: its id (a buffer used again and again), the id's hash,
+/// its number and kind.
+struct Held {
+    id: String,
+    hash: u64,
+    node: u32,
+    kind: NodeKind,
+}
+
+impl Default for Held {
+    fn default() -> Held {
+        Held {
+            id: String::new(),
+            hash: 0,
+            node: 0,
+            kind: NodeKind::Drug,
+        }
+    }
+}
+
+impl Held {
+    fn hold(&mut self, id: &str, hash: u64, node: u32, kind: NodeKind) {
+        self.id.clear();
+        self.id.push_str(id);
+        (self.hash, self.node, self.kind) = (hash, node, kind);
+    }
+
+    /// Puts the node in `table`; `None` when a node has its id.
+    fn insert_into(&self, table: &mut NodeTable) -> Option<()> {
+        table
+            .insert_hashed(&self.id, self.hash, self.node, self.kind)
+            .then_some(())
+    }
 }
 
 /// Adds the nodes of `nodes.tsv` to `sink`; the number the sink gave the first (0 when there
@@ -940,14 +998,21 @@ fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBoo
                 } else {
                     Cow::Borrowed(name)
                 };
-                if name.trim().is_empty() {
+                // Trimmed, as the full reader keeps a name.
+                let name = name.trim();
+                if name.is_empty() {
                     return None;
                 }
-                let note = unescaped(description);
-                let extra = NodeExtra {
-                    aliases: list(synonym),
-                    xrefs: list(xref),
-                    note: (!note.is_empty()).then(|| note.into_owned()),
+                // Most nodes of a large graph have none of these: nothing to look at then.
+                let extra = if description.is_empty() && synonym.is_empty() && xref.is_empty() {
+                    NodeExtra::default()
+                } else {
+                    let note = unescaped(description);
+                    NodeExtra {
+                        aliases: list(synonym),
+                        xrefs: list(xref),
+                        note: (!note.is_empty()).then(|| note.into_owned()),
+                    }
                 };
                 let parsed = if origin.is_empty() {
                     None
@@ -970,10 +1035,7 @@ fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBoo
                     },
                 };
                 // A second node of an id is left to the full reader, which reports it.
-                // Trimmed, as the full reader keeps a name.
-                let node = sink
-                    .borrow_mut()
-                    .add_node(&id, kind, name.trim(), extra, at)?;
+                let node = sink.borrow_mut().add_node(&id, kind, name, extra, at)?;
                 // The table on the other thread numbers the nodes one after another.
                 let first = *first.get_or_insert(node);
                 if first.checked_add(added) != Some(node) {
@@ -1922,6 +1984,12 @@ mod tests {
         // A second node of an id, far into the file: the trusting sink takes it, the table not.
         lines.push("MBCKG:drug-6\tbiolink:Drug\tagain\t\t\t\tdrug\t\n".to_string());
         let path = nodes_file("twice", &lines);
+        assert!(read_nodes(&path, "nodes.tsv", &mut Trusting::default()).is_none());
+        let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+        // The same, the second right after the first, in a file of fewer nodes than the table's
+        // thread holds back.
+        let twice = "MBCKG:d\tbiolink:Drug\td\t\t\t\tdrug\t\n".to_string();
+        let path = nodes_file("short", &[twice.clone(), twice]);
         assert!(read_nodes(&path, "nodes.tsv", &mut Trusting::default()).is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
         // A blank name: the table takes it, the sink's side declines it.
