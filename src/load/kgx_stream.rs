@@ -844,7 +844,7 @@ impl KindMemo {
     /// else the category's first item through the lexicon); `None` when neither names one.
     fn of(&mut self, kind: &str, category: &str) -> Option<NodeKind> {
         if let Some((k, c, v)) = &self.last {
-            if k == kind && c == category {
+            if same(k.as_bytes(), kind.as_bytes()) && same(c.as_bytes(), category.as_bytes()) {
                 return Some(*v);
             }
         }
