@@ -428,9 +428,10 @@ impl Builder {
                 (&strings, &b.node_id, &b.node_kind, &b.kinds);
             let node_key = &node_key;
             let indexes = scope.spawn(move || {
-                labels.sort_unstable_by(|x, y| {
-                    strings.get(x.0).cmp(strings.get(y.0)).then(x.1.cmp(&y.1))
-                });
+                // By key, then node: the pairs come in node order, so a stable sort by key
+                // keeps the nodes of one key in order; and it takes the runs of keys already
+                // in order as they are (ids numbered in order make long runs).
+                labels.sort_by(|x, y| strings.get(x.0).cmp(strings.get(y.0)));
                 let mut by_id: Vec<u32> = (0..n as u32).collect();
                 by_id.sort_by(|x, y| {
                     strings
@@ -564,23 +565,18 @@ fn lay_out(
     n: usize,
     (facets, qualifiers, relations): (&[(u32, u32)], &[Qualifiers], usize),
 ) -> Laid {
-    let mut runs = Vec::new();
-    let mut base = 0u32;
-    for seg in &mut segments {
-        runs.extend(seg.runs.iter().map(|(s, start)| (*s, start + base)));
-        seg.runs = Vec::new();
-        base += seg.object.len() as u32;
-    }
+    let runs = joined_runs(&mut segments);
     let relation = joined(
         &mut segments,
         maps,
         |s| &mut s.relation,
         |m, r| m.relation.get(usize::from(r)).copied().unwrap_or(0),
     );
-    let (out_start, order) = out_order(&runs, &relation, n);
+    let out_start = out_offsets(&runs, n, relation.len());
+    let order = OutOrder::new(&runs, &relation, &out_start);
     drop(runs);
     let mut done = Vec::new();
-    let st_relation = permuted(relation, &order, &mut done);
+    let st_relation = order.apply(relation, &mut done);
     let origin = joined(
         &mut segments,
         maps,
@@ -595,7 +591,7 @@ fn lay_out(
             col: p.col,
         },
     );
-    let st_origin = permuted(origin, &order, &mut done);
+    let st_origin = order.apply(origin, &mut done);
     let facet = joined(
         &mut segments,
         maps,
@@ -608,9 +604,9 @@ fn lay_out(
             }
         },
     );
-    let st_facet = permuted(facet, &order, &mut done);
+    let st_facet = order.apply(facet, &mut done);
     let object = joined(&mut segments, maps, |s| &mut s.object, |_, o| o);
-    let st_object = permuted(object, &order, &mut done);
+    let st_object = order.apply(object, &mut done);
     drop(order);
     drop(segments);
     let carried = carried_fields((facets, qualifiers), &st_relation, &st_facet, relations);
@@ -636,19 +632,38 @@ struct Maps {
     file: Vec<u16>,
 }
 
-/// Offsets per subject (`n + 1`), and every statement (numbered in the order read) in the order
-/// (subject, relation, order read). Statements come in runs of one subject, so the order is
-/// built run by run, then each subject's few statements sorted by relation.
-fn out_order(runs: &[(u32, u32)], relation: &[u16], n: usize) -> (Vec<u32>, Vec<u32>) {
-    let total = relation.len();
-    let ranges = || {
-        runs.iter().enumerate().map(|(i, (s, start))| {
-            let end = runs.get(i + 1).map_or(total, |r| r.1 as usize);
-            (*s as usize, *start as usize..end.max(*start as usize))
-        })
-    };
+/// The runs of every segment, as (subject, index of its first statement) counted over all the
+/// segments end to end; runs of one subject that meet (where one segment ends and the next
+/// begins) are taken as one.
+fn joined_runs(segments: &mut [Segment]) -> Vec<(u32, u32)> {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    let mut base = 0u32;
+    for seg in segments {
+        for (s, start) in std::mem::take(&mut seg.runs) {
+            if runs.last().is_none_or(|r| r.0 != s) {
+                runs.push((s, start + base));
+            }
+        }
+        base += seg.object.len() as u32;
+    }
+    runs
+}
+
+/// Runs as ranges of statements (of `total`), with their subject.
+fn ranges(
+    runs: &[(u32, u32)],
+    total: usize,
+) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> + '_ {
+    runs.iter().enumerate().map(move |(i, (s, start))| {
+        let end = runs.get(i + 1).map_or(total, |r| r.1 as usize);
+        (*s as usize, *start as usize..end.max(*start as usize))
+    })
+}
+
+/// Offsets per subject (`n + 1`) of the statements in `runs` (of `total`).
+fn out_offsets(runs: &[(u32, u32)], n: usize, total: usize) -> Vec<u32> {
     let mut start = vec![0u32; n + 1];
-    for (s, range) in ranges() {
+    for (s, range) in ranges(runs, total) {
         if let Some(c) = start.get_mut(s + 1) {
             *c += range.len() as u32;
         }
@@ -656,9 +671,146 @@ fn out_order(runs: &[(u32, u32)], relation: &[u16], n: usize) -> (Vec<u32>, Vec<
     for i in 1..start.len() {
         start[i] += start[i - 1];
     }
+    start
+}
+
+/// How the statements (numbered in the order read) are put in the order (subject, relation,
+/// order read).
+enum OutOrder {
+    /// Each subject's statements came as one run (as a reader of a file grouped by subject
+    /// gives them), and most runs are already where they go.
+    Runs(RunOrder),
+    /// Every statement in its final place: `v[order[0]]` first.
+    Permutation(Vec<u32>),
+}
+
+impl OutOrder {
+    fn new(runs: &[(u32, u32)], relation: &[u16], start: &[u32]) -> OutOrder {
+        match RunOrder::new(runs, relation, start) {
+            Some(order) => OutOrder::Runs(order),
+            None => OutOrder::Permutation(out_order(runs, relation, start)),
+        }
+    }
+
+    /// `v` (a column in the order read) in this order.
+    fn apply<T: Copy>(&self, v: Vec<T>, done: &mut Vec<u64>) -> Vec<T> {
+        match self {
+            OutOrder::Runs(order) => order.apply(v),
+            OutOrder::Permutation(order) => permuted(v, order, done),
+        }
+    }
+}
+
+/// The order of statements that came in one run a subject: the few runs that are not where
+/// they go are moved there whole, and the runs not in relation order are put in order, each
+/// within itself.
+#[derive(Debug, Default, PartialEq)]
+struct RunOrder {
+    /// (from, to, length) of each run that moves.
+    moved: Vec<(u32, u32, u32)>,
+    /// How many statements the moved runs hold.
+    held: usize,
+    /// (start, end, offset into `moves`) of each run out of relation order, where it goes.
+    sorted: Vec<(u32, u32, u32)>,
+    /// For each run sorted, from its offset: which of its statements (counted from its start)
+    /// goes first, second, and so on.
+    moves: Vec<u32>,
+}
+
+impl RunOrder {
+    /// The order of `runs` by subject, each run's statements sorted by relation (statements of
+    /// one relation keep the order read); `start` holds the offsets per subject. None when a
+    /// subject's statements came in more than one run, or when more than an eighth of the
+    /// statements would move (the moved statements are held aside while they move).
+    fn new(runs: &[(u32, u32)], relation: &[u16], start: &[u32]) -> Option<RunOrder> {
+        let total = relation.len();
+        let mut order = RunOrder::default();
+        let mut keyed: Vec<u64> = Vec::new();
+        // The last run sorted: (its statements in the order read, its moves' offset).
+        let mut last: Option<(std::ops::Range<usize>, u32)> = None;
+        for (s, range) in ranges(runs, total) {
+            let (&from, &to) = (start.get(s)?, start.get(s + 1)?);
+            let rels = relation.get(range.clone())?;
+            if (to - from) as usize != range.len() {
+                return None;
+            }
+            if from as usize != range.start {
+                order
+                    .moved
+                    .push((range.start as u32, from, range.len() as u32));
+                order.held += range.len();
+                if order.held > total / 8 {
+                    return None;
+                }
+            }
+            if rels.is_sorted() {
+                continue;
+            }
+            // Runs of one shape (the same relations in the same order, as a large graph's
+            // nodes of one kind often have) are sorted alike: the moves of the last are taken.
+            let at = match &last {
+                Some((before, at)) if relation.get(before.clone()) == Some(rels) => *at,
+                _ => {
+                    let at = order.moves.len() as u32;
+                    // Each relation with its place: sorting these sorts by relation, then place.
+                    keyed.clear();
+                    keyed.extend((0u64..).zip(rels).map(|(k, r)| u64::from(*r) << 32 | k));
+                    keyed.sort_unstable();
+                    order.moves.extend(keyed.iter().map(|x| *x as u32));
+                    at
+                }
+            };
+            order.sorted.push((from, to, at));
+            last = Some((range, at));
+        }
+        Some(order)
+    }
+
+    /// `v` (a column in the order read) in this order, in place.
+    fn apply<T: Copy>(&self, mut v: Vec<T>) -> Vec<T> {
+        // The runs that move go where other moved runs were (those that stay keep their
+        // places), so they are all copied aside first.
+        let mut held: Vec<T> = Vec::with_capacity(self.held);
+        for &(from, _, len) in &self.moved {
+            let from = from as usize;
+            held.extend_from_slice(v.get(from..from + len as usize).unwrap_or_default());
+        }
+        let mut at = 0;
+        for &(_, to, len) in &self.moved {
+            let (to, len) = (to as usize, len as usize);
+            if let (Some(run), Some(values)) = (v.get_mut(to..to + len), held.get(at..at + len)) {
+                run.copy_from_slice(values);
+            }
+            at += len;
+        }
+        drop(held);
+        let mut scratch: Vec<T> = Vec::new();
+        for &(a, b, at) in &self.sorted {
+            let (a, b, at) = (a as usize, b as usize, at as usize);
+            let (Some(run), Some(moves)) = (v.get_mut(a..b), self.moves.get(at..at + (b - a)))
+            else {
+                continue;
+            };
+            scratch.clear();
+            scratch.extend_from_slice(run);
+            for (slot, k) in run.iter_mut().zip(moves) {
+                if let Some(x) = scratch.get(*k as usize) {
+                    *slot = *x;
+                }
+            }
+        }
+        v
+    }
+}
+
+/// Every statement (numbered in the order read) in the order (subject, relation, order read),
+/// `start` being the offsets per subject. Statements come in runs of one subject, so the order
+/// is built run by run, then each subject's few statements sorted by relation.
+fn out_order(runs: &[(u32, u32)], relation: &[u16], start: &[u32]) -> Vec<u32> {
+    let n = start.len() - 1;
     let mut order = vec![0u32; start[n] as usize];
-    let mut cursor = start.clone();
-    for (s, range) in ranges() {
+    let mut cursor = start.to_vec();
+    for (s, range) in ranges(runs, relation.len()) {
         let Some(c) = cursor.get_mut(s) else {
             continue;
         };
@@ -683,7 +835,7 @@ fn out_order(runs: &[(u32, u32)], relation: &[u16], n: usize) -> (Vec<u32>, Vec<
             order[a + k] = *g;
         }
     }
-    (start, order)
+    order
 }
 
 /// One column of every segment, each value renumbered by its segment's maps, end to end in the
@@ -786,28 +938,44 @@ fn in_order_of(
 ) {
     let n = out_start.len() - 1;
     let base = start[objects.start];
-    let mut cursor: Vec<u32> = start[objects.clone()].iter().map(|c| c - base).collect();
-    // By statement id within each object, since statements are visited in id order.
+    let mut cursor: Vec<Cursor> = start[objects.clone()]
+        .iter()
+        .map(|c| Cursor {
+            at: c - base,
+            last: 0,
+            sorted: true,
+        })
+        .collect();
+    // By statement id within each object, since statements are visited in id order; whether
+    // an object's statements so placed are also by relation is noted on the way, so the pass
+    // after reads the relations (scattered) of only the few objects whose are not.
     for s in 0..n {
-        for e in out_start[s]..out_start[s + 1] {
-            let o = st_object[e as usize] as usize;
-            let Some(c) = o.checked_sub(objects.start).and_then(|i| cursor.get_mut(i)) else {
+        let (a, b) = (out_start[s] as usize, out_start[s + 1] as usize);
+        for ((e, o), r) in (a..b).zip(&st_object[a..b]).zip(&st_relation[a..b]) {
+            let Some(c) = (*o as usize)
+                .checked_sub(objects.start)
+                .and_then(|i| cursor.get_mut(i))
+            else {
                 continue;
             };
-            edge[*c as usize] = e;
-            subject[*c as usize] = s as u32;
-            *c += 1;
+            edge[c.at as usize] = e as u32;
+            subject[c.at as usize] = s as u32;
+            c.at += 1;
+            c.sorted &= c.last <= *r;
+            c.last = *r;
         }
     }
+    let unsorted: Vec<usize> = (objects.start..)
+        .zip(&cursor)
+        .filter(|(_, c)| !c.sorted)
+        .map(|(o, _)| o)
+        .collect();
     drop(cursor);
-    // Then by relation, where an object's statements are of several.
+    // Then by relation, where an object's statements are of several out of order.
     let rel = |e: &u32| st_relation.get(*e as usize).copied().unwrap_or(0);
     let mut run: Vec<(u16, u32, u32)> = Vec::new();
-    for o in objects {
+    for o in unsorted {
         let (a, b) = ((start[o] - base) as usize, (start[o + 1] - base) as usize);
-        if edge[a..b].is_sorted_by_key(rel) {
-            continue;
-        }
         run.clear();
         run.extend((a..b).map(|i| (rel(&edge[i]), edge[i], subject[i])));
         run.sort_by_key(|(r, _, _)| *r);
@@ -816,6 +984,15 @@ fn in_order_of(
             subject[a + k] = *s;
         }
     }
+}
+
+/// Where an object's next statement goes in the reverse direction, and whether its statements
+/// so far came in relation order.
+#[derive(Clone, Copy)]
+struct Cursor {
+    at: u32,
+    last: u16,
+    sorted: bool,
 }
 
 const _: () = assert!(Field::ALL.len() <= 16, "the carried-fields mask is a u16");
@@ -935,6 +1112,75 @@ fn imported_links(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A small deterministic generator of scrambled inputs.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+
+    /// Runs of statements for `nodes` subjects: most subjects in node order, `swaps` pairs of
+    /// them swapped, some with no statements, and a subject's statements in two runs when
+    /// `split`; relations of each run scrambled or in order.
+    fn scrambled(
+        rng: &mut Rng,
+        nodes: usize,
+        swaps: usize,
+        split: bool,
+    ) -> (Vec<(u32, u32)>, Vec<u16>) {
+        let mut subjects: Vec<u32> = (0..nodes as u32).filter(|_| rng.below(5) != 0).collect();
+        for _ in 0..swaps.min(subjects.len()) {
+            let (i, j) = (rng.below(subjects.len()), rng.below(subjects.len()));
+            subjects.swap(i, j);
+        }
+        if split && subjects.len() > 2 {
+            let again = subjects[0];
+            subjects.push(again);
+        }
+        let (mut runs, mut relation) = (Vec::new(), Vec::new());
+        for s in subjects {
+            runs.push((s, relation.len() as u32));
+            let shape = rng.below(3);
+            for k in 0..1 + rng.below(9) {
+                relation.push(match shape {
+                    0 => k as u16 / 2,
+                    1 => (9 - k) as u16 % 4,
+                    _ => rng.below(4) as u16,
+                });
+            }
+        }
+        (runs, relation)
+    }
+
+    #[test]
+    fn statements_moved_run_by_run_go_where_the_whole_permutation_puts_them() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut by_runs = 0;
+        for case in 0..300 {
+            let nodes = 1 + rng.below(60);
+            let (runs, relation) = scrambled(&mut rng, nodes, case % 4, case % 7 == 0);
+            let start = out_offsets(&runs, nodes, relation.len());
+            let order = out_order(&runs, &relation, &start);
+            let ids: Vec<u32> = (0..relation.len() as u32).collect();
+            let want = permuted(ids.clone(), &order, &mut Vec::new());
+            let laid = OutOrder::new(&runs, &relation, &start);
+            by_runs += usize::from(matches!(laid, OutOrder::Runs(_)));
+            assert_eq!(laid.apply(ids, &mut Vec::new()), want, "case {case}");
+            assert_eq!(
+                laid.apply(relation.clone(), &mut Vec::new()),
+                permuted(relation, &order, &mut Vec::new()),
+                "case {case}"
+            );
+        }
+        // Both ways were taken.
+        assert!(by_runs > 50 && by_runs < 250, "{by_runs} of 300 by runs");
+    }
 
     #[test]
     fn the_reverse_direction_is_by_object_relation_and_id_however_the_objects_are_cut() {
