@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::strings::{same_text, FastState, Interner};
+use super::strings::{same_text, FastState, Interner, Strings};
 use super::{Extra, KnowledgeGraph, NodeIx, Pos};
 use crate::lexicon::Lexicon;
 use crate::model::sink::{At, GraphSink, NodeExtra, Place, StatementBlock};
@@ -380,29 +380,8 @@ impl Builder {
             .map(|r| rels.iter().position(|x| x == r).unwrap_or(0) as u16)
             .collect();
         let imported_links = imported_links(&b, &recode, &rels);
-        // The nodes' keys first, while strings can still be added; then the interner's maps are
-        // dropped before the statements' columns are laid out (when memory peaks).
         b.node_of = Vec::new();
-        let strings = &mut b.strings;
-        let node_key: Vec<u32> = b
-            .node_name
-            .iter()
-            .map(|name| {
-                let text = strings.get(*name);
-                if text
-                    .bytes()
-                    .any(|c| c.is_ascii_uppercase() || !c.is_ascii())
-                {
-                    let lower = text.to_lowercase();
-                    strings.intern(&lower)
-                } else {
-                    *name
-                }
-            })
-            .collect();
-        let (mut labels, max_label_words) =
-            label_keys(strings, &b.node_name, &b.node_extra, &b.extras);
-        let strings = std::mem::take(&mut b.strings).finish();
+        let strings = std::mem::take(&mut b.strings);
         let mut segments = std::mem::take(&mut b.segments);
         // Each segment's numbering to the final one.
         let maps: Vec<Maps> = segments
@@ -421,53 +400,26 @@ impl Builder {
                 file: std::mem::take(&mut seg.file_id),
             })
             .collect();
-        // The nodes' indexes are sorted on a second thread while this one lays the statements
-        // out: the two share nothing that either changes.
-        let (statements, (labels, by_id, by_kind)) = std::thread::scope(|scope| {
-            let (strings, node_id, node_kind, kinds) =
-                (&strings, &b.node_id, &b.node_kind, &b.kinds);
-            let node_key = &node_key;
-            let indexes = scope.spawn(move || {
-                // By key, then node: the pairs come in node order, so a stable sort by key
-                // keeps the nodes of one key in order; and it takes the runs of keys already
-                // in order as they are (ids numbered in order make long runs).
-                labels.sort_by(|x, y| strings.get(x.0).cmp(strings.get(y.0)));
-                let mut by_id: Vec<u32> = (0..n as u32).collect();
-                by_id.sort_by(|x, y| {
-                    strings
-                        .get(node_id[*x as usize])
-                        .cmp(strings.get(node_id[*y as usize]))
-                });
-                let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); kinds.len()];
-                for (i, code) in node_kind.iter().enumerate() {
-                    of_code[*code as usize].push(NodeIx::new(i));
-                }
-                let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> =
-                    kinds.iter().copied().zip(of_code).collect();
-                for (_, list) in &mut by_kind {
-                    list.sort_by(|x, y| {
-                        strings
-                            .get(node_key[x.index()])
-                            .cmp(strings.get(node_key[y.index()]))
-                    });
-                }
-                (labels, by_id, by_kind)
-            });
+        // The nodes' keys and indexes are made on a second thread while this one lays the
+        // statements out: the two share nothing that either changes.
+        let (statements, nodes) = std::thread::scope(|scope| {
+            let b = &b;
+            let nodes = scope.spawn(move || node_indexes(strings, b));
             // The statements on this thread: their large columns reuse the memory this
             // thread's heap freed (the node table, the second half's columns).
             let statements = lay_out(segments, &maps, n, (&b.facets, &b.qualifiers, rels.len()));
             // A panic there is a bug: raised here as it was.
-            let indexes = indexes
+            let nodes = nodes
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (statements, indexes)
+            (statements, nodes)
         });
         let lexicon = Lexicon::new(b.kinds.iter().copied(), rels.iter().copied());
         KnowledgeGraph {
-            strings,
+            strings: nodes.strings,
             node_id: b.node_id.into(),
             node_name: b.node_name.into(),
-            node_key: node_key.into(),
+            node_key: nodes.node_key.into(),
             node_kind: b.node_kind.into(),
             kinds: b.kinds,
             node_extra: b.node_extra.into(),
@@ -487,10 +439,10 @@ impl Builder {
             qualifiers: b.qualifiers,
             files: b.files,
             sources,
-            by_id: by_id.into(),
-            labels: labels.into(),
-            by_kind,
-            max_label_words,
+            by_id: nodes.by_id.into(),
+            labels: nodes.labels.into(),
+            by_kind: nodes.by_kind,
+            max_label_words: nodes.max_label_words,
             imported_links,
             carried: statements.carried.into(),
             lexicon,
@@ -1023,6 +975,71 @@ fn carried_fields(
         }
     }
     carried
+}
+
+/// The nodes' keys and the indexes by id, label and kind, with the strings they add.
+struct NodeIndexes {
+    strings: Strings,
+    node_key: Vec<u32>,
+    labels: Vec<(u32, u32)>,
+    max_label_words: usize,
+    by_id: Vec<u32>,
+    by_kind: Vec<(NodeKind, Vec<NodeIx>)>,
+}
+
+/// The nodes' keys (interned first, then the labels' keys: the order strings are numbered in),
+/// the interner's maps dropped, then the indexes sorted.
+fn node_indexes(mut strings: Interner, b: &Builder) -> NodeIndexes {
+    let node_key: Vec<u32> = b
+        .node_name
+        .iter()
+        .map(|name| {
+            let text = strings.get(*name);
+            if text
+                .bytes()
+                .any(|c| c.is_ascii_uppercase() || !c.is_ascii())
+            {
+                let lower = text.to_lowercase();
+                strings.intern(&lower)
+            } else {
+                *name
+            }
+        })
+        .collect();
+    let (mut labels, max_label_words) =
+        label_keys(&mut strings, &b.node_name, &b.node_extra, &b.extras);
+    let strings = strings.finish();
+    // By key, then node: the pairs come in node order, so a stable sort by key keeps the nodes
+    // of one key in order; and it takes the runs of keys already in order as they are (ids
+    // numbered in order make long runs).
+    labels.sort_by(|x, y| strings.get(x.0).cmp(strings.get(y.0)));
+    let node_id = &b.node_id;
+    let mut by_id: Vec<u32> = (0..node_id.len() as u32).collect();
+    by_id.sort_by(|x, y| {
+        strings
+            .get(node_id[*x as usize])
+            .cmp(strings.get(node_id[*y as usize]))
+    });
+    let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); b.kinds.len()];
+    for (i, code) in b.node_kind.iter().enumerate() {
+        of_code[*code as usize].push(NodeIx::new(i));
+    }
+    let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> = b.kinds.iter().copied().zip(of_code).collect();
+    for (_, list) in &mut by_kind {
+        list.sort_by(|x, y| {
+            strings
+                .get(node_key[x.index()])
+                .cmp(strings.get(node_key[y.index()]))
+        });
+    }
+    NodeIndexes {
+        strings,
+        node_key,
+        labels,
+        max_label_words,
+        by_id,
+        by_kind,
+    }
 }
 
 /// (key, node) for every name and alias, each key once per node, in node order (to be sorted
