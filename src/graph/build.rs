@@ -1008,6 +1008,17 @@ fn node_indexes(mut strings: Interner, b: &Builder) -> NodeIndexes {
         .collect();
     let (mut labels, max_label_words) =
         label_keys(&mut strings, &b.node_name, &b.node_extra, &b.extras);
+    // Whether each node's name gave the label key that is its node key (the labels come in
+    // node order, each node's name first): then the labels in order give the nodes of each
+    // kind in order of key, without a sort of their own.
+    let mut names_keyed_alike = true;
+    let mut node_before = None;
+    for &(k, node) in &labels {
+        if node_before != Some(node) {
+            names_keyed_alike &= node_key.get(node as usize) == Some(&k);
+            node_before = Some(node);
+        }
+    }
     let strings = strings.finish();
     // By key, then node: the pairs come in node order, so a stable sort by key keeps the nodes
     // of one key in order; and it takes the runs of keys already in order as they are (ids
@@ -1020,18 +1031,11 @@ fn node_indexes(mut strings: Interner, b: &Builder) -> NodeIndexes {
             .get(node_id[*x as usize])
             .cmp(strings.get(node_id[*y as usize]))
     });
-    let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); b.kinds.len()];
-    for (i, code) in b.node_kind.iter().enumerate() {
-        of_code[*code as usize].push(NodeIx::new(i));
-    }
-    let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> = b.kinds.iter().copied().zip(of_code).collect();
-    for (_, list) in &mut by_kind {
-        list.sort_by(|x, y| {
-            strings
-                .get(node_key[x.index()])
-                .cmp(strings.get(node_key[y.index()]))
-        });
-    }
+    let by_kind = if names_keyed_alike {
+        by_kind_from_labels(&labels, &node_key, &b.node_kind, &b.kinds)
+    } else {
+        by_kind_sorted(&strings, &node_key, &b.node_kind, &b.kinds)
+    };
     NodeIndexes {
         strings,
         node_key,
@@ -1040,6 +1044,53 @@ fn node_indexes(mut strings: Interner, b: &Builder) -> NodeIndexes {
         by_id,
         by_kind,
     }
+}
+
+/// The nodes of each kind by key, then node, when every node's key is the label key of its
+/// name: that label is then the only one of the node with the node's key, and `labels` (by
+/// key, then node) lists them in that order.
+fn by_kind_from_labels(
+    labels: &[(u32, u32)],
+    node_key: &[u32],
+    node_kind: &[u32],
+    kinds: &[NodeKind],
+) -> Vec<(NodeKind, Vec<NodeIx>)> {
+    let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); kinds.len()];
+    for &(k, node) in labels {
+        let i = node as usize;
+        if node_key.get(i) != Some(&k) {
+            continue;
+        }
+        if let Some(list) = node_kind.get(i).and_then(|c| of_code.get_mut(*c as usize)) {
+            list.push(NodeIx::new(i));
+        }
+    }
+    kinds.iter().copied().zip(of_code).collect()
+}
+
+/// The nodes of each kind sorted by key, then node.
+fn by_kind_sorted(
+    strings: &Strings,
+    node_key: &[u32],
+    node_kind: &[u32],
+    kinds: &[NodeKind],
+) -> Vec<(NodeKind, Vec<NodeIx>)> {
+    let mut of_code: Vec<Vec<NodeIx>> = vec![Vec::new(); kinds.len()];
+    for (i, code) in node_kind.iter().enumerate() {
+        if let Some(list) = of_code.get_mut(*code as usize) {
+            list.push(NodeIx::new(i));
+        }
+    }
+    let mut by_kind: Vec<(NodeKind, Vec<NodeIx>)> = kinds.iter().copied().zip(of_code).collect();
+    for (_, list) in &mut by_kind {
+        // Stable: nodes of one key stay in node order.
+        list.sort_by(|x, y| {
+            strings
+                .get(node_key[x.index()])
+                .cmp(strings.get(node_key[y.index()]))
+        });
+    }
+    by_kind
 }
 
 /// (key, node) for every name and alias, each key once per node, in node order (to be sorted
@@ -1055,13 +1106,19 @@ fn label_keys(
     for (i, &name) in names.iter().enumerate() {
         let first = labels.len();
         // A name that is its own key (most names of a large graph) is interned already: its
-        // id is the key's, found without a lookup in the interner's large map.
-        let key = super::normalize(strings.get(name));
-        longest = longest.max(key.split(' ').count());
-        let k = if key == strings.get(name) {
+        // id is the key's, found without a lookup in the interner's large map (nor a copy).
+        let text = strings.get(name);
+        let k = if super::is_normal(text) {
+            longest = longest.max(text.bytes().filter(|b| *b == b' ').count() + 1);
             name
         } else {
-            strings.intern(&key)
+            let key = super::normalize(text);
+            longest = longest.max(key.split(' ').count());
+            if key == text {
+                name
+            } else {
+                strings.intern(&key)
+            }
         };
         labels.push((k, i as u32));
         let aliases = extras
@@ -1173,6 +1230,44 @@ mod tests {
             }
         }
         (runs, relation)
+    }
+
+    #[test]
+    fn nodes_of_each_kind_come_by_key_from_the_labels_as_a_sort_gives_them() {
+        let kinds = [NodeKind::Drug, NodeKind::Class, NodeKind::Target];
+        // Names that are their own keys, names in capitals or not ASCII (keyed lower-cased), and
+        // (in the second graph) names with runs of spaces, whose node key is not a label's.
+        for spaced in [false, true] {
+            let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+            let mut b = Builder::new();
+            for i in 0..400 {
+                let name = match rng.below(5) {
+                    0 => format!("drug-{}", rng.below(60)),
+                    1 => format!("Drug {}", rng.below(60)),
+                    2 => format!("Äb {}", rng.below(9)),
+                    3 if spaced => format!("x  {}", rng.below(9)),
+                    _ => format!("x {}", 400 - i),
+                };
+                let aliases = (0..rng.below(3))
+                    .map(|_| format!("DRUG-{}", rng.below(60)))
+                    .collect();
+                let extra = NodeExtra {
+                    aliases,
+                    ..NodeExtra::default()
+                };
+                let at = At {
+                    file: "nodes.tsv",
+                    line: i,
+                    col: 1,
+                };
+                let kind = kinds[rng.below(kinds.len())];
+                GraphSink::add_node(&mut b, &format!("n{i}"), kind, &name, extra, at);
+            }
+            let g = b.finish(Vec::new());
+            let want = by_kind_sorted(&g.strings, &g.node_key, &g.node_kind, &g.kinds);
+            assert_eq!(g.by_kind, want, "spaced: {spaced}");
+            assert!(want.iter().map(|(_, l)| l.len()).sum::<usize>() == 400);
+        }
     }
 
     #[test]

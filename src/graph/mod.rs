@@ -621,15 +621,7 @@ impl KindTest<'_> {
 
 /// Lower-cases and collapses runs of white space, so `Herceptin  HYLECTA` finds `Herceptin Hylecta`.
 pub fn normalize(label: &str) -> String {
-    let plain = !label.is_empty()
-        && label
-            .bytes()
-            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-        && !label.starts_with(' ')
-        && !label.ends_with(' ')
-        && !label.contains("  ")
-        && !label.bytes().any(|b| b.is_ascii_whitespace() && b != b' ');
-    if plain {
+    if is_normal(label) {
         return label.to_string();
     }
     label
@@ -637,6 +629,19 @@ pub fn normalize(label: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// Whether `label` is plainly its own [`normalize`]d form: lower-case ASCII, single spaces
+/// between words, none at the ends (a name of a large imported graph usually is).
+pub fn is_normal(label: &str) -> bool {
+    !label.is_empty()
+        && label
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        && !label.starts_with(' ')
+        && !label.ends_with(' ')
+        && !label.contains("  ")
+        && !label.bytes().any(|b| b.is_ascii_whitespace() && b != b' ')
 }
 
 #[cfg(test)]
