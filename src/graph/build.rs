@@ -4,6 +4,7 @@
 //! qualifiers, and lays statements out by counting sort, each column put in order in place.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use super::strings::{same_text, FastState, Interner, Strings};
 use super::{Extra, KnowledgeGraph, NodeIx, Pos};
@@ -843,91 +844,58 @@ fn permuted<T: Copy>(mut v: Vec<T>, order: &[u32], done: &mut Vec<u64>) -> Vec<T
 }
 
 /// The reverse direction: offsets per object (`n + 1`), the statements by (object, relation,
-/// id), and each one's subject beside it. The objects are cut in two at about half the
-/// statements, and each half is put in order on a thread of its own, into its own range of
-/// the columns (each thread reads every statement, and writes only its half's).
+/// id), and each one's subject beside it. The statements are cut in two at a subject about
+/// halfway, and each half is counted and put in place on a thread of its own: an object's
+/// statements of the first half go before those of the second, so they stay in id order.
 fn in_order(
     out_start: &[u32],
     st_object: &[u32],
     st_relation: &[u16],
 ) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     let n = out_start.len() - 1;
-    let mut start = vec![0u32; n + 1];
-    for o in st_object {
-        start[*o as usize + 1] += 1;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
     let m = st_object.len();
-    let mut edge = vec![0u32; m];
-    let mut subject = vec![0u32; m];
-    let half = start.partition_point(|c| (*c as usize) < m / 2).min(n);
-    let cut = start[half] as usize;
-    let (edge_low, edge_high) = edge.split_at_mut(cut);
-    let (subject_low, subject_high) = subject.split_at_mut(cut);
-    let statements = (out_start, st_object, st_relation);
-    std::thread::scope(|scope| {
-        let (start, high) = (&start, half..n);
-        let other =
-            scope.spawn(move || in_order_of(statements, start, high, (edge_high, subject_high)));
-        in_order_of(statements, start, 0..half, (edge_low, subject_low));
-        // A panic there is a bug: raised here as it was.
-        other
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-    });
-    (start, edge, subject)
-}
-
-/// The statements whose objects are `objects`, put in order into `edge` and `subject` (which
-/// hold their range of the columns, from `start[objects.start]`).
-fn in_order_of(
-    (out_start, st_object, st_relation): (&[u32], &[u32], &[u16]),
-    start: &[u32],
-    objects: std::ops::Range<usize>,
-    (edge, subject): (&mut [u32], &mut [u32]),
-) {
-    let n = out_start.len() - 1;
-    let base = start[objects.start];
-    let mut cursor: Vec<Cursor> = start[objects.clone()]
-        .iter()
-        .map(|c| Cursor {
-            at: c - base,
-            last: 0,
-            sorted: true,
-        })
-        .collect();
-    // By statement id within each object, since statements are visited in id order; whether
-    // an object's statements so placed are also by relation is noted on the way, so the pass
-    // after reads the relations (scattered) of only the few objects whose are not.
-    for s in 0..n {
-        let (a, b) = (out_start[s] as usize, out_start[s + 1] as usize);
-        for ((e, o), r) in (a..b).zip(&st_object[a..b]).zip(&st_relation[a..b]) {
-            let Some(c) = (*o as usize)
-                .checked_sub(objects.start)
-                .and_then(|i| cursor.get_mut(i))
-            else {
-                continue;
-            };
-            edge[c.at as usize] = e as u32;
-            subject[c.at as usize] = s as u32;
-            c.at += 1;
-            c.sorted &= c.last <= *r;
-            c.last = *r;
-        }
+    let cut = out_start.partition_point(|c| (*c as usize) < m / 2).min(n);
+    let (low, high) = st_object.split_at((out_start[cut] as usize).min(m));
+    let (low_count, high_count) = both(|| counted(low, n), || counted(high, n));
+    // Each object's statements start where the objects' before end; the first half's go
+    // first.
+    let mut start = vec![0u32; n + 1];
+    let mut low_cursor: Vec<Cursor> = Vec::with_capacity(n);
+    let mut high_cursor: Vec<Cursor> = Vec::with_capacity(n);
+    let mut sum = 0u32;
+    for (o, (a, b)) in low_count.iter().zip(&high_count).enumerate() {
+        start[o] = sum;
+        low_cursor.push(Cursor::at(sum));
+        high_cursor.push(Cursor::at(sum + a));
+        sum += a + b;
     }
-    let unsorted: Vec<usize> = (objects.start..)
-        .zip(&cursor)
-        .filter(|(_, c)| !c.sorted)
-        .map(|(o, _)| o)
-        .collect();
-    drop(cursor);
-    // Then by relation, where an object's statements are of several out of order.
+    start[n] = sum;
+    drop((low_count, high_count));
+    // Shared by the two threads, which write different places (a relaxed store is a plain
+    // store on common hardware; joining the threads makes the stores seen here).
+    let edge: Vec<AtomicU32> = vec![0u32; m].into_iter().map(AtomicU32::new).collect();
+    let subject: Vec<AtomicU32> = vec![0u32; m].into_iter().map(AtomicU32::new).collect();
+    let statements = (out_start, st_object, st_relation);
+    let columns = (&edge[..], &subject[..]);
+    let (low_cursor, high_cursor) = both(
+        || placed(statements, 0..cut, low_cursor, columns),
+        || placed(statements, cut..n, high_cursor, columns),
+    );
+    let mut edge: Vec<u32> = edge.into_iter().map(AtomicU32::into_inner).collect();
+    let mut subject: Vec<u32> = subject.into_iter().map(AtomicU32::into_inner).collect();
+    // Then by relation, where an object's statements are of several out of order: in either
+    // half, or where the first half's last meets the second's first.
     let rel = |e: &u32| st_relation.get(*e as usize).copied().unwrap_or(0);
     let mut run: Vec<(u16, u32, u32)> = Vec::new();
-    for o in unsorted {
-        let (a, b) = ((start[o] - base) as usize, (start[o + 1] - base) as usize);
+    for (o, (l, h)) in low_cursor.iter().zip(&high_cursor).enumerate() {
+        let (a, b) = (start[o] as usize, start[o + 1] as usize);
+        let meet = l.at as usize;
+        let sorted = l.sorted
+            && h.sorted
+            && (meet == a || meet == b || edge.get(meet).is_none_or(|e| l.last <= rel(e)));
+        if sorted {
+            continue;
+        }
         run.clear();
         run.extend((a..b).map(|i| (rel(&edge[i]), edge[i], subject[i])));
         run.sort_by_key(|(r, _, _)| *r);
@@ -936,15 +904,81 @@ fn in_order_of(
             subject[a + k] = *s;
         }
     }
+    (start, edge, subject)
+}
+
+/// `a` here and `b` on a second thread, at once.
+fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|scope| {
+        let other = scope.spawn(b);
+        let a = a();
+        // A panic there is a bug: raised here as it was.
+        let b = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (a, b)
+    })
+}
+
+/// How many of `objects` name each of `n` nodes.
+fn counted(objects: &[u32], n: usize) -> Vec<u32> {
+    let mut count = vec![0u32; n];
+    for o in objects {
+        if let Some(c) = count.get_mut(*o as usize) {
+            *c += 1;
+        }
+    }
+    count
+}
+
+/// The statements of `subjects` put in place in `edge` and `subject`, each at its object's
+/// cursor; the cursors after.
+fn placed(
+    (out_start, st_object, st_relation): (&[u32], &[u32], &[u16]),
+    subjects: std::ops::Range<usize>,
+    mut cursor: Vec<Cursor>,
+    (edge, subject): (&[AtomicU32], &[AtomicU32]),
+) -> Vec<Cursor> {
+    // In id order within each object, since statements are visited in id order; whether an
+    // object's statements so placed are also in relation order is noted on the way, so the
+    // pass after reads the relations (scattered) of only the few objects whose are not.
+    for s in subjects {
+        let (a, b) = (out_start[s] as usize, out_start[s + 1] as usize);
+        for ((e, o), r) in (a..b).zip(&st_object[a..b]).zip(&st_relation[a..b]) {
+            let Some(c) = cursor.get_mut(*o as usize) else {
+                continue;
+            };
+            if let (Some(edge), Some(subject)) =
+                (edge.get(c.at as usize), subject.get(c.at as usize))
+            {
+                edge.store(e as u32, Relaxed);
+                subject.store(s as u32, Relaxed);
+            }
+            c.at += 1;
+            c.sorted &= c.last <= *r;
+            c.last = *r;
+        }
+    }
+    cursor
 }
 
 /// Where an object's next statement goes in the reverse direction, and whether its statements
-/// so far came in relation order.
+/// so far came in relation order (the last one's relation beside).
 #[derive(Clone, Copy)]
 struct Cursor {
     at: u32,
     last: u16,
     sorted: bool,
+}
+
+impl Cursor {
+    fn at(at: u32) -> Cursor {
+        Cursor {
+            at,
+            last: 0,
+            sorted: true,
+        }
+    }
 }
 
 const _: () = assert!(Field::ALL.len() <= 16, "the carried-fields mask is a u16");
@@ -1292,6 +1326,22 @@ mod tests {
         }
         // Both ways were taken.
         assert!(by_runs > 50 && by_runs < 250, "{by_runs} of 300 by runs");
+    }
+
+    #[test]
+    fn an_object_whose_statements_are_in_relation_order_in_each_half_but_not_across_is_sorted() {
+        // Ten subjects with two statements each to objects 8 and 9: the first half's to 9 by
+        // relation 2, the second half's by relation 1; those to 8 in order throughout.
+        let out_start: Vec<u32> = (0..=10).map(|s| s * 2).collect();
+        let object: Vec<u32> = (0..10).flat_map(|_| [8, 9]).collect();
+        let relation: Vec<u16> = (0..10u16)
+            .flat_map(|s| [s / 5, if s < 5 { 2 } else { 1 }])
+            .collect();
+        let (start, edge, subject) = in_order(&out_start, &object, &relation);
+        assert_eq!(&start[8..], &[0, 10, 20]);
+        assert_eq!(&edge[..10], &[0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+        assert_eq!(&edge[10..], &[11, 13, 15, 17, 19, 1, 3, 5, 7, 9]);
+        assert_eq!(&subject[10..], &[5, 6, 7, 8, 9, 0, 1, 2, 3, 4]);
     }
 
     #[test]
