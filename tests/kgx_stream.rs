@@ -414,3 +414,135 @@ fn a_padded_name_streams_trimmed_and_an_escaped_relation_column_is_left_to_the_f
     assert_eq!(full(&dir).statement_count(), g.statement_count());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A file in which most lines share their tail (every field after the object but the origin)
+/// with a line before, as in any large graph, with stretches where each line's tail is its own
+/// (a note per line: the reader stops remembering tails, then tries again), lines with an
+/// origin of their own, relations named by `original_predicate` or by the predicate, and
+/// subclass statements: it streams as the full reader reads it, in one part or cut in two.
+#[test]
+fn lines_that_share_their_tails_stream_as_the_full_reader_reads_them() {
+    let mut nodes = NODES_HEAD.to_string();
+    for d in 0..400 {
+        nodes.push_str(&format!("MBCKG:d{d}\tbiolink:Drug\td{d}\t\t\t\tdrug\t\n"));
+    }
+    for t in 0..30 {
+        nodes.push_str(&format!(
+            "MBCKG:t{t}\tbiolink:Protein\tt{t}\t\t\t\ttarget\t\n"
+        ));
+    }
+    for c in 0..5 {
+        nodes.push_str(&format!("MBCKG:c{c}\tbiolink:Drug\tc{c}\t\t\t\tclass\t\n"));
+    }
+    for s in 0..10 {
+        nodes.push_str(&format!(
+            "MBCKG:s{s}\tbiolink:PhenotypicFeature\ts{s}\t\t\t\tside_effect\t\n"
+        ));
+    }
+    let mut edges = EDGES_HEAD.to_string();
+    let src = "infores:mbckg-src";
+    for i in 0..12_000usize {
+        // Runs of thirty lines a subject; no two lines state the same thing.
+        let s = format!("MBCKG:d{}", i / 30 % 400);
+        let section = ["Sec A", "Sec B"][i / 4 % 2];
+        let e = format!("e{i}");
+        let line = match i % 6 {
+            0 => edge(
+                &e,
+                [
+                    &s,
+                    "biolink:directly_physically_interacts_with",
+                    &format!("MBCKG:t{}", i % 10),
+                ],
+                [src, "MBCKG:targets", section, "fda-approved", ""],
+                ["", ""],
+                "",
+            ),
+            1 => edge(
+                &e,
+                [&s, "biolink:member_of", &format!("MBCKG:c{}", i % 5)],
+                [src, "MBCKG:member_of", section, "", ""],
+                ["", ""],
+                "",
+            ),
+            2 => edge(
+                &e,
+                [&s, "biolink:has_side_effect", &format!("MBCKG:s{}", i % 5)],
+                [src, "", "Sec C", "", ""],
+                ["", ["common", ""][i / 6 % 2]],
+                "",
+            ),
+            3 => edge(
+                &e,
+                [
+                    &s,
+                    "biolink:has_side_effect",
+                    &format!("MBCKG:s{}", 5 + i % 5),
+                ],
+                [src, "MBCKG:causes", section, "standard-option", ""],
+                ["", ""],
+                "",
+            ),
+            // From line 4,000 to 9,000, a note of its own on these lines and the next.
+            4 | 5 if (4000..9000).contains(&i) => edge(
+                &e,
+                [
+                    &s,
+                    "biolink:directly_physically_interacts_with",
+                    &format!("MBCKG:t{}", 10 + i % 20),
+                ],
+                [src, "MBCKG:targets", section, "", &format!("note {i}")],
+                ["", ""],
+                "",
+            ),
+            4 => edge(
+                &e,
+                [
+                    &s,
+                    "biolink:directly_physically_interacts_with",
+                    &format!("MBCKG:t{}", 10 + i % 10),
+                ],
+                [src, "MBCKG:targets", section, "", ""],
+                ["first", ""],
+                &format!("graph-data/g.toml:{i}:3"),
+            ),
+            _ => edge(
+                &e,
+                [
+                    &s,
+                    "biolink:directly_physically_interacts_with",
+                    &format!("MBCKG:t{}", 20 + i % 10),
+                ],
+                [src, "MBCKG:targets", section, "", ""],
+                ["", ""],
+                ["", "graph-data/h.toml:9:1"][i / 6 % 2],
+            ),
+        };
+        edges.push_str(&line);
+    }
+    for (sub, sup) in [("c1", "c0"), ("c2", "c0"), ("c3", "c1"), ("c4", "c1")] {
+        edges.push_str(&edge(
+            &format!("{sub}-{sup}"),
+            [
+                &format!("MBCKG:{sub}"),
+                "biolink:subclass_of",
+                &format!("MBCKG:{sup}"),
+            ],
+            [src, "MBCKG:subclass_of", "Sec D", "", ""],
+            ["", ""],
+            "",
+        ));
+    }
+    let dir = temp_dir("tails");
+    write(&dir, &nodes, &edges);
+    let whole = streamed_cut(&dir, u64::MAX).expect("one part streams");
+    let reference = full(&dir);
+    assert_same(&whole, &reference);
+    assert_eq!(whole.statement_count(), 12_004);
+    let len = edges.len() as u64;
+    for cut in [len / 3, len / 2, len * 4 / 5] {
+        let two = streamed_cut(&dir, cut).unwrap_or_else(|| panic!("cut at {cut}"));
+        assert_same(&two, &reference);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

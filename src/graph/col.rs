@@ -97,11 +97,11 @@ impl<T: Plain> Col<T> {
         let end = start.checked_add(len_bytes).ok_or(ColError::OutOfBounds)?;
         let part = bytes.get(start..end).ok_or(ColError::OutOfBounds)?;
         let size = std::mem::size_of::<T>();
-        if size == 0 || len_bytes % size != 0 {
+        if size == 0 || !len_bytes.is_multiple_of(size) {
             return Err(ColError::Ragged);
         }
         let ptr = part.as_ptr();
-        if (ptr as usize) % std::mem::align_of::<T>() != 0 {
+        if !(ptr as usize).is_multiple_of(std::mem::align_of::<T>()) {
             return Err(ColError::Misaligned);
         }
         Ok(Col {

@@ -158,13 +158,32 @@ struct Scan {
 
 impl Scan {
     /// Scans `bytes`, 64 at a time (the last few as if followed by zero bytes, which are no
-    /// separators).
+    /// separators), with AVX-512 where the CPU has it.
     fn of(&mut self, bytes: &[u8]) {
-        let words = bytes.len() / 64 + 1;
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512bw") {
+            self.clear(bytes.len());
+            // SAFETY: the CPU has AVX-512BW, just asked.
+            (self.backslash, self.non_ascii) =
+                unsafe { marks_avx512(bytes, &mut self.tabs, &mut self.newlines) };
+            return;
+        }
+        self.of_portable(bytes);
+    }
+
+    /// No separators, a word for each 64 bytes of a block of `len` and one more.
+    fn clear(&mut self, len: usize) {
+        let words = len / 64 + 1;
         self.tabs.clear();
         self.tabs.resize(words, 0);
         self.newlines.clear();
         self.newlines.resize(words, 0);
+    }
+
+    /// [`Scan::of`] with SSE2 on x86-64 (every x86-64 CPU has it), in plain arithmetic
+    /// elsewhere.
+    fn of_portable(&mut self, bytes: &[u8]) {
+        self.clear(bytes.len());
         let mut seen = Seen::default();
         let mut chunks = bytes.chunks_exact(64);
         let mut words = self.tabs.iter_mut().zip(&mut self.newlines);
@@ -182,6 +201,46 @@ impl Scan {
         }
         (self.backslash, self.non_ascii) = seen.found();
     }
+}
+
+/// [`Scan::of`]'s work with AVX-512BW, where the CPU has it: each 64 bytes compared at once,
+/// the compares giving the bits of `tabs` and `newlines` (one word per 64 bytes, the last for
+/// the bytes after the last whole 64) directly; answers (a backslash seen, a byte past ASCII
+/// seen). A quarter of the SSE2 path's instructions.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+fn marks_avx512(bytes: &[u8], tabs: &mut [u64], newlines: &mut [u64]) -> (bool, bool) {
+    use std::arch::x86_64::{
+        __m512i, _mm512_cmpeq_epi8_mask, _mm512_loadu_si512, _mm512_movepi8_mask, _mm512_set1_epi8,
+    };
+    let (tab, newline, backslash) = (
+        _mm512_set1_epi8(b'\t' as i8),
+        _mm512_set1_epi8(b'\n' as i8),
+        _mm512_set1_epi8(b'\\' as i8),
+    );
+    let (mut back, mut high) = (0u64, 0u64);
+    let mut mark = |chunk: &[u8; 64], t: &mut u64, n: &mut u64| {
+        // SAFETY: reads the 64 bytes of `chunk`, a whole array; no alignment is needed.
+        let v = unsafe { _mm512_loadu_si512(chunk.as_ptr().cast::<__m512i>()) };
+        *t = _mm512_cmpeq_epi8_mask(v, tab);
+        *n = _mm512_cmpeq_epi8_mask(v, newline);
+        back |= _mm512_cmpeq_epi8_mask(v, backslash);
+        high |= _mm512_movepi8_mask(v);
+    };
+    let mut chunks = bytes.chunks_exact(64);
+    let mut words = tabs.iter_mut().zip(newlines.iter_mut());
+    for (chunk, (t, n)) in chunks.by_ref().zip(words.by_ref()) {
+        if let Ok(chunk) = <&[u8; 64]>::try_from(chunk) {
+            mark(chunk, t, n);
+        }
+    }
+    if let Some((t, n)) = words.next() {
+        let mut last = [0u8; 64];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        mark(&last, t, n);
+    }
+    (back != 0, high != 0)
 }
 
 /// What the scan of a block has seen so far besides separators: a backslash, a byte past
@@ -376,16 +435,122 @@ fn for_lines(
     }
 }
 
-/// A line and the positions of its tabs: fields taken by number, as text or as bytes, without
-/// cutting out the ones not asked for.
-struct Fields<'a> {
-    line: &'a str,
-    tabs: &'a [usize],
+/// The tabs of one line of a scanned block, read off the scan's bits when asked for: a reader
+/// that needs only the first few (most edge lines) does not walk the rest.
+#[derive(Clone, Copy)]
+struct LineTabs<'a> {
+    /// The block's tab bits ([`Scan::tabs`]).
+    bits: &'a [u64],
+    /// Where the line starts in the block, and where it ends (its `\n`, or a `\r` before it).
+    start: usize,
+    end: usize,
 }
 
-impl<'a> Fields<'a> {
+impl LineTabs<'_> {
+    /// Writes the positions in the line of its first tabs into `out`, in order, as many as fit;
+    /// answers how many tabs the line has when `all`, else how many were written.
+    fn fill(&self, out: &mut [usize], all: bool) -> usize {
+        let mut count = 0;
+        let last = self.end / 64;
+        let mut w = self.start / 64;
+        let mut bits = self.bits.get(w).copied().unwrap_or(0) & (!0u64 << (self.start % 64));
+        loop {
+            if w == last {
+                // Only the bits before the line's end (none when it falls on a word's start).
+                bits &= (1u64 << (self.end % 64)).wrapping_sub(1);
+            }
+            while bits != 0 {
+                let at = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                match out.get_mut(count) {
+                    Some(slot) => *slot = at - self.start,
+                    None if !all => return count,
+                    None => {}
+                }
+                count += 1;
+            }
+            if w >= last {
+                return count;
+            }
+            w += 1;
+            bits = self.bits.get(w).copied().unwrap_or(0);
+        }
+    }
+}
+
+/// The first tabs of a line an edge reader looks at before anything else: those that end the
+/// id, the subject, the predicate and the object.
+const HEAD_TABS: usize = 4;
+
+/// Calls `each` with every line of `bytes` (whole lines, each ending in `\n`), without its `\n`
+/// or a `\r` before it, the positions of its first [`HEAD_TABS`] tabs and how many of those it
+/// has, its [`LineTabs`] for the rest, and whether the block has a backslash; stops with `None`
+/// when `each` does, and answers `None` at once when `bytes` is not UTF-8. Each line is given to
+/// `ahead` (with its first tabs) before the line before it is given to `each`, so that memory a
+/// line will need can be asked for while the one before is read.
+fn for_head_lines(
+    bytes: &[u8],
+    scan: &mut Scan,
+    mut ahead: impl FnMut(&str, &[usize]),
+    mut each: impl FnMut(&str, &[usize], LineTabs<'_>, bool) -> Option<()>,
+) -> Option<()> {
+    scan.of(bytes);
+    let text = if scan.non_ascii {
+        std::str::from_utf8(bytes).ok()?
+    } else {
+        // SAFETY: the scan found no byte past 0x7f: the bytes are ASCII, which is UTF-8.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    };
+    let escaped = scan.backslash;
+    let bits = &scan.tabs[..];
+    // The line before (not yet given to `each`): its text, its first tabs and their count, its
+    // tabs.
+    let mut pending: Option<(&str, [usize; HEAD_TABS], usize, LineTabs<'_>)> = None;
+    let mut start = 0;
+    for (w, &word) in scan.newlines.iter().enumerate() {
+        let mut n = word;
+        while n != 0 {
+            let at = w * 64 + n.trailing_zeros() as usize;
+            n &= n - 1;
+            let mut line = text.get(start..at)?;
+            if let Some(l) = line.strip_suffix('\r') {
+                line = l;
+            }
+            let tabs = LineTabs {
+                bits,
+                start,
+                end: start + line.len(),
+            };
+            let mut head = [0usize; HEAD_TABS];
+            let found = tabs.fill(&mut head, false);
+            ahead(line, &head[..found]);
+            if let Some((line, head, found, tabs)) = pending {
+                each(line, &head[..found], tabs, escaped)?;
+            }
+            pending = Some((line, head, found, tabs));
+            start = at + 1;
+        }
+    }
+    match pending {
+        Some((line, head, found, tabs)) => each(line, &head[..found], tabs, escaped),
+        None => Some(()),
+    }
+}
+
+/// A line and the positions of its tabs: fields taken by number, as text or as bytes, without
+/// cutting out the ones not asked for.
+struct Fields<'a, 't> {
+    line: &'a str,
+    tabs: &'t [usize],
+}
+
+impl<'a, 't> Fields<'a, 't> {
     /// The line's fields, when it has exactly `N` (`N - 1` tabs at `tabs`).
-    fn new<const N: usize>(line: &'a str, tabs: &'a [usize], count: usize) -> Option<Fields<'a>> {
+    fn new<const N: usize>(
+        line: &'a str,
+        tabs: &'t [usize],
+        count: usize,
+    ) -> Option<Fields<'a, 't>> {
         (count + 1 == N && tabs.len() == count).then_some(Fields { line, tabs })
     }
 
@@ -683,12 +848,22 @@ impl NodeTable {
         }
     }
 
-    /// The node with id `id`, its kind and the kind's hash.
-    fn find(&self, id: &str) -> Option<(u32, NodeKind, u64)> {
+    /// The node with id `id` and its kind's code (see [`NodeTable::kind`]).
+    fn find(&self, id: &str) -> Option<(u32, u32)> {
         let slot = self.slots.get(self.probe(id.as_bytes()))?;
         let node = slot.node.checked_sub(1)?;
-        let (kind, hash) = self.kinds.get(slot.kind as usize)?;
-        Some((node, *kind, *hash))
+        Some((node, slot.kind))
+    }
+
+    /// The kind with code `code`. Readers pass codes, not kinds, from line to line: a kind is
+    /// 64 bytes (an imported graph's kind carries its name), a code four.
+    fn kind(&self, code: u32) -> Option<NodeKind> {
+        self.kinds.get(code as usize).map(|(k, _)| *k)
+    }
+
+    /// The code of a kind some node has.
+    fn code(&self, kind: NodeKind) -> Option<u32> {
+        self.kind_code.get(&kind).copied()
     }
 
     /// The code of `kind`, given one when new.
@@ -1080,6 +1255,140 @@ struct Named {
 /// Slots in the relation cache (a power of two).
 const RELATION_SLOTS: usize = 256;
 
+/// Slots in the tail cache (a power of two).
+const TAIL_SLOTS: usize = 256;
+
+/// Lines a tail cache judges itself over: when most of a window's lines miss (every line's
+/// tail its own, say a note per line), the next window's lines are read field by field without
+/// asking it, and the window after tries it again.
+const TAIL_WINDOW: u32 = 4096;
+
+/// What an edge line's tail (every field after the object up to the origin: negation,
+/// provenance, relation named, qualifiers) decided, for the lines of the same tail, which most
+/// lines of a large graph share with some line before: the relation its `original_predicate`
+/// names (`MBCKG:` taken off; empty when the predicate names it) and its facet (provenance and
+/// qualifiers) in the block's numbering.
+struct Tail {
+    key: Box<[u8]>,
+    hash: u64,
+    ours: Box<str>,
+    facet: u32,
+    /// The relation the tail's `original_predicate` names between a subject and an object of
+    /// these kinds, in the block's numbering: the last kinds its lines joined.
+    relation: Option<(u32, u32, u16)>,
+}
+
+/// Tails seen lately, one per slot, by hash; and how well they serve.
+struct Tails {
+    slots: Vec<Option<Tail>>,
+    /// Whether lines ask the cache (see [`TAIL_WINDOW`]).
+    on: bool,
+    lines: u32,
+    misses: u32,
+}
+
+impl Tails {
+    fn new() -> Tails {
+        Tails {
+            slots: (0..TAIL_SLOTS).map(|_| None).collect(),
+            on: true,
+            lines: 0,
+            misses: 0,
+        }
+    }
+
+    /// The slot holding the tail `key` (of hash `hash`).
+    fn find(&self, key: &[u8], hash: u64) -> Option<usize> {
+        let slot = hash as usize & (TAIL_SLOTS - 1);
+        match self.slots.get(slot)? {
+            Some(t) if t.hash == hash && same(&t.key, key) => Some(slot),
+            _ => None,
+        }
+    }
+
+    /// Remembers a tail, in place of the one in its slot.
+    fn keep(&mut self, key: &[u8], hash: u64, ours: &str, facet: u32) {
+        if let Some(slot) = self.slots.get_mut(hash as usize & (TAIL_SLOTS - 1)) {
+            *slot = Some(Tail {
+                key: key.into(),
+                hash,
+                ours: ours.into(),
+                facet,
+                relation: None,
+            });
+        }
+    }
+
+    /// Counts a line that asked the cache, found its tail or not; at the end of a window,
+    /// decides whether the next asks.
+    fn seen(&mut self, hit: bool) {
+        self.lines += 1;
+        self.misses += u32::from(!hit);
+        if self.lines >= TAIL_WINDOW {
+            self.on = self.misses * 2 <= self.lines;
+            (self.lines, self.misses) = (0, 0);
+        }
+    }
+
+    /// Counts a line that did not ask the cache while it was off: after a window of them, it
+    /// is asked again.
+    fn skipped(&mut self) {
+        self.lines += 1;
+        if self.lines >= TAIL_WINDOW {
+            self.on = true;
+            (self.lines, self.misses) = (0, 0);
+        }
+    }
+}
+
+/// The tail of an edge line whose first four tabs end at `object_end` (the last of them): the
+/// fields after the object up to and with the tab before the last field (the origin), and the
+/// origin. `None` when the line has no tab after the object.
+fn tail_of(line: &str, object_end: usize) -> Option<(&[u8], &str)> {
+    let bytes = line.as_bytes();
+    // Most lines have no origin: their last byte is that tab.
+    let end = if bytes.last() == Some(&b'\t') {
+        bytes.len()
+    } else {
+        bytes.iter().rposition(|b| *b == b'\t')? + 1
+    };
+    let key = bytes.get(object_end + 1..end).filter(|k| !k.is_empty())?;
+    Some((key, line.get(end..)?))
+}
+
+/// A 64-bit hash of a line's tail (about a hundred bytes): sixteen bytes a step in two
+/// independent lanes, so the multiplies of one step do not wait for each other.
+fn tail_hash(bytes: &[u8]) -> u64 {
+    const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+    const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
+    let (mut a, mut b) = (bytes.len() as u64, K2);
+    let mut chunks = bytes.chunks_exact(16);
+    for c in &mut chunks {
+        a = (a ^ word(&c[..8])).wrapping_mul(K1).rotate_left(29);
+        b = (b ^ word(&c[8..])).wrapping_mul(K2).rotate_left(31);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // The last sixteen bytes, overlapping those hashed: whole words, read without copying
+        // a short remainder aside byte by byte (whose stores the read could not take its
+        // value from, a stall of many cycles on every line).
+        let (x, y) = match bytes.len().checked_sub(16) {
+            Some(from) => bytes[from..].split_at(8),
+            None => rest.split_at(rest.len().min(8)),
+        };
+        a = (a ^ word(x)).wrapping_mul(K1).rotate_left(29);
+        b = (b ^ word(y)).wrapping_mul(K2).rotate_left(31);
+    }
+    let h = a ^ b.rotate_left(32);
+    let h = (h ^ (h >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^ (h >> 29)
+}
+
 /// One thread's reader of edge lines, with its memos.
 struct EdgeReader<'a> {
     sink: &'a dyn GraphSink,
@@ -1107,12 +1416,14 @@ struct EdgeReader<'a> {
     last_facet: ((u32, u32), u32),
     /// File named in an origin column → its index in the block's files (0: this file).
     files: FxMap<Box<str>, u16>,
-    /// The last subject's field, node, kind and the kind's hash (0: not yet hashed).
-    last_subject: (String, u32, NodeKind, u64),
+    /// The last subject's field, node and kind code.
+    last_subject: (String, u32, u32),
     /// (hash, no `mbckg_relation`, subject kind, object kind, relation text, relation) last
     /// decided in each slot.
     #[allow(clippy::type_complexity)]
-    relation_cache: Vec<(u64, bool, NodeKind, NodeKind, Box<str>, Option<u16>)>,
+    relation_cache: Vec<(u64, bool, u32, u32, Box<str>, Option<u16>)>,
+    /// Tails of lines read, with what they decided.
+    tails: Tails,
 }
 
 impl<'a> EdgeReader<'a> {
@@ -1141,37 +1452,26 @@ impl<'a> EdgeReader<'a> {
             facets: FxMap::default(),
             last_facet: ((u32::MAX, u32::MAX), 0),
             files: FxMap::default(),
-            last_subject: (String::new(), u32::MAX, NodeKind::Drug, 0),
+            last_subject: (String::new(), u32::MAX, u32::MAX),
             relation_cache: vec![
-                (
-                    0,
-                    false,
-                    NodeKind::Drug,
-                    NodeKind::Drug,
-                    Box::from("\0"),
-                    None
-                );
+                (0, false, u32::MAX, u32::MAX, Box::from("\0"), None);
                 RELATION_SLOTS
             ],
+            tails: Tails::new(),
         }
     }
 
-    /// The node an id field names, its kind and the kind's hash.
-    fn node(&self, field: &str, escaped: bool) -> Option<(u32, NodeKind, u64)> {
+    /// The node an id field names and its kind's code.
+    fn node(&self, field: &str, escaped: bool) -> Option<(u32, u32)> {
         self.nodes.find(&local_id(field, escaped))
     }
 
     /// The relation of an edge as [`EdgeReader::relation`] decides it, remembered for the
     /// last texts and kinds seen in each slot of a small cache.
-    fn cached_relation(
-        &mut self,
-        predicate: &str,
-        ours: &str,
-        (sk, sk_hash): (NodeKind, u64),
-        (ok, ok_hash): (NodeKind, u64),
-    ) -> Option<u16> {
+    fn cached_relation(&mut self, predicate: &str, ours: &str, sk: u32, ok: u32) -> Option<u16> {
         let text = if ours.is_empty() { predicate } else { ours };
-        let h = hash_bytes(text.as_bytes()) ^ sk_hash.rotate_left(17) ^ ok_hash.rotate_left(41);
+        let kinds = (u64::from(sk) << 32 | u64::from(ok)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let h = hash_bytes(text.as_bytes()) ^ kinds;
         let slot = (h as usize ^ usize::from(ours.is_empty())) & (RELATION_SLOTS - 1);
         if let Some(c) = self.relation_cache.get(slot) {
             if c.0 == h
@@ -1183,47 +1483,165 @@ impl<'a> EdgeReader<'a> {
                 return c.5;
             }
         }
-        let code = self.relation(predicate, ours, sk, ok);
+        let code = self.relation(predicate, ours, self.nodes.kind(sk)?, self.nodes.kind(ok)?);
         if let Some(c) = self.relation_cache.get_mut(slot) {
             *c = (h, ours.is_empty(), sk, ok, text.into(), code);
         }
         code
     }
 
-    /// Reads one edge line; `number` counts from the start of this part.
-    fn line(&mut self, line: &str, tabs: &[usize], count: usize, escaped: bool) -> Option<()> {
+    /// Reads one edge line, `head` the positions of its first tabs (up to [`HEAD_TABS`]):
+    /// from what an earlier line of the same tail decided when there is one, else field by
+    /// field (and its tail remembered).
+    fn line(
+        &mut self,
+        line: &str,
+        head: &[usize],
+        tabs: LineTabs<'_>,
+        escaped: bool,
+    ) -> Option<()> {
+        let tail = if !self.tails.on {
+            self.tails.skipped();
+            None
+        } else if !escaped && head.len() == HEAD_TABS {
+            tail_of(line, head[HEAD_TABS - 1])
+        } else {
+            None
+        };
+        let hash = tail.map(|(key, _)| tail_hash(key));
+        if let (Some((key, origin)), Some(hash)) = (tail, hash) {
+            if let Some(slot) = self.tails.find(key, hash) {
+                self.tails.seen(true);
+                return self.line_of_tail(line, head, origin, slot);
+            }
+            self.tails.seen(false);
+        }
+        let mut all = [0usize; MAX_TABS];
+        let count = tabs.fill(&mut all, true);
+        let decided = self.line_by_fields(line, &all[..count.min(MAX_TABS)], count, escaped)?;
+        if let (Some((key, _)), Some(hash), Some((ours, facet))) = (tail, hash, decided) {
+            self.tails.keep(key, hash, ours, facet);
+        }
+        Some(())
+    }
+
+    /// Reads an edge line whose tail is that of tail slot `slot`: its subject, predicate and
+    /// object at the tabs `head`, its origin `origin`; what the tail decides (its relation
+    /// named, provenance and qualifiers) taken from the slot.
+    fn line_of_tail(
+        &mut self,
+        line: &str,
+        head: &[usize],
+        origin: &str,
+        slot: usize,
+    ) -> Option<()> {
+        let number = self.part.lines;
+        let [a, b, c, d] = <[usize; HEAD_TABS]>::try_from(head).ok()?;
+        let subject = line.get(a + 1..b)?;
+        let sk = self.subject(subject, false)?;
+        let object = line.get(c + 1..d)?;
+        let (o, ok) = self.node(object, false)?;
+        let tail = self.tails.slots.get(slot)?.as_ref()?;
+        let facet = tail.facet;
+        let relation = match tail.relation {
+            // The relation the tail names, between the kinds of the line before of this tail.
+            Some((s, o, code)) if s == sk && o == ok => code,
+            _ => {
+                // Taken out of its slot while the relation is decided (which needs the
+                // reader), and put back.
+                let mut tail = self.tails.slots.get_mut(slot)?.take()?;
+                let predicate = if tail.ours.is_empty() {
+                    line.get(b + 1..c)?
+                } else {
+                    ""
+                };
+                let relation = self.cached_relation(predicate, &tail.ours, sk, ok);
+                // Where the predicate names the relation, it is not the tail's to remember.
+                tail.relation = relation
+                    .filter(|_| !tail.ours.is_empty())
+                    .map(|code| (sk, ok, code));
+                if let Some(s) = self.tails.slots.get_mut(slot) {
+                    *s = Some(tail);
+                }
+                relation?
+            }
+        };
+        let place = if origin.is_empty() {
+            Place {
+                line: number,
+                file: 0,
+                col: 1,
+            }
+        } else {
+            self.place(origin)?
+        };
+        let rel = self
+            .part
+            .block
+            .relations
+            .get(usize::from(relation))
+            .copied()?;
+        if rel == Relation::SubclassOf {
+            self.part.subclass_of.push((
+                local_id(subject, false).into_owned(),
+                local_id(object, false).into_owned(),
+            ));
+        }
+        let block = &mut self.part.block;
+        block.object.push(o);
+        block.relation.push(relation);
+        block.facet.push(facet);
+        block.origin.push(place);
+        Some(())
+    }
+
+    /// The kind code of the node a subject field names; a new subject starts a run of the
+    /// block's statements.
+    fn subject(&mut self, field: &str, escaped: bool) -> Option<u32> {
+        if !field.is_empty() && same(self.last_subject.0.as_bytes(), field.as_bytes()) {
+            return Some(self.last_subject.2);
+        }
+        let id = local_id(field, escaped);
+        // Edges come grouped by subject, often in the order of the nodes: try the next one
+        // before the hash table.
+        let next = self.last_subject.1.wrapping_add(1);
+        let (s, sk) = match self.sink.node_at(next) {
+            Some((next_id, kind)) if next_id == id => {
+                // Most often the kind of the subject before.
+                let code = match self.nodes.kind(self.last_subject.2) {
+                    Some(k) if k == kind => self.last_subject.2,
+                    _ => self.nodes.code(kind)?,
+                };
+                (next, code)
+            }
+            _ => self.nodes.find(&id)?,
+        };
+        self.last_subject.0.clear();
+        self.last_subject.0.push_str(field);
+        (self.last_subject.1, self.last_subject.2) = (s, sk);
+        self.part
+            .block
+            .runs
+            .push((s, self.part.block.object.len() as u32));
+        Some(sk)
+    }
+
+    /// Reads one edge line field by field; `number` counts from the start of this part. What
+    /// its tail decided, to be remembered for lines of the same tail: the relation it names in
+    /// `original_predicate` (`MBCKG:` taken off; empty when the predicate names it) and its
+    /// facet; `None` inside when the line is not to be remembered (it has an any-of group,
+    /// which is counted line by line, or escapes).
+    fn line_by_fields<'l>(
+        &mut self,
+        line: &'l str,
+        tabs: &[usize],
+        count: usize,
+        escaped: bool,
+    ) -> Option<Option<(&'l str, u32)>> {
         let number = self.part.lines;
         let f = Fields::new::<22>(line, tabs, count)?;
-        let subject = f.bytes(1, 1);
-        let (sk, sk_hash) = if !subject.is_empty() && same(self.last_subject.0.as_bytes(), subject)
-        {
-            (self.last_subject.2, self.last_subject.3)
-        } else {
-            let field = f.get(1, 1)?;
-            let id = local_id(field, escaped);
-            // Edges come grouped by subject, often in the order of the nodes: try the next one
-            // before the hash table.
-            let next = self.last_subject.1.wrapping_add(1);
-            let (s, sk) = match self.sink.node_at(next) {
-                Some((next_id, kind)) if next_id == id => (next, kind),
-                _ => {
-                    let (s, sk, _) = self.nodes.find(&id)?;
-                    (s, sk)
-                }
-            };
-            self.last_subject.0.clear();
-            self.last_subject.0.push_str(field);
-            self.last_subject.1 = s;
-            if self.last_subject.2 != sk || self.last_subject.3 == 0 {
-                (self.last_subject.2, self.last_subject.3) = (sk, hash_kind(sk));
-            }
-            self.part
-                .block
-                .runs
-                .push((s, self.part.block.object.len() as u32));
-            (sk, self.last_subject.3)
-        };
-        let (o, ok, ok_hash) = self.node(f.get(3, 3)?, escaped)?;
+        let sk = self.subject(f.get(1, 1)?, escaped)?;
+        let (o, ok) = self.node(f.get(3, 3)?, escaped)?;
         // A negated edge without our relation is left to the full reader.
         let original = f.get(8, 8)?;
         // The full reader takes `MBCKG:` off the unescaped field: an escaped one is left to it.
@@ -1235,7 +1653,7 @@ impl<'a> EdgeReader<'a> {
             return None;
         }
         let predicate = if ours.is_empty() { f.get(2, 2)? } else { "" };
-        let relation = self.cached_relation(predicate, ours, (sk, sk_hash), (ok, ok_hash))?;
+        let relation = self.cached_relation(predicate, ours, sk, ok)?;
         // The origin column, or the statement's place in edges.tsv (file 0).
         let place = if f.bytes(21, 21).is_empty() {
             Place {
@@ -1331,7 +1749,7 @@ impl<'a> EdgeReader<'a> {
         block.relation.push(relation);
         block.facet.push(facet);
         block.origin.push(place);
-        Some(())
+        Some((!escaped && f.bytes(20, 20).is_empty()).then_some((ours, facet)))
     }
 
     /// The relation of an edge in the block's numbering, as the full reader decides it; `None`
@@ -1487,15 +1905,16 @@ fn read_part(
     let mut scan = Scan::default();
     let nodes = sink.1;
     let read = for_blocks(path, from, to, stop, |text| {
-        let ahead = |line: &str, tabs: &[usize], escaped: bool| {
-            // The object's id, as `EdgeReader::node` finds it (an escaped one is not worth it).
-            if let (false, Some(&a), Some(&b)) = (escaped, tabs.get(2), tabs.get(3)) {
+        let ahead = |line: &str, head: &[usize]| {
+            // The object's id, as `EdgeReader::node` finds it (an escaped one is not worth it:
+            // the slot asked for is then only a wasted hint).
+            if let (Some(&a), Some(&b)) = (head.get(2), head.get(3)) {
                 let field = line.as_bytes().get(a + 1..b).unwrap_or_default();
                 let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
                 nodes.prefetch(id);
             }
         };
-        for_lines(text, &mut scan, ahead, |line, tabs, count, escaped| {
+        for_head_lines(text, &mut scan, ahead, |line, head, tabs, escaped| {
             reader.part.lines = reader.part.lines.saturating_add(1);
             if from == 0 && reader.part.lines == 1 {
                 let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
@@ -1507,7 +1926,7 @@ fn read_part(
             if line.is_empty() {
                 return Some(());
             }
-            reader.line(line, tabs, count, escaped)
+            reader.line(line, head, tabs, escaped)
         })
     });
     if read.is_none() {
@@ -1667,7 +2086,24 @@ mod tests {
     /// that tabs are tabs and newlines newlines.
     fn masked(bytes: &[u8]) -> Vec<usize> {
         let mut scan = Scan::default();
+        scan.of_portable(bytes);
+        let portable = (
+            scan.tabs.clone(),
+            scan.newlines.clone(),
+            scan.backslash,
+            scan.non_ascii,
+        );
+        // The CPU's widest path finds what the portable one does.
         scan.of(bytes);
+        assert_eq!(
+            (
+                scan.tabs.clone(),
+                scan.newlines.clone(),
+                scan.backslash,
+                scan.non_ascii
+            ),
+            portable
+        );
         assert_eq!(scan.backslash, bytes.contains(&b'\\'));
         assert_eq!(scan.non_ascii, !bytes.is_ascii());
         let mut out = Vec::new();
@@ -1715,7 +2151,7 @@ mod tests {
         // sharing their first bytes.
         let mut t = NodeTable::with_room(1);
         let id = |i: u32| {
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 format!("a-rather-long-shared-prefix-{i}")
             } else {
                 format!("n{i}")
@@ -1726,8 +2162,9 @@ mod tests {
             assert!(t.insert(&id(i), i, kinds[i as usize % 2]));
         }
         for i in 0..5000 {
-            let (node, kind, _) = t.find(&id(i)).expect("added");
-            assert_eq!((node, kind), (i, kinds[i as usize % 2]));
+            let (node, code) = t.find(&id(i)).expect("added");
+            assert_eq!((node, t.kind(code)), (i, Some(kinds[i as usize % 2])));
+            assert_eq!(t.code(kinds[i as usize % 2]), Some(code));
         }
         assert!(
             !t.insert(&id(7), 1, NodeKind::Drug),
@@ -1830,6 +2267,99 @@ mod tests {
     }
 
     #[test]
+    fn lines_read_by_their_first_tabs_are_the_lines_read_with_all_their_tabs() {
+        // Lines of every length up to a few words, with runs of tabs, tabs at word edges, a
+        // `\r` before the newline (and one after a last tab), and lines with fewer tabs than
+        // the head asks for.
+        let mut text = String::new();
+        let mut seed = 7u32;
+        for n in 0..300 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let len = (seed >> 16) as usize % 200;
+            for i in 0..len {
+                let r = seed.rotate_left(i as u32) % 7;
+                text.push(if r == 0 || (n % 5 == 0 && i % 3 == 0) {
+                    '\t'
+                } else {
+                    'x'
+                });
+            }
+            text.push_str(["\n", "\r\n", "\t\r\n"][n % 3]);
+        }
+        let mut all = Vec::new();
+        for_lines(
+            text.as_bytes(),
+            &mut Scan::default(),
+            |_, _, _| {},
+            |line, tabs, count, _| {
+                all.push((line.to_string(), tabs.to_vec(), count));
+                Some(())
+            },
+        );
+        let mut headed = Vec::new();
+        let mut ahead = Vec::new();
+        for_head_lines(
+            text.as_bytes(),
+            &mut Scan::default(),
+            |line, head| ahead.push((line.to_string(), head.to_vec())),
+            |line, head, tabs, _| {
+                let mut every = [0usize; MAX_TABS];
+                let count = tabs.fill(&mut every, true);
+                let mut two = [0usize; 2];
+                let found = tabs.fill(&mut two, false);
+                assert_eq!(&two[..found], &every[..found.min(count)]);
+                headed.push((
+                    line.to_string(),
+                    head.to_vec(),
+                    every[..count.min(MAX_TABS)].to_vec(),
+                    count,
+                ));
+                Some(())
+            },
+        );
+        assert_eq!(all.len(), 300);
+        assert_eq!(headed.len(), all.len());
+        for ((line, tabs, count), (l, head, every, c)) in all.iter().zip(&headed) {
+            assert_eq!((line, tabs, count), (l, every, c));
+            assert_eq!(head[..], tabs[..tabs.len().min(HEAD_TABS)]);
+        }
+        // Each line is given ahead, with its head, before the one before it is read.
+        let read: Vec<(String, Vec<usize>)> = headed
+            .iter()
+            .map(|(l, h, _, _)| (l.clone(), h.clone()))
+            .collect();
+        assert_eq!(ahead, read);
+    }
+
+    #[test]
+    fn a_tail_is_what_follows_the_object_up_to_the_origin() {
+        let line = "e\ts\tp\to\tfalse\tx\t\t\tfile.toml:3:1";
+        let object_end = 7;
+        assert_eq!(&line[object_end..=object_end], "\t");
+        assert_eq!(
+            tail_of(line, object_end),
+            Some((&b"false\tx\t\t\t"[..], "file.toml:3:1"))
+        );
+        assert_eq!(
+            tail_of("e\ts\tp\to\tfalse\t\t", object_end),
+            Some((&b"false\t\t"[..], ""))
+        );
+        // No tab after the object's: no tail.
+        assert_eq!(tail_of("e\ts\tp\to\tfalse", object_end), None);
+        // Equal tails hash alike, tails a byte apart (at either end, or in length) do not.
+        let t = b"false\tknowledge_assertion\tmanual_agent\tinfores:x\tMBCKG:targets\t\t\t";
+        assert_eq!(tail_hash(t), tail_hash(&t.to_vec()[..]));
+        let mut other = t.to_vec();
+        other[0] = b'F';
+        assert_ne!(tail_hash(t), tail_hash(&other));
+        let mut other = t.to_vec();
+        other[t.len() - 2] = b'x';
+        assert_ne!(tail_hash(t), tail_hash(&other));
+        assert_ne!(tail_hash(t), tail_hash(&t[..t.len() - 1]));
+        assert_ne!(tail_hash(b""), tail_hash(b"\0"));
+    }
+
+    #[test]
     fn blocks_give_whole_lines_whatever_the_block_size_and_end() {
         let dir = std::env::temp_dir().join(format!("mbckg-blocks-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
@@ -1913,8 +2443,8 @@ mod tests {
         assert_eq!(table.filled, nodes);
         for n in 0..nodes as u32 {
             let (id, kind) = sink.node_at(n).expect("a node");
-            let (node, found_kind, _) = table.find(id).expect("in the table");
-            assert_eq!((node, found_kind), (n, kind), "{id}");
+            let (node, code) = table.find(id).expect("in the table");
+            assert_eq!((node, table.kind(code)), (n, Some(kind)), "{id}");
         }
     }
 
@@ -1956,7 +2486,8 @@ mod tests {
         assert_eq!(table.filled, nodes);
         for n in 2..2 + nodes as u32 {
             let (id, kind) = sink.node_at(n).expect("a node");
-            assert_eq!(table.find(id).map(|(n, k, _)| (n, k)), Some((n, kind)));
+            let found = table.find(id).map(|(n, code)| (n, table.kind(code)));
+            assert_eq!(found, Some((n, Some(kind))));
         }
         assert!(table.find("before-1").is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
