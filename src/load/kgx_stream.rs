@@ -482,17 +482,35 @@ impl LineTabs<'_> {
 /// id, the subject, the predicate and the object.
 const HEAD_TABS: usize = 4;
 
-/// Calls `each` with every line of `bytes` (whole lines, each ending in `\n`), without its `\n`
-/// or a `\r` before it, the positions of its first [`HEAD_TABS`] tabs and how many of those it
-/// has, its [`LineTabs`] for the rest, and whether the block has a backslash; stops with `None`
-/// when `each` does, and answers `None` at once when `bytes` is not UTF-8. Each line is given to
-/// `ahead` (with its first tabs) before the line before it is given to `each`, so that memory a
-/// line will need can be asked for while the one before is read.
+/// A line as [`for_head_lines`] gives it: without its `\n` or a `\r` before it, the positions
+/// of its first [`HEAD_TABS`] tabs (as many as it has), its [`LineTabs`] for the rest, and what
+/// the reader's look ahead answered for it.
+#[derive(Clone, Copy)]
+struct HeadLine<'a> {
+    text: &'a str,
+    head: [usize; HEAD_TABS],
+    found: usize,
+    tabs: LineTabs<'a>,
+    hint: u64,
+}
+
+impl HeadLine<'_> {
+    /// The positions of the line's first tabs.
+    fn head(&self) -> &[usize] {
+        self.head.get(..self.found).unwrap_or_default()
+    }
+}
+
+/// Calls `each` with every line of `bytes` (whole lines, each ending in `\n`) as a [`HeadLine`],
+/// and whether the block has a backslash; stops with `None` when `each` does, and answers `None`
+/// at once when `bytes` is not UTF-8. Each line is given to `ahead` (with its first tabs) before
+/// the line before it is given to `each`, so that memory a line will need can be asked for
+/// while the one before is read; what `ahead` answers is the line's `hint`.
 fn for_head_lines(
     bytes: &[u8],
     scan: &mut Scan,
-    mut ahead: impl FnMut(&str, &[usize]),
-    mut each: impl FnMut(&str, &[usize], LineTabs<'_>, bool) -> Option<()>,
+    mut ahead: impl FnMut(&str, &[usize]) -> u64,
+    mut each: impl FnMut(&HeadLine<'_>, bool) -> Option<()>,
 ) -> Option<()> {
     scan.of(bytes);
     let text = if scan.non_ascii {
@@ -503,36 +521,41 @@ fn for_head_lines(
     };
     let escaped = scan.backslash;
     let bits = &scan.tabs[..];
-    // The line before (not yet given to `each`): its text, its first tabs and their count, its
-    // tabs.
-    let mut pending: Option<(&str, [usize; HEAD_TABS], usize, LineTabs<'_>)> = None;
+    // The line before, not yet given to `each`.
+    let mut pending: Option<HeadLine<'_>> = None;
     let mut start = 0;
     for (w, &word) in scan.newlines.iter().enumerate() {
         let mut n = word;
         while n != 0 {
             let at = w * 64 + n.trailing_zeros() as usize;
             n &= n - 1;
-            let mut line = text.get(start..at)?;
-            if let Some(l) = line.strip_suffix('\r') {
-                line = l;
+            let mut text = text.get(start..at)?;
+            if let Some(l) = text.strip_suffix('\r') {
+                text = l;
             }
             let tabs = LineTabs {
                 bits,
                 start,
-                end: start + line.len(),
+                end: start + text.len(),
             };
             let mut head = [0usize; HEAD_TABS];
             let found = tabs.fill(&mut head, false);
-            ahead(line, &head[..found]);
-            if let Some((line, head, found, tabs)) = pending {
-                each(line, &head[..found], tabs, escaped)?;
+            let hint = ahead(text, head.get(..found).unwrap_or_default());
+            if let Some(line) = &pending {
+                each(line, escaped)?;
             }
-            pending = Some((line, head, found, tabs));
+            pending = Some(HeadLine {
+                text,
+                head,
+                found,
+                tabs,
+                hint,
+            });
             start = at + 1;
         }
     }
-    match pending {
-        Some((line, head, found, tabs)) => each(line, &head[..found], tabs, escaped),
+    match &pending {
+        Some(line) => each(line, escaped),
         None => Some(()),
     }
 }
@@ -834,13 +857,8 @@ impl NodeTable {
         }
     }
 
-    /// Asks for the slot where a probe for `id` starts to be brought into the cache, so that a
-    /// lookup of it soon after does not wait for memory.
-    fn prefetch(&self, id: &[u8]) {
-        self.prefetch_hashed(hash_bytes(id));
-    }
-
-    /// [`NodeTable::prefetch`], given the id's hash.
+    /// Asks for the slot where a probe for an id of hash `hash` starts to be brought into the
+    /// cache, so that a lookup of it soon after does not wait for memory.
     fn prefetch_hashed(&self, hash: u64) {
         let i = hash as usize & (self.slots.len() - 1);
         if let Some(slot) = self.slots.get(i) {
@@ -851,6 +869,13 @@ impl NodeTable {
     /// The node with id `id` and its kind's code (see [`NodeTable::kind`]).
     fn find(&self, id: &str) -> Option<(u32, u32)> {
         let slot = self.slots.get(self.probe(id.as_bytes()))?;
+        let node = slot.node.checked_sub(1)?;
+        Some((node, slot.kind))
+    }
+
+    /// [`NodeTable::find`], given the id's hash.
+    fn find_hashed(&self, id: &[u8], hash: u64) -> Option<(u32, u32)> {
+        let slot = self.slots.get(self.probe_hashed(id, hash))?;
         let node = slot.node.checked_sub(1)?;
         Some((node, slot.kind))
     }
@@ -1493,18 +1518,13 @@ impl<'a> EdgeReader<'a> {
     /// Reads one edge line, `head` the positions of its first tabs (up to [`HEAD_TABS`]):
     /// from what an earlier line of the same tail decided when there is one, else field by
     /// field (and its tail remembered).
-    fn line(
-        &mut self,
-        line: &str,
-        head: &[usize],
-        tabs: LineTabs<'_>,
-        escaped: bool,
-    ) -> Option<()> {
+    fn line(&mut self, line: &HeadLine<'_>, escaped: bool) -> Option<()> {
+        let head = line.head();
         let tail = if !self.tails.on {
             self.tails.skipped();
             None
         } else if !escaped && head.len() == HEAD_TABS {
-            tail_of(line, head[HEAD_TABS - 1])
+            tail_of(line.text, head[HEAD_TABS - 1])
         } else {
             None
         };
@@ -1512,13 +1532,14 @@ impl<'a> EdgeReader<'a> {
         if let (Some((key, origin)), Some(hash)) = (tail, hash) {
             if let Some(slot) = self.tails.find(key, hash) {
                 self.tails.seen(true);
-                return self.line_of_tail(line, head, origin, slot);
+                return self.line_of_tail(line, origin, slot);
             }
             self.tails.seen(false);
         }
         let mut all = [0usize; MAX_TABS];
-        let count = tabs.fill(&mut all, true);
-        let decided = self.line_by_fields(line, &all[..count.min(MAX_TABS)], count, escaped)?;
+        let count = line.tabs.fill(&mut all, true);
+        let decided =
+            self.line_by_fields(line.text, &all[..count.min(MAX_TABS)], count, escaped)?;
         if let (Some((key, _)), Some(hash), Some((ours, facet))) = (tail, hash, decided) {
             self.tails.keep(key, hash, ours, facet);
         }
@@ -1528,19 +1549,17 @@ impl<'a> EdgeReader<'a> {
     /// Reads an edge line whose tail is that of tail slot `slot`: its subject, predicate and
     /// object at the tabs `head`, its origin `origin`; what the tail decides (its relation
     /// named, provenance and qualifiers) taken from the slot.
-    fn line_of_tail(
-        &mut self,
-        line: &str,
-        head: &[usize],
-        origin: &str,
-        slot: usize,
-    ) -> Option<()> {
+    fn line_of_tail(&mut self, line: &HeadLine<'_>, origin: &str, slot: usize) -> Option<()> {
         let number = self.part.lines;
-        let [a, b, c, d] = <[usize; HEAD_TABS]>::try_from(head).ok()?;
-        let subject = line.get(a + 1..b)?;
+        let [a, b, c, d] = <[usize; HEAD_TABS]>::try_from(line.head()).ok()?;
+        let (text, hint) = (line.text, line.hint);
+        let subject = text.get(a + 1..b)?;
         let sk = self.subject(subject, false)?;
-        let object = line.get(c + 1..d)?;
-        let (o, ok) = self.node(object, false)?;
+        let object = text.get(c + 1..d)?;
+        // Found by the hash the look ahead took (of the id without `MBCKG:`, as here: the
+        // line has no escapes).
+        let id = object.strip_prefix(CURIE_PREFIX).unwrap_or(object);
+        let (o, ok) = self.nodes.find_hashed(id.as_bytes(), hint)?;
         let tail = self.tails.slots.get(slot)?.as_ref()?;
         let facet = tail.facet;
         let relation = match tail.relation {
@@ -1551,7 +1570,7 @@ impl<'a> EdgeReader<'a> {
                 // reader), and put back.
                 let mut tail = self.tails.slots.get_mut(slot)?.take()?;
                 let predicate = if tail.ours.is_empty() {
-                    line.get(b + 1..c)?
+                    text.get(b + 1..c)?
                 } else {
                     ""
                 };
@@ -1906,27 +1925,32 @@ fn read_part(
     let nodes = sink.1;
     let read = for_blocks(path, from, to, stop, |text| {
         let ahead = |line: &str, head: &[usize]| {
-            // The object's id, as `EdgeReader::node` finds it (an escaped one is not worth it:
-            // the slot asked for is then only a wasted hint).
-            if let (Some(&a), Some(&b)) = (head.get(2), head.get(3)) {
-                let field = line.as_bytes().get(a + 1..b).unwrap_or_default();
-                let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
-                nodes.prefetch(id);
+            // The object's id, as `EdgeReader::node` finds it; its hash is the line's hint (an
+            // escaped id's is of no use, and the slot asked for then only a wasted hint).
+            match (head.get(2), head.get(3)) {
+                (Some(&a), Some(&b)) => {
+                    let field = line.as_bytes().get(a + 1..b).unwrap_or_default();
+                    let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
+                    let hash = hash_bytes(id);
+                    nodes.prefetch_hashed(hash);
+                    hash
+                }
+                _ => 0,
             }
         };
-        for_head_lines(text, &mut scan, ahead, |line, head, tabs, escaped| {
+        for_head_lines(text, &mut scan, ahead, |line, escaped| {
             reader.part.lines = reader.part.lines.saturating_add(1);
             if from == 0 && reader.part.lines == 1 {
-                let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
-                return line
+                let text = line.text.strip_prefix('\u{FEFF}').unwrap_or(line.text);
+                return text
                     .split('\t')
                     .eq(EDGE_COLUMNS.iter().copied())
                     .then_some(());
             }
-            if line.is_empty() {
+            if line.text.is_empty() {
                 return Some(());
             }
-            reader.line(line, head, tabs, escaped)
+            reader.line(line, escaped)
         })
     });
     if read.is_none() {
@@ -2301,16 +2325,21 @@ mod tests {
         for_head_lines(
             text.as_bytes(),
             &mut Scan::default(),
-            |line, head| ahead.push((line.to_string(), head.to_vec())),
-            |line, head, tabs, _| {
+            |line, head| {
+                ahead.push((line.to_string(), head.to_vec()));
+                ahead.len() as u64
+            },
+            |line, _| {
                 let mut every = [0usize; MAX_TABS];
-                let count = tabs.fill(&mut every, true);
+                let count = line.tabs.fill(&mut every, true);
                 let mut two = [0usize; 2];
-                let found = tabs.fill(&mut two, false);
+                let found = line.tabs.fill(&mut two, false);
                 assert_eq!(&two[..found], &every[..found.min(count)]);
+                // Each line's hint is what the look ahead answered for it.
+                assert_eq!(line.hint, headed.len() as u64 + 1);
                 headed.push((
-                    line.to_string(),
-                    head.to_vec(),
+                    line.text.to_string(),
+                    line.head().to_vec(),
                     every[..count.min(MAX_TABS)].to_vec(),
                     count,
                 ));
