@@ -274,9 +274,11 @@ fn stream_kgx(dir: &Path) -> Option<KnowledgeGraph> {
     if !load::is_kgx_dir(dir) {
         return None;
     }
-    let mut builder = crate::graph::Builder::new();
-    let sources = load::kgx_stream::read_dir(dir, &mut builder)?;
-    Some(builder.finish(sources))
+    crate::app::memory::keeping_freed_memory(|| {
+        let mut builder = crate::graph::Builder::new();
+        let sources = load::kgx_stream::read_dir(dir, &mut builder)?;
+        Some(builder.finish(sources))
+    })
 }
 
 /// Writes `g` as a snapshot to `path` (whole or not at all); a one-line summary on stderr.
