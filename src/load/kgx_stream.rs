@@ -1386,28 +1386,42 @@ fn tail_of(line: &str, object_end: usize) -> Option<(&[u8], &str)> {
 fn tail_hash(bytes: &[u8]) -> u64 {
     const K1: u64 = 0x9e37_79b9_7f4a_7c15;
     const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
-    let word = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..b.len()].copy_from_slice(b);
-        u64::from_le_bytes(w)
+    // Sixteen bytes as two words: a fixed-size read, which compiles to two loads (a slice of
+    // any length copied into a word costs a call to `memmove` a word).
+    let words = |c: &[u8; 16]| {
+        let (mut x, mut y) = ([0u8; 8], [0u8; 8]);
+        x.copy_from_slice(&c[..8]);
+        y.copy_from_slice(&c[8..]);
+        (u64::from_le_bytes(x), u64::from_le_bytes(y))
     };
     let (mut a, mut b) = (bytes.len() as u64, K2);
+    let mut step = |c: &[u8; 16]| {
+        let (x, y) = words(c);
+        a = (a ^ x).wrapping_mul(K1).rotate_left(29);
+        b = (b ^ y).wrapping_mul(K2).rotate_left(31);
+    };
     let mut chunks = bytes.chunks_exact(16);
     for c in &mut chunks {
-        a = (a ^ word(&c[..8])).wrapping_mul(K1).rotate_left(29);
-        b = (b ^ word(&c[8..])).wrapping_mul(K2).rotate_left(31);
+        if let Ok(c) = <&[u8; 16]>::try_from(c) {
+            step(c);
+        }
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // The last sixteen bytes, overlapping those hashed: whole words, read without copying
-        // a short remainder aside byte by byte (whose stores the read could not take its
-        // value from, a stall of many cycles on every line).
-        let (x, y) = match bytes.len().checked_sub(16) {
-            Some(from) => bytes[from..].split_at(8),
-            None => rest.split_at(rest.len().min(8)),
-        };
-        a = (a ^ word(x)).wrapping_mul(K1).rotate_left(29);
-        b = (b ^ word(y)).wrapping_mul(K2).rotate_left(31);
+    if !chunks.remainder().is_empty() {
+        // The last sixteen bytes, overlapping those hashed, read whole (a short remainder
+        // copied aside byte by byte stalls the read of it many cycles); a text shorter than
+        // sixteen bytes is padded with zeros.
+        match bytes.len().checked_sub(16) {
+            Some(from) => {
+                if let Ok(c) = <&[u8; 16]>::try_from(&bytes[from..]) {
+                    step(c);
+                }
+            }
+            None => {
+                let mut c = [0u8; 16];
+                c[..bytes.len()].copy_from_slice(bytes);
+                step(&c);
+            }
+        }
     }
     let h = a ^ b.rotate_left(32);
     let h = (h ^ (h >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
