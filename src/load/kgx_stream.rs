@@ -19,6 +19,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::kgx::qualifiers_from_columns;
+use crate::graph::prefetch;
 use crate::lexicon;
 use crate::model::kgx::{
     parse_origin, split_list, unescaped, CURIE_PREFIX, EDGE_COLUMNS, INFORES_PREFIX, NODE_COLUMNS,
@@ -984,20 +985,6 @@ impl NodeTable {
         let at = u64::from_le_bytes(at) as usize;
         self.long.get(at..at + len).unwrap_or_default()
     }
-}
-
-/// Asks the CPU to bring the memory of `item` into its cache (a hint, which changes nothing
-/// else; none on targets other than x86-64).
-fn prefetch<T>(item: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: SSE is part of the x86-64 baseline; a prefetch reads nothing the program sees and
-    // cannot fault (the pointer is a live reference anyway).
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = item;
 }
 
 /// Reads `nodes.tsv` into `sink`, and into a [`NodeTable`] for the edges, on two threads: this
