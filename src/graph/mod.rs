@@ -24,7 +24,7 @@ mod visit;
 
 pub use build::Builder;
 pub use col::{bytes_of, Backing, Col, ColError, Plain};
-pub use strings::{hash_bytes, hash_str, prefetch, FastState, Interner, Strings};
+pub use strings::{hash_bytes, hash_str, prefetch, same_bytes, FastState, Interner, Strings};
 pub use view::{NodeRef, OriginRef, StatementRef};
 pub use visit::{Budget, Undirected};
 

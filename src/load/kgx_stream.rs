@@ -19,7 +19,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::kgx::qualifiers_from_columns;
-use crate::graph::prefetch;
+use crate::graph::{prefetch, same_bytes as same};
 use crate::lexicon;
 use crate::model::kgx::{
     parse_origin, split_list, unescaped, CURIE_PREFIX, EDGE_COLUMNS, INFORES_PREFIX, NODE_COLUMNS,
@@ -366,6 +366,18 @@ fn byte_flags(w: u64, repeated: u64) -> u64 {
     ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
+/// `bytes` scanned into `scan`, as text: `None` when they are not UTF-8 (checked only when the
+/// scan saw a byte past ASCII).
+fn scanned<'a>(bytes: &'a [u8], scan: &mut Scan) -> Option<&'a str> {
+    scan.of(bytes);
+    if scan.non_ascii {
+        std::str::from_utf8(bytes).ok()
+    } else {
+        // SAFETY: the scan found no byte past 0x7f: the bytes are ASCII, which is UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
+}
+
 /// Most tabs a line's positions are kept for; a line with more has too many fields anyway.
 const MAX_TABS: usize = 24;
 
@@ -381,13 +393,7 @@ fn for_lines(
     mut ahead: impl FnMut(&str, &[usize], bool),
     mut each: impl FnMut(&str, &[usize], usize, bool) -> Option<()>,
 ) -> Option<()> {
-    scan.of(bytes);
-    let text = if scan.non_ascii {
-        std::str::from_utf8(bytes).ok()?
-    } else {
-        // SAFETY: the scan found no byte past 0x7f: the bytes are ASCII, which is UTF-8.
-        unsafe { std::str::from_utf8_unchecked(bytes) }
-    };
+    let text = scanned(bytes, scan)?;
     let escaped = scan.backslash;
     // The tabs of the line being walked, and of the line before it (not yet given to `each`).
     let mut store = [[0usize; MAX_TABS]; 2];
@@ -515,13 +521,7 @@ fn for_head_lines(
     mut ahead: impl FnMut(&str, &[usize]) -> u64,
     mut each: impl FnMut(&HeadLine<'_>, bool) -> Option<()>,
 ) -> Option<()> {
-    scan.of(bytes);
-    let text = if scan.non_ascii {
-        std::str::from_utf8(bytes).ok()?
-    } else {
-        // SAFETY: the scan found no byte past 0x7f: the bytes are ASCII, which is UTF-8.
-        unsafe { std::str::from_utf8_unchecked(bytes) }
-    };
+    let text = scanned(bytes, scan)?;
     let escaped = scan.backslash;
     let bits = &scan.tabs[..];
     // The line before, not yet given to `each`.
@@ -683,33 +683,6 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     h ^= h >> 32;
     h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
     h ^ (h >> 32)
-}
-
-/// Whether two short byte strings are equal, compared eight bytes at a time in line: the
-/// fields compared on every line are a few dozen bytes, for which a call to `memcmp` costs
-/// more than the comparison.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&s[at..at + 8]);
-        u64::from_le_bytes(w)
-    };
-    if n >= 8 {
-        let mut at = 0;
-        while at + 8 <= n {
-            if word(a, at) != word(b, at) {
-                return false;
-            }
-            at += 8;
-        }
-        // The last eight bytes, overlapping the ones compared.
-        return word(a, n - 8) == word(b, n - 8);
-    }
-    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// A hash of a node kind, to mix into the relation cache's keys.
