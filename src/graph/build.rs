@@ -416,11 +416,13 @@ impl Builder {
             (statements, nodes)
         });
         let lexicon = Lexicon::new(b.kinds.iter().copied(), rels.iter().copied());
+        let kinds = nodes.by_kind.len();
         KnowledgeGraph {
             strings: nodes.strings,
             node_id: b.node_id.into(),
             node_name: b.node_name.into(),
             node_key: nodes.node_key.into(),
+            node_rank: nodes.node_rank.into(),
             node_kind: b.node_kind.into(),
             kinds: b.kinds,
             node_extra: b.node_extra.into(),
@@ -447,7 +449,7 @@ impl Builder {
             imported_links,
             carried: statements.carried.into(),
             lexicon,
-            class_bits: std::sync::OnceLock::new(),
+            kind_bits: super::unmade_kind_bits(kinds),
             any_of_groups: std::sync::OnceLock::new(),
         }
     }
@@ -1019,6 +1021,7 @@ struct NodeIndexes {
     max_label_words: usize,
     by_id: Vec<u32>,
     by_kind: Vec<(NodeKind, Vec<NodeIx>)>,
+    node_rank: Vec<u32>,
 }
 
 /// The nodes' keys (interned first, then the labels' keys: the order strings are numbered in),
@@ -1065,10 +1068,16 @@ fn node_indexes(mut strings: Interner, b: &Builder) -> NodeIndexes {
             .get(node_id[*x as usize])
             .cmp(strings.get(node_id[*y as usize]))
     });
-    let by_kind = if names_keyed_alike {
-        by_kind_from_labels(&labels, &node_key, &b.node_kind, &b.kinds)
+    let (by_kind, node_rank) = if names_keyed_alike {
+        (
+            by_kind_from_labels(&labels, &node_key, &b.node_kind, &b.kinds),
+            ranks_from_labels(&labels, &node_key, &strings, node_id),
+        )
     } else {
-        by_kind_sorted(&strings, &node_key, &b.node_kind, &b.kinds)
+        (
+            by_kind_sorted(&strings, &node_key, &b.node_kind, &b.kinds),
+            ranks_sorted(&strings, &node_key, node_id),
+        )
     };
     NodeIndexes {
         strings,
@@ -1077,7 +1086,60 @@ fn node_indexes(mut strings: Interner, b: &Builder) -> NodeIndexes {
         max_label_words,
         by_id,
         by_kind,
+        node_rank,
     }
+}
+
+/// Each node's place among all nodes by key, then id (the order rows are listed in), when every
+/// node's key is the label key of its name: `labels` then lists the nodes by key, then node, and
+/// only the few nodes sharing a key need their ids compared.
+fn ranks_from_labels(
+    labels: &[(u32, u32)],
+    node_key: &[u32],
+    strings: &Strings,
+    node_id: &[u32],
+) -> Vec<u32> {
+    let mut order: Vec<u32> = Vec::with_capacity(node_key.len());
+    for &(k, node) in labels {
+        if node_key.get(node as usize) == Some(&k) {
+            order.push(node);
+        }
+    }
+    if order.len() != node_key.len() {
+        // Not one label per node as the caller found: the plain way.
+        return ranks_sorted(strings, node_key, node_id);
+    }
+    let id = |n: &u32| strings.get(node_id[*n as usize]);
+    for run in order.chunk_by_mut(|a, b| node_key[*a as usize] == node_key[*b as usize]) {
+        if run.len() > 1 {
+            run.sort_by(|a, b| id(a).cmp(id(b)));
+        }
+    }
+    ranks_of(&order)
+}
+
+/// Each node's place among all nodes by key, then id, by a sort of them all.
+fn ranks_sorted(strings: &Strings, node_key: &[u32], node_id: &[u32]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..node_key.len() as u32).collect();
+    let key = |n: &u32| {
+        (
+            strings.get(node_key[*n as usize]),
+            strings.get(node_id[*n as usize]),
+        )
+    };
+    order.sort_by(|a, b| key(a).cmp(&key(b)));
+    ranks_of(&order)
+}
+
+/// The inverse of an order: `rank[order[i]] = i`.
+fn ranks_of(order: &[u32]) -> Vec<u32> {
+    let mut rank = vec![0u32; order.len()];
+    for (i, n) in order.iter().enumerate() {
+        if let Some(r) = rank.get_mut(*n as usize) {
+            *r = i as u32;
+        }
+    }
+    rank
 }
 
 /// The nodes of each kind by key, then node, when every node's key is the label key of its
@@ -1267,7 +1329,7 @@ mod tests {
     }
 
     #[test]
-    fn nodes_of_each_kind_come_by_key_from_the_labels_as_a_sort_gives_them() {
+    fn nodes_come_by_key_from_the_labels_as_a_sort_gives_them() {
         let kinds = [NodeKind::Drug, NodeKind::Class, NodeKind::Target];
         // Names that are their own keys, names in capitals or not ASCII (keyed lower-cased), and
         // (in the second graph) names with runs of spaces, whose node key is not a label's.
@@ -1301,6 +1363,11 @@ mod tests {
             let want = by_kind_sorted(&g.strings, &g.node_key, &g.node_kind, &g.kinds);
             assert_eq!(g.by_kind, want, "spaced: {spaced}");
             assert!(want.iter().map(|(_, l)| l.len()).sum::<usize>() == 400);
+            // Every node's rank is its place by key, then id (many nodes share a key here).
+            let mut order: Vec<NodeIx> = (0..400).map(NodeIx::new).collect();
+            order.sort_by_key(|n| (g.sort_key(*n), g.id(*n)));
+            let ranks: Vec<u32> = order.iter().map(|n| g.name_rank(*n)).collect();
+            assert_eq!(ranks, (0..400).collect::<Vec<u32>>(), "spaced: {spaced}");
         }
     }
 

@@ -71,6 +71,8 @@ pub struct KnowledgeGraph {
     node_name: Col<u32>,
     /// The lower-cased name, the sort key of rows.
     node_key: Col<u32>,
+    /// Each node's place among all nodes by key, then id: rows are sorted by it.
+    node_rank: Col<u32>,
     /// Index into `kinds`.
     node_kind: Col<u32>,
     /// The kinds used, in the order first seen; a node's code indexes it.
@@ -116,8 +118,9 @@ pub struct KnowledgeGraph {
     carried: Col<u16>,
     /// The words of this graph: the built-in lexicon plus the kinds and relations it brought.
     lexicon: Lexicon,
-    /// One bit per node, set for classes: made the first time it is asked for.
-    class_bits: OnceLock<Vec<u64>>,
+    /// Per entry of `by_kind`, one bit per node, set for the nodes of that kind: each made the
+    /// first time it is asked for.
+    kind_bits: Box<[OnceLock<Vec<u64>>]>,
     /// Whether some statement belongs to an any-of group: found the first time it is asked.
     any_of_groups: OnceLock<bool>,
 }
@@ -173,12 +176,20 @@ impl KnowledgeGraph {
         self.kinds[self.node_kind[ix.index()] as usize]
     }
 
-    /// One bit per node (bit `i % 64` of word `i / 64` for node `i`), set for the classes: a
-    /// test that stays in the cache where a query asks of many nodes whether each is a class.
-    pub fn class_bits(&self) -> &[u64] {
-        self.class_bits.get_or_init(|| {
+    /// One bit per node (bit `i % 64` of word `i / 64` for node `i`), set for the nodes of
+    /// `kind`: a test that stays in the cache where a query asks of many scattered nodes whether
+    /// each is of the kind (the column of kinds is a read far away per node). Made from the
+    /// kind's list the first time it is asked for; empty for a kind the graph has none of.
+    pub fn kind_bits(&self, kind: NodeKind) -> &[u64] {
+        let Some(i) = self.by_kind.iter().position(|(k, _)| *k == kind) else {
+            return &[];
+        };
+        let Some(cell) = self.kind_bits.get(i) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
             let mut bits = vec![0u64; self.node_count().div_ceil(64)];
-            for n in self.of_kind(NodeKind::Class) {
+            for n in &self.by_kind[i].1 {
                 if let Some(w) = bits.get_mut(n.index() / 64) {
                     *w |= 1 << (n.index() % 64);
                 }
@@ -187,11 +198,15 @@ impl KnowledgeGraph {
         })
     }
 
-    /// A test of nodes' kind by its code, for loops over many nodes (no kind value copied).
+    /// [`Self::kind_bits`] of the classes.
+    pub fn class_bits(&self) -> &[u64] {
+        self.kind_bits(NodeKind::Class)
+    }
+
+    /// A test of nodes' kind, for loops over many nodes (no kind value copied).
     pub fn kind_test(&self, kind: NodeKind) -> KindTest<'_> {
         KindTest {
-            node_kind: &self.node_kind[..],
-            code: self.kinds.iter().position(|k| *k == kind).map(|c| c as u32),
+            bits: self.kind_bits(kind),
         }
     }
 
@@ -408,6 +423,29 @@ impl KnowledgeGraph {
         std::hint::black_box(sum);
     }
 
+    /// Brings the ids, names and kinds of many scattered nodes into the cache at once, as
+    /// [`Self::warm_out`] does their statements: first the nodes' entries, then the strings they
+    /// name, each pass of reads that do not wait for one another. Worth it before listing many
+    /// rows, where each row's id and name are a chain of reads far apart.
+    pub fn warm_names(&self, nodes: &[NodeIx]) {
+        let mut sum = 0u32;
+        let ids: Vec<[u32; 2]> = nodes
+            .iter()
+            .filter_map(|n| {
+                let i = n.index();
+                sum = sum.wrapping_add(self.node_kind.get(i).copied().unwrap_or(0));
+                Some([*self.node_id.get(i)?, *self.node_name.get(i)?])
+            })
+            .collect();
+        // Ids and names are short: their first byte brings the whole of each.
+        for [id, name] in ids {
+            for text in [self.strings.get(id), self.strings.get(name)] {
+                sum = sum.wrapping_add(u32::from(text.as_bytes().first().copied().unwrap_or(0)));
+            }
+        }
+        std::hint::black_box(sum);
+    }
+
     fn in_range(&self, ix: NodeIx) -> Range<usize> {
         let i = ix.index();
         match (self.in_start.get(i), self.in_start.get(i + 1)) {
@@ -497,6 +535,18 @@ impl KnowledgeGraph {
         }
     }
 
+    /// The statements of one relation arriving at `ix` and their subjects, as two slices side
+    /// by side (statement ids, subject ids).
+    pub fn in_rel_parts(&self, ix: NodeIx, rel: Relation) -> (&[u32], &[u32]) {
+        match self.code(rel) {
+            Some(c) => {
+                let run = self.run_of(self.in_range(ix), c, Some(&self.in_edge));
+                (&self.in_edge[run.clone()], &self.in_subject[run])
+            }
+            None => (&[], &[]),
+        }
+    }
+
     /// How many statements touch `ix`, either way.
     pub fn degree(&self, ix: NodeIx) -> usize {
         self.out_range(ix).len() + self.in_range(ix).len()
@@ -525,6 +575,12 @@ impl KnowledgeGraph {
         self.node_key
             .get(ix.index())
             .map_or("", |k| self.strings.get(*k))
+    }
+
+    /// Where a node comes among all nodes by its key ([`Self::sort_key`]), then its id: the
+    /// order rows are listed in, as one number.
+    pub fn name_rank(&self, ix: NodeIx) -> u32 {
+        self.node_rank.get(ix.index()).copied().unwrap_or(u32::MAX)
     }
 
     /// `ix` and everything below it by `subclass_of` (narrower classes or subtypes), breadth first.
@@ -606,17 +662,24 @@ pub const FULL_SCAN_LABELS: usize = 20_000;
 /// Labels weighed on each side of where a word would sort, in a bigger graph.
 const NEAR_LABELS: usize = 256;
 
-/// Whether a node is of one kind, by code: see [`KnowledgeGraph::kind_test`].
+/// Whether a node is of one kind, by a bit per node: see [`KnowledgeGraph::kind_test`].
 #[derive(Debug, Clone, Copy)]
 pub struct KindTest<'g> {
-    node_kind: &'g [u32],
-    code: Option<u32>,
+    bits: &'g [u64],
 }
 
 impl KindTest<'_> {
     pub fn has(&self, n: NodeIx) -> bool {
-        self.code.is_some() && self.node_kind.get(n.index()).copied() == self.code
+        let i = n.index();
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
     }
+}
+
+/// The kind bitsets of a graph with `kinds` entries in its kind index, none made yet.
+fn unmade_kind_bits(kinds: usize) -> Box<[OnceLock<Vec<u64>>]> {
+    (0..kinds).map(|_| OnceLock::new()).collect()
 }
 
 /// Lower-cases and collapses runs of white space, so `Herceptin  HYLECTA` finds `Herceptin Hylecta`.
@@ -726,6 +789,28 @@ mod tests {
         assert_eq!(g.statement(e).origin.to_string(), "x.toml:5:3");
         assert_eq!(g.in_rel(a, Relation::Targets).count(), 0);
         assert_eq!(g.degree(b), 3);
+    }
+
+    #[test]
+    fn kind_tests_and_name_ranks_agree_with_the_nodes_of_the_shipped_graph() {
+        let g = KnowledgeGraph::new(crate::load::load_embedded().expect("shipped graph"));
+        let nodes: Vec<NodeIx> = g.nodes().collect();
+        let mut kinds: Vec<NodeKind> = nodes.iter().map(|n| g.kind(*n)).collect();
+        kinds.dedup();
+        kinds.extend(crate::model::Sym::new("not_in_this_graph").map(NodeKind::Other));
+        for k in kinds {
+            let test = g.kind_test(k);
+            for n in &nodes {
+                assert_eq!(test.has(*n), g.kind(*n) == k, "{k:?} at {n:?}");
+            }
+        }
+        assert!(!g
+            .kind_test(NodeKind::Drug)
+            .has(NodeIx::new(nodes.len() + 70)));
+        let mut by_key = nodes.clone();
+        by_key.sort_by_key(|n| (g.sort_key(*n), g.id(*n)));
+        let ranks: Vec<u32> = by_key.iter().map(|n| g.name_rank(*n)).collect();
+        assert_eq!(ranks, (0..nodes.len() as u32).collect::<Vec<u32>>());
     }
 
     #[test]

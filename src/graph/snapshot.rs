@@ -27,8 +27,9 @@
 //! one pass, piece by piece while the piece is in the cache, the sections shared among the cores:
 //! opening costs about one read of the file. What is not checked, being a matter of answers
 //! rather than safety and guarded by the checksums against accident: that what should be sorted
-//! (the id and label indexes, relation codes within a node's statements) is sorted, and that the
-//! reverse index mirrors the forward one.
+//! (the id and label indexes, relation codes within a node's statements) is sorted, that the
+//! node ranks give each node's place in name order, and that the reverse index mirrors the
+//! forward one.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -45,7 +46,7 @@ use crate::model::{
 /// The first bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"MBCKGSNP";
 /// The layout this mbckg writes and reads; bumped whenever the layout or encoding changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const ORDER_MARK: u32 = 0x0A0B_0C0D;
 const HEADER: usize = 64;
 const ENTRY: usize = 32;
@@ -59,6 +60,7 @@ enum Part {
     NodeId,
     NodeName,
     NodeKey,
+    NodeRank,
     NodeKind,
     NodeExtra,
     NodeOrigin,
@@ -78,7 +80,7 @@ enum Part {
     Meta,
 }
 
-const SECTIONS: usize = 22;
+const SECTIONS: usize = 23;
 
 impl Part {
     fn name(self) -> &'static str {
@@ -88,6 +90,7 @@ impl Part {
             Part::NodeId => "node ids",
             Part::NodeName => "node names",
             Part::NodeKey => "node sort keys",
+            Part::NodeRank => "node ranks",
             Part::NodeKind => "node kinds",
             Part::NodeExtra => "node extras",
             Part::NodeOrigin => "node origins",
@@ -236,6 +239,7 @@ pub fn encode(g: &KnowledgeGraph) -> Encoded<'_> {
         col(Part::NodeId, &g.node_id),
         col(Part::NodeName, &g.node_name),
         col(Part::NodeKey, &g.node_key),
+        col(Part::NodeRank, &g.node_rank),
         col(Part::NodeKind, &g.node_kind),
         col(Part::NodeExtra, &g.node_extra),
         col(Part::NodeOrigin, &g.node_origin),
@@ -390,6 +394,7 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
     for (what, len, expected) in [
         ("node names", cols.node_name.len(), n),
         ("node sort keys", cols.node_key.len(), n),
+        ("node ranks", cols.node_rank.len(), n),
         ("node kinds", cols.node_kind.len(), n),
         ("node extras", cols.node_extra.len(), n),
         ("node origins", cols.node_origin.len(), n),
@@ -429,11 +434,14 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
     }
     // SAFETY: `scan_all` checked that the text is UTF-8 (the `Text` rule).
     let strings = unsafe { Strings::from_utf8_parts(cols.text, cols.ends) };
+    let by_kind = by_kind(n, &cols.by_kind, meta.by_kind)?;
+    let kinds = by_kind.len();
     Ok(KnowledgeGraph {
         strings,
         node_id: cols.node_id,
         node_name: cols.node_name,
         node_key: cols.node_key,
+        node_rank: cols.node_rank,
         node_kind: cols.node_kind,
         kinds: meta.kinds,
         node_extra: cols.node_extra,
@@ -455,12 +463,12 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
         sources: meta.sources,
         by_id: cols.by_id,
         labels: cols.labels,
-        by_kind: by_kind(n, &cols.by_kind, meta.by_kind)?,
+        by_kind,
         max_label_words: meta.max_label_words,
         imported_links: meta.imported_links,
         carried: cols.carried,
         lexicon: Lexicon::new(meta.lexicon_kinds, meta.lexicon_relations),
-        class_bits: std::sync::OnceLock::new(),
+        kind_bits: super::unmade_kind_bits(kinds),
         any_of_groups: std::sync::OnceLock::new(),
     })
 }
@@ -516,6 +524,7 @@ struct Columns {
     node_id: Col<u32>,
     node_name: Col<u32>,
     node_key: Col<u32>,
+    node_rank: Col<u32>,
     node_kind: Col<u32>,
     node_extra: Col<u32>,
     node_origin: Col<Pos>,
@@ -542,6 +551,7 @@ impl Columns {
             node_id: sec.col(Part::NodeId)?,
             node_name: sec.col(Part::NodeName)?,
             node_key: sec.col(Part::NodeKey)?,
+            node_rank: sec.col(Part::NodeRank)?,
             node_kind: sec.col(Part::NodeKind)?,
             node_extra: sec.col(Part::NodeExtra)?,
             node_origin: sec.col(Part::NodeOrigin)?,
@@ -759,6 +769,7 @@ fn scan_all(
         make(Part::NodeId, Rule::Below(&c.node_id, strings)),
         make(Part::NodeName, Rule::Below(&c.node_name, strings)),
         make(Part::NodeKey, Rule::Below(&c.node_key, strings)),
+        make(Part::NodeRank, Rule::Below(&c.node_rank, n)),
         make(Part::OutStart, Rule::Offsets(&c.out_start, m)),
         make(Part::InStart, Rule::Offsets(&c.in_start, m)),
         make(Part::ById, Rule::Below(&c.by_id, n)),
@@ -1396,6 +1407,7 @@ mod tests {
         for n in g.nodes() {
             let v = g.node(n);
             let _ = (v.id, v.name, v.aliases.len(), g.sort_key(n), g.degree(n));
+            let _ = (g.name_rank(n), g.kind_test(v.kind).has(n));
             for (e, _) in g.out_edges(n).chain(g.in_edges(n)) {
                 let s = g.statement(e);
                 let _ = (

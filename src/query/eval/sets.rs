@@ -220,6 +220,12 @@ impl<'a> Subjects<'a> {
         }
     }
 
+    /// Whether `s` may be a row or, when `members` (the relation passes to a class's members),
+    /// a class: one test with no branch, for scans where many subjects pass and many do not.
+    pub(super) fn may_hold(&self, s: NodeIx, members: bool) -> bool {
+        self.wanted(s) | (members & bit(self.classes, s.index()))
+    }
+
     /// Whether `s`, not wanted itself, is a class whose members may be (the kind is not
     /// classes, and `s` is not of the kind).
     pub(super) fn holds_members(&self, s: NodeIx) -> bool {
