@@ -5,11 +5,12 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::Arc;
 
 use super::strings::{same_text, FastState, Interner, Strings};
 use super::{Extra, KnowledgeGraph, NodeIx, Pos};
 use crate::lexicon::Lexicon;
-use crate::model::sink::{At, GraphSink, NodeExtra, Place, StatementBlock};
+use crate::model::sink::{At, GraphSink, NodeExtra, Place, PlaceRuns, StatementBlock};
 use crate::model::{Field, Node, NodeKind, Provenance, Qualifiers, Relation, Source, Statement};
 
 /// Collects a graph; [`Builder::finish`] lays it out.
@@ -58,7 +59,7 @@ struct Segment {
     object: Vec<u32>,
     relation: Vec<u16>,
     facet: Vec<u32>,
-    origin: Vec<Place>,
+    origin: PlaceRuns,
     relation_code: Vec<u16>,
     facet_id: Vec<u32>,
     file_id: Vec<u16>,
@@ -109,7 +110,8 @@ impl Builder {
             let _ = own.object.try_reserve(statements);
             let _ = own.relation.try_reserve(statements);
             let _ = own.facet.try_reserve(statements);
-            let _ = own.origin.try_reserve(statements);
+            // A run a statement at most.
+            own.origin.reserve(statements);
         }
     }
 
@@ -401,14 +403,32 @@ impl Builder {
                 file: std::mem::take(&mut seg.file_id),
             })
             .collect();
+        // The statements' places, kept as runs while read.
+        let origins: Vec<(PlaceRuns, usize)> = segments
+            .iter_mut()
+            .map(|seg| (std::mem::take(&mut seg.origin), seg.object.len()))
+            .collect();
         // The nodes' keys and indexes are made on a second thread while this one lays the
-        // statements out: the two share nothing that either changes.
-        let (statements, nodes) = std::thread::scope(|scope| {
-            let b = &b;
-            let nodes = scope.spawn(move || node_indexes(strings, b));
+        // statements out: the two share nothing that either changes. That thread then writes
+        // the statements' places out, which nothing here needs (it is done well before this
+        // one, which has more to do), and puts them in the order this one sends it.
+        let (order_to, order_from) = std::sync::mpsc::sync_channel::<Arc<OutOrder>>(1);
+        let (statements, (nodes, st_origin)) = std::thread::scope(|scope| {
+            let (b, maps) = (&b, &maps);
+            let nodes = scope.spawn(move || {
+                let nodes = node_indexes(strings, b);
+                let origin = expanded_origins(origins, maps);
+                // No order comes when the layout panicked (its panic is raised below).
+                let st_origin = order_from
+                    .recv()
+                    .map(|order| order.apply(origin, &mut Vec::new()))
+                    .unwrap_or_default();
+                (nodes, st_origin)
+            });
             // The statements on this thread: their large columns reuse the memory this
             // thread's heap freed (the node table, the second half's columns).
-            let statements = lay_out(segments, &maps, n, (&b.facets, &b.qualifiers, rels.len()));
+            let fields = (&b.facets[..], &b.qualifiers[..], rels.len());
+            let statements = lay_out(segments, maps, n, fields, order_to);
             // A panic there is a bug: raised here as it was.
             let nodes = nodes
                 .join()
@@ -432,7 +452,7 @@ impl Builder {
             st_object: statements.st_object.into(),
             st_relation: statements.st_relation.into(),
             st_facet: statements.st_facet.into(),
-            st_origin: statements.st_origin.into(),
+            st_origin: st_origin.into(),
             in_start: statements.in_start.into(),
             in_edge: statements.in_edge.into(),
             in_subject: statements.in_subject.into(),
@@ -496,13 +516,13 @@ impl GraphSink for Builder {
     }
 }
 
-/// The statements laid out: both directions and the fields each relation carries.
+/// The statements laid out (but for their places): both directions and the fields each
+/// relation carries.
 struct Laid {
     out_start: Vec<u32>,
     st_object: Vec<u32>,
     st_relation: Vec<u16>,
     st_facet: Vec<u32>,
-    st_origin: Vec<Pos>,
     in_start: Vec<u32>,
     in_edge: Vec<u32>,
     in_subject: Vec<u32>,
@@ -513,12 +533,14 @@ struct Laid {
 /// columns numbered as the graph numbers, and builds the reverse direction. Each column is
 /// renumbered and joined end to end (each segment's part freed once copied), then put in order
 /// in place, before the next is joined: one column's second half is the most held twice (the
-/// peak of memory of a large load).
+/// peak of memory of a large load). The order is sent to `order_to` as soon as it is known, for
+/// the places to be put in it.
 fn lay_out(
     mut segments: Vec<Segment>,
     maps: &[Maps],
     n: usize,
     (facets, qualifiers, relations): (&[(u32, u32)], &[Qualifiers], usize),
+    order_to: std::sync::mpsc::SyncSender<Arc<OutOrder>>,
 ) -> Laid {
     let runs = joined_runs(&mut segments);
     let relation = joined(
@@ -528,25 +550,12 @@ fn lay_out(
         |m, r| m.relation.get(usize::from(r)).copied().unwrap_or(0),
     );
     let out_start = out_offsets(&runs, n, relation.len());
-    let order = OutOrder::new(&runs, &relation, &out_start);
+    let order = Arc::new(OutOrder::new(&runs, &relation, &out_start));
+    // Not received only when the other thread panicked (its panic is raised after).
+    let _ = order_to.send(Arc::clone(&order));
     drop(runs);
     let mut done = Vec::new();
     let st_relation = order.apply(relation, &mut done);
-    let origin = joined(
-        &mut segments,
-        maps,
-        |s| &mut s.origin,
-        |m, p| Pos {
-            line: p.line,
-            file: if m.file.is_empty() {
-                p.file
-            } else {
-                m.file.get(usize::from(p.file)).copied().unwrap_or(u16::MAX)
-            },
-            col: p.col,
-        },
-    );
-    let st_origin = order.apply(origin, &mut done);
     let facet = joined(
         &mut segments,
         maps,
@@ -571,7 +580,6 @@ fn lay_out(
         st_object,
         st_relation,
         st_facet,
-        st_origin,
         in_start,
         in_edge,
         in_subject,
@@ -811,6 +819,48 @@ fn joined<T: Copy, U: Copy>(
         }
     }
     out.unwrap_or_default()
+}
+
+/// Every statement's place, in the order read, from the runs of places of every segment (with
+/// its count of statements), each run's file renumbered by its segment's map. A segment whose
+/// places are fewer than its statements (a reader's bug) has its last ones at no place (line 0).
+fn expanded_origins(origins: Vec<(PlaceRuns, usize)>, maps: &[Maps]) -> Vec<Pos> {
+    let total = origins.iter().map(|o| o.1).sum();
+    let mut out: Vec<Pos> = Vec::with_capacity(total);
+    for ((origin, count), map) in origins.into_iter().zip(maps) {
+        let runs = origin.runs();
+        let end_of_segment = out.len() + count;
+        for (i, &(first, p)) in runs.iter().enumerate() {
+            let end = runs.get(i + 1).map_or(origin.len(), |r| r.0 as usize);
+            let len = end.min(count).saturating_sub(first as usize) as u32;
+            let file = if map.file.is_empty() {
+                p.file
+            } else {
+                map.file
+                    .get(usize::from(p.file))
+                    .copied()
+                    .unwrap_or(u16::MAX)
+            };
+            let col = p.col;
+            // A run's lines pass `u32::MAX` only when moved there (the second part of a file
+            // read in two): they stay at it, as each line moved alone would.
+            if p.line.checked_add(len).is_some() {
+                out.extend((0..len).map(|k| Pos {
+                    line: p.line + k,
+                    file,
+                    col,
+                }));
+            } else {
+                out.extend((0..len).map(|k| Pos {
+                    line: p.line.saturating_add(k),
+                    file,
+                    col,
+                }));
+            }
+        }
+        out.resize(end_of_segment, Pos::default());
+    }
+    out
 }
 
 /// `v` in `order` (`v[order[0]]` first), moved in place by following the permutation's
@@ -1326,6 +1376,201 @@ mod tests {
             }
         }
         (runs, relation)
+    }
+
+    /// Places for `count` statements, mostly on lines one after another, with lines repeated
+    /// and skipped, files and columns changed, and lines at the end of what a `u32` holds.
+    fn places(
+        rng: &mut Rng,
+        count: usize,
+        files: &[&'static str],
+    ) -> Vec<(&'static str, u32, u16)> {
+        let (mut file, mut line, mut col) = (files[0], 1 + rng.below(5) as u32, 1u16);
+        let mut out = Vec::new();
+        for _ in 0..count {
+            match rng.below(14) {
+                0..=7 => line = line.saturating_add(1),
+                8 => {}
+                9 => line = rng.below(50) as u32,
+                // On the next line, which does not carry the run on.
+                10 => (file, line) = (files[rng.below(files.len())], line.saturating_add(1)),
+                11 => (col, line) = (1 + rng.below(3) as u16, line.saturating_add(1)),
+                12 => line = u32::MAX - rng.below(3) as u32,
+                _ => line = line.saturating_sub(1 + rng.below(3) as u32),
+            }
+            out.push((file, line, col));
+        }
+        out
+    }
+
+    /// A provenance whose note is `tag`: a statement's tag, found again through its facet.
+    fn tagged(tag: usize) -> Provenance {
+        Provenance {
+            source: "s".into(),
+            section: String::new(),
+            evidence: crate::model::Evidence::Unspecified,
+            note: tag.to_string(),
+        }
+    }
+
+    #[test]
+    fn places_kept_as_runs_are_the_places_pushed_one_by_one() {
+        let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+        for case in 0..200 {
+            let count = rng.below(40);
+            let given = places(&mut rng, count, &["a", "b"]);
+            let file = |f: &str| u16::from(f == "b");
+            let mut runs = PlaceRuns::default();
+            for &(f, line, col) in &given {
+                runs.push(Place {
+                    line,
+                    file: file(f),
+                    col,
+                });
+            }
+            // The lines of file "a" moved on, as the second part of a file read in two is.
+            let by = [0, 7, u32::MAX / 2, u32::MAX][case % 4];
+            for p in runs.firsts_mut() {
+                if p.file == 0 {
+                    p.line = p.line.saturating_add(by);
+                }
+            }
+            let want: Vec<Place> = given
+                .iter()
+                .map(|&(f, line, col)| Place {
+                    line: if f == "a" {
+                        line.saturating_add(by)
+                    } else {
+                        line
+                    },
+                    file: file(f),
+                    col,
+                })
+                .collect();
+            assert_eq!(runs.len(), want.len(), "case {case}");
+            assert_eq!(runs.places().collect::<Vec<_>>(), want, "case {case}");
+        }
+    }
+
+    #[test]
+    fn statements_keep_their_places_however_they_were_read_and_laid_out() {
+        let rels = [
+            Relation::Treats,
+            Relation::Targets,
+            Relation::Causes,
+            Relation::MemberOf,
+            Relation::HasComponent,
+        ];
+        let mut rng = Rng(0x6A09_E667_F3BC_C908);
+        let mut by_runs = 0;
+        for case in 0..300 {
+            let nodes = 1 + rng.below(40);
+            let mut b = Builder::new();
+            for i in 0..nodes {
+                let at = At {
+                    file: "nodes.tsv",
+                    line: i as u32 + 2,
+                    col: 1,
+                };
+                GraphSink::add_node(
+                    &mut b,
+                    &format!("n{i}"),
+                    NodeKind::Drug,
+                    "x",
+                    NodeExtra::default(),
+                    at,
+                );
+            }
+            // Statements in runs of a subject, in node order but for swaps (laid out run by
+            // run) or with a subject in two runs (laid out by a whole permutation), cut in
+            // pieces at any statement, each piece added one at a time or as a block.
+            let (runs, relation) = scrambled(&mut rng, nodes, case % 4, case % 5 == 0);
+            let total = relation.len();
+            let start = out_offsets(&runs, nodes, total);
+            by_runs += usize::from(RunOrder::new(&runs, &relation, &start).is_some());
+            let given = places(&mut rng, total, &["edges.tsv", "a.toml", "b.toml"]);
+            // What each statement's place is to be, by its tag (its place in the order read).
+            let mut want = given.clone();
+            let subject_of: Vec<u32> = ranges(&runs, total)
+                .flat_map(|(s, r)| r.map(move |_| s as u32))
+                .collect();
+            let mut cuts: Vec<usize> = (0..rng.below(4)).map(|_| rng.below(total + 1)).collect();
+            cuts.extend([0, total]);
+            cuts.sort_unstable();
+            let mut blocks_before = 0;
+            for piece in cuts.windows(2) {
+                let piece = piece[0]..piece[1];
+                if rng.below(2) == 0 {
+                    for t in piece {
+                        let (file, line, col) = given[t];
+                        let origin = b.pos(file, line, u32::from(col));
+                        let p = b.provenance_id(tagged(t));
+                        let facet = b.facet_id(p, 0);
+                        let (s, o) = (subject_of[t] as usize, (t * 7) % nodes);
+                        let rel = rels[usize::from(relation[t])];
+                        b.add_statement_parts(NodeIx::new(s), rel, NodeIx::new(o), facet, origin);
+                    }
+                    continue;
+                }
+                // A block numbers relations its own way (here backwards) and files in the
+                // order it meets them; after the first block, lines of edges.tsv are moved
+                // on as the second part of a file read in two is.
+                let mut block = StatementBlock {
+                    relations: rels.iter().rev().copied().collect(),
+                    ..StatementBlock::default()
+                };
+                for t in piece.clone() {
+                    let s = subject_of[t];
+                    if block.runs.last().is_none_or(|r| r.0 != s) {
+                        block.runs.push((s, block.object.len() as u32));
+                    }
+                    block.object.push(((t * 7) % nodes) as u32);
+                    block.relation.push(4 - relation[t]);
+                    block.facet.push(block.facets.len() as u32);
+                    block.facets.push((block.provenances.len() as u32, 0));
+                    block.provenances.push(tagged(t));
+                    let (file, line, col) = given[t];
+                    let f = match block.files.iter().position(|x| x == file) {
+                        Some(f) => f,
+                        None => {
+                            block.files.push(file.to_string());
+                            block.files.len() - 1
+                        }
+                    };
+                    block.origin.push(Place {
+                        line,
+                        file: f as u16,
+                        col,
+                    });
+                }
+                let moved = [0, 5, u32::MAX - 1][blocks_before % 3];
+                if let Some(here) = block.files.iter().position(|f| f == "edges.tsv") {
+                    for p in block.origin.firsts_mut() {
+                        if usize::from(p.file) == here {
+                            p.line = p.line.saturating_add(moved);
+                        }
+                    }
+                }
+                for w in &mut want[piece] {
+                    if w.0 == "edges.tsv" {
+                        w.1 = w.1.saturating_add(moved);
+                    }
+                }
+                blocks_before += 1;
+                b.add_block(block);
+            }
+            let g = b.finish(Vec::new());
+            assert_eq!(g.st_origin.len(), total, "case {case}");
+            for e in 0..total {
+                let [p, _] = g.facets[g.st_facet[e] as usize];
+                let tag: usize = g.provenances[p as usize].note.parse().expect("a tag");
+                let pos = g.st_origin[e];
+                let got = (g.files[usize::from(pos.file)].as_str(), pos.line, pos.col);
+                assert_eq!(got, want[tag], "case {case}, statement {e}");
+            }
+        }
+        // Both layouts were taken.
+        assert!(by_runs > 50 && by_runs < 250, "{by_runs} of 300 by runs");
     }
 
     #[test]

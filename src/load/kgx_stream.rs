@@ -1983,7 +1983,8 @@ fn read_edges(
         let _ = block.object.try_reserve(n);
         let _ = block.relation.try_reserve(n);
         let _ = block.facet.try_reserve(n);
-        let _ = block.origin.try_reserve(n);
+        // The places take a run a stretch of lines without an origin column: few, grown as
+        // they come.
         block
     };
     // Room for the whole file in the first part's columns, so the second's can be added to
@@ -2012,8 +2013,9 @@ fn read_edges(
     let before = first.lines;
     sink.add_block(first.block);
     if let Some(mut part) = second {
-        // Lines of the second part counted from its start: moved past the first part's.
-        for place in &mut part.block.origin {
+        // Lines of the second part counted from its start: moved past the first part's (a
+        // run's first place moved, the rest of its run follows).
+        for place in part.block.origin.firsts_mut() {
             if place.file == 0 {
                 place.line = place.line.saturating_add(before);
             }

@@ -29,6 +29,78 @@ pub struct Place {
     pub col: u16,
 }
 
+/// The places of statements in the order read, kept as runs: a run's statements are on lines
+/// one after another of one file, at one column, as the statements of a file read line by line
+/// are. A large graph's statements then take a few runs rather than a place each while they
+/// are read, and the store writes the places out only when it lays the graph out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlaceRuns {
+    /// (first statement, its place) of each run; statement `first + k` of the run is `k` lines
+    /// further on.
+    runs: Vec<(u32, Place)>,
+    /// How many statements have a place.
+    len: u32,
+    /// The place that would carry the last run on (`None`: a new run starts).
+    next: Option<Place>,
+}
+
+impl PlaceRuns {
+    /// Room for this many runs.
+    pub fn reserve(&mut self, runs: usize) {
+        // A hint: room the allocator cannot give is left out.
+        let _ = self.runs.try_reserve(runs);
+    }
+
+    /// The place of the next statement.
+    pub fn push(&mut self, place: Place) {
+        if self.next != Some(place) {
+            self.runs.push((self.len, place));
+        }
+        // A line past `u32::MAX` has no place to go: the run ends there.
+        self.next = place
+            .line
+            .checked_add(1)
+            .map(|line| Place { line, ..place });
+        self.len += 1;
+    }
+
+    /// How many statements have a place.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// (first statement, its place) of each run, in the order read.
+    pub fn runs(&self) -> &[(u32, Place)] {
+        &self.runs
+    }
+
+    /// The place of each run's first statement, to be changed in the same way for all of the
+    /// run's statements (a file renumbered, lines moved by a count); places pushed after start
+    /// a run of their own.
+    pub fn firsts_mut(&mut self) -> impl Iterator<Item = &mut Place> {
+        self.next = None;
+        self.runs.iter_mut().map(|(_, p)| p)
+    }
+
+    /// Every statement's place, in the order read.
+    pub fn places(&self) -> impl Iterator<Item = Place> + '_ {
+        self.runs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &(first, place))| {
+                let end = self.runs.get(i + 1).map_or(self.len, |r| r.0);
+                (0..end.saturating_sub(first)).map(move |k| Place {
+                    line: place.line.saturating_add(k),
+                    ..place
+                })
+            })
+    }
+}
+
 /// Statements a reader collected apart from the sink (on another thread), in the order read,
 /// with its own numbering of relations, provenance, qualifiers and files: the sink renumbers
 /// them as if each had come to it one at a time, so handing blocks over in file order gives
@@ -42,7 +114,7 @@ pub struct StatementBlock {
     pub relation: Vec<u16>,
     /// Index into `facets`.
     pub facet: Vec<u32>,
-    pub origin: Vec<Place>,
+    pub origin: PlaceRuns,
     pub relations: Vec<Relation>,
     /// (index into `provenances`, index into `qualifiers`).
     pub facets: Vec<(u32, u32)>,
