@@ -262,12 +262,14 @@ fn from_targets(
             let inherit = INHERITED.contains(&rel);
             match (dir, &either) {
                 (Dir::Out, Some((either, within))) => {
-                    // The subjects alone, read in a row, each tested against one bitset; eight
-                    // at a time, as most pass by.
+                    // The subjects alone, read in a row, each tested against one bitset;
+                    // sixteen at a time, as most pass by.
                     let subs = g.in_rel_subjects(t, rel);
-                    let eights = subs.chunks_exact(8);
-                    let rest = eights.remainder();
-                    let few = eights.filter(|c| c.iter().any(|s| bit(either, *s as usize)));
+                    let sixteens = subs.chunks_exact(16);
+                    let rest = sixteens.remainder();
+                    let test = AnyOf::new(either);
+                    let few =
+                        sixteens.filter(|c| <&[u32; 16]>::try_from(*c).is_ok_and(|c| test.any(c)));
                     for s in few.flatten().chain(rest) {
                         let s = NodeIx::new(*s as usize);
                         if within.contains(s) {
@@ -306,6 +308,81 @@ fn from_targets(
         }
     }
     out
+}
+
+/// Whether any of sixteen nodes is in a set given as its words: a filter before the exact
+/// test of each node, so it may pass sixteen that have none (it never fails sixteen that have
+/// one). With AVX-512 the sixteen words are gathered at once.
+#[derive(Clone, Copy)]
+struct AnyOf<'a> {
+    words: &'a [u64],
+    wide: bool,
+}
+
+impl<'a> AnyOf<'a> {
+    fn new(words: &'a [u64]) -> AnyOf<'a> {
+        #[cfg(target_arch = "x86_64")]
+        let wide = !words.is_empty()
+            && i32::try_from(words.len()).is_ok()
+            && std::arch::is_x86_feature_detected!("avx512f");
+        #[cfg(not(target_arch = "x86_64"))]
+        let wide = false;
+        AnyOf { words, wide }
+    }
+
+    fn any(&self, nodes: &[u32; 16]) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if self.wide {
+            // SAFETY: `new` found the CPU has AVX-512F, and `words` neither empty nor more
+            // than an `i32` counts.
+            return unsafe { any_avx512(self.words, nodes) };
+        }
+        any_portable(self.words, nodes)
+    }
+}
+
+fn any_portable(words: &[u64], nodes: &[u32; 16]) -> bool {
+    // One word per node, or'ed: no branch per node.
+    let or = nodes.iter().fold(0u64, |acc, n| {
+        let i = *n as usize;
+        acc | words.get(i / 64).map_or(0, |w| w >> (i % 64))
+    });
+    or & 1 == 1
+}
+
+/// [`any_portable`] with AVX-512F: the sixteen words gathered by two instructions, each node's
+/// word index held to the last word (a node past the end tests a bit of it, which the filter
+/// allows: it may pass what it should not, never the reverse). `words` must be neither empty
+/// nor longer than an `i32` counts.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn any_avx512(words: &[u64], nodes: &[u32; 16]) -> bool {
+    use std::arch::x86_64::{
+        __m512i, _mm512_and_si512, _mm512_castsi512_si256, _mm512_cvtepu32_epi64,
+        _mm512_extracti64x4_epi64, _mm512_i32gather_epi64, _mm512_loadu_si512, _mm512_min_epu32,
+        _mm512_or_si512, _mm512_set1_epi32, _mm512_set1_epi64, _mm512_srli_epi32,
+        _mm512_srlv_epi64, _mm512_test_epi64_mask,
+    };
+    // SAFETY: reads the 64 bytes of `nodes`, a whole array; no alignment is needed.
+    let n = unsafe { _mm512_loadu_si512(nodes.as_ptr().cast::<__m512i>()) };
+    let last = _mm512_set1_epi32((words.len() - 1) as i32);
+    let at = _mm512_min_epu32(_mm512_srli_epi32::<6>(n), last);
+    let shift = _mm512_and_si512(n, _mm512_set1_epi32(63));
+    let base = words.as_ptr();
+    // SAFETY: every index is at most `words.len() - 1` (held there above), each read a whole
+    // `u64` of `words` (scale 8).
+    let (low, high) = unsafe {
+        (
+            _mm512_i32gather_epi64::<8>(_mm512_castsi512_si256(at), base.cast()),
+            _mm512_i32gather_epi64::<8>(_mm512_extracti64x4_epi64::<1>(at), base.cast()),
+        )
+    };
+    let low = _mm512_srlv_epi64(low, _mm512_cvtepu32_epi64(_mm512_castsi512_si256(shift)));
+    let high = _mm512_srlv_epi64(
+        high,
+        _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64::<1>(shift)),
+    );
+    _mm512_test_epi64_mask(_mm512_or_si512(low, high), _mm512_set1_epi64(1)) != 0
 }
 
 /// The members of class `class` and of the classes below it that may be rows, into `out`.
@@ -371,6 +448,36 @@ fn from_candidates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sixteen_nodes_are_tested_alike_with_avx512_or_without() {
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        for case in 0..2000u64 {
+            let len = 1 + next(40) as usize;
+            let words: Vec<u64> = (0..len)
+                .map(|_| if next(4) == 0 { 1 << next(64) } else { 0 })
+                .collect();
+            // Nodes inside the set's range, and now and then past its end.
+            let reach = (len * 64) as u64 + if case % 5 == 0 { 200 } else { 0 };
+            let nodes: [u32; 16] = std::array::from_fn(|_| next(reach) as u32);
+            let exact = nodes.iter().any(|n| bit(&words, *n as usize));
+            let test = AnyOf::new(&words);
+            // Never fails sixteen with one in the set; passes others only past the end.
+            assert!(!exact || test.any(&nodes), "case {case}");
+            assert!(!exact || any_portable(&words, &nodes), "case {case}");
+            let inside = nodes.iter().all(|n| (*n as usize) < len * 64);
+            if inside {
+                assert_eq!(test.any(&nodes), exact, "case {case}");
+                assert_eq!(any_portable(&words, &nodes), exact, "case {case}");
+            }
+        }
+    }
 
     #[test]
     fn a_node_set_counts_and_lists_its_members() {
