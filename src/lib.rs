@@ -72,9 +72,63 @@ pub fn execute_for(
     Ok(Some(Answer { plan, result }))
 }
 
+/// Every statement line of the query scripts (`tests/queries`), for tests that run them all.
+#[cfg(test)]
+pub(crate) fn query_script_lines() -> Vec<String> {
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries")];
+    let mut lines = Vec::new();
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "kgq") {
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                lines.extend(
+                    text.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .filter(|l| !l.starts_with("expect"))
+                        .map(String::from),
+                );
+            }
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_the_same_whether_or_not_their_witnesses_are_made() {
+        let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+        let lines = query_script_lines();
+        assert!(lines.len() > 100, "only {} lines", lines.len());
+        let mut compared = 0;
+        for line in &lines {
+            let (Ok(Some(table)), Ok(Some(json))) = (
+                execute_for(line, &g, Some(render::Format::Table), render::Format::Table),
+                execute_for(line, &g, Some(render::Format::Json), render::Format::Table),
+            ) else {
+                continue;
+            };
+            let bare = |a: Answer| -> Vec<eval::Row> {
+                a.result
+                    .rows
+                    .into_iter()
+                    .map(|r| eval::Row {
+                        witnesses: Vec::new(),
+                        ..r
+                    })
+                    .collect()
+            };
+            assert_eq!(bare(table), bare(json), "{line}");
+            compared += 1;
+        }
+        assert!(compared > 100, "only {compared} compared");
+    }
 
     #[test]
     fn witnesses_are_resolved_only_for_formats_that_show_them() {

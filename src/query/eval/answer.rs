@@ -23,7 +23,7 @@ pub(super) fn check_empty(g: &KnowledgeGraph, q: &Query) -> Result<(), QueryErro
     }
     for part in parts {
         let bare = without_conds(part);
-        if eval_filter(g, q.kind, &bare, None, None).is_empty() {
+        if eval_filter(g, q.kind, &bare, None, None, false).is_empty() {
             let text = crate::query::plan::FilterText {
                 graph: g,
                 kind: q.kind,

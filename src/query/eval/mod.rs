@@ -177,11 +177,18 @@ fn sort_rows(
 /// The nodes of a query with their hits: first which nodes match (as a set, each link from its
 /// cheaper side), then the hits of those nodes alone.
 fn matches(g: &KnowledgeGraph, q: &Query) -> Matches {
+    matches_with(g, q, true)
+}
+
+/// [`matches`], the hits with their chains of statements only when `chains` (a table shows
+/// none: it needs each hit's statement and other end alone, and a chain is a list to make per
+/// hit).
+fn matches_with(g: &KnowledgeGraph, q: &Query, chains: bool) -> Matches {
     if !sets_are_exact(g, &q.filter) {
-        return eval_filter(g, q.kind, &q.filter, None, None);
+        return eval_filter(g, q.kind, &q.filter, None, None, chains);
     }
     let rows = sets::eval_set(g, q.kind, &q.filter, None);
-    eval_filter(g, q.kind, &q.filter, None, Some(&rows))
+    eval_filter(g, q.kind, &q.filter, None, Some(&rows), chains)
 }
 
 /// Whether membership alone decides a filter. It does unless an `and` joins two parts that may
@@ -228,7 +235,7 @@ fn match_set(g: &KnowledgeGraph, q: &Query) -> NodeSet {
     if sets_are_exact(g, &q.filter) {
         sets::eval_set(g, q.kind, &q.filter, None)
     } else {
-        NodeSet::of(g, matches(g, q).into_keys())
+        NodeSet::of(g, matches_with(g, q, false).into_keys())
     }
 }
 
@@ -241,13 +248,15 @@ pub(super) const CANDIDATE_COST: usize = 64;
 const SMALL: usize = 4096;
 
 /// The nodes of `kind` passing `f`, among `within` when given (the left side of an `and`), and
-/// among `rows` when given (the nodes known to match the whole query: only their hits are made).
+/// among `rows` when given (the nodes known to match the whole query: only their hits are made);
+/// the hits' chains only when `chains`.
 fn eval_filter(
     g: &KnowledgeGraph,
     kind: crate::model::NodeKind,
     f: &Filter,
     within: Option<&Matches>,
     rows: Option<&NodeSet>,
+    chains: bool,
 ) -> Matches {
     let wanted = |n: &NodeIx| rows.is_none_or(|r| r.contains(*n));
     let universe = || -> Matches {
@@ -272,7 +281,7 @@ fn eval_filter(
             }
         }
         Filter::Not(inner) => {
-            let excluded = eval_filter(g, kind, inner, within, rows);
+            let excluded = eval_filter(g, kind, inner, within, rows, chains);
             let mut all = universe();
             all.retain(|n, _| !excluded.contains_key(n));
             all
@@ -285,13 +294,13 @@ fn eval_filter(
             };
             // Each conjunct among the nodes the ones before it left (a semi-join), its hits kept
             // apart until the end so alternatives of one any-of group can be told apart.
-            let mut results = vec![eval_filter(g, kind, first, within, rows)];
+            let mut results = vec![eval_filter(g, kind, first, within, rows, chains)];
             for part in rest {
                 let last = &results[results.len() - 1];
                 if last.is_empty() {
                     return Matches::new();
                 }
-                let right = eval_filter(g, kind, part, Some(last), rows);
+                let right = eval_filter(g, kind, part, Some(last), rows, chains);
                 results.push(right);
             }
             let survivors = results.pop().unwrap_or_default();
@@ -328,8 +337,8 @@ fn eval_filter(
             Matches::from_nodes(out)
         }
         Filter::Or(a, b) => {
-            let left = eval_filter(g, kind, a, within, rows);
-            left.union(eval_filter(g, kind, b, within, rows))
+            let left = eval_filter(g, kind, a, within, rows, chains);
+            left.union(eval_filter(g, kind, b, within, rows, chains))
         }
         Filter::Link {
             rels,
@@ -353,15 +362,20 @@ fn eval_filter(
                         < sets::cost_from_targets(g, &ends, rels)
             });
             match within {
-                Some(w) if from_each && !inherited_in => {
-                    check_each(g, w.keys().copied(), rels, targets, conds, *column)
-                }
+                Some(w) if from_each && !inherited_in => check_each(
+                    g,
+                    w.keys().copied(),
+                    rels,
+                    targets,
+                    conds,
+                    (*column, chains),
+                ),
                 Some(w) => {
-                    let mut m = link(g, kind, rels, targets, conds, *column, rows);
+                    let mut m = link(g, kind, rels, targets, conds, (*column, chains), rows);
                     m.retain(|n, _| w.contains_key(n));
                     m
                 }
-                None => link(g, kind, rels, targets, conds, *column, rows),
+                None => link(g, kind, rels, targets, conds, (*column, chains), rows),
             }
         }
     }
@@ -375,7 +389,7 @@ fn check_each(
     rels: &[(Relation, Dir)],
     targets: Vec<(NodeIx, Vec<EdgeIx>)>,
     conds: &[Cond],
-    column: Option<usize>,
+    (column, chains): (Option<usize>, bool),
 ) -> Matches {
     let targets: HashMap<NodeIx, Vec<EdgeIx>, FastState> = targets.into_iter().collect();
     let mut cache: HashMap<NodeIx, Vec<(NodeIx, Vec<EdgeIx>)>, FastState> = HashMap::default();
@@ -397,7 +411,11 @@ fn check_each(
                 return;
             }
             let hit = Hit {
-                chain: [via, &[e], tchain].concat(),
+                chain: if chains {
+                    [via, &[e], tchain].concat()
+                } else {
+                    Vec::new()
+                },
                 edge: e,
                 column,
                 other: o,
@@ -454,9 +472,12 @@ fn check_each(
                     if !seen.insert(c) {
                         continue;
                     }
+                    let via: Vec<EdgeIx> = if chains {
+                        std::iter::once(member).chain(up.iter().copied()).collect()
+                    } else {
+                        Vec::new()
+                    };
                     for (e, o) in g.out_rel(c, rel) {
-                        let via: Vec<EdgeIx> =
-                            std::iter::once(member).chain(up.iter().copied()).collect();
                         found(e, o, (c, o), &via, &mut hits);
                     }
                 }
@@ -487,16 +508,17 @@ fn link(
     rels: &[(Relation, Dir)],
     targets: Vec<(NodeIx, Vec<EdgeIx>)>,
     conds: &[Cond],
-    column: Option<usize>,
+    (column, chains): (Option<usize>, bool),
     rows: Option<&NodeSet>,
 ) -> Matches {
     // Hits in the order found; grouped by node at the end.
     let mut found: Vec<(NodeIx, Hit)> = Vec::with_capacity(rows.map_or(0, NodeSet::len));
     // Only rows known to match get hits (their chains are built only for them).
     let subjects = sets::Subjects::new(g, kind, rows);
-    let mut push = |s: NodeIx, chain: Vec<EdgeIx>, edge: EdgeIx, ends, other: NodeIx| {
+    // A hit's chain is the parts given, joined, when chains are asked for.
+    let mut push = |s: NodeIx, parts: &[&[EdgeIx]], edge: EdgeIx, ends, other: NodeIx| {
         let hit = Hit {
-            chain,
+            chain: if chains { parts.concat() } else { Vec::new() },
             edge,
             column,
             other,
@@ -544,7 +566,7 @@ fn link(
                                 continue;
                             }
                             if subjects.wanted(s) {
-                                push(s, [&[e][..], tchain].concat(), e, (s, end), t);
+                                push(s, &[&[e], tchain], e, (s, end), t);
                             } else if inherit && subjects.holds_members(s) {
                                 // Members of the class (or of a narrower class) inherit the statement.
                                 for (c, up) in descendants(g, s) {
@@ -552,7 +574,7 @@ fn link(
                                         if subjects.wanted(m) {
                                             push(
                                                 m,
-                                                [&[m_edge][..], &up, &[e], tchain].concat(),
+                                                &[&[m_edge], &up, &[e], tchain],
                                                 e,
                                                 (s, end),
                                                 t,
@@ -586,20 +608,13 @@ fn link(
                                 continue;
                             }
                             if subjects.wanted(s) {
-                                let chain = [&via[..], &[e], &tchain].concat();
-                                push(s, chain, e, (from, s), t);
+                                push(s, &[&via, &[e], &tchain], e, (from, s), t);
                             } else if inherit && subjects.holds_members(s) {
                                 // Members of a class the statement names hold it too.
                                 for (c, up) in descendants(g, s) {
                                     for (m_edge, m) in g.in_rel(c, Relation::MemberOf) {
                                         if subjects.wanted(m) {
-                                            push(
-                                                m,
-                                                [&via[..], &[e], &up, &[m_edge]].concat(),
-                                                e,
-                                                (from, s),
-                                                t,
-                                            );
+                                            push(m, &[&via, &[e], &up, &[m_edge]], e, (from, s), t);
                                         }
                                     }
                                 }
@@ -715,7 +730,8 @@ fn noun(kind: crate::model::NodeKind) -> (String, String) {
 }
 
 fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> ResultSet {
-    let m = matches(g, q);
+    // The chains are the witnesses: made only when they are shown.
+    let m = matches_with(g, q, with_witnesses);
     let mut columns = vec![lexicon::singular(q.kind).to_string()];
     columns.extend(plan.columns.iter().cloned());
     let vias: BTreeMap<NodeIx, Vec<NodeIx>> = m

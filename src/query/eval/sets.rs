@@ -136,7 +136,15 @@ pub(super) fn eval_set(
             if rels.iter().any(|(r, d)| {
                 INHERITED.contains(r) && (*d == Dir::In || TARGET_CLASSES.contains(r))
             }) {
-                let found = super::link(g, kind, rels, target_set(g, target), conds, None, None);
+                let found = super::link(
+                    g,
+                    kind,
+                    rels,
+                    target_set(g, target),
+                    conds,
+                    (None, false),
+                    None,
+                );
                 return NodeSet::of(
                     g,
                     found
@@ -506,34 +514,15 @@ mod same_as_hits {
     /// Every query of the query scripts, on the shipped graph with its any-of groups dissolved
     /// (sets are used only where membership alone decides).
     fn queries(g: &KnowledgeGraph) -> Vec<Query> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries");
-        let mut files = Vec::new();
-        let mut dirs = vec![root];
-        while let Some(d) = dirs.pop() {
-            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                let p = entry.path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if p.extension().is_some_and(|e| e == "kgq") {
-                    files.push(p);
-                }
-            }
-        }
         let mut out = Vec::new();
-        for f in files {
-            let text = std::fs::read_to_string(&f).unwrap_or_default();
-            for line in text.lines().map(str::trim) {
-                if line.is_empty() || line.starts_with('#') || line.starts_with("expect") {
-                    continue;
-                }
-                let Ok(Some(stmt)) = crate::query::syntax::parse(line) else {
-                    continue;
-                };
-                if let Ok(PlanKind::Find(q) | PlanKind::Why(q) | PlanKind::Count(q, _)) =
-                    plan(&stmt, g).map(|p| p.kind)
-                {
-                    out.push(q);
-                }
+        for line in crate::query_script_lines() {
+            let Ok(Some(stmt)) = crate::query::syntax::parse(&line) else {
+                continue;
+            };
+            if let Ok(PlanKind::Find(q) | PlanKind::Why(q) | PlanKind::Count(q, _)) =
+                plan(&stmt, g).map(|p| p.kind)
+            {
+                out.push(q);
             }
         }
         out
@@ -543,11 +532,11 @@ mod same_as_hits {
     /// hits of the full evaluation.
     fn check_same(g: &KnowledgeGraph, qs: &[Query]) {
         for q in qs {
-            let full: Matches = eval_filter(g, q.kind, &q.filter, None, None);
+            let full: Matches = eval_filter(g, q.kind, &q.filter, None, None, true);
             let set = eval_set(g, q.kind, &q.filter, None);
             let keys: Vec<NodeIx> = full.keys().copied().collect();
             assert_eq!(set.iter().collect::<Vec<_>>(), keys, "{q:?}");
-            let restricted = eval_filter(g, q.kind, &q.filter, None, Some(&set));
+            let restricted = eval_filter(g, q.kind, &q.filter, None, Some(&set), true);
             assert_eq!(restricted.len(), full.len(), "{q:?}");
             for (n, hits) in full.iter() {
                 let mut a: Vec<_> = hits
