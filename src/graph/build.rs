@@ -456,6 +456,7 @@ impl Builder {
             in_start: statements.in_start.into(),
             in_edge: statements.in_edge.into(),
             in_subject: statements.in_subject.into(),
+            builtin_codes: super::builtin_codes(&rels),
             relations: rels,
             facets: b.facets.into(),
             provenances: b.provenances,

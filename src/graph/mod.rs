@@ -97,6 +97,9 @@ pub struct KnowledgeGraph {
     in_subject: Col<u32>,
     /// The relations used, ascending; a statement's code indexes it.
     relations: Vec<Relation>,
+    /// The code of each built-in relation (`Relation::ALL` order; `u16::MAX`: none has it), so
+    /// a lookup by relation, made for every node a query reads, is one read.
+    builtin_codes: [u16; Relation::ALL.len()],
     /// (provenance, qualifiers) pairs statements share.
     facets: Col<[u32; 2]>,
     provenances: Vec<Provenance>,
@@ -456,11 +459,27 @@ impl KnowledgeGraph {
 
     /// The code of a relation, when some statement has it.
     fn code(&self, rel: Relation) -> Option<u16> {
+        if let Some(i) = Relation::ALL.iter().position(|r| *r == rel) {
+            return self
+                .builtin_codes
+                .get(i)
+                .copied()
+                .filter(|c| *c != u16::MAX);
+        }
         self.relations.binary_search(&rel).ok().map(|c| c as u16)
     }
 
     /// The part of `range` (statement ids or in-positions) whose relation code is `code`.
     fn run_of(&self, range: Range<usize>, code: u16, ids: Option<&[u32]>) -> Range<usize> {
+        // A node's own statements are few and their codes side by side: counted (the codes are
+        // in order), with no branch to guess, rather than searched.
+        if ids.is_none() && range.len() <= 32 {
+            if let Some(codes) = self.st_relation.get(range.clone()) {
+                let below = codes.iter().filter(|c| **c < code).count();
+                let upto = codes.iter().filter(|c| **c <= code).count();
+                return range.start + below..range.start + upto;
+            }
+        }
         let rel_at = |i: usize| match ids {
             Some(ids) => self.st_relation[ids[i] as usize],
             None => self.st_relation[i],
@@ -677,6 +696,17 @@ impl KindTest<'_> {
     }
 }
 
+/// The codes of the built-in relations among `relations` (see `KnowledgeGraph::builtin_codes`).
+fn builtin_codes(relations: &[Relation]) -> [u16; Relation::ALL.len()] {
+    Relation::ALL.map(|r| {
+        relations
+            .binary_search(&r)
+            .ok()
+            .and_then(|c| u16::try_from(c).ok())
+            .unwrap_or(u16::MAX)
+    })
+}
+
 /// The kind bitsets of a graph with `kinds` entries in its kind index, none made yet.
 fn unmade_kind_bits(kinds: usize) -> Box<[OnceLock<Vec<u64>>]> {
     (0..kinds).map(|_| OnceLock::new()).collect()
@@ -789,6 +819,57 @@ mod tests {
         assert_eq!(g.statement(e).origin.to_string(), "x.toml:5:3");
         assert_eq!(g.in_rel(a, Relation::Targets).count(), 0);
         assert_eq!(g.degree(b), 3);
+    }
+
+    #[test]
+    fn statements_of_a_relation_are_those_of_the_node_with_it() {
+        // The shipped graph, and a drug with more statements than are counted rather than
+        // searched (on every relation of a few, in no order).
+        let mut nodes = vec![node("d", NodeKind::Drug, &[])];
+        let rels = [
+            Relation::Targets,
+            Relation::Causes,
+            Relation::Treats,
+            Relation::MemberOf,
+        ];
+        let mut statements = Vec::new();
+        for i in 0..45u32 {
+            let o = format!("o{i}");
+            nodes.push(node(&o, NodeKind::Target, &[]));
+            statements.push(st(
+                "d",
+                rels[(i as usize * 7) % 3 + usize::from(i % 11 == 0)],
+                &o,
+                i,
+            ));
+        }
+        let wide = KnowledgeGraph::new(Dataset {
+            nodes,
+            statements,
+            ..Dataset::default()
+        });
+        let shipped = KnowledgeGraph::new(crate::load::load_embedded().expect("shipped graph"));
+        let mut long = 0;
+        for g in [&shipped, &wide] {
+            for n in g.nodes() {
+                long += usize::from(g.out_edges(n).count() > 32);
+                for r in Relation::ALL {
+                    let want: Vec<(EdgeIx, NodeIx)> = g
+                        .out_edges(n)
+                        .filter(|(e, _)| g.statement(*e).relation == r)
+                        .collect();
+                    assert_eq!(g.out_rel(n, r).collect::<Vec<_>>(), want, "{n:?} {r:?}");
+                    let back: Vec<NodeIx> = g
+                        .in_edges(n)
+                        .filter(|(e, _)| g.statement(*e).relation == r)
+                        .map(|(_, s)| s)
+                        .collect();
+                    assert_eq!(g.in_rel(n, r).map(|(_, s)| s).collect::<Vec<_>>(), back);
+                }
+            }
+        }
+        // Both ways of finding a node's run are taken: counted (short) and searched (long).
+        assert!(long > 0);
     }
 
     #[test]

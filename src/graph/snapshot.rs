@@ -455,6 +455,7 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
         in_start: cols.in_start,
         in_edge: cols.in_edge,
         in_subject: cols.in_subject,
+        builtin_codes: super::builtin_codes(&meta.relations),
         relations: meta.relations,
         facets: cols.facets,
         provenances: meta.provenances,
