@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::Arc;
 
 use super::strings::{same_text, FastState, Interner, Strings};
-use super::{Extra, KnowledgeGraph, NodeIx, Pos};
+use super::{Extra, KnowledgeGraph, NodeIx, PlaceRun, Pos};
 use crate::lexicon::Lexicon;
 use crate::model::sink::{At, GraphSink, NodeExtra, Place, PlaceRuns, StatementBlock};
 use crate::model::{Field, Node, NodeKind, Provenance, Qualifiers, Relation, Source, Statement};
@@ -413,17 +413,17 @@ impl Builder {
         // the statements' places out, which nothing here needs (it is done well before this
         // one, which has more to do), and puts them in the order this one sends it.
         let (order_to, order_from) = std::sync::mpsc::sync_channel::<Arc<OutOrder>>(1);
-        let (statements, (nodes, st_origin)) = std::thread::scope(|scope| {
+        let (statements, (nodes, (st_line, st_places))) = std::thread::scope(|scope| {
             let (b, maps) = (&b, &maps);
             let nodes = scope.spawn(move || {
                 let nodes = node_indexes(strings, b);
                 let origin = expanded_origins(origins, maps);
                 // No order comes when the layout panicked (its panic is raised below).
-                let st_origin = order_from
+                let places = order_from
                     .recv()
-                    .map(|order| order.apply(origin, &mut Vec::new()))
+                    .map(|order| origin.in_order(&order))
                     .unwrap_or_default();
-                (nodes, st_origin)
+                (nodes, places)
             });
             // The statements on this thread: their large columns reuse the memory this
             // thread's heap freed (the node table, the second half's columns).
@@ -452,7 +452,8 @@ impl Builder {
             st_object: statements.st_object.into(),
             st_relation: statements.st_relation.into(),
             st_facet: statements.st_facet.into(),
-            st_origin: st_origin.into(),
+            st_line: st_line.into(),
+            st_places: st_places.into(),
             in_start: statements.in_start.into(),
             in_edge: statements.in_edge.into(),
             in_subject: statements.in_subject.into(),
@@ -822,46 +823,113 @@ fn joined<T: Copy, U: Copy>(
     out.unwrap_or_default()
 }
 
+/// The statements' places in the order read, as the store keeps them: a line each, and the
+/// file and column all share or, when they differ, each one's.
+struct Expanded {
+    lines: Vec<u32>,
+    places: Places,
+}
+
+enum Places {
+    /// (file, col) of every statement.
+    Shared(u16, u16),
+    /// `file << 16 | col` of each statement.
+    Each(Vec<u32>),
+}
+
+impl Expanded {
+    /// The lines and the runs of (file, col) in `order`. A graph whose statements share one
+    /// file and column (a KGX load's edges) has its lines alone moved.
+    fn in_order(self, order: &OutOrder) -> (Vec<u32>, Vec<PlaceRun>) {
+        let mut done = Vec::new();
+        let lines = order.apply(self.lines, &mut done);
+        let runs = match self.places {
+            Places::Shared(file, col) if !lines.is_empty() => vec![PlaceRun {
+                first: 0,
+                file,
+                col,
+            }],
+            Places::Shared(..) => Vec::new(),
+            Places::Each(codes) => place_runs(&order.apply(codes, &mut done)),
+        };
+        (lines, runs)
+    }
+}
+
+/// The runs of equal codes (`file << 16 | col`) in `codes`.
+fn place_runs(codes: &[u32]) -> Vec<PlaceRun> {
+    let mut runs = Vec::new();
+    let mut last = None;
+    for (e, c) in codes.iter().enumerate() {
+        if last != Some(*c) {
+            runs.push(PlaceRun {
+                first: e as u32,
+                file: (c >> 16) as u16,
+                col: *c as u16,
+            });
+            last = Some(*c);
+        }
+    }
+    runs
+}
+
 /// Every statement's place, in the order read, from the runs of places of every segment (with
 /// its count of statements), each run's file renumbered by its segment's map. A segment whose
-/// places are fewer than its statements (a reader's bug) has its last ones at no place (line 0).
-fn expanded_origins(origins: Vec<(PlaceRuns, usize)>, maps: &[Maps]) -> Vec<Pos> {
+/// places are fewer than its statements (a reader's bug) has its last ones at no place (line 0
+/// of file 0, column 0).
+fn expanded_origins(origins: Vec<(PlaceRuns, usize)>, maps: &[Maps]) -> Expanded {
     let total = origins.iter().map(|o| o.1).sum();
-    let mut out: Vec<Pos> = Vec::with_capacity(total);
+    let file_of = |map: &Maps, p: &Place| {
+        if map.file.is_empty() {
+            p.file
+        } else {
+            map.file
+                .get(usize::from(p.file))
+                .copied()
+                .unwrap_or(u16::MAX)
+        }
+    };
+    let code = |file: u16, col: u16| u32::from(file) << 16 | u32::from(col);
+    // The codes are written out only when they differ (a segment cut short counts as file 0).
+    let mut seen = origins.iter().zip(maps).flat_map(|((origin, count), map)| {
+        let short = (origin.len() < *count).then_some(0);
+        let runs = origin.runs().iter();
+        runs.map(move |(_, p)| code(file_of(map, p), p.col))
+            .chain(short)
+    });
+    let shared = seen.next().unwrap_or(0);
+    let each = seen.any(|c| c != shared);
+    let mut lines: Vec<u32> = Vec::with_capacity(total);
+    let mut codes: Vec<u32> = Vec::with_capacity(if each { total } else { 0 });
     for ((origin, count), map) in origins.into_iter().zip(maps) {
         let runs = origin.runs();
-        let end_of_segment = out.len() + count;
-        for (i, &(first, p)) in runs.iter().enumerate() {
+        let end_of_segment = lines.len() + count;
+        for (i, (first, p)) in runs.iter().enumerate() {
             let end = runs.get(i + 1).map_or(origin.len(), |r| r.0 as usize);
-            let len = end.min(count).saturating_sub(first as usize) as u32;
-            let file = if map.file.is_empty() {
-                p.file
-            } else {
-                map.file
-                    .get(usize::from(p.file))
-                    .copied()
-                    .unwrap_or(u16::MAX)
-            };
-            let col = p.col;
+            let len = end.min(count).saturating_sub(*first as usize) as u32;
             // A run's lines pass `u32::MAX` only when moved there (the second part of a file
             // read in two): they stay at it, as each line moved alone would.
             if p.line.checked_add(len).is_some() {
-                out.extend((0..len).map(|k| Pos {
-                    line: p.line + k,
-                    file,
-                    col,
-                }));
+                lines.extend(p.line..p.line + len);
             } else {
-                out.extend((0..len).map(|k| Pos {
-                    line: p.line.saturating_add(k),
-                    file,
-                    col,
-                }));
+                lines.extend((0..len).map(|k| p.line.saturating_add(k)));
+            }
+            if each {
+                let c = code(file_of(map, p), p.col);
+                codes.resize(lines.len(), c);
             }
         }
-        out.resize(end_of_segment, Pos::default());
+        lines.resize(end_of_segment, 0);
+        if each {
+            codes.resize(end_of_segment, 0);
+        }
     }
-    out
+    let places = if each {
+        Places::Each(codes)
+    } else {
+        Places::Shared((shared >> 16) as u16, shared as u16)
+    };
+    Expanded { lines, places }
 }
 
 /// `v` in `order` (`v[order[0]]` first), moved in place by following the permutation's
@@ -1561,11 +1629,11 @@ mod tests {
                 b.add_block(block);
             }
             let g = b.finish(Vec::new());
-            assert_eq!(g.st_origin.len(), total, "case {case}");
+            assert_eq!(g.st_line.len(), total, "case {case}");
             for e in 0..total {
                 let [p, _] = g.facets[g.st_facet[e] as usize];
                 let tag: usize = g.provenances[p as usize].note.parse().expect("a tag");
-                let pos = g.st_origin[e];
+                let pos = g.st_pos(e);
                 let got = (g.files[usize::from(pos.file)].as_str(), pos.line, pos.col);
                 assert_eq!(got, want[tag], "case {case}, statement {e}");
             }

@@ -46,6 +46,8 @@ unsafe impl Plain for u64 {}
 unsafe impl Plain for [u32; 2] {}
 // SAFETY: `Pos` is `#[repr(C)]` of u32, u16, u16: 8 bytes, no padding, any bits valid.
 unsafe impl Plain for super::Pos {}
+// SAFETY: `PlaceRun` is `#[repr(C)]` of u32, u16, u16: 8 bytes, no padding, any bits valid.
+unsafe impl Plain for super::PlaceRun {}
 
 /// Plain elements as the bytes they are.
 pub fn bytes_of<T: Plain>(s: &[T]) -> &[u8] {

@@ -43,6 +43,25 @@ pub struct Pos {
     pub col: u16,
 }
 
+/// The file and column of statements from `first` (a statement id in the store's order) up to
+/// the next run's first: a file's statements share them, so the store keeps a line per
+/// statement and these few runs rather than a whole place each. `repr(C)` so a snapshot's
+/// bytes can be read as runs in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct PlaceRun {
+    pub first: u32,
+    pub file: u16,
+    pub col: u16,
+}
+
+/// The run statement `e` falls in: the last one starting at or before it (none before the
+/// first run).
+fn run_of(runs: &[PlaceRun], e: usize) -> Option<&PlaceRun> {
+    let after = runs.partition_point(|r| r.first as usize <= e);
+    runs.get(after.checked_sub(1)?)
+}
+
 /// What few nodes have (aliases, xrefs, a note, accepted findings), kept aside so the many
 /// nodes without share one empty entry.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,7 +107,10 @@ pub struct KnowledgeGraph {
     st_relation: Col<u16>,
     /// Index into `facets`.
     st_facet: Col<u32>,
-    st_origin: Col<Pos>,
+    /// Each statement's line.
+    st_line: Col<u32>,
+    /// The file and column of statements, as runs by first statement, ascending.
+    st_places: Col<PlaceRun>,
     /// Positions in `in_edge` of node `n` as object: `in_start[n]..in_start[n + 1]`.
     in_start: Col<u32>,
     /// Statement ids by (object, relation, id).
@@ -140,6 +162,17 @@ impl KnowledgeGraph {
             b.add_statement(st);
         }
         b.finish(data.sources)
+    }
+
+    /// Statement `e`'s place: its line, and its run's file and column (a statement outside
+    /// every run, which only a damaged store has, is in no file).
+    fn st_pos(&self, e: usize) -> Pos {
+        let (file, col) = run_of(&self.st_places, e).map_or((u16::MAX, 0), |r| (r.file, r.col));
+        Pos {
+            line: self.st_line.get(e).copied().unwrap_or(0),
+            file,
+            col,
+        }
     }
 
     fn pos(&self, p: Pos) -> OriginRef<'_> {
@@ -234,7 +267,7 @@ impl KnowledgeGraph {
             object: self.id(o),
             qualifiers: &self.qualifiers[q as usize],
             provenance: &self.provenances[p as usize],
-            origin: self.pos(self.st_origin[e]),
+            origin: self.pos(self.st_pos(e)),
         }
     }
 
@@ -741,6 +774,34 @@ pub fn is_normal(label: &str) -> bool {
 mod tests {
     use super::*;
     use crate::model::{Evidence, Node, Origin, Statement};
+
+    fn run(first: u32, file: u16) -> PlaceRun {
+        PlaceRun {
+            first,
+            file,
+            col: 0,
+        }
+    }
+
+    /// The file of each statement `0..n` by the runs.
+    fn files(runs: &[PlaceRun], n: usize) -> Vec<Option<u16>> {
+        (0..n).map(|e| run_of(runs, e).map(|r| r.file)).collect()
+    }
+
+    #[test]
+    fn a_statement_takes_the_place_of_the_last_run_starting_at_or_before_it() {
+        assert_eq!(files(&[], 2), [None, None]);
+        assert_eq!(files(&[run(0, 7)], 3), [Some(7); 3]);
+        // Each run's first and last statement, and past the last run's first.
+        let runs = [run(0, 1), run(2, 2), run(3, 3), run(6, 4)];
+        let want = [1, 1, 2, 3, 3, 3, 4, 4].map(Some);
+        assert_eq!(files(&runs, 8), want);
+        // A run per statement.
+        let each: Vec<PlaceRun> = (0..50).map(|e| run(e, e as u16 + 10)).collect();
+        assert_eq!(files(&each, 50), (10..60).map(Some).collect::<Vec<_>>());
+        // Before the first run (a damaged store's): no run.
+        assert_eq!(files(&[run(2, 5)], 3), [None, None, Some(5)]);
+    }
 
     fn node(id: &str, kind: NodeKind, aliases: &[&str]) -> Node {
         Node {

@@ -17,12 +17,15 @@
 //! ..  sections, each starting at a multiple of 8, zero padding between
 //! ```
 //!
-//! Columns (`Col`) are sections of plain elements. Everything small or irregular (kinds,
-//! relations, provenances, qualifier sets, files, sources, extras, the kind index's runs, the
-//! lexicon) is one `META` section in a compact length-prefixed encoding, decoded into owned
-//! values. Opening checks the header, the checksums, and then every index once (in range,
-//! offsets ascending, string ends at character boundaries, text UTF-8, sections apart and
-//! aligned), so the accessors can trust them: a file that passes
+//! Columns (`Col`) are sections of plain elements; a statement's place is its line in one
+//! column and its file and column in another, of runs (first statement, file, column) that the
+//! statements after a run's first share until the next run (a file's statements are one run),
+//! kept last. Everything small or irregular (kinds, relations, provenances, qualifier sets,
+//! files, sources, extras, the kind index's runs, the lexicon) is one `META` section in a
+//! compact length-prefixed encoding, decoded into owned values. Opening checks the header, the
+//! checksums, and then every index once (in range, offsets and runs ascending, string ends at
+//! character boundaries, text UTF-8, sections apart and aligned), so the accessors can trust
+//! them: a file that passes
 //! never makes a later lookup panic or read out of bounds. Each section is hashed and checked in
 //! one pass, piece by piece while the piece is in the cache, the sections shared among the cores:
 //! opening costs about one read of the file. What is not checked, being a matter of answers
@@ -37,7 +40,7 @@ use std::sync::Arc;
 
 use super::col::{bytes_of, Backing, Col, ColError, Plain};
 use super::strings::Strings;
-use super::{Extra, KnowledgeGraph, NodeIx, Pos};
+use super::{Extra, KnowledgeGraph, NodeIx, PlaceRun, Pos};
 use crate::lexicon::Lexicon;
 use crate::model::{
     Evidence, Frequency, Line, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
@@ -68,7 +71,7 @@ enum Part {
     StObject,
     StRelation,
     StFacet,
-    StOrigin,
+    StLine,
     InStart,
     InEdge,
     InSubject,
@@ -78,9 +81,10 @@ enum Part {
     ByKind,
     Carried,
     Meta,
+    StPlaces,
 }
 
-const SECTIONS: usize = 23;
+const SECTIONS: usize = 24;
 
 impl Part {
     fn name(self) -> &'static str {
@@ -98,7 +102,7 @@ impl Part {
             Part::StObject => "statement objects",
             Part::StRelation => "statement relations",
             Part::StFacet => "statement facets",
-            Part::StOrigin => "statement origins",
+            Part::StLine => "statement lines",
             Part::InStart => "incoming offsets",
             Part::InEdge => "incoming statements",
             Part::InSubject => "incoming subjects",
@@ -108,6 +112,7 @@ impl Part {
             Part::ByKind => "kind index",
             Part::Carried => "carried fields",
             Part::Meta => "metadata",
+            Part::StPlaces => "statement files and columns",
         }
     }
 }
@@ -247,7 +252,7 @@ pub fn encode(g: &KnowledgeGraph) -> Encoded<'_> {
         col(Part::StObject, &g.st_object),
         col(Part::StRelation, &g.st_relation),
         col(Part::StFacet, &g.st_facet),
-        col(Part::StOrigin, &g.st_origin),
+        col(Part::StLine, &g.st_line),
         col(Part::InStart, &g.in_start),
         col(Part::InEdge, &g.in_edge),
         col(Part::InSubject, &g.in_subject),
@@ -258,6 +263,7 @@ pub fn encode(g: &KnowledgeGraph) -> Encoded<'_> {
     sections.push((Part::ByKind, 4, Cow::Owned(bytes_of(&by_kind).to_vec())));
     sections.push(col(Part::Carried, &g.carried));
     sections.push((Part::Meta, 1, Cow::Owned(meta(g))));
+    sections.push(col(Part::StPlaces, &g.st_places));
     debug_assert_eq!(sections.len(), SECTIONS);
 
     let mut table = Vec::with_capacity(sections.len() * ENTRY);
@@ -402,7 +408,7 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
         ("incoming offsets", cols.in_start.len(), n + 1),
         ("statement relations", cols.st_relation.len(), m),
         ("statement facets", cols.st_facet.len(), m),
-        ("statement origins", cols.st_origin.len(), m),
+        ("statement lines", cols.st_line.len(), m),
         ("incoming statements", cols.in_edge.len(), m),
         ("incoming subjects", cols.in_subject.len(), m),
         ("id index entries", cols.by_id.len(), n),
@@ -451,7 +457,8 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
         st_object: cols.st_object,
         st_relation: cols.st_relation,
         st_facet: cols.st_facet,
-        st_origin: cols.st_origin,
+        st_line: cols.st_line,
+        st_places: cols.st_places,
         in_start: cols.in_start,
         in_edge: cols.in_edge,
         in_subject: cols.in_subject,
@@ -533,7 +540,8 @@ struct Columns {
     st_object: Col<u32>,
     st_relation: Col<u16>,
     st_facet: Col<u32>,
-    st_origin: Col<Pos>,
+    st_line: Col<u32>,
+    st_places: Col<PlaceRun>,
     in_start: Col<u32>,
     in_edge: Col<u32>,
     in_subject: Col<u32>,
@@ -560,7 +568,8 @@ impl Columns {
             st_object: sec.col(Part::StObject)?,
             st_relation: sec.col(Part::StRelation)?,
             st_facet: sec.col(Part::StFacet)?,
-            st_origin: sec.col(Part::StOrigin)?,
+            st_line: sec.col(Part::StLine)?,
+            st_places: sec.col(Part::StPlaces)?,
             in_start: sec.col(Part::InStart)?,
             in_edge: sec.col(Part::InEdge)?,
             in_subject: sec.col(Part::InSubject)?,
@@ -583,6 +592,9 @@ enum Rule<'a> {
     Codes(&'a [u16], usize),
     /// Each pair's members below their limits.
     Pairs(&'a [[u32; 2]], usize, usize),
+    /// Runs of statements' places: first statements ascending, the first 0, each below the
+    /// count of statements (none when there are none).
+    Runs(&'a [PlaceRun], usize),
     /// Ascending, from 0 to a total.
     Offsets(&'a [u32], usize),
     /// UTF-8.
@@ -665,6 +677,25 @@ impl Job<'_> {
                             Err(format!("{:?} is past the {a} and {b} there are", c[i])),
                         );
                     }
+                }
+            }
+            Rule::Runs(v, total) => {
+                hasher.update(bytes_of(v));
+                if let Some(first) = v.first().filter(|r| r.first != 0) {
+                    check(0, Err(format!("the first run starts at {}", first.first)));
+                }
+                let up = |i: usize| v[i].first > v[i - 1].first;
+                if let Some(i) = (1..v.len()).find(|i| !up(*i)) {
+                    check(i, Err("the runs do not start in ascending order".into()));
+                }
+                if let Some(last) = v.last().filter(|r| r.first as usize >= *total) {
+                    check(
+                        v.len() - 1,
+                        Err(format!(
+                            "a run starts at {}, past the {total} statements",
+                            last.first
+                        )),
+                    );
                 }
             }
             Rule::Offsets(v, total) => {
@@ -758,7 +789,8 @@ fn scan_all(
     };
     // Biggest first, so the threads finish together.
     let free = vec![
-        make(Part::StOrigin, Rule::Any),
+        make(Part::StLine, Rule::Any),
+        make(Part::StPlaces, Rule::Runs(&c.st_places, m)),
         make(Part::StObject, Rule::Below(&c.st_object, n)),
         make(Part::InEdge, Rule::Below(&c.in_edge, m)),
         make(Part::InSubject, Rule::Below(&c.in_subject, n)),
@@ -1330,8 +1362,9 @@ mod tests {
                 evidence: Evidence::ClinicalTrial,
                 note: String::new(),
             },
+            // Two files, so the statements' places are more than one run.
             origin: Origin {
-                file: "x.toml".into(),
+                file: if line < 5 { "x.toml" } else { "y.toml" }.into(),
                 line,
                 col: 3,
             },
@@ -1441,6 +1474,7 @@ mod tests {
     #[test]
     fn a_snapshot_reads_back_as_the_graph_it_was_made_from() {
         let g = small();
+        assert!(g.st_places.len() > 1, "places in more than one run");
         let bytes = to_bytes(&g);
         assert_eq!(bytes.len() as u64, encode(&g).len());
         let back = open(&bytes).expect("opens");
@@ -1576,9 +1610,30 @@ mod tests {
                 }),
             ),
             (
+                "the first run starts at 1",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::StPlaces).start;
+                    put_u32(b, at, 1);
+                }),
+            ),
+            (
+                "the runs do not start in ascending order",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::StPlaces).start + 8;
+                    put_u32(b, at, 0);
+                }),
+            ),
+            (
+                "a run starts at 1000, past the 5 statements",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::StPlaces).end - 8;
+                    put_u32(b, at, 1000);
+                }),
+            ),
+            (
                 "overlaps",
                 Box::new(|b: &mut Vec<u8>| {
-                    let e = HEADER + (Part::StOrigin as usize - 1) * ENTRY;
+                    let e = HEADER + (Part::StLine as usize - 1) * ENTRY;
                     let off = u64::from_ne_bytes(b[e + 8..e + 16].try_into().expect("8"));
                     b[e + 8..e + 16].copy_from_slice(&(off - 8).to_ne_bytes());
                 }),
@@ -1586,7 +1641,7 @@ mod tests {
             (
                 "not a multiple of 8",
                 Box::new(|b: &mut Vec<u8>| {
-                    let e = HEADER + (Part::StOrigin as usize - 1) * ENTRY;
+                    let e = HEADER + (Part::StLine as usize - 1) * ENTRY;
                     let off = u64::from_ne_bytes(b[e + 8..e + 16].try_into().expect("8"));
                     b[e + 8..e + 16].copy_from_slice(&(off + 4).to_ne_bytes());
                 }),
