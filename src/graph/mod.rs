@@ -57,7 +57,7 @@ pub struct PlaceRun {
 
 /// The run statement `e` falls in: the last one starting at or before it (none before the
 /// first run).
-fn run_of(runs: &[PlaceRun], e: usize) -> Option<&PlaceRun> {
+fn place_run_of(runs: &[PlaceRun], e: usize) -> Option<&PlaceRun> {
     let after = runs.partition_point(|r| r.first as usize <= e);
     runs.get(after.checked_sub(1)?)
 }
@@ -167,7 +167,8 @@ impl KnowledgeGraph {
     /// Statement `e`'s place: its line, and its run's file and column (a statement outside
     /// every run, which only a damaged store has, is in no file).
     fn st_pos(&self, e: usize) -> Pos {
-        let (file, col) = run_of(&self.st_places, e).map_or((u16::MAX, 0), |r| (r.file, r.col));
+        let (file, col) =
+            place_run_of(&self.st_places, e).map_or((u16::MAX, 0), |r| (r.file, r.col));
         Pos {
             line: self.st_line.get(e).copied().unwrap_or(0),
             file,
@@ -785,7 +786,9 @@ mod tests {
 
     /// The file of each statement `0..n` by the runs.
     fn files(runs: &[PlaceRun], n: usize) -> Vec<Option<u16>> {
-        (0..n).map(|e| run_of(runs, e).map(|r| r.file)).collect()
+        (0..n)
+            .map(|e| place_run_of(runs, e).map(|r| r.file))
+            .collect()
     }
 
     #[test]
