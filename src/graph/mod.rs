@@ -886,55 +886,6 @@ mod tests {
     }
 
     #[test]
-    fn statements_of_a_relation_are_those_of_the_node_with_it() {
-        // A drug with more statements than are counted rather than searched (on every relation
-        // of a few, in no order), and its objects with a few each (`tests/store.rs` checks the
-        // shipped graph the same way).
-        let mut nodes = vec![node("d", NodeKind::Drug, &[])];
-        let rels = [
-            Relation::Targets,
-            Relation::Causes,
-            Relation::Treats,
-            Relation::MemberOf,
-        ];
-        let mut statements = Vec::new();
-        for i in 0..45u32 {
-            let o = format!("o{i}");
-            nodes.push(node(&o, NodeKind::Target, &[]));
-            statements.push(st(
-                "d",
-                rels[(i as usize * 7) % 3 + usize::from(i % 11 == 0)],
-                &o,
-                i,
-            ));
-        }
-        let g = KnowledgeGraph::new(Dataset {
-            nodes,
-            statements,
-            ..Dataset::default()
-        });
-        let mut long = 0;
-        for n in g.nodes() {
-            long += usize::from(g.out_edges(n).count() > 32);
-            for r in Relation::ALL {
-                let want: Vec<(EdgeIx, NodeIx)> = g
-                    .out_edges(n)
-                    .filter(|(e, _)| g.statement(*e).relation == r)
-                    .collect();
-                assert_eq!(g.out_rel(n, r).collect::<Vec<_>>(), want, "{n:?} {r:?}");
-                let back: Vec<NodeIx> = g
-                    .in_edges(n)
-                    .filter(|(e, _)| g.statement(*e).relation == r)
-                    .map(|(_, s)| s)
-                    .collect();
-                assert_eq!(g.in_rel(n, r).map(|(_, s)| s).collect::<Vec<_>>(), back);
-            }
-        }
-        // Both ways of finding a node's run are taken: counted (short) and searched (long).
-        assert!(long > 0);
-    }
-
-    #[test]
     fn a_big_graph_suggests_from_the_labels_beside_the_word() {
         let mut nodes: Vec<Node> = (0..FULL_SCAN_LABELS + 10)
             .map(|i| node(&format!("drug-{i}"), NodeKind::Drug, &[]))
