@@ -1570,12 +1570,7 @@ impl<'a> EdgeReader<'a> {
         } else {
             self.place(origin)?
         };
-        let rel = self
-            .part
-            .block
-            .relations
-            .get(usize::from(relation))
-            .copied()?;
+        let rel = self.relation_of(relation)?;
         if rel == Relation::SubclassOf {
             self.part.subclass_of.push((
                 local_id(subject, false).into_owned(),
@@ -1715,12 +1710,7 @@ impl<'a> EdgeReader<'a> {
             self.last_facet = ((p, q), facet);
             facet
         };
-        let rel = self
-            .part
-            .block
-            .relations
-            .get(usize::from(relation))
-            .copied()?;
+        let rel = self.relation_of(relation)?;
         if !f.bytes(20, 20).is_empty() {
             // Any-of groups are checked across statements, once all are read.
             if !super::validate::ANY_OF_RELATIONS.contains(&rel) {
@@ -1800,6 +1790,11 @@ impl<'a> EdgeReader<'a> {
     }
 
     /// The place an origin column names, its file numbered in the block.
+    /// The relation this part numbered `code`.
+    fn relation_of(&self, code: u16) -> Option<Relation> {
+        self.part.block.relations.get(usize::from(code)).copied()
+    }
+
     fn place(&mut self, field: &str) -> Option<Place> {
         let Some(origin) = parse_origin(&unescaped(field)) else {
             return Some(Place {
