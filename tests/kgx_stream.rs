@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use mbckg::app::cli::load_graph;
-use mbckg::graph::{Builder, KnowledgeGraph};
+use mbckg::graph::{snapshot, Builder, KnowledgeGraph};
 use mbckg::load;
 use mbckg::output::export::{export, ExportFormat};
 
@@ -251,16 +251,40 @@ fn a_subclass_cycle_in_kgx_is_reported_by_either_road() {
     );
 }
 
+/// `edges.tsv` read by two readers, the second from the first line at or after byte `cut`,
+/// neither taking any of the other's part.
 fn streamed_cut(dir: &Path, cut: u64) -> Option<KnowledgeGraph> {
+    streamed_shared(dir, cut, u64::MAX)
+}
+
+/// `edges.tsv` read by two readers, the second from the first line at or after byte `cut`, a
+/// reader done with its part taking half of what the other has left when that is at least
+/// `least` bytes.
+fn streamed_shared(dir: &Path, cut: u64, least: u64) -> Option<KnowledgeGraph> {
     let mut b = Builder::new();
+    let cut = load::kgx_stream::Cut {
+        at: cut,
+        least_taken: least,
+    };
     let sources = load::kgx_stream::read_dir_cut(dir, &mut b, Some(cut))?;
     Some(b.finish(sources))
+}
+
+/// The same graph stored the same way: relations, provenance, qualifiers and files numbered
+/// alike, every column equal (as their snapshots are).
+fn assert_stored_alike(a: &KnowledgeGraph, b: &KnowledgeGraph, what: &str) {
+    assert!(
+        snapshot::to_bytes(a) == snapshot::to_bytes(b),
+        "{what}: stored otherwise"
+    );
 }
 
 /// `edges.tsv` read by two threads gives the graph one thread gives, wherever the file is cut:
 /// in the header, inside a line (the line goes to the first part), just before or after a
 /// newline, between the `\r` and `\n` of CRLF lines, and in a last line without a newline;
-/// statements keep their lines in the file.
+/// statements keep their lines in the file. So it does when the readers take parts of each
+/// other's (in pieces read in any order), and it is stored alike, numbered as one reader
+/// numbers.
 #[test]
 fn edges_read_in_two_parts_give_the_graph_one_part_gives_wherever_the_cut_falls() {
     let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
@@ -293,6 +317,15 @@ fn edges_read_in_two_parts_give_the_graph_one_part_gives_wherever_the_cut_falls(
         for cut in cuts {
             let two = streamed_cut(&dir, cut).unwrap_or_else(|| panic!("{name}: cut at {cut}"));
             assert_same(&two, &whole);
+            assert_stored_alike(&two, &whole, &format!("{name}: cut at {cut}"));
+            // Readers that take parts of each other's (as many as the timing of the two
+            // threads makes, down to a byte).
+            for least in [1, 100, 5000] {
+                let shared = streamed_shared(&dir, cut, least)
+                    .unwrap_or_else(|| panic!("{name}: cut at {cut}, taking {least}"));
+                assert_same(&shared, &whole);
+                assert_stored_alike(&shared, &whole, &format!("{name}: {cut}, {least}"));
+            }
         }
     }
     // A file the full reader reports is declined whichever part holds the flaw.
@@ -303,6 +336,10 @@ fn edges_read_in_two_parts_give_the_graph_one_part_gives_wherever_the_cut_falls(
     write(&dir, nodes, &format!("{}\n", flawed.join("\n")));
     for cut in [0, 1000, u64::MAX] {
         assert!(streamed_cut(&dir, cut).is_none(), "cut at {cut}");
+        assert!(
+            streamed_shared(&dir, cut, 1).is_none(),
+            "cut at {cut}, shared"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -543,6 +580,13 @@ fn lines_that_share_their_tails_stream_as_the_full_reader_reads_them() {
     for cut in [len / 3, len / 2, len * 4 / 5] {
         let two = streamed_cut(&dir, cut).unwrap_or_else(|| panic!("cut at {cut}"));
         assert_same(&two, &reference);
+        // In pieces, each read with its memos of tails empty at its start.
+        for least in [1, 3000] {
+            let shared = streamed_shared(&dir, cut, least)
+                .unwrap_or_else(|| panic!("cut at {cut}, taking {least}"));
+            assert_same(&shared, &reference);
+            assert_stored_alike(&shared, &whole, &format!("cut at {cut}, taking {least}"));
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -37,6 +37,10 @@ const BLOCK: usize = 1 << 17;
 /// Files smaller than this are read by one thread: a second would cost more than it saves.
 const SPLIT_FROM: u64 = 4 << 20;
 
+/// Bytes of `edges.tsv` a reader done with its part takes of the other's at the least: less
+/// is left to the other (a millisecond or so of reading, against a new block's cost).
+const LEAST_TAKEN: u64 = 1 << 20;
+
 /// Reads `dir/nodes.tsv` and `dir/edges.tsv` into `sink`; the sources the statements cite.
 /// `None` when the files are not clean KGX in our columns (the sink is then half-filled: throw
 /// it away).
@@ -44,10 +48,20 @@ pub fn read_dir(dir: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
     read_dir_cut(dir, sink, None)
 }
 
-/// [`read_dir`], with the second thread's part of `edges.tsv` starting at the first line that
-/// starts at or after byte `cut` (`None`: past the middle of a file of 4 MiB or more; a cut
-/// at or past the end: one thread). For tests, which cut small files in odd places.
-pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<u64>) -> Option<Vec<Source>> {
+/// How [`read_dir_cut`] shares `edges.tsv` between its two readers.
+#[derive(Debug, Clone, Copy)]
+pub struct Cut {
+    /// The second reader's part starts at the first line that starts at or after this byte (at
+    /// or past the end: one reader).
+    pub at: u64,
+    /// The least a reader done with its part takes of what the other has left.
+    pub least_taken: u64,
+}
+
+/// [`read_dir`], with `edges.tsv` shared as `cut` says (`None`: two readers from the middle of a
+/// file of 4 MiB or more, each taking a part of the other's when done with its own and at least
+/// [`LEAST_TAKEN`] is left). For tests, which cut small files in odd places.
+pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<Cut>) -> Option<Vec<Source>> {
     // Room for the nodes the file's size suggests, so the store's columns do not grow by copying.
     let nodes = estimated_lines(&dir.join("nodes.tsv"), SHORTEST_NODE);
     sink.reserve(nodes, 0);
@@ -97,14 +111,32 @@ const TABLE_ROOM: usize = 1 << 21;
 /// a read error, when `each` answers `None`, or when `stop` is set (another reader gave up).
 fn for_blocks(
     path: &Path,
+    (from, to): (u64, u64),
+    stop: &AtomicBool,
+    each: impl FnMut(&[u8]) -> Option<()>,
+) -> Option<()> {
+    for_claimed_blocks(
+        path,
+        from,
+        |at, want| want.min(to.saturating_sub(at)),
+        stop,
+        each,
+    )
+}
+
+/// [`for_blocks`] from `from` for as long as `claim` gives bytes: asked for `want` bytes at
+/// `at` (all before it read or claimed), it answers how many of them are the reader's (0: its
+/// part ends at `at`, which must be where a line starts or the end of the file).
+fn for_claimed_blocks(
+    path: &Path,
     from: u64,
-    to: u64,
+    mut claim: impl FnMut(u64, u64) -> u64,
     stop: &AtomicBool,
     mut each: impl FnMut(&[u8]) -> Option<()>,
 ) -> Option<()> {
     let mut file = std::fs::File::open(path).ok()?;
     file.seek(SeekFrom::Start(from)).ok()?;
-    let mut left = to.saturating_sub(from);
+    let mut at = from;
     let mut buf: Vec<u8> = vec![0; BLOCK];
     // Bytes at the front of `buf` carried over from the last block: a line not yet ended.
     let mut kept = 0;
@@ -116,7 +148,8 @@ fn for_blocks(
             // A line longer than the block: room for more of it.
             buf.resize(buf.len() * 2, 0);
         }
-        let want = (buf.len() - kept).min(usize::try_from(left).unwrap_or(usize::MAX));
+        let room = u64::try_from(buf.len() - kept).unwrap_or(u64::MAX);
+        let want = usize::try_from(claim(at, room).min(room)).unwrap_or(0);
         let got = if want == 0 {
             0
         } else {
@@ -126,7 +159,7 @@ fn for_blocks(
                 Err(_) => return None,
             }
         };
-        left -= got as u64;
+        at += got as u64;
         let filled = kept + got;
         if got == 0 {
             // The end: a last line without a newline is given one.
@@ -1041,7 +1074,7 @@ fn table_nodes(path: &Path, stop: &AtomicBool) -> Option<NodeTable> {
     // The last nodes read, by number modulo its length, not yet in the table.
     let mut held: Vec<Held> = (0..TABLE_AHEAD).map(|_| Held::default()).collect();
     let mut scan = Scan::default();
-    for_blocks(path, 0, u64::MAX, stop, |text| {
+    for_blocks(path, (0, u64::MAX), stop, |text| {
         for_lines(
             text,
             &mut scan,
@@ -1127,7 +1160,7 @@ fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBoo
     let mut scan = Scan::default();
     // Shared by the reader of a line and the one that asks for its memory a line ahead.
     let sink = std::cell::RefCell::new(sink);
-    for_blocks(path, 0, u64::MAX, stop, |text| {
+    for_blocks(path, (0, u64::MAX), stop, |text| {
         for_lines(
             text,
             &mut scan,
@@ -1881,55 +1914,127 @@ impl<'a> EdgeReader<'a> {
     }
 }
 
-/// Reads the lines of `edges.tsv` in bytes `from..to` (a line starts at `from`); the header is
-/// the first line when `from` is 0.
-fn read_part(
+/// The parts of `edges.tsv` its readers are to read: for each, where its next read starts
+/// (what is before it the reader has read or is reading) and where its part ends. A reader done
+/// with its part takes the second half of what is left of the other's, so that a reader that
+/// runs slower (on a busy core) does not keep the other waiting.
+struct Shares<'a> {
+    path: &'a Path,
+    left: std::sync::Mutex<Vec<(u64, u64)>>,
+    /// The least a reader takes of another's part.
+    least: u64,
+}
+
+impl Shares<'_> {
+    fn left(&self) -> std::sync::MutexGuard<'_, Vec<(u64, u64)>> {
+        // A reader that panicked while it held the lock left plain numbers, still good (and the
+        // load is declined).
+        self.left
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How many of `want` bytes at `at` reader `me` may read (0: its part ends at `at`).
+    fn claim(&self, me: usize, at: u64, want: u64) -> u64 {
+        let mut left = self.left();
+        let Some((next, end)) = left.get_mut(me) else {
+            return 0;
+        };
+        let n = want.min(end.saturating_sub(at));
+        *next = (*next).max(at.saturating_add(n));
+        n
+    }
+
+    /// A new part for reader `me`, done with its own: the second half of the most another has
+    /// left, from the first line that starts there; `None` when no other has `least` bytes left.
+    fn take(&self, me: usize) -> Option<(u64, u64)> {
+        let mut left = self.left();
+        let (other, (next, end)) = left
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(i, _)| *i != me)
+            .max_by_key(|(_, (next, end))| end.saturating_sub(*next))?;
+        let rest = end.saturating_sub(next);
+        if rest < self.least.max(2) {
+            return None;
+        }
+        // Past what the other has read or is reading; a line start, as its end is.
+        let cut = split_point(self.path, end, next + rest / 2);
+        if cut <= next || cut >= end {
+            return None;
+        }
+        *left.get_mut(other)? = (next, cut);
+        *left.get_mut(me)? = (cut, end);
+        Some((cut, end))
+    }
+}
+
+/// Reads `edges.tsv` as reader `me` of `shares`, into `block`: its part, then parts it takes of
+/// the other's (into blocks `room` makes). Each piece read, from its first byte, with what it
+/// gives. The header is the first line of the piece at byte 0.
+fn read_share(
     sink: (&dyn GraphSink, &NodeTable),
-    path: &Path,
-    file: &str,
-    (from, to): (u64, u64),
-    block: StatementBlock,
+    (path, file): (&Path, &str),
+    (me, shares): (usize, &Shares<'_>),
+    (block, room): (StatementBlock, &(dyn Fn(u64, u64) -> StatementBlock + Sync)),
     stop: &AtomicBool,
-) -> Option<Part> {
+) -> Option<Vec<(u64, Part)>> {
     let mut reader = EdgeReader::new(sink, file, block);
     let mut scan = Scan::default();
     let nodes = sink.1;
-    let read = for_blocks(path, from, to, stop, |text| {
-        let ahead = |line: &str, head: &[usize]| {
-            // The object's id, as `EdgeReader::node` finds it; its hash is the line's hint (an
-            // escaped id's is of no use, and the slot asked for then only a wasted hint).
-            match (head.get(2), head.get(3)) {
-                (Some(&a), Some(&b)) => {
-                    let field = line.as_bytes().get(a + 1..b).unwrap_or_default();
-                    let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
-                    let hash = hash_bytes(id);
-                    nodes.prefetch_hashed(hash);
-                    hash
+    let mut from = shares.left().get(me)?.0;
+    let mut pieces = Vec::new();
+    loop {
+        let claim = |at, want| shares.claim(me, at, want);
+        let read = for_claimed_blocks(path, from, claim, stop, |text| {
+            let ahead = |line: &str, head: &[usize]| {
+                // The object's id, as `EdgeReader::node` finds it; its hash is the line's hint
+                // (an escaped id's is of no use, and the slot asked for then only a wasted
+                // hint).
+                match (head.get(2), head.get(3)) {
+                    (Some(&a), Some(&b)) => {
+                        let field = line.as_bytes().get(a + 1..b).unwrap_or_default();
+                        let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
+                        let hash = hash_bytes(id);
+                        nodes.prefetch_hashed(hash);
+                        hash
+                    }
+                    _ => 0,
                 }
-                _ => 0,
-            }
-        };
-        for_head_lines(text, &mut scan, ahead, |line, escaped| {
-            reader.part.lines = reader.part.lines.saturating_add(1);
-            if from == 0 && reader.part.lines == 1 {
-                let text = line.text.strip_prefix('\u{FEFF}').unwrap_or(line.text);
-                return text
-                    .split('\t')
-                    .eq(EDGE_COLUMNS.iter().copied())
-                    .then_some(());
-            }
-            if line.text.is_empty() {
-                return Some(());
-            }
-            reader.line(line, escaped)
-        })
-    });
-    if read.is_none() {
-        // The other reader need not finish: the whole load is declined.
-        stop.store(true, Ordering::Relaxed);
-        return None;
+            };
+            for_head_lines(text, &mut scan, ahead, |line, escaped| {
+                reader.part.lines = reader.part.lines.saturating_add(1);
+                if from == 0 && reader.part.lines == 1 {
+                    let text = line.text.strip_prefix('\u{FEFF}').unwrap_or(line.text);
+                    return text
+                        .split('\t')
+                        .eq(EDGE_COLUMNS.iter().copied())
+                        .then_some(());
+                }
+                if line.text.is_empty() {
+                    return Some(());
+                }
+                reader.line(line, escaped)
+            })
+        });
+        if read.is_none() {
+            // The other reader need not finish: the whole load is declined.
+            stop.store(true, Ordering::Relaxed);
+            return None;
+        }
+        let taken = shares.take(me);
+        let next = taken.map_or_else(StatementBlock::default, |(a, b)| room(a, b));
+        // Each piece numbered its own way, by a reader of its own (whose memos start empty):
+        // pieces handed over in file order then number as a read line by line does, in
+        // whatever order a reader read them.
+        let done = std::mem::replace(&mut reader, EdgeReader::new(sink, file, next));
+        pieces.push((from, done.part));
+        match taken {
+            Some((a, _)) => from = a,
+            None => return Some(pieces),
+        }
     }
-    Some(reader.part)
 }
 
 /// Where the second thread starts: where the first line at or after byte `cut` starts (`len`
@@ -1962,16 +2067,17 @@ fn read_edges(
     path: &Path,
     file: &str,
     (sink, nodes): (&mut dyn GraphSink, &NodeTable),
-    cut: Option<u64>,
+    cut: Option<Cut>,
 ) -> Option<Vec<Source>> {
     let len = std::fs::metadata(path).ok()?.len();
-    let cut = cut.unwrap_or(if len < SPLIT_FROM { len } else { len / 2 });
-    let split = split_point(path, len, cut);
+    let cut = cut.unwrap_or(Cut {
+        at: if len < SPLIT_FROM { len } else { len / 2 },
+        least_taken: LEAST_TAKEN,
+    });
+    let split = split_point(path, len, cut.at);
     let lines = estimated_lines(path, SHORTEST_EDGE);
-    // Each part's columns, with room for the lines its share of the file suggests: made here,
-    // so that they belong to this thread's heap, which takes memory freed by other threads
-    // back at once (a finished thread's memory would stay with the process).
-    let block = |a: u64, b: u64| {
+    // A piece's columns, with room for the lines its share of the file suggests.
+    let room = |a: u64, b: u64| {
         let n = (lines as f64 * (b - a) as f64 / len.max(1) as f64) as usize;
         let mut block = StatementBlock::default();
         // Room the allocator cannot give is not an error: the columns then grow as they fill.
@@ -1982,37 +2088,55 @@ fn read_edges(
         // they come.
         block
     };
-    // Room for the whole file in the first part's columns, so the second's can be added to
-    // them without moving them (pages of room not used are never touched).
-    let (first_block, second_block) = (block(0, len), block(split, len));
+    // Room for the whole file in the first part's columns, so the other pieces can be added to
+    // them without moving them (pages of room not used are never touched). The second part's
+    // are made here, so that they belong to this thread's heap, which takes memory freed by
+    // other threads back at once (a finished thread's memory would stay with the process).
+    let (first_block, second_block) = (room(0, len), room(split, len));
+    let parts = if split < len {
+        vec![(0, split), (split, len)]
+    } else {
+        vec![(0, len)]
+    };
+    let shares = Shares {
+        path,
+        left: std::sync::Mutex::new(parts),
+        least: cut.least_taken,
+    };
     let stop = AtomicBool::new(false);
     let shared: (&dyn GraphSink, &NodeTable) = (sink, nodes);
+    let file_path = (path, file);
     let (first, second) = std::thread::scope(|scope| {
+        let (shares, stop, room) = (&shares, &stop, &room);
         let second = (split < len).then(|| {
-            let stop = &stop;
-            scope.spawn(move || read_part(shared, path, file, (split, len), second_block, stop))
+            scope.spawn(move || {
+                read_share(shared, file_path, (1, shares), (second_block, room), stop)
+            })
         });
-        let first = read_part(shared, path, file, (0, split), first_block, &stop);
+        let first = read_share(shared, file_path, (0, shares), (first_block, room), stop);
         // A reader that panicked (a bug) declines the load rather than ending the program.
         let second = second.map(|h| h.join().ok().flatten());
         (first, second)
     });
-    let mut first = first?;
-    let second = match second {
-        Some(part) => Some(part?),
-        None => None,
-    };
-    let mut cited = std::mem::take(&mut first.cited);
-    let mut subclass_of = std::mem::take(&mut first.subclass_of);
-    let mut any_of = std::mem::take(&mut first.any_of);
-    let before = first.lines;
-    sink.add_block(first.block);
-    if let Some(mut part) = second {
-        // Lines of the second part counted from its start: moved past the first part's (a
-        // run's first place moved, the rest of its run follows).
-        for place in part.block.origin.firsts_mut() {
-            if place.file == 0 {
-                place.line = place.line.saturating_add(before);
+    let mut pieces = first?;
+    if let Some(second) = second {
+        pieces.extend(second?);
+    }
+    // In file order (a piece with no lines, which gives nothing, may start where another does).
+    pieces.sort_by_key(|(from, _)| *from);
+    let mut cited = Cited::new();
+    let mut subclass_of = Vec::new();
+    let mut any_of = HashMap::new();
+    // Lines of the file before the piece.
+    let mut before = 0u32;
+    for (_, mut part) in pieces {
+        // Lines of a piece counted from its start: moved past the pieces' before it (a run's
+        // first place moved, the rest of its run follows).
+        if before > 0 {
+            for place in part.block.origin.firsts_mut() {
+                if place.file == 0 {
+                    place.line = place.line.saturating_add(before);
+                }
             }
         }
         for (source, (sections, mut origin, here)) in part.cited {
@@ -2036,6 +2160,7 @@ fn read_edges(
         for (key, n) in part.any_of {
             *any_of.entry(key).or_insert(0) += n;
         }
+        before = before.saturating_add(part.lines);
         sink.add_block(part.block);
     }
     let mut cycles = Vec::new();
@@ -2361,6 +2486,40 @@ mod tests {
         assert_ne!(tail_hash(b""), tail_hash(b"\0"));
     }
 
+    /// A reader done with its part takes the second half of what the other has left, from a
+    /// line start past what the other has claimed; the other then stops there; less than the
+    /// least is not taken.
+    #[test]
+    fn a_reader_done_takes_the_second_half_of_what_the_other_has_left() {
+        let dir = std::env::temp_dir().join(format!("mbckg-shares-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("lines.tsv");
+        // Lines of 10 bytes: line `k` starts at byte `10 k`.
+        let text: String = (0..100).map(|k| format!("line {k:04}\n")).collect();
+        std::fs::write(&path, &text).expect("write");
+        let shares = Shares {
+            path: &path,
+            left: std::sync::Mutex::new(vec![(0, 300), (300, 1000)]),
+            least: 150,
+        };
+        assert_eq!(shares.claim(0, 0, 500), 300, "no further than its part");
+        assert_eq!(shares.claim(1, 300, 100), 100);
+        // 600 bytes left to reader 1 past 400: the cut is at 700, a line start.
+        assert_eq!(shares.take(0), Some((700, 1000)));
+        assert_eq!(shares.claim(1, 400, 1000), 300, "reader 1 stops at the cut");
+        assert_eq!(shares.claim(0, 700, 50), 50);
+        // Reader 1 done, with 250 bytes left to reader 0 past 750: a cut inside a line goes on
+        // to the next line's start.
+        assert_eq!(shares.take(1), Some((880, 1000)));
+        assert_eq!(shares.claim(0, 750, 1000), 130);
+        // 120 bytes left to reader 1, 0 to reader 0: nothing worth taking.
+        assert_eq!(shares.take(0), None);
+        assert_eq!(shares.claim(1, 880, 1000), 120);
+        assert_eq!(shares.take(0), None);
+        assert_eq!(shares.take(1), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn blocks_give_whole_lines_whatever_the_block_size_and_end() {
         let dir = std::env::temp_dir().join(format!("mbckg-blocks-{}", std::process::id()));
@@ -2373,7 +2532,7 @@ mod tests {
         let stop = AtomicBool::new(false);
         let mut lines = Vec::new();
         let mut scan = Scan::default();
-        let read = for_blocks(&path, 0, u64::MAX, &stop, |t| {
+        let read = for_blocks(&path, (0, u64::MAX), &stop, |t| {
             assert!(t.ends_with(b"\n"));
             for_lines(
                 t,
@@ -2391,7 +2550,7 @@ mod tests {
         let from = "one\n".len() as u64 + long.len() as u64 + 1;
         let mut tail = Vec::new();
         let to = from + "two\r\n".len() as u64;
-        for_blocks(&path, from, to, &stop, |t| {
+        for_blocks(&path, (from, to), &stop, |t| {
             tail.push(t.to_vec());
             Some(())
         });
@@ -2401,7 +2560,7 @@ mod tests {
             let mut bad = b"ok\n".repeat(30);
             bad.insert(at, 0xff);
             std::fs::write(&path, &bad).expect("write");
-            let read = for_blocks(&path, 0, u64::MAX, &stop, |t| {
+            let read = for_blocks(&path, (0, u64::MAX), &stop, |t| {
                 for_lines(t, &mut scan, |_, _, _| {}, |_, _, _, _| Some(()))
             });
             assert_eq!(read, None, "a bad byte at {at}");
