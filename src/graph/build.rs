@@ -981,29 +981,36 @@ fn in_order(
     // Each object's statements start where the objects' before end; the first half's go
     // first.
     let mut start = vec![0u32; n + 1];
-    let mut low_cursor: Vec<Cursor> = Vec::with_capacity(n);
-    let mut high_cursor: Vec<Cursor> = Vec::with_capacity(n);
     let mut sum = 0u32;
     for (o, (a, b)) in low_count.iter().zip(&high_count).enumerate() {
         start[o] = sum;
-        low_cursor.push(Cursor::at(sum));
-        high_cursor.push(Cursor::at(sum + a));
         sum += a + b;
     }
     start[n] = sum;
-    drop((low_count, high_count));
+    drop(high_count);
     // Shared by the two threads, which write different places (a relaxed store is a plain
-    // store on common hardware; joining the threads makes the stores seen here).
-    let edge: Vec<AtomicU32> = vec![0u32; m].into_iter().map(AtomicU32::new).collect();
-    let subject: Vec<AtomicU32> = vec![0u32; m].into_iter().map(AtomicU32::new).collect();
+    // store on common hardware; joining the threads makes the stores seen here). Each thread
+    // makes its own cursors, and the columns' pages are first touched where they are written:
+    // on both threads, not one before.
+    let edge = atomics(vec![0u32; m]);
+    let subject = atomics(vec![0u32; m]);
     let statements = (out_start, st_object, st_relation);
     let columns = (&edge[..], &subject[..]);
+    let starts = &start[..n];
     let (low_cursor, high_cursor) = both(
-        || placed(statements, 0..cut, low_cursor, columns),
-        || placed(statements, cut..n, high_cursor, columns),
+        || {
+            let cursor = starts.iter().map(|s| Cursor::at(*s)).collect();
+            placed(statements, 0..cut, cursor, columns)
+        },
+        || {
+            let past_low = starts.iter().zip(&low_count);
+            let cursor = past_low.map(|(s, a)| Cursor::at(s + a)).collect();
+            placed(statements, cut..n, cursor, columns)
+        },
     );
-    let mut edge: Vec<u32> = edge.into_iter().map(AtomicU32::into_inner).collect();
-    let mut subject: Vec<u32> = subject.into_iter().map(AtomicU32::into_inner).collect();
+    drop(low_count);
+    let mut edge = plain(edge);
+    let mut subject = plain(subject);
     // Then by relation, where an object's statements are of several out of order: in either
     // half, or where the first half's last meets the second's first.
     let rel = |e: &u32| st_relation.get(*e as usize).copied().unwrap_or(0);
@@ -1026,6 +1033,25 @@ fn in_order(
         }
     }
     (start, edge, subject)
+}
+
+/// `v`'s values as atomics, in the same memory: no pass over it.
+fn atomics(v: Vec<u32>) -> Vec<AtomicU32> {
+    let mut v = std::mem::ManuallyDrop::new(v);
+    let (ptr, len, cap) = (v.as_mut_ptr(), v.len(), v.capacity());
+    // SAFETY: `AtomicU32` has the size, alignment and bit validity of `u32` (as its
+    // documentation guarantees), so the allocation holds `len` of them and is freed with the
+    // layout it was made with; `v` is neither used nor dropped again.
+    unsafe { Vec::from_raw_parts(ptr.cast::<AtomicU32>(), len, cap) }
+}
+
+/// The values of atomics no other thread holds, in the same memory: no pass over it.
+fn plain(v: Vec<AtomicU32>) -> Vec<u32> {
+    let mut v = std::mem::ManuallyDrop::new(v);
+    let (ptr, len, cap) = (v.as_mut_ptr(), v.len(), v.capacity());
+    // SAFETY: as in `atomics`, the other way; owning the vector, no other thread can hold
+    // its atomics (and joining the threads that wrote them made their stores seen here).
+    unsafe { Vec::from_raw_parts(ptr.cast::<u32>(), len, cap) }
 }
 
 /// `a` here and `b` on a second thread, at once.
