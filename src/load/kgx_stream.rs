@@ -67,13 +67,106 @@ pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<Cut>) -> O
     sink.reserve(nodes, 0);
     // Places in the files are named as the full reader names them: under the directory.
     let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
-    let table = read_nodes(&dir.join("nodes.tsv"), &format!("{base}nodes.tsv"), sink)?;
-    read_edges(
-        &dir.join("edges.tsv"),
-        &format!("{base}edges.tsv"),
-        (sink, &table),
-        cut,
-    )
+    let edges = dir.join("edges.tsv");
+    let mut plan = EdgePlan::new(&edges, cut)?;
+    let table = read_nodes(
+        &dir.join("nodes.tsv"),
+        &format!("{base}nodes.tsv"),
+        sink,
+        (&mut plan.blocks, plan.part_lines),
+    )?;
+    read_edges(&edges, &format!("{base}edges.tsv"), (sink, &table), plan)
+}
+
+/// How `edges.tsv` is to be read: its length, where the second reader starts, about how many
+/// lines it holds, the least a reader takes of the other's part, and the two readers' first
+/// blocks, made before the nodes are read so that a thread with nothing else to do then can
+/// touch their pages.
+struct EdgePlan {
+    len: u64,
+    split: u64,
+    lines: usize,
+    least: u64,
+    blocks: [StatementBlock; 2],
+    /// About how many lines each reader's part holds.
+    part_lines: [usize; 2],
+}
+
+impl EdgePlan {
+    fn new(path: &Path, cut: Option<Cut>) -> Option<EdgePlan> {
+        let len = std::fs::metadata(path).ok()?.len();
+        let cut = cut.unwrap_or(Cut {
+            at: if len < SPLIT_FROM { len } else { len / 2 },
+            least_taken: LEAST_TAKEN,
+        });
+        let split = split_point(path, len, cut.at);
+        let mut plan = EdgePlan {
+            len,
+            split,
+            lines: estimated_lines(path, SHORTEST_EDGE),
+            least: cut.least_taken,
+            blocks: Default::default(),
+            part_lines: [0; 2],
+        };
+        plan.part_lines = [plan.lines_in(0, split), plan.lines_in(split, len)];
+        // Room for the whole file in the first part's columns, so the other pieces can be
+        // added to them without moving them (pages of room not used are never touched). Both
+        // are made on this thread, so that they belong to its heap, which takes memory freed
+        // by other threads back at once (a finished thread's memory would stay with the
+        // process).
+        plan.blocks = [plan.room(0, len), plan.room(split, len)];
+        Some(plan)
+    }
+
+    /// About how many lines bytes `a..b` of the file hold.
+    fn lines_in(&self, a: u64, b: u64) -> usize {
+        (self.lines as f64 * b.saturating_sub(a) as f64 / self.len.max(1) as f64) as usize
+    }
+
+    /// A piece's columns, with room for the lines bytes `a..b` of the file suggest.
+    fn room(&self, a: u64, b: u64) -> StatementBlock {
+        let n = self.lines_in(a, b);
+        let mut block = StatementBlock::default();
+        // Room the allocator cannot give is not an error: the columns then grow as they fill.
+        let _ = block.object.try_reserve(n);
+        let _ = block.relation.try_reserve(n);
+        let _ = block.facet.try_reserve(n);
+        // The places take a run a stretch of lines without an origin column: few, grown as
+        // they come.
+        block
+    }
+}
+
+/// Writes to a page at a time of the room of `blocks`' columns for their first `lines`
+/// statements, in the order the readers fill them, for as long as `go` answers yes: pages the
+/// system must zero before their first use are then zeroed by a thread that has nothing else
+/// to do, not when a reader writes them. (Room past a reader's own part is left: the pieces
+/// after it are added there only as the blocks they were read into are freed.)
+fn touch_room(blocks: &mut [StatementBlock], lines: [usize; 2], go: impl Fn() -> bool) {
+    fn touch<T: Copy + Default>(v: &mut Vec<T>, n: usize, go: &impl Fn() -> bool) -> bool {
+        let page = (4096 / std::mem::size_of::<T>()).max(1);
+        let room = v.spare_capacity_mut();
+        let n = n.min(room.len());
+        // Whether to go on asked every 64 pages.
+        for pages in room[..n].chunks_mut(page * 64) {
+            if !go() {
+                return false;
+            }
+            for p in pages.chunks_mut(page) {
+                if let Some(x) = p.first_mut() {
+                    x.write(T::default());
+                }
+            }
+        }
+        // The writes are what is wanted, though nothing reads them.
+        std::hint::black_box(v.spare_capacity_mut().as_mut_ptr());
+        true
+    }
+    for (block, n) in blocks.iter_mut().zip(lines) {
+        let _ = touch(&mut block.object, n, &go)
+            && touch(&mut block.relation, n, &go)
+            && touch(&mut block.facet, n, &go);
+    }
 }
 
 /// About how many lines a file holds: its size over the mean length of the lines in its first
@@ -1000,17 +1093,29 @@ impl NodeTable {
 /// number the sink gave the first node: every line after the header is either empty or a node,
 /// and any other line declines the whole load, so the two agree whenever neither declines. A
 /// decline on either side stops the other at its next block; `None` then.
-fn read_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink) -> Option<NodeTable> {
+fn read_nodes(
+    path: &Path,
+    file: &str,
+    sink: &mut dyn GraphSink,
+    (blocks, lines): (&mut [StatementBlock], [usize; 2]),
+) -> Option<NodeTable> {
     let stop = AtomicBool::new(false);
+    let added = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let tabler = scope.spawn(|| {
-            let table = table_nodes(path, &stop);
+        let (stop, added) = (&stop, &added);
+        let tabler = scope.spawn(move || {
+            let table = table_nodes(path, stop);
             if table.is_none() {
                 stop.store(true, Ordering::Relaxed);
+            } else {
+                // The table is most often done well before the nodes are added: the time
+                // until then goes to the edge readers' pages.
+                touch_room(blocks, lines, || !added.load(Ordering::Relaxed));
             }
             table
         });
-        let first = add_nodes(path, file, sink, &stop);
+        let first = add_nodes(path, file, sink, stop);
+        added.store(true, Ordering::Relaxed);
         if first.is_none() {
             stop.store(true, Ordering::Relaxed);
         }
@@ -2067,32 +2172,11 @@ fn read_edges(
     path: &Path,
     file: &str,
     (sink, nodes): (&mut dyn GraphSink, &NodeTable),
-    cut: Option<Cut>,
+    mut plan: EdgePlan,
 ) -> Option<Vec<Source>> {
-    let len = std::fs::metadata(path).ok()?.len();
-    let cut = cut.unwrap_or(Cut {
-        at: if len < SPLIT_FROM { len } else { len / 2 },
-        least_taken: LEAST_TAKEN,
-    });
-    let split = split_point(path, len, cut.at);
-    let lines = estimated_lines(path, SHORTEST_EDGE);
-    // A piece's columns, with room for the lines its share of the file suggests.
-    let room = |a: u64, b: u64| {
-        let n = (lines as f64 * (b - a) as f64 / len.max(1) as f64) as usize;
-        let mut block = StatementBlock::default();
-        // Room the allocator cannot give is not an error: the columns then grow as they fill.
-        let _ = block.object.try_reserve(n);
-        let _ = block.relation.try_reserve(n);
-        let _ = block.facet.try_reserve(n);
-        // The places take a run a stretch of lines without an origin column: few, grown as
-        // they come.
-        block
-    };
-    // Room for the whole file in the first part's columns, so the other pieces can be added to
-    // them without moving them (pages of room not used are never touched). The second part's
-    // are made here, so that they belong to this thread's heap, which takes memory freed by
-    // other threads back at once (a finished thread's memory would stay with the process).
-    let (first_block, second_block) = (room(0, len), room(split, len));
+    let (len, split) = (plan.len, plan.split);
+    let [first_block, second_block] = std::mem::take(&mut plan.blocks);
+    let room = |a: u64, b: u64| plan.room(a, b);
     let parts = if split < len {
         vec![(0, split), (split, len)]
     } else {
@@ -2101,7 +2185,7 @@ fn read_edges(
     let shares = Shares {
         path,
         left: std::sync::Mutex::new(parts),
-        least: cut.least_taken,
+        least: plan.least,
     };
     let stop = AtomicBool::new(false);
     let shared: (&dyn GraphSink, &NodeTable) = (sink, nodes);
@@ -2486,6 +2570,39 @@ mod tests {
         assert_ne!(tail_hash(b""), tail_hash(b"\0"));
     }
 
+    /// Touching the room of a reader's columns leaves them empty, with their room, and stops
+    /// when told to.
+    #[test]
+    fn touching_room_leaves_the_columns_empty_and_stops_when_told() {
+        let mut blocks = [StatementBlock::default(), StatementBlock::default()];
+        for b in &mut blocks {
+            b.object.reserve(100_000);
+            b.relation.reserve(100_000);
+            b.facet.reserve(100_000);
+        }
+        let asked = std::cell::Cell::new(0);
+        touch_room(&mut blocks, [100_000, 50_000], || {
+            asked.set(asked.get() + 1);
+            true
+        });
+        // 64 pages between questions: 2 for 100 000 objects or facets, 1 for 100 000 relations
+        // and for each column of 50 000.
+        assert!(asked.get() >= 6, "asked {}", asked.get());
+        for b in &blocks {
+            assert!(b.object.is_empty() && b.relation.is_empty() && b.facet.is_empty());
+            assert!(b.object.capacity() >= 100_000);
+        }
+        let asked = std::cell::Cell::new(0);
+        touch_room(&mut blocks, [100_000, 100_000], || {
+            asked.set(asked.get() + 1);
+            false
+        });
+        // Told no at the first question of each block.
+        assert_eq!(asked.get(), 2);
+        blocks[0].object.push(7);
+        assert_eq!(blocks[0].object, [7]);
+    }
+
     /// A reader done with its part takes the second half of what the other has left, from a
     /// line start past what the other has claimed; the other then stops there; less than the
     /// least is not taken.
@@ -2615,9 +2732,16 @@ mod tests {
         let path = nodes_file("numbers", &lines);
         assert!(std::fs::metadata(&path).map_or(0, |m| m.len()) > BLOCK as u64);
         let mut sink = crate::graph::Builder::new();
-        let table = read_nodes(&path, "nodes.tsv", &mut sink).expect("clean nodes");
+        // With columns to touch while the nodes are added, as a load has.
+        let mut blocks = [StatementBlock::default(), StatementBlock::default()];
+        for b in &mut blocks {
+            b.object.reserve(1 << 20);
+        }
+        let table = read_nodes(&path, "nodes.tsv", &mut sink, (&mut blocks, [1 << 20; 2]))
+            .expect("clean nodes");
         let nodes = lines.iter().filter(|l| l.as_str() != "\n").count();
         assert_table_matches(&table, &sink, nodes);
+        assert!(blocks.iter().all(|b| b.object.is_empty()));
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
     }
 
@@ -2642,7 +2766,8 @@ mod tests {
             )
             .expect("a new node");
         }
-        let table = read_nodes(&path, "nodes.tsv", &mut sink).expect("clean nodes");
+        let table =
+            read_nodes(&path, "nodes.tsv", &mut sink, (&mut [], [0, 0])).expect("clean nodes");
         let nodes = lines.iter().filter(|l| l.as_str() != "\n").count();
         assert_eq!(table.filled, nodes);
         for n in 2..2 + nodes as u32 {
@@ -2676,13 +2801,25 @@ mod tests {
         // A second node of an id, far into the file: the trusting sink takes it, the table not.
         lines.push("MBCKG:drug-6\tbiolink:Drug\tagain\t\t\t\tdrug\t\n".to_string());
         let path = nodes_file("twice", &lines);
-        assert!(read_nodes(&path, "nodes.tsv", &mut Trusting::default()).is_none());
+        assert!(read_nodes(
+            &path,
+            "nodes.tsv",
+            &mut Trusting::default(),
+            (&mut [], [0, 0])
+        )
+        .is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
         // The same, the second right after the first, in a file of fewer nodes than the table's
         // thread holds back.
         let twice = "MBCKG:d\tbiolink:Drug\td\t\t\t\tdrug\t\n".to_string();
         let path = nodes_file("short", &[twice.clone(), twice]);
-        assert!(read_nodes(&path, "nodes.tsv", &mut Trusting::default()).is_none());
+        assert!(read_nodes(
+            &path,
+            "nodes.tsv",
+            &mut Trusting::default(),
+            (&mut [], [0, 0])
+        )
+        .is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
         // A blank name: the table takes it, the sink's side declines it.
         let mut lines = varied_lines(30_000);
@@ -2692,8 +2829,20 @@ mod tests {
         );
         let path = nodes_file("nameless", &lines);
         assert!(table_nodes(&path, &AtomicBool::new(false)).is_some());
-        assert!(read_nodes(&path, "nodes.tsv", &mut Trusting::default()).is_none());
-        assert!(read_nodes(&path, "nodes.tsv", &mut crate::graph::Builder::new()).is_none());
+        assert!(read_nodes(
+            &path,
+            "nodes.tsv",
+            &mut Trusting::default(),
+            (&mut [], [0, 0])
+        )
+        .is_none());
+        assert!(read_nodes(
+            &path,
+            "nodes.tsv",
+            &mut crate::graph::Builder::new(),
+            (&mut [], [0, 0])
+        )
+        .is_none());
         // Stopped from the other side before it starts: no table.
         assert!(table_nodes(&path, &AtomicBool::new(true)).is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
