@@ -73,7 +73,7 @@ pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<Cut>) -> O
         &dir.join("nodes.tsv"),
         &format!("{base}nodes.tsv"),
         sink,
-        (&mut plan.blocks, plan.part_lines),
+        (&mut plan.blocks, plan.to_touch),
     )?;
     read_edges(&edges, &format!("{base}edges.tsv"), (sink, &table), plan)
 }
@@ -88,8 +88,11 @@ struct EdgePlan {
     lines: usize,
     least: u64,
     blocks: [StatementBlock; 2],
-    /// About how many lines each reader's part holds.
-    part_lines: [usize; 2],
+    /// How many statements of each block to touch the room of while the nodes are read: the
+    /// first reader's part (room it leaves unfilled takes the pieces after it later), half the
+    /// second's (what the second reads at the least when the first takes of its part: room
+    /// touched and never filled would be memory held for nothing).
+    to_touch: [usize; 2],
 }
 
 impl EdgePlan {
@@ -106,9 +109,9 @@ impl EdgePlan {
             lines: estimated_lines(path, SHORTEST_EDGE),
             least: cut.least_taken,
             blocks: Default::default(),
-            part_lines: [0; 2],
+            to_touch: [0; 2],
         };
-        plan.part_lines = [plan.lines_in(0, split), plan.lines_in(split, len)];
+        plan.to_touch = [plan.lines_in(0, split), plan.lines_in(split, len) / 2];
         // Room for the whole file in the first part's columns, so the other pieces can be
         // added to them without moving them (pages of room not used are never touched). Both
         // are made on this thread, so that they belong to its heap, which takes memory freed
