@@ -2079,15 +2079,20 @@ impl Shares<'_> {
 }
 
 /// Reads `edges.tsv` as reader `me` of `shares`, into `block`: its part, then parts it takes of
-/// the other's (into blocks `room` makes). Each piece read, from its first byte, with what it
-/// gives. The header is the first line of the piece at byte 0.
+/// the other's (the first into `spare`, others into blocks `room` makes). Each piece read, from
+/// its first byte, with what it gives. The header is the first line of the piece at byte 0.
 fn read_share(
     sink: (&dyn GraphSink, &NodeTable),
     (path, file): (&Path, &str),
     (me, shares): (usize, &Shares<'_>),
-    (block, room): (StatementBlock, &(dyn Fn(u64, u64) -> StatementBlock + Sync)),
+    (block, spare, room): (
+        StatementBlock,
+        StatementBlock,
+        &(dyn Fn(u64, u64) -> StatementBlock + Sync),
+    ),
     stop: &AtomicBool,
 ) -> Option<Vec<(u64, Part)>> {
+    let mut spare = Some(spare);
     let mut reader = EdgeReader::new(sink, file, block);
     let mut scan = Scan::default();
     let nodes = sink.1;
@@ -2132,7 +2137,10 @@ fn read_share(
             return None;
         }
         let taken = shares.take(me);
-        let next = taken.map_or_else(StatementBlock::default, |(a, b)| room(a, b));
+        let next = match taken {
+            Some((a, b)) => spare.take().unwrap_or_else(|| room(a, b)),
+            None => StatementBlock::default(),
+        };
         // Each piece numbered its own way, by a reader of its own (whose memos start empty):
         // pieces handed over in file order then number as a read line by line does, in
         // whatever order a reader read them.
@@ -2180,6 +2188,11 @@ fn read_edges(
     let (len, split) = (plan.len, plan.split);
     let [first_block, second_block] = std::mem::take(&mut plan.blocks);
     let room = |a: u64, b: u64| plan.room(a, b);
+    // Blocks for the first part each reader takes of the other's, made on this thread for the
+    // reason the first blocks are: room for half the larger part, more than a first take can
+    // be (a part taken is half of what is left of one; room not used is never touched).
+    let spare = || room(0, split.max(len - split) / 2);
+    let (spare0, spare1) = (spare(), spare());
     let parts = if split < len {
         vec![(0, split), (split, len)]
     } else {
@@ -2197,10 +2210,22 @@ fn read_edges(
         let (shares, stop, room) = (&shares, &stop, &room);
         let second = (split < len).then(|| {
             scope.spawn(move || {
-                read_share(shared, file_path, (1, shares), (second_block, room), stop)
+                read_share(
+                    shared,
+                    file_path,
+                    (1, shares),
+                    (second_block, spare1, room),
+                    stop,
+                )
             })
         });
-        let first = read_share(shared, file_path, (0, shares), (first_block, room), stop);
+        let first = read_share(
+            shared,
+            file_path,
+            (0, shares),
+            (first_block, spare0, room),
+            stop,
+        );
         // A reader that panicked (a bug) declines the load rather than ending the program.
         let second = second.map(|h| h.join().ok().flatten());
         (first, second)
