@@ -368,8 +368,8 @@ fn files_opening_with_many_blank_lines_stream_as_the_full_reader_reads_them() {
 
 /// The shipped graph's export, damaged in small ways (a separator, a backslash, a bad byte or a
 /// CURIE prefix put in; a few bytes cut out; the file cut short) at pseudo-random places: the
-/// stream never panics, and whatever it accepts, with the file read in one part or two, is what
-/// the full reader reads.
+/// stream never panics, and whatever it accepts, with the file read in one part or two (or in
+/// pieces the readers take of each other's), is what the full reader reads.
 #[test]
 fn damaged_files_are_declined_or_streamed_as_the_full_reader_reads_them() {
     let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
@@ -411,9 +411,14 @@ fn damaged_files_are_declined_or_streamed_as_the_full_reader_reads_them() {
         std::fs::write(dir.join("nodes.tsv"), &nodes).expect("write nodes");
         std::fs::write(dir.join("edges.tsv"), &edges).expect("write edges");
         let cut = below(edges.len()) as u64;
-        for g in [streamed_cut(&dir, u64::MAX), streamed_cut(&dir, cut)]
-            .into_iter()
-            .flatten()
+        let shared = streamed_shared(&dir, cut, 1);
+        for g in [
+            streamed_cut(&dir, u64::MAX),
+            streamed_cut(&dir, cut),
+            shared,
+        ]
+        .into_iter()
+        .flatten()
         {
             let full = load::load_dir(&dir)
                 .unwrap_or_else(|e| panic!("case {case}: streamed, but {}", e[0].render()));
