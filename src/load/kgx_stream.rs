@@ -2713,6 +2713,11 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// The table of `path`'s nodes, read into `sink` with no reader's columns to touch.
+    fn nodes_read(path: &Path, sink: &mut dyn GraphSink) -> Option<NodeTable> {
+        read_nodes(path, "nodes.tsv", sink, (&mut [], [0, 0]))
+    }
+
     /// A file of `lines` in the test directory `name`, header first.
     fn nodes_file(name: &str, lines: &[String]) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("mbckg-nodes-{}-{name}", std::process::id()));
@@ -2794,8 +2799,7 @@ mod tests {
             )
             .expect("a new node");
         }
-        let table =
-            read_nodes(&path, "nodes.tsv", &mut sink, (&mut [], [0, 0])).expect("clean nodes");
+        let table = nodes_read(&path, &mut sink).expect("clean nodes");
         let nodes = lines.iter().filter(|l| l.as_str() != "\n").count();
         assert_eq!(table.filled, nodes);
         for n in 2..2 + nodes as u32 {
@@ -2829,25 +2833,13 @@ mod tests {
         // A second node of an id, far into the file: the trusting sink takes it, the table not.
         lines.push("MBCKG:drug-6\tbiolink:Drug\tagain\t\t\t\tdrug\t\n".to_string());
         let path = nodes_file("twice", &lines);
-        assert!(read_nodes(
-            &path,
-            "nodes.tsv",
-            &mut Trusting::default(),
-            (&mut [], [0, 0])
-        )
-        .is_none());
+        assert!(nodes_read(&path, &mut Trusting::default()).is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
         // The same, the second right after the first, in a file of fewer nodes than the table's
         // thread holds back.
         let twice = "MBCKG:d\tbiolink:Drug\td\t\t\t\tdrug\t\n".to_string();
         let path = nodes_file("short", &[twice.clone(), twice]);
-        assert!(read_nodes(
-            &path,
-            "nodes.tsv",
-            &mut Trusting::default(),
-            (&mut [], [0, 0])
-        )
-        .is_none());
+        assert!(nodes_read(&path, &mut Trusting::default()).is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
         // A blank name: the table takes it, the sink's side declines it.
         let mut lines = varied_lines(30_000);
@@ -2857,20 +2849,8 @@ mod tests {
         );
         let path = nodes_file("nameless", &lines);
         assert!(table_nodes(&path, &AtomicBool::new(false)).is_some());
-        assert!(read_nodes(
-            &path,
-            "nodes.tsv",
-            &mut Trusting::default(),
-            (&mut [], [0, 0])
-        )
-        .is_none());
-        assert!(read_nodes(
-            &path,
-            "nodes.tsv",
-            &mut crate::graph::Builder::new(),
-            (&mut [], [0, 0])
-        )
-        .is_none());
+        assert!(nodes_read(&path, &mut Trusting::default()).is_none());
+        assert!(nodes_read(&path, &mut crate::graph::Builder::new()).is_none());
         // Stopped from the other side before it starts: no table.
         assert!(table_nodes(&path, &AtomicBool::new(true)).is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
