@@ -517,7 +517,7 @@ pub fn run(g: &KnowledgeGraph, opts: &Options) -> Vec<Finding> {
             continue;
         };
         let narrow = f.about.as_ref().map(|a| format!("{}/{a}", f.rule));
-        let accepts = |r: &String| r == f.rule || Some(r) == narrow.as_ref();
+        let accepts = |r: &str| r == f.rule || Some(r) == narrow.as_deref();
         if let Some((_, why)) = g.node(n).accepted.iter().find(|(r, _)| accepts(r)) {
             f.severity = Severity::Info;
             f.message = format!("{} (accepted: {why})", f.message);

@@ -75,7 +75,7 @@ fn edge(
 fn escapes_lists_qualifiers_and_defaults_stream_as_they_read() {
     let nodes = format!(
         "{NODES_HEAD}MBCKG:d\\.1\tbiolink:Drug\tDrug \\tOne\tA note\\nwith a line\tAlpha|Be\\|ta\tX:1\tdrug\t\r\n\
-         MBCKG:t\tbiolink:Protein\tHER2\t\t\t\ttarget\t\n\
+         MBCKG:t\tbiolink:Protein\tHER2\t\tAlias One||  |ALIAS  Two\tX:2|X:3\ttarget\t\n\
          \n\
          MBCKG:s\tbiolink:PhenotypicFeature\tnausea\t\t\t\tside_effect\t\n"
     );
@@ -120,6 +120,15 @@ fn escapes_lists_qualifiers_and_defaults_stream_as_they_read() {
     assert_same(&fast, &full(&dir));
     let d = fast.by_id("d.1").expect("unescaped id");
     assert_eq!(fast.node(d).aliases, ["Alpha", "Be|ta"]);
+    assert_eq!(fast.node(d).note, Some("A note\nwith a line"));
+    // Blank items are dropped; aliases are found as names are, and by their own words.
+    let t = fast.by_id("t").expect("a target");
+    assert_eq!(fast.node(t).aliases, ["Alias One", "ALIAS  Two"]);
+    assert_eq!(fast.node(t).xrefs, ["X:2", "X:3"]);
+    assert_eq!(fast.lookup("alias two"), [t]);
+    assert_eq!(fast.lookup("be|ta"), [d]);
+    let labels: Vec<&str> = fast.labels_with_prefix("Alias").map(|(l, _)| l).collect();
+    assert_eq!(labels, ["alias one", "alias two"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -562,7 +562,7 @@ fn names(g: &KnowledgeGraph, kinds: Option<&[NodeKind]>, prefix: &str) -> Vec<St
     let spelled = |label: &str, n: crate::graph::NodeIx| -> String {
         let node = g.node(n);
         std::iter::once(node.name)
-            .chain(node.aliases.iter().map(String::as_str))
+            .chain(node.aliases.iter())
             .find(|l| normalize(l) == label)
             .unwrap_or(label)
             .to_string()

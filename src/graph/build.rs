@@ -3,13 +3,15 @@
 //! filled on its own thread; interns every string once, deduplicates provenance and
 //! qualifiers, and lays statements out by counting sort, each column put in order in place.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::Arc;
 
 use super::strings::{same_text, FastState, Interner, Strings};
-use super::{Extra, KnowledgeGraph, NodeIx, PlaceRun, Pos};
+use super::{KnowledgeGraph, NodeIx, PlaceRun, Pos, EXTRA_LISTS};
 use crate::lexicon::Lexicon;
+use crate::model::kgx::list_items;
 use crate::model::sink::{At, GraphSink, NodeExtra, Place, PlaceRuns, StatementBlock};
 use crate::model::{Field, Node, NodeKind, Provenance, Qualifiers, Relation, Source, Statement};
 
@@ -29,7 +31,9 @@ pub struct Builder {
     kind_code: HashMap<NodeKind, u32, FastState>,
     node_extra: Vec<u32>,
     node_origin: Vec<Pos>,
-    extras: Vec<Extra>,
+    /// As the store keeps them (see `KnowledgeGraph::node_extra`).
+    extra_start: Vec<u32>,
+    extra_items: Vec<u32>,
     files: Vec<String>,
     file_of: HashMap<String, u16, FastState>,
     /// The file of the last place asked for: most places name the file the one before named.
@@ -85,7 +89,8 @@ impl Segment {
 impl Builder {
     pub fn new() -> Builder {
         let mut b = Builder {
-            extras: vec![Extra::default()],
+            // Extra 0, empty, and where extra 1 starts.
+            extra_start: vec![0; EXTRA_LISTS + 1],
             ..Builder::default()
         };
         b.qualifiers.push(Qualifiers::default());
@@ -127,14 +132,38 @@ impl Builder {
     /// Adds an owned node.
     pub fn add_node(&mut self, node: Node) -> NodeIx {
         let origin = self.pos(&node.origin.file, node.origin.line, node.origin.col);
-        let extra = Extra {
-            aliases: node.aliases,
-            xrefs: node.xrefs,
-            note: node.note,
-            accepted: node.accepted,
-        };
+        fn borrowed(s: &str) -> Cow<'_, str> {
+            Cow::Borrowed(s)
+        }
+        let accepted = node.accepted.iter().flat_map(|(a, b)| [a, b]);
+        let extra = self.add_extra([
+            &mut node.aliases.iter().map(|s| borrowed(s)),
+            &mut node.xrefs.iter().map(|s| borrowed(s)),
+            &mut node.note.iter().map(|s| borrowed(s)),
+            &mut accepted.map(|s| borrowed(s)),
+        ]);
         let id = self.strings.intern(&node.id);
         self.add_node_parts(id, node.kind, &node.name, extra, origin)
+    }
+
+    /// Keeps a node's lists beside its name (see `EXTRA_LISTS`), their strings appended to the
+    /// arena (only ever read by id: a graph whose every node has synonyms does not search the
+    /// interner's table for each); the extra's number, 0 when every list is empty.
+    fn add_extra(&mut self, lists: [&mut dyn Iterator<Item = Cow<'_, str>>; EXTRA_LISTS]) -> u32 {
+        let first = self.extra_items.len();
+        let mut ends = [0u32; EXTRA_LISTS];
+        for (list, end) in lists.into_iter().zip(&mut ends) {
+            for s in list {
+                let id = self.strings.append(&s);
+                self.extra_items.push(id);
+            }
+            *end = self.extra_items.len() as u32;
+        }
+        if self.extra_items.len() == first {
+            return 0;
+        }
+        self.extra_start.extend_from_slice(&ends);
+        (self.extra_start.len() / EXTRA_LISTS - 1) as u32
     }
 
     /// Adds a node from its parts, its id already interned.
@@ -143,7 +172,7 @@ impl Builder {
         id: u32,
         kind: NodeKind,
         name: &str,
-        extra: Extra,
+        extra: u32,
         origin: Pos,
     ) -> NodeIx {
         let n = self.node_id.len() as u32;
@@ -173,12 +202,6 @@ impl Builder {
             }
         };
         self.node_kind.push(code);
-        let extra = if extra.is_empty() {
-            0
-        } else {
-            self.extras.push(extra);
-            (self.extras.len() - 1) as u32
-        };
         self.node_extra.push(extra);
         self.node_origin.push(origin);
         NodeIx::new(n as usize)
@@ -447,7 +470,8 @@ impl Builder {
             kinds: b.kinds,
             node_extra: b.node_extra.into(),
             node_origin: b.node_origin.into(),
-            extras: b.extras,
+            extra_start: b.extra_start.into(),
+            extra_items: b.extra_items.into(),
             out_start: statements.out_start.into(),
             st_object: statements.st_object.into(),
             st_relation: statements.st_relation.into(),
@@ -487,7 +511,7 @@ impl GraphSink for Builder {
         id: &str,
         kind: NodeKind,
         name: &str,
-        extra: NodeExtra,
+        extra: NodeExtra<'_>,
         at: At,
     ) -> Option<u32> {
         let id = self.strings.intern(id);
@@ -495,11 +519,17 @@ impl GraphSink for Builder {
             return None;
         }
         let origin = self.pos(at.file, at.line, at.col);
-        let extra = Extra {
-            aliases: extra.aliases,
-            xrefs: extra.xrefs,
-            note: extra.note,
-            accepted: Vec::new(),
+        // Most nodes of a large graph have none: nothing to look at then.
+        let extra = if extra == NodeExtra::default() {
+            0
+        } else {
+            let note = (!extra.note.is_empty()).then_some(Cow::Borrowed(extra.note));
+            self.add_extra([
+                &mut list_items(extra.aliases),
+                &mut list_items(extra.xrefs),
+                &mut note.into_iter(),
+                &mut std::iter::empty(),
+            ])
         };
         Some(self.add_node_parts(id, kind, name, extra, origin).index() as u32)
     }
@@ -1188,8 +1218,13 @@ fn node_indexes(mut strings: Interner, b: &Builder) -> NodeIndexes {
             }
         })
         .collect();
-    let (mut labels, max_label_words) =
-        label_keys(&mut strings, &b.node_name, &b.node_extra, &b.extras);
+    let (mut labels, max_label_words) = label_keys(
+        &mut strings,
+        &b.node_name,
+        &b.node_extra,
+        &b.extra_start,
+        &b.extra_items,
+    );
     // Whether each node's name gave the label key that is its node key (the labels come in
     // node order, each node's name first): then the labels in order give the nodes of each
     // kind in order of key, without a sort of their own.
@@ -1340,7 +1375,8 @@ fn label_keys(
     strings: &mut Interner,
     names: &[u32],
     node_extra: &[u32],
-    extras: &[Extra],
+    extra_start: &[u32],
+    extra_items: &[u32],
 ) -> (Vec<(u32, u32)>, usize) {
     let mut labels: Vec<(u32, u32)> = Vec::with_capacity(names.len());
     let mut longest = 0;
@@ -1362,15 +1398,30 @@ fn label_keys(
             }
         };
         labels.push((k, i as u32));
-        let aliases = extras
-            .get(node_extra[i] as usize)
-            .map_or(&[][..], |e| e.aliases.as_slice());
-        for alias in aliases {
-            let key = super::normalize(alias);
-            longest = longest.max(key.split(' ').count());
-            let k = strings.intern(&key);
-            if !labels[first..].iter().any(|(x, _)| *x == k) {
-                labels.push((k, i as u32));
+        // An extra's aliases are its first list.
+        let at = node_extra[i] as usize * EXTRA_LISTS;
+        let aliases = match (extra_start.get(at), extra_start.get(at + 1)) {
+            (Some(&from), Some(&to)) => extra_items.get(from as usize..to as usize),
+            _ => None,
+        };
+        // Labels are found by their text: an alias's key that is not the alias is appended
+        // to the arena as the alias was, and a node's keys are told apart by their text.
+        let has = |labels: &[(u32, u32)], strings: &Interner, key: &str| {
+            labels[first..].iter().any(|(x, _)| strings.get(*x) == key)
+        };
+        for &alias in aliases.unwrap_or_default() {
+            let text = strings.get(alias);
+            if super::is_normal(text) {
+                longest = longest.max(text.bytes().filter(|b| *b == b' ').count() + 1);
+                if !has(&labels, strings, text) {
+                    labels.push((alias, i as u32));
+                }
+            } else {
+                let key = super::normalize(text);
+                longest = longest.max(key.split(' ').count());
+                if !has(&labels, strings, &key) {
+                    labels.push((strings.append(&key), i as u32));
+                }
             }
         }
     }
@@ -1684,11 +1735,12 @@ mod tests {
                     3 if spaced => format!("x  {}", rng.below(9)),
                     _ => format!("x {}", 400 - i),
                 };
-                let aliases = (0..rng.below(3))
+                let aliases: Vec<String> = (0..rng.below(3))
                     .map(|_| format!("DRUG-{}", rng.below(60)))
                     .collect();
+                let aliases = aliases.join("|");
                 let extra = NodeExtra {
-                    aliases,
+                    aliases: &aliases,
                     ..NodeExtra::default()
                 };
                 let at = At {

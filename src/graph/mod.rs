@@ -25,7 +25,7 @@ mod visit;
 pub use build::Builder;
 pub use col::{bytes_of, Backing, Col, ColError, Plain};
 pub use strings::{hash_bytes, hash_str, prefetch, same_bytes, FastState, Interner, Strings};
-pub use view::{NodeRef, OriginRef, StatementRef};
+pub use view::{NodeRef, OriginRef, Pairs, StatementRef, Strs};
 pub use visit::{Budget, Undirected};
 
 /// A node's position in the graph.
@@ -62,24 +62,9 @@ fn place_run_of(runs: &[PlaceRun], e: usize) -> Option<&PlaceRun> {
     runs.get(after.checked_sub(1)?)
 }
 
-/// What few nodes have (aliases, xrefs, a note, accepted findings), kept aside so the many
-/// nodes without share one empty entry.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Extra {
-    pub aliases: Vec<String>,
-    pub xrefs: Vec<String>,
-    pub note: Option<String>,
-    pub accepted: Vec<(String, String)>,
-}
-
-impl Extra {
-    fn is_empty(&self) -> bool {
-        self.aliases.is_empty()
-            && self.xrefs.is_empty()
-            && self.note.is_none()
-            && self.accepted.is_empty()
-    }
-}
+/// The lists a node may have beside its name, in the order kept: aliases, xrefs, its note (none
+/// or one string) and accepted findings (rule id and why, two strings each).
+const EXTRA_LISTS: usize = 4;
 
 /// The graph with its indexes. Built once (from a validated [`Dataset`] or by a [`Builder`]);
 /// immutable afterwards.
@@ -96,10 +81,14 @@ pub struct KnowledgeGraph {
     node_kind: Col<u32>,
     /// The kinds used, in the order first seen; a node's code indexes it.
     kinds: Vec<NodeKind>,
-    /// Index into `extras` (0: nothing).
+    /// What few nodes have beside their name, kept aside (0: nothing, the many nodes without
+    /// share it): extra `x`'s list `k` (see [`EXTRA_LISTS`]) is
+    /// `extra_items[extra_start[4x + k]..extra_start[4x + k + 1]]`.
     node_extra: Col<u32>,
     node_origin: Col<Pos>,
-    extras: Vec<Extra>,
+    extra_start: Col<u32>,
+    /// String ids.
+    extra_items: Col<u32>,
     /// Statement ids of node `n` as subject: `out_start[n]..out_start[n + 1]`.
     out_start: Col<u32>,
     st_object: Col<u32>,
@@ -195,17 +184,34 @@ impl KnowledgeGraph {
     /// A node, as a view.
     pub fn node(&self, ix: NodeIx) -> NodeRef<'_> {
         let i = ix.index();
-        let extra = &self.extras[self.node_extra[i] as usize];
+        let [aliases, xrefs, note, accepted] = self.extra_lists(self.node_extra[i]);
         NodeRef {
             id: self.strings.get(self.node_id[i]),
             kind: self.kinds[self.node_kind[i] as usize],
             name: self.strings.get(self.node_name[i]),
-            aliases: &extra.aliases,
-            xrefs: &extra.xrefs,
-            note: extra.note.as_deref(),
-            accepted: &extra.accepted,
+            aliases: Strs::new(&self.strings, aliases),
+            xrefs: Strs::new(&self.strings, xrefs),
+            note: note.first().map(|s| self.strings.get(*s)),
+            accepted: Pairs::new(&self.strings, accepted),
             origin: self.pos(self.node_origin[i]),
         }
+    }
+
+    /// The lists of extra `x` (see `node_extra`); empty for an extra the store does not hold.
+    fn extra_lists(&self, x: u32) -> [&[u32]; EXTRA_LISTS] {
+        let at = x as usize * EXTRA_LISTS;
+        let list = |k: usize| {
+            let (Some(&from), Some(&to)) = (
+                self.extra_start.get(at + k),
+                self.extra_start.get(at + k + 1),
+            ) else {
+                return &[][..];
+            };
+            self.extra_items
+                .get(from as usize..to as usize)
+                .unwrap_or_default()
+        };
+        [list(0), list(1), list(2), list(3)]
     }
 
     /// A node's kind (cheaper than `node(ix).kind`).
@@ -421,7 +427,7 @@ impl KnowledgeGraph {
         self.nodes().flat_map(move |ix| {
             let n = self.node(ix);
             std::iter::once(n.name)
-                .chain(n.aliases.iter().map(String::as_str))
+                .chain(n.aliases.iter())
                 .map(move |l| (l, ix))
         })
     }

@@ -21,7 +21,7 @@
 //! column and its file and column in another, of runs (first statement, file, column) that the
 //! statements after a run's first share until the next run (a file's statements are one run),
 //! kept last. Everything small or irregular (kinds, relations, provenances, qualifier sets,
-//! files, sources, extras, the kind index's runs, the lexicon) is one `META` section in a
+//! files, sources, the kind index's runs, the lexicon) is one `META` section in a
 //! compact length-prefixed encoding, decoded into owned values. Opening checks the header, the
 //! checksums, and then every index once (in range, offsets and runs ascending, string ends at
 //! character boundaries, text UTF-8, sections apart and aligned), so the accessors can trust
@@ -40,7 +40,7 @@ use std::sync::Arc;
 
 use super::col::{bytes_of, Backing, Col, ColError, Plain};
 use super::strings::Strings;
-use super::{Extra, KnowledgeGraph, NodeIx, PlaceRun, Pos};
+use super::{KnowledgeGraph, NodeIx, PlaceRun, Pos, EXTRA_LISTS};
 use crate::lexicon::Lexicon;
 use crate::model::{
     Evidence, Frequency, Line, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
@@ -49,7 +49,7 @@ use crate::model::{
 /// The first bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"MBCKGSNP";
 /// The layout this mbckg writes and reads; bumped whenever the layout or encoding changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 const ORDER_MARK: u32 = 0x0A0B_0C0D;
 const HEADER: usize = 64;
 const ENTRY: usize = 32;
@@ -82,9 +82,11 @@ enum Part {
     Carried,
     Meta,
     StPlaces,
+    ExtraStart,
+    ExtraItems,
 }
 
-const SECTIONS: usize = 24;
+const SECTIONS: usize = 26;
 
 impl Part {
     fn name(self) -> &'static str {
@@ -113,6 +115,8 @@ impl Part {
             Part::Carried => "carried fields",
             Part::Meta => "metadata",
             Part::StPlaces => "statement files and columns",
+            Part::ExtraStart => "extras' offsets",
+            Part::ExtraItems => "extras' strings",
         }
     }
 }
@@ -264,6 +268,8 @@ pub fn encode(g: &KnowledgeGraph) -> Encoded<'_> {
     sections.push(col(Part::Carried, &g.carried));
     sections.push((Part::Meta, 1, Cow::Owned(meta(g))));
     sections.push(col(Part::StPlaces, &g.st_places));
+    sections.push(col(Part::ExtraStart, &g.extra_start));
+    sections.push(col(Part::ExtraItems, &g.extra_items));
     debug_assert_eq!(sections.len(), SECTIONS);
 
     let mut table = Vec::with_capacity(sections.len() * ENTRY);
@@ -417,6 +423,12 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
             return Err(bad(format!("{len} {what} for {expected}")));
         }
     }
+    if cols.extra_start.len() % EXTRA_LISTS != 1 {
+        return Err(bad(format!(
+            "{} extras' offsets, not {EXTRA_LISTS} an extra and one",
+            cols.extra_start.len()
+        )));
+    }
     let meta_bytes: Col<u8> = sec.col(Part::Meta)?;
     // A small file is checked sooner than a thread starts.
     let threads = if all.len() < 8 << 20 {
@@ -428,9 +440,6 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
     let rels = meta.relations.len();
     if meta.relations.windows(2).any(|w| w[0] >= w[1]) {
         return Err(bad("the relations are not in ascending order"));
-    }
-    if n > 0 && meta.extras.is_empty() {
-        return Err(bad("no extras entry"));
     }
     if cols.carried.len() != rels {
         return Err(bad(format!(
@@ -452,7 +461,8 @@ pub fn decode(bytes: Arc<dyn Backing>) -> Result<KnowledgeGraph, SnapshotError> 
         kinds: meta.kinds,
         node_extra: cols.node_extra,
         node_origin: cols.node_origin,
-        extras: meta.extras,
+        extra_start: cols.extra_start,
+        extra_items: cols.extra_items,
         out_start: cols.out_start,
         st_object: cols.st_object,
         st_relation: cols.st_relation,
@@ -536,6 +546,8 @@ struct Columns {
     node_kind: Col<u32>,
     node_extra: Col<u32>,
     node_origin: Col<Pos>,
+    extra_start: Col<u32>,
+    extra_items: Col<u32>,
     out_start: Col<u32>,
     st_object: Col<u32>,
     st_relation: Col<u16>,
@@ -564,6 +576,8 @@ impl Columns {
             node_kind: sec.col(Part::NodeKind)?,
             node_extra: sec.col(Part::NodeExtra)?,
             node_origin: sec.col(Part::NodeOrigin)?,
+            extra_start: sec.col(Part::ExtraStart)?,
+            extra_items: sec.col(Part::ExtraItems)?,
             out_start: sec.col(Part::OutStart)?,
             st_object: sec.col(Part::StObject)?,
             st_relation: sec.col(Part::StRelation)?,
@@ -808,6 +822,18 @@ fn scan_all(
         make(Part::ById, Rule::Below(&c.by_id, n)),
         make(Part::ByKind, Rule::Below(&c.by_kind, n)),
         make(Part::Carried, Rule::Any),
+        make(
+            Part::NodeExtra,
+            Rule::Below(
+                &c.node_extra,
+                (c.extra_start.len().saturating_sub(1)) / EXTRA_LISTS,
+            ),
+        ),
+        make(
+            Part::ExtraStart,
+            Rule::Offsets(&c.extra_start, c.extra_items.len()),
+        ),
+        make(Part::ExtraItems, Rule::Below(&c.extra_items, strings)),
     ];
     let next = std::sync::atomic::AtomicUsize::new(0);
     let take_free = || -> Vec<Result<(), SnapshotError>> {
@@ -844,10 +870,6 @@ fn scan_all(
                     Rule::Codes(&c.st_relation, meta.relations.len()),
                 ),
                 make(Part::NodeKind, Rule::Below(&c.node_kind, meta.kinds.len())),
-                make(
-                    Part::NodeExtra,
-                    Rule::Below(&c.node_extra, meta.extras.len()),
-                ),
                 make(
                     Part::Facets,
                     Rule::Pairs(&c.facets, meta.provenances.len(), q),
@@ -916,7 +938,6 @@ struct Meta {
     qualifiers: Vec<Qualifiers>,
     files: Vec<String>,
     sources: Vec<Source>,
-    extras: Vec<Extra>,
     by_kind: Vec<(NodeKind, u32)>,
     max_label_words: usize,
     imported_links: Vec<(NodeKind, Relation, NodeKind)>,
@@ -981,15 +1002,6 @@ fn meta(g: &KnowledgeGraph) -> Vec<u8> {
         w.str(&s.origin.file);
         w.u32(s.origin.line);
         w.u32(s.origin.col);
-    });
-    w.list(&g.extras, |w, e| {
-        w.list(&e.aliases, |w, s| w.str(s));
-        w.list(&e.xrefs, |w, s| w.str(s));
-        w.opt(&e.note);
-        w.list(&e.accepted, |w, (a, b)| {
-            w.str(a);
-            w.str(b);
-        });
     });
     w.list(&g.by_kind, |w, (k, v)| {
         w.kind(*k);
@@ -1242,15 +1254,6 @@ impl Meta {
                 },
             })
         })?;
-        r.part = "extras";
-        let extras = r.list(13, |r| {
-            Ok(Extra {
-                aliases: r.strs()?,
-                xrefs: r.strs()?,
-                note: r.opt()?,
-                accepted: r.list(8, |r| Ok((r.str()?, r.str()?)))?,
-            })
-        })?;
         r.part = "kind index";
         let by_kind = r.list(5, |r| Ok((r.kind()?, r.u32()?)))?;
         let max_label_words = r.u64()? as usize;
@@ -1269,7 +1272,6 @@ impl Meta {
             qualifiers,
             files,
             sources,
-            extras,
             by_kind,
             max_label_words,
             imported_links,
@@ -1440,7 +1442,7 @@ mod tests {
     fn exercise(g: &KnowledgeGraph) {
         for n in g.nodes() {
             let v = g.node(n);
-            let _ = (v.id, v.name, v.aliases.len(), g.sort_key(n), g.degree(n));
+            let _ = (v.to_node(), g.sort_key(n), g.degree(n));
             let _ = (g.name_rank(n), g.kind_test(v.kind).has(n));
             for (e, _) in g.out_edges(n).chain(g.in_edges(n)) {
                 let s = g.statement(e);
@@ -1628,6 +1630,35 @@ mod tests {
                 Box::new(|b: &mut Vec<u8>| {
                     let at = span(b, Part::StPlaces).end - 8;
                     put_u32(b, at, 1000);
+                }),
+            ),
+            (
+                "node extras, at 0: 9 is past the 5 there are",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::NodeExtra).start;
+                    put_u32(b, at, 9);
+                }),
+            ),
+            (
+                "extras' offsets, at 0: the offsets go down",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::ExtraStart).start + 4 * 6;
+                    put_u32(b, at, 0);
+                }),
+            ),
+            (
+                "extras' strings, at 2: 4000 is past",
+                Box::new(|b: &mut Vec<u8>| {
+                    let at = span(b, Part::ExtraItems).start + 8;
+                    put_u32(b, at, 4000);
+                }),
+            ),
+            (
+                "20 extras' offsets, not 4 an extra and one",
+                Box::new(|b: &mut Vec<u8>| {
+                    let e = HEADER + (Part::ExtraStart as usize - 1) * ENTRY;
+                    let len = u64::from_ne_bytes(b[e + 16..e + 24].try_into().expect("8"));
+                    b[e + 16..e + 24].copy_from_slice(&(len - 4).to_ne_bytes());
                 }),
             ),
             (

@@ -86,13 +86,18 @@ pub struct Interner {
     /// A power of two long (or empty), at most two in three full: a search then reads about
     /// five slots at worst, in one or two cache lines.
     slots: Vec<u64>,
+    /// How many strings the table holds.
+    mapped: usize,
+    /// A bit per string of the arena (bit `i % 64` of word `i / 64`), set for those only
+    /// appended, which the table leaves out.
+    appended: Vec<u64>,
 }
 
 impl Interner {
     /// The id of `s`, adding it when new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if (self.strings.len() + 1) * 3 > self.slots.len() * 2 {
-            self.rebuild(self.strings.len() + 1);
+        if (self.mapped + 1) * 3 > self.slots.len() * 2 {
+            self.rebuild(self.mapped + 1);
         }
         let h = hash_str(s);
         match self.probe(s, h) {
@@ -100,9 +105,33 @@ impl Interner {
             Err(i) => {
                 let id = self.strings.push(s);
                 self.slots[i] = slot_of(h, id);
+                self.mapped += 1;
                 id
             }
         }
+    }
+
+    /// Adds `s` to the arena without looking for it or keeping it in the table: for strings
+    /// that are only ever read by their id (a node's aliases and the like), which a large
+    /// graph has millions of, so they cost neither a search nor room in the table. [`find`]
+    /// and [`intern`] do not see them.
+    ///
+    /// [`find`]: Interner::find
+    /// [`intern`]: Interner::intern
+    pub fn append(&mut self, s: &str) -> u32 {
+        let id = self.strings.push(s);
+        let word = id as usize / 64;
+        if self.appended.len() <= word {
+            self.appended.resize(word + 1, 0);
+        }
+        self.appended[word] |= 1 << (id % 64);
+        id
+    }
+
+    fn is_appended(&self, id: u32) -> bool {
+        self.appended
+            .get(id as usize / 64)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
     }
 
     /// The id of `s` (`Ok`), or the index of the empty slot where it would go (`Err`), from
@@ -125,7 +154,8 @@ impl Interner {
         }
     }
 
-    /// A table with room for `strings` strings holding every string interned.
+    /// A table with room for `strings` strings holding every string interned (not those only
+    /// appended).
     fn rebuild(&mut self, strings: usize) {
         let len = strings
             .saturating_add(strings / 2 + 1)
@@ -135,6 +165,9 @@ impl Interner {
         let mut slots = vec![0u64; len];
         let mask = len - 1;
         for id in 0..self.strings.len() as u32 {
+            if self.is_appended(id) {
+                continue;
+            }
             let h = hash_str(self.strings.get(id));
             let mut i = h as usize & mask;
             while slots[i] != 0 {
@@ -149,7 +182,7 @@ impl Interner {
     /// large load does not rebuild the table as it grows nor move the arena's ends.
     pub fn reserve(&mut self, strings: usize) {
         let strings = strings.min(RESERVE_MOST);
-        let room = self.strings.len().saturating_add(strings);
+        let room = self.mapped.saturating_add(strings);
         if room.saturating_mul(3) > self.slots.len() * 2 {
             self.rebuild(room);
         }
@@ -385,6 +418,36 @@ mod tests {
             let filled = i.slots.iter().filter(|s| **s != 0).count();
             assert_eq!(filled, 60_000);
             assert!(filled * 3 <= i.slots.len() * 2);
+        }
+    }
+
+    #[test]
+    fn appended_strings_read_back_but_stay_out_of_the_table() {
+        let mut i = Interner::default();
+        let a = i.intern("a");
+        let mut appended = Vec::new();
+        // Interned and appended strings interleaved, across the table's rebuilds; an appended
+        // string that is also interned gets an id of its own.
+        for n in 0..5_000 {
+            appended.push((i.append(&format!("x{n}")), format!("x{n}")));
+            appended.push((i.append("a"), "a".to_string()));
+            let id = i.intern(&format!("s{n}"));
+            assert_eq!(i.find(&format!("s{n}")), Some(id));
+            if n % 7 == 0 {
+                let x = i.intern(&format!("x{n}"));
+                assert_ne!(x, appended[2 * n].0);
+                assert_eq!(i.intern(&format!("x{n}")), x);
+            }
+        }
+        assert_eq!(i.find("a"), Some(a));
+        assert_eq!(i.find("x1"), None);
+        let filled = i.slots.iter().filter(|s| **s != 0).count();
+        assert_eq!(filled, i.mapped);
+        assert_eq!(i.mapped, 1 + 5_000 + 5_000usize.div_ceil(7));
+        assert!(filled * 3 <= i.slots.len() * 2);
+        let s = i.finish();
+        for (id, text) in &appended {
+            assert_eq!(s.get(*id), text);
         }
     }
 

@@ -1,10 +1,128 @@
 //! Small copyable views of what the store holds: a node, a statement, a place in a file. They
 //! borrow from the store and carry the field names of the model's owned types, so code reads
-//! `g.node(n).name` and `g.statement(e).provenance.source` whichever it holds. Uses model only.
+//! `g.node(n).name` and `g.statement(e).provenance.source` whichever it holds; a node's lists
+//! of strings are read from the store's arena as they are asked for. Uses model and the arena.
 
 use std::fmt;
 
+use super::strings::Strings;
 use crate::model::{Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Statement};
+
+/// A list of strings the store holds (a node's aliases or xrefs), read in place: ids into its
+/// arena. Compares, prints and iterates as the list of its strings.
+#[derive(Clone, Copy)]
+pub struct Strs<'g> {
+    strings: &'g Strings,
+    ids: &'g [u32],
+}
+
+impl<'g> Strs<'g> {
+    pub(super) fn new(strings: &'g Strings, ids: &'g [u32]) -> Strs<'g> {
+        Strs { strings, ids }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&'g str> {
+        self.ids.get(i).map(|id| self.strings.get(*id))
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'g str> + Clone + 'g {
+        let strings = self.strings;
+        self.ids.iter().map(move |id| strings.get(*id))
+    }
+
+    pub fn contains(&self, s: &str) -> bool {
+        self.iter().any(|x| x == s)
+    }
+
+    pub fn join(&self, sep: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(sep)
+    }
+
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl fmt::Debug for Strs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Strs<'_> {
+    fn eq(&self, other: &Strs<'_>) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<[S]> for Strs<'_> {
+    fn eq(&self, other: &[S]) -> bool {
+        self.iter().eq(other.iter().map(AsRef::as_ref))
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> PartialEq<[S; N]> for Strs<'_> {
+    fn eq(&self, other: &[S; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<Vec<S>> for Strs<'_> {
+    fn eq(&self, other: &Vec<S>) -> bool {
+        *self == other[..]
+    }
+}
+
+/// Pairs of strings the store holds (a node's accepted findings: rule id, why), read in place.
+#[derive(Clone, Copy)]
+pub struct Pairs<'g>(Strs<'g>);
+
+impl<'g> Pairs<'g> {
+    /// From ids two by two (an odd last one is left out).
+    pub(super) fn new(strings: &'g Strings, ids: &'g [u32]) -> Pairs<'g> {
+        Pairs(Strs::new(strings, &ids[..ids.len() / 2 * 2]))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len() / 2
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'g str, &'g str)> + Clone + 'g {
+        let Strs { strings, ids } = self.0;
+        ids.chunks_exact(2)
+            .map(move |p| (strings.get(p[0]), strings.get(p[1])))
+    }
+
+    pub fn to_vec(&self) -> Vec<(String, String)> {
+        self.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+}
+
+impl fmt::Debug for Pairs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Pairs<'_> {
+    fn eq(&self, other: &Pairs<'_>) -> bool {
+        self.0 == other.0
+    }
+}
 
 /// Where something was read from, borrowed: a file (relative to the data directory) and a
 /// 1-based line and column.
@@ -47,13 +165,13 @@ pub struct NodeRef<'g> {
     /// Display name.
     pub name: &'g str,
     /// Brand names, abbreviations and synonyms.
-    pub aliases: &'g [String],
+    pub aliases: Strs<'g>,
     /// External identifiers; informative only.
-    pub xrefs: &'g [String],
+    pub xrefs: Strs<'g>,
     /// A curator's note about the node.
     pub note: Option<&'g str>,
     /// Lint findings a reviewer has looked at and accepted: (rule id, why).
-    pub accepted: &'g [(String, String)],
+    pub accepted: Pairs<'g>,
     pub origin: OriginRef<'g>,
 }
 

@@ -842,15 +842,6 @@ fn first_of_list(field: &str) -> Cow<'_, str> {
     }
 }
 
-/// A `|` list field as items, without allocating for an empty one.
-fn list(field: &str) -> Vec<String> {
-    if field.is_empty() {
-        Vec::new()
-    } else {
-        split_list(field)
-    }
-}
-
 /// Ids up to this long are kept in their slot of the [`NodeTable`].
 const INLINE_ID: usize = 20;
 
@@ -1306,16 +1297,11 @@ fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBoo
                 if name.is_empty() {
                     return None;
                 }
-                // Most nodes of a large graph have none of these: nothing to look at then.
-                let extra = if description.is_empty() && synonym.is_empty() && xref.is_empty() {
-                    NodeExtra::default()
-                } else {
-                    let note = unescaped(description);
-                    NodeExtra {
-                        aliases: list(synonym),
-                        xrefs: list(xref),
-                        note: (!note.is_empty()).then(|| note.into_owned()),
-                    }
+                let note = unescaped(description);
+                let extra = NodeExtra {
+                    aliases: synonym,
+                    xrefs: xref,
+                    note: &note,
                 };
                 let parsed = if origin.is_empty() {
                     None
@@ -2817,7 +2803,14 @@ mod tests {
     struct Trusting(Vec<String>);
 
     impl GraphSink for Trusting {
-        fn add_node(&mut self, id: &str, _: NodeKind, _: &str, _: NodeExtra, _: At) -> Option<u32> {
+        fn add_node(
+            &mut self,
+            id: &str,
+            _: NodeKind,
+            _: &str,
+            _: NodeExtra<'_>,
+            _: At,
+        ) -> Option<u32> {
             self.0.push(id.to_string());
             Some(self.0.len() as u32 - 1)
         }

@@ -196,11 +196,24 @@ pub(crate) fn join_list(items: &[String], tsv: bool) -> String {
 /// The splitting inverse of [`join_list`]; blank items (`a||b`) are dropped, so an empty field
 /// is an empty list.
 pub(crate) fn split_list(field: &str) -> Vec<String> {
-    split_unescaped(field, '|')
+    list_items(field).map(Cow::into_owned).collect()
+}
+
+/// The items of a list field, as [`split_list`] reads them, borrowed from the field when it
+/// has no escapes (most fields).
+pub(crate) fn list_items(field: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    let escaped = field.contains('\\');
+    let split = if escaped {
+        split_unescaped(field, '|')
+    } else {
+        Vec::new()
+    };
+    let plain = (!escaped).then(|| field.split('|'));
+    split
         .into_iter()
+        .chain(plain.into_iter().flatten())
         .filter(|s| !s.trim().is_empty())
-        .map(unescape)
-        .collect()
+        .map(unescaped)
 }
 
 /// The qualifiers that hold one text value, in export order.

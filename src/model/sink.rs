@@ -13,11 +13,14 @@ pub struct At<'a> {
 }
 
 /// What a node has besides its id, kind and name; empty for most nodes of a large graph.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NodeExtra {
-    pub aliases: Vec<String>,
-    pub xrefs: Vec<String>,
-    pub note: Option<String>,
+/// Borrowed from the line read, so a node's synonyms cost no allocation: the lists are fields
+/// as KGX writes a list (items joined by `|`, escaped; `kgx::list_items` reads them).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct NodeExtra<'a> {
+    pub aliases: &'a str,
+    pub xrefs: &'a str,
+    /// Unescaped; empty when there is none.
+    pub note: &'a str,
 }
 
 /// A place in a file, packed: line, file (an index into the block's `files`), column (a column
@@ -144,7 +147,7 @@ pub trait GraphSink: Sync {
         id: &str,
         kind: NodeKind,
         name: &str,
-        extra: NodeExtra,
+        extra: NodeExtra<'_>,
         at: At,
     ) -> Option<u32>;
     /// Asks for the memory that adding a node of id `id` will read to be brought into the
