@@ -2,11 +2,13 @@
 //! drug), then loads it the way `--data DIR` does and times the REPL's own path (plan, run,
 //! render) for the queries of issue 10, with the peak resident memory.
 //!
-//!     cargo run --release --example scale -- gen 200000 /work/bench-data/200k
+//!     cargo run --release --example scale -- gen 200000 /work/bench-data/200k [synonyms]
 //!     cargo run --release --example scale -- run /work/bench-data/200k [REPS [QUERY-WORD]]
 //!     cargo run --release --example scale -- snapshot /work/bench-data/200k /tmp/200k.mbckg [REPS]
 //!     cargo run --release --example scale -- run /tmp/200k.mbckg [REPS [QUERY-WORD]]
 //!
+//! `gen … synonyms` gives each drug two synonyms (`drug-7 brand`, `DRUG-7-X`), as a graph whose
+//! nodes carry synonyms does: each is one more string and label.
 //! `run` prints one line per measure (`name<TAB>median ms` or `name<TAB>MB`): medians over REPS
 //! runs (default 21) of each query (those holding QUERY-WORD when given), planned and run alone,
 //! then through the REPL with rendering; Tab after a relation and a typo's "did you mean". Load
@@ -39,8 +41,9 @@ const NODE_HEAD: &str =
     "id\tcategory\tname\tdescription\tsynonym\txref\tmbckg_kind\tmbckg_origin\n";
 const EDGE_HEAD: &str = "id\tsubject\tpredicate\tobject\tnegated\tknowledge_level\tagent_type\tprimary_knowledge_source\toriginal_predicate\tmbckg_section\tmbckg_evidence\tmbckg_note\tmbckg_line\tmbckg_frequency\tmbckg_risk\tmbckg_population\tmbckg_with\tmbckg_schedule\tmbckg_min_count\tmbckg_condition\tmbckg_any_of\tmbckg_origin\n";
 
-/// Writes nodes.tsv and edges.tsv for `drugs` drugs into `dir`.
-fn generate(drugs: usize, dir: &Path) -> std::io::Result<()> {
+/// Writes nodes.tsv and edges.tsv for `drugs` drugs into `dir`; each drug with two synonyms
+/// when `synonyms`.
+fn generate(drugs: usize, dir: &Path, synonyms: bool) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut nodes = std::io::BufWriter::new(std::fs::File::create(dir.join("nodes.tsv"))?);
     let mut edges = std::io::BufWriter::new(std::fs::File::create(dir.join("edges.tsv"))?);
@@ -67,6 +70,18 @@ fn generate(drugs: usize, dir: &Path) -> std::io::Result<()> {
         let _ = writeln!(line, "MBCKG:{id}\t{cat}\t{name}\t\t\t\t{kind}\t");
         out.write_all(line.as_bytes())
     };
+    let drug = |id: &str, out: &mut dyn std::io::Write| {
+        let caps = id.to_uppercase();
+        let synonyms = if synonyms {
+            format!("{id} brand|{caps}-X")
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "MBCKG:{id}\tbiolink:Drug\t{id}\t\t{synonyms}\t\tdrug\t"
+        )
+    };
     for (prefix, n, cat, kind) in vocab {
         for i in 0..n {
             let id = format!("{prefix}-{i}");
@@ -82,8 +97,7 @@ fn generate(drugs: usize, dir: &Path) -> std::io::Result<()> {
         &mut nodes,
     )?;
     for i in 0..drugs {
-        let id = format!("drug-{i}");
-        node(&id, &id, "biolink:Drug", "drug", &mut nodes)?;
+        drug(&format!("drug-{i}"), &mut nodes)?;
     }
     let mut count = 0usize;
     let mut buf = String::new();
@@ -419,10 +433,12 @@ fn main() {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["gen", n, dir] => n
+        ["gen", n, dir, more @ ..] if more.is_empty() || more == ["synonyms"] => n
             .parse::<usize>()
             .map_err(|e| e.to_string())
-            .and_then(|n| generate(n, &PathBuf::from(dir)).map_err(|e| e.to_string())),
+            .and_then(|n| {
+                generate(n, &PathBuf::from(dir), !more.is_empty()).map_err(|e| e.to_string())
+            }),
         ["run", dir] => run(Path::new(dir), 21, None),
         ["run", dir, reps, only @ ..] => reps
             .parse::<usize>()
@@ -434,7 +450,7 @@ fn main() {
             .map_err(|e| e.to_string())
             .and_then(|r| snapshot(Path::new(dir), Path::new(file), r.max(1))),
         _ => Err(
-            "usage: scale gen N DIR | scale run DIR|SNAPSHOT [REPS [QUERY-WORD]] | scale snapshot DIR FILE [REPS]"
+            "usage: scale gen N DIR [synonyms] | scale run DIR|SNAPSHOT [REPS [QUERY-WORD]] | scale snapshot DIR FILE [REPS]"
                 .into(),
         ),
     };

@@ -5,10 +5,11 @@ set -eu
 root=$(cd .. && pwd)
 here=$(pwd)
 c=corpus
-# The mbckg that writes the KGX and snapshot seeds: a debug build, else a release one.
+# The mbckg that writes the KGX and snapshot seeds: the newer of the debug and release builds
+# (an old one writes snapshots of a format the fuzzed reader refuses at once). Build first.
 mbckg=
 for b in "$root/target/debug/mbckg" "$root/target/release/mbckg"; do
-  if [ -x "$b" ]; then mbckg=$b; break; fi
+  if [ -x "$b" ] && { [ -z "$mbckg" ] || [ "$b" -nt "$mbckg" ]; }; then mbckg=$b; fi
 done
 mkdir -p $c/query $c/script $c/toml_loader $c/kgx_reader $c/snapshot
 n=0

@@ -226,6 +226,22 @@ fn the_scale_benchmark_runs_small() {
         "{out}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+    // With synonyms: streamed as the full reader reads them, and each found as a name is.
+    let dir = temp_dir("scale-synonyms");
+    let gen = std::process::Command::new(&exe)
+        .args(["gen", "300"])
+        .arg(&dir)
+        .arg("synonyms")
+        .status()
+        .expect("runs");
+    assert!(gen.success());
+    let g = streamed(&dir).expect("the synthetic graph streams");
+    assert_same(&g, &full(&dir));
+    let d = g.by_id("drug-7").expect("a drug");
+    assert_eq!(g.node(d).aliases, ["drug-7 brand", "DRUG-7-X"]);
+    assert_eq!(g.lookup("DRUG-7-x"), [d]);
+    assert_eq!(g.lookup("drug-7  BRAND"), [d]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A `subclass_of` cycle in KGX is an error by either road: the full reader reports it, and the

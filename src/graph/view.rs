@@ -29,17 +29,9 @@ impl<'g> Strs<'g> {
         self.ids.is_empty()
     }
 
-    pub fn get(&self, i: usize) -> Option<&'g str> {
-        self.ids.get(i).map(|id| self.strings.get(*id))
-    }
-
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &'g str> + Clone + 'g {
         let strings = self.strings;
         self.ids.iter().map(move |id| strings.get(*id))
-    }
-
-    pub fn contains(&self, s: &str) -> bool {
-        self.iter().any(|x| x == s)
     }
 
     pub fn join(&self, sep: &str) -> String {
