@@ -22,6 +22,15 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// `println!`, but a closed stdout (`scale run … | head`) ends the run quietly, not in a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    };
+}
+
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -272,14 +281,14 @@ fn run(dir: &Path, reps: usize, only: Option<&str>) -> Result<(), String> {
     let graph = mbckg::app::cli::load_graph(Some(&dir.to_path_buf()))
         .map_err(|d| format!("load: {} problems", d.len()))?;
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
-    println!("drugs\t{drugs}");
-    println!("statements\t{}", graph.statement_count());
-    println!(
+    out!("drugs\t{drugs}");
+    out!("statements\t{}", graph.statement_count());
+    out!(
         "load ms\t{load_ms:.1}\t(on CPU {:.1}; all threads {:.0})",
         cpu_ms() - cpu_started,
         process_cpu_ms() - process_started
     );
-    println!(
+    out!(
         "peak RSS after load MB\t{:.0}\t(resident now {:.0})",
         peak_rss_mb(),
         status_mb("VmRSS:")
@@ -318,7 +327,7 @@ fn queries(
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             cpu.push(cpu_ms() - c);
         }
-        println!(
+        out!(
             "(plan + run only) {q} ms\t{:.3}\t(on CPU {:.3})",
             median(times),
             median(cpu)
@@ -354,7 +363,7 @@ fn queries(
         } else {
             "Tab after"
         };
-        println!("{what} `{line}` ms\t{:.3}\t({last})", median(times));
+        out!("{what} `{line}` ms\t{:.3}\t({last})", median(times));
     }
     let mut shell = mbckg::app::repl::Shell::new(graph, false, false);
     for q in chosen() {
@@ -373,13 +382,13 @@ fn queries(
             .rev()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
-        println!(
+        out!(
             "{q} ms\t{:.3}\t(on CPU {:.3})\t({last})",
             median(times),
             median(cpu)
         );
     }
-    println!("peak RSS MB\t{:.0}", peak_rss_mb());
+    out!("peak RSS MB\t{:.0}", peak_rss_mb());
     Ok(())
 }
 
@@ -391,7 +400,7 @@ fn snapshot(dir: &Path, file: &Path, reps: usize) -> Result<(), String> {
         .map_err(|d| format!("load: {} problems", d.len()))?;
     let t = Instant::now();
     let bytes = mbckg::app::cli::write_snapshot(&graph, file).map_err(|e| e.to_string())?;
-    println!(
+    out!(
         "snapshot write ms\t{:.1}\t({:.1} MB)",
         t.elapsed().as_secs_f64() * 1000.0,
         bytes as f64 / 1e6
@@ -412,11 +421,11 @@ fn snapshot(dir: &Path, file: &Path, reps: usize) -> Result<(), String> {
         times.iter().copied().fold(0.0, f64::max),
     );
     let cpu = (process_cpu_ms() - cpu_started) / reps as f64;
-    println!(
+    out!(
         "snapshot reopen ms\t{:.1}\t(min {lo:.1}, max {hi:.1}, {reps} runs; on CPUs {cpu:.1} each)",
         median(times)
     );
-    println!("peak RSS MB\t{:.0}", peak_rss_mb());
+    out!("peak RSS MB\t{:.0}", peak_rss_mb());
     match last {
         Some(g) => queries(g, drugs, reps, None),
         None => Ok(()),
