@@ -20,8 +20,10 @@
 //! Columns (`Col`) are sections of plain elements; a statement's place is its line in one
 //! column and its file and column in another, of runs (first statement, file, column) that the
 //! statements after a run's first share until the next run (a file's statements are one run),
-//! kept last. Everything small or irregular (kinds, relations, provenances, qualifier sets,
-//! files, sources, the kind index's runs, the lexicon) is one `META` section in a
+//! kept after the metadata. A node's aliases, xrefs, note and accepted findings are string ids
+//! too, in two columns after that: four offsets an extra (a node's index into them; 0 for
+//! none), and the ids. Everything small or irregular (kinds, relations, provenances, qualifier
+//! sets, files, sources, the kind index's runs, the lexicon) is one `META` section in a
 //! compact length-prefixed encoding, decoded into owned values. Opening checks the header, the
 //! checksums, and then every index once (in range, offsets and runs ascending, string ends at
 //! character boundaries, text UTF-8, sections apart and aligned), so the accessors can trust

@@ -1,5 +1,6 @@
-//! One arena for every string the graph keeps (ids, names, lower-cased keys), each stored once
-//! and named by a `u32`; a fast hasher for the builder's maps. The arena's two columns are
+//! One arena for every string the graph keeps (ids, names, lower-cased keys, each stored once;
+//! aliases, xrefs and notes, stored as they come), each named by a `u32`; a fast hasher for the
+//! builder's maps. The arena's two columns are
 //! owned or read in place from a snapshot ([`Col`]). Uses nothing outside std.
 
 use std::hash::{BuildHasherDefault, Hasher};
@@ -75,7 +76,8 @@ impl Strings {
     }
 }
 
-/// Builds a [`Strings`], giving equal strings one id. Its map is an open-addressing table of
+/// Builds a [`Strings`], giving equal strings one id (those it interns; strings it only
+/// appends have ids of their own). Its map is an open-addressing table of
 /// 8-byte slots, each the high half of a string's hash and its id (plus one; zero is an empty
 /// slot) and at most two in three full, so interning a million ids costs 16 MB beyond the text, the table is asked of the
 /// allocator zeroed (no pass to mark it empty), and a slot can be brought into the cache before
