@@ -1563,28 +1563,25 @@ mod tests {
     fn inconsistent_contents_are_refused_at_open() {
         let bytes = to_bytes(&small());
         type Damage = Box<dyn Fn(&mut Vec<u8>)>;
+        // A value written over the u32 `offset` bytes into a section.
+        let word = |part: Part, offset: usize, value: u32| -> Damage {
+            Box::new(move |b: &mut Vec<u8>| {
+                let at = span(b, part).start + offset;
+                put_u32(b, at, value);
+            })
+        };
+        // A section's table entry changed: the u64 `field` bytes into it (8: offset, 16: length).
+        let entry = |part: Part, field: usize, change: fn(u64) -> u64| -> Damage {
+            Box::new(move |b: &mut Vec<u8>| {
+                let at = HEADER + (part as usize - 1) * ENTRY + field;
+                let v = u64::from_ne_bytes(b[at..at + 8].try_into().expect("8"));
+                b[at..at + 8].copy_from_slice(&change(v).to_ne_bytes());
+            })
+        };
         let cases: Vec<(&str, Damage)> = vec![
-            (
-                "statement object",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::StObject).start;
-                    put_u32(b, at, 1000);
-                }),
-            ),
-            (
-                "outgoing offsets",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::OutStart).start + 4;
-                    put_u32(b, at, 4);
-                }),
-            ),
-            (
-                "string ends",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::Ends).start;
-                    put_u32(b, at, 1 << 30);
-                }),
-            ),
+            ("statement object", word(Part::StObject, 0, 1000)),
+            ("outgoing offsets", word(Part::OutStart, 4, 4)),
+            ("string ends", word(Part::Ends, 0, 1 << 30)),
             (
                 "not UTF-8",
                 Box::new(|b: &mut Vec<u8>| {
@@ -1592,13 +1589,7 @@ mod tests {
                     b[at] = 0xff;
                 }),
             ),
-            (
-                "node kind",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::NodeKind).start;
-                    put_u32(b, at, 77);
-                }),
-            ),
+            ("node kind", word(Part::NodeKind, 0, 77)),
             (
                 "relation code 500",
                 Box::new(|b: &mut Vec<u8>| {
@@ -1606,26 +1597,11 @@ mod tests {
                     b[at..at + 2].copy_from_slice(&500u16.to_ne_bytes());
                 }),
             ),
-            (
-                "metadata, kinds",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::Meta).start;
-                    put_u32(b, at, u32::MAX);
-                }),
-            ),
-            (
-                "the first run starts at 1",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::StPlaces).start;
-                    put_u32(b, at, 1);
-                }),
-            ),
+            ("metadata, kinds", word(Part::Meta, 0, u32::MAX)),
+            ("the first run starts at 1", word(Part::StPlaces, 0, 1)),
             (
                 "the runs do not start in ascending order",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::StPlaces).start + 8;
-                    put_u32(b, at, 0);
-                }),
+                word(Part::StPlaces, 8, 0),
             ),
             (
                 "a run starts at 1000, past the 5 statements",
@@ -1636,48 +1612,24 @@ mod tests {
             ),
             (
                 "node extras, at 0: 9 is past the 5 there are",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::NodeExtra).start;
-                    put_u32(b, at, 9);
-                }),
+                word(Part::NodeExtra, 0, 9),
             ),
             (
                 "extras' offsets, at 0: the offsets go down",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::ExtraStart).start + 4 * 6;
-                    put_u32(b, at, 0);
-                }),
+                word(Part::ExtraStart, 4 * 6, 0),
             ),
             (
                 "extras' strings, at 2: 4000 is past",
-                Box::new(|b: &mut Vec<u8>| {
-                    let at = span(b, Part::ExtraItems).start + 8;
-                    put_u32(b, at, 4000);
-                }),
+                word(Part::ExtraItems, 8, 4000),
             ),
             (
                 "20 extras' offsets, not 4 an extra and one",
-                Box::new(|b: &mut Vec<u8>| {
-                    let e = HEADER + (Part::ExtraStart as usize - 1) * ENTRY;
-                    let len = u64::from_ne_bytes(b[e + 16..e + 24].try_into().expect("8"));
-                    b[e + 16..e + 24].copy_from_slice(&(len - 4).to_ne_bytes());
-                }),
+                entry(Part::ExtraStart, 16, |len| len - 4),
             ),
-            (
-                "overlaps",
-                Box::new(|b: &mut Vec<u8>| {
-                    let e = HEADER + (Part::StLine as usize - 1) * ENTRY;
-                    let off = u64::from_ne_bytes(b[e + 8..e + 16].try_into().expect("8"));
-                    b[e + 8..e + 16].copy_from_slice(&(off - 8).to_ne_bytes());
-                }),
-            ),
+            ("overlaps", entry(Part::StLine, 8, |offset| offset - 8)),
             (
                 "not a multiple of 8",
-                Box::new(|b: &mut Vec<u8>| {
-                    let e = HEADER + (Part::StLine as usize - 1) * ENTRY;
-                    let off = u64::from_ne_bytes(b[e + 8..e + 16].try_into().expect("8"));
-                    b[e + 8..e + 16].copy_from_slice(&(off + 4).to_ne_bytes());
-                }),
+                entry(Part::StLine, 8, |offset| offset + 4),
             ),
         ];
         for (expect, damage) in cases {
