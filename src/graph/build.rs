@@ -1369,6 +1369,25 @@ fn by_kind_sorted(
     by_kind
 }
 
+/// Labels of one node told apart one by one; past this many, by a sort.
+const FEW_LABELS: usize = 16;
+
+/// The labels of one node from `first` on with each key (by text) once, its name's first.
+fn each_key_once(labels: &mut Vec<(u32, u32)>, first: usize, strings: &Interner) {
+    let name = strings.get(labels[first].0);
+    let rest = &mut labels[first + 1..];
+    rest.sort_unstable_by(|a, b| strings.get(a.0).cmp(strings.get(b.0)));
+    let mut kept = first + 1;
+    for j in first + 1..labels.len() {
+        let key = strings.get(labels[j].0);
+        if key != name && (kept == first + 1 || strings.get(labels[kept - 1].0) != key) {
+            labels[kept] = labels[j];
+            kept += 1;
+        }
+    }
+    labels.truncate(kept);
+}
+
 /// (key, node) for every name and alias, each key once per node, in node order (to be sorted
 /// by key then node); and the longest key in words.
 fn label_keys(
@@ -1405,9 +1424,12 @@ fn label_keys(
             _ => None,
         };
         // Labels are found by their text: an alias's key that is not the alias is appended
-        // to the arena as the alias was, and a node's keys are told apart by their text.
+        // to the arena as the alias was, and a node's keys are told apart by their text: the
+        // first few in turn, the keys of a node with many (a list of thousands of synonyms)
+        // by a sort once they are all in, so that no node costs the square of its labels.
         let has = |labels: &[(u32, u32)], strings: &Interner, key: &str| {
-            labels[first..].iter().any(|(x, _)| strings.get(*x) == key)
+            labels.len() - first < FEW_LABELS
+                && labels[first..].iter().any(|(x, _)| strings.get(*x) == key)
         };
         for &alias in aliases.unwrap_or_default() {
             let text = strings.get(alias);
@@ -1423,6 +1445,9 @@ fn label_keys(
                     labels.push((strings.append(&key), i as u32));
                 }
             }
+        }
+        if labels.len() - first > FEW_LABELS {
+            each_key_once(&mut labels, first, strings);
         }
     }
     labels.shrink_to_fit();
@@ -1785,6 +1810,59 @@ mod tests {
         }
         // Both ways were taken.
         assert!(by_runs > 50 && by_runs < 250, "{by_runs} of 300 by runs");
+    }
+
+    #[test]
+    fn a_node_has_each_label_once_however_many_aliases_it_has() {
+        // Aliases that repeat the name or each other in other case and spacing, few and many
+        // (past the count told apart one by one): every key once, the name's first.
+        for many in [3usize, 12, 40, 2_000] {
+            let mut aliases = vec!["Alpha".to_string(), "alpha".to_string()];
+            for k in 0..many {
+                aliases.push(format!("Syn {}", k % (many / 2 + 1)));
+                aliases.push(format!("syn  {}", k % 7));
+            }
+            let mut b = Builder::new();
+            let at = At {
+                file: "nodes.tsv",
+                line: 2,
+                col: 1,
+            };
+            let joined = aliases.join("|");
+            let extra = NodeExtra {
+                aliases: &joined,
+                ..NodeExtra::default()
+            };
+            GraphSink::add_node(&mut b, "a", NodeKind::Drug, "ALPHA", extra, at);
+            GraphSink::add_node(
+                &mut b,
+                "b",
+                NodeKind::Drug,
+                "syn 1",
+                NodeExtra::default(),
+                at,
+            );
+            let g = b.finish(Vec::new());
+            let a = g.by_id("a").expect("a node");
+            let mut want: Vec<String> =
+                aliases.iter().map(|x| super::super::normalize(x)).collect();
+            want.sort();
+            want.dedup();
+            let mut keys: Vec<&str> = g
+                .labels_with_prefix("")
+                .filter(|(_, n)| *n == a)
+                .map(|(k, _)| k)
+                .collect();
+            assert_eq!(keys.len(), want.len(), "{many} aliases");
+            keys.sort_unstable();
+            assert_eq!(keys, want);
+            assert_eq!(
+                g.lookup("SYN 1").len(),
+                2,
+                "the node and the other named so"
+            );
+            assert_eq!(g.lookup("alpha"), [a]);
+        }
     }
 
     #[test]
