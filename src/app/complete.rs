@@ -549,14 +549,21 @@ fn nouns(g: &KnowledgeGraph, kinds: Option<&[NodeKind]>) -> Vec<String> {
 /// Most names offered for one Tab: a prefix a million names share offers the first of them.
 const MAX_NAMES: usize = 500;
 
-/// Labels of other kinds passed over, at most, looking for aliases of the kinds wanted.
+/// Labels of other kinds passed over, at most, looking for aliases of a large kind wanted.
 const SCAN_LABELS: usize = 20_000;
+
+/// Most nodes a kind has for its aliases to be read node by node: a kind this small (every
+/// kind of the curated graph, the targets of a large overlay) has all its aliases offered,
+/// wherever they sort among the labels of other kinds; a larger one's are found through the
+/// label index, within [`SCAN_LABELS`].
+const WALK_KIND: usize = 4096;
 
 /// Names and aliases of nodes of these kinds (of every node for `None`) that start with
 /// `prefix`, as the data spells them, in label order; at most [`MAX_NAMES`], and then also the
 /// prefix itself, so the completion of the first few does not run past what they all share.
 /// Names of a kind come from that kind's sorted list, so the drugs of a big graph are not walked
-/// to reach its targets; aliases from the label index, within [`SCAN_LABELS`].
+/// to reach its targets; aliases of a small kind from its nodes, of a large one from the label
+/// index, within [`SCAN_LABELS`].
 fn names(g: &KnowledgeGraph, kinds: Option<&[NodeKind]>, prefix: &str) -> Vec<String> {
     let key = normalize(prefix);
     let spelled = |label: &str, n: crate::graph::NodeIx| -> String {
@@ -587,10 +594,25 @@ fn names(g: &KnowledgeGraph, kinds: Option<&[NodeKind]>, prefix: &str) -> Vec<St
                     found.push((normalize(name), name.to_string()));
                 }
             }
-            let tests: Vec<_> = kinds.iter().map(|k| g.kind_test(*k)).collect();
-            for (label, n) in g.labels_with_prefix(prefix).take(SCAN_LABELS) {
-                if tests.iter().any(|t| t.has(n)) && normalize(g.name(n)) != label {
-                    found.push((label.to_string(), spelled(label, n)));
+            let (small, large): (Vec<NodeKind>, Vec<NodeKind>) = kinds
+                .iter()
+                .partition(|k| g.of_kind(**k).len() <= WALK_KIND);
+            for n in small.iter().flat_map(|k| g.of_kind(*k)) {
+                let node = g.node(*n);
+                let name = normalize(node.name);
+                for alias in node.aliases.iter() {
+                    let label = normalize(alias);
+                    if label.starts_with(key.as_str()) && label != name {
+                        found.push((label, alias.to_string()));
+                    }
+                }
+            }
+            if !large.is_empty() {
+                let tests: Vec<_> = large.iter().map(|k| g.kind_test(*k)).collect();
+                for (label, n) in g.labels_with_prefix(prefix).take(SCAN_LABELS) {
+                    if tests.iter().any(|t| t.has(n)) && normalize(g.name(n)) != label {
+                        found.push((label.to_string(), spelled(label, n)));
+                    }
                 }
             }
             found.sort();
@@ -654,6 +676,40 @@ mod tests {
             names(&g, Some(&[NodeKind::SideEffect]), "dr"),
             ["dry mouth"]
         );
+    }
+
+    #[test]
+    fn a_small_kinds_aliases_are_offered_wherever_they_sort() {
+        use crate::model::{Dataset, Node, Origin};
+        let node = |id: String, kind: NodeKind, aliases: &[&str]| Node {
+            name: id.clone(),
+            id,
+            kind,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            xrefs: Vec::new(),
+            note: None,
+            accepted: Vec::new(),
+            origin: Origin::default(),
+        };
+        // More labels of drugs sort before the target's alias than a scan of the labels passes.
+        let mut nodes: Vec<Node> = (0..SCAN_LABELS + 10)
+            .map(|i| node(format!("a-{i:06}"), NodeKind::Drug, &[]))
+            .collect();
+        nodes.push(node(
+            "kinase-x".into(),
+            NodeKind::Target,
+            &["Zeta  Kinase", "KINASE-X"],
+        ));
+        let g = KnowledgeGraph::new(Dataset {
+            sources: Vec::new(),
+            nodes,
+            statements: Vec::new(),
+        });
+        let targets = Some(&[NodeKind::Target][..]);
+        // An alias that only differs from the name in case is not offered twice.
+        assert_eq!(names(&g, targets, ""), ["kinase-x", "Zeta  Kinase"]);
+        assert_eq!(names(&g, targets, "zeta"), ["Zeta  Kinase"]);
+        assert_eq!(names(&g, targets, "zeta q"), Vec::<String>::new());
     }
 
     #[test]
