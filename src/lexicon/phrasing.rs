@@ -102,6 +102,14 @@ pub const STRUCTURE: &[(&str, Role)] = &[
     ("by each", Role::Each),
 ];
 
+/// Structure words that, right after a word that is a kind noun and a relation phrase, show it
+/// is the noun: the auxiliary of a question about that kind (`what targets does X have`, `which
+/// targets are hit by X`).
+pub const AUXILIARIES: &[&str] = &[
+    "do", "does", "can", "could", "may", "might", "will", "would", "should", "must", "is", "are",
+    "has", "have",
+];
+
 /// Words that may be ignored anywhere: they carry no condition. The echo lists the ones it skipped.
 pub const FILLERS: &[&str] = &[
     "the",

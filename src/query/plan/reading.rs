@@ -170,6 +170,19 @@ impl Planner<'_> {
     pub(super) fn read(&mut self, toks: Vec<Tok>) -> Result<Vec<Tok>, QueryError> {
         let mut out: Vec<Tok> = Vec::new();
         let mut after_context = false;
+        let mut toks = toks;
+        // A noun that is also a verb, followed by an auxiliary, is the noun the question asks
+        // for (`what targets does trastuzumab have`), whatever follows: the auxiliary is dropped
+        // below with the other structure words, and with it what told the two apart.
+        for j in 1..toks.len() {
+            if let (Tok::Either(k, _, span), Tok::Role(Role::Glue, aux, _)) =
+                (&toks[j - 1], &toks[j])
+            {
+                if phrasing::AUXILIARIES.contains(&aux.as_str()) {
+                    toks[j - 1] = Tok::Kind(*k, *span, None);
+                }
+            }
+        }
         for t in toks {
             match t {
                 Tok::Role(Role::Filler, text, _) => self.ignored.push(text),
