@@ -537,6 +537,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_auxiliary_is_a_structure_word() {
+        for aux in AUXILIARIES {
+            assert_eq!(role(aux), Some(Role::Glue), "{aux}");
+        }
+    }
+
+    #[test]
     fn schedules_read_numbers_in_words() {
         assert_eq!(
             schedule_pattern(&["every", "three", "weeks"]).as_deref(),
