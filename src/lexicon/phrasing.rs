@@ -173,6 +173,17 @@ pub const QUALIFIERS: &[(&str, Field, &str)] = &[
         Field::Evidence,
         "guideline-recommended",
     ),
+    // How often a side effect comes, as the data grades it (`possible` is left out: "the
+    // possible side effects" asks for all of them).
+    ("common", Field::Frequency, "common"),
+    ("commonly", Field::Frequency, "common"),
+    ("rarely", Field::Frequency, "rare"),
+    ("occasional", Field::Frequency, "occasional"),
+    ("rare", Field::Frequency, "rare"),
+    ("very rare", Field::Frequency, "very-rare"),
+    ("very-rare", Field::Frequency, "very-rare"),
+    ("low-risk", Field::Frequency, "low-risk"),
+    ("low risk", Field::Frequency, "low-risk"),
     ("once daily", Field::Schedule, "once daily"),
     ("once a day", Field::Schedule, "once daily"),
     ("twice daily", Field::Schedule, "twice daily"),
@@ -535,6 +546,21 @@ pub fn singulars(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_qualifier_word_stands_for_a_value_of_its_field() {
+        for (word, field, value) in QUALIFIERS {
+            if let Some(values) = field.closed_values() {
+                assert!(values.contains(value), "{word}: {value} is no {field}");
+            }
+            let words: Vec<&str> = word.split(' ').collect();
+            assert_eq!(
+                qualifier(&words),
+                Some((*field, value.to_string())),
+                "{word}"
+            );
+        }
+    }
 
     #[test]
     fn every_auxiliary_is_a_structure_word() {
