@@ -184,6 +184,29 @@ impl Planner<'_> {
                 text,
                 span,
             }] => return self.inverse(None, *x, fwd, inv, text, *span).map(Some),
+            // `what side effects do taxanes cause`, `what do PARP inhibitors target`: the class
+            // and its member drugs, as `side effects of taxanes` reads them.
+            [Tok::Kind(k, _, narrow), Tok::Plural(c, _), Tok::Rel {
+                fwd,
+                inv,
+                text,
+                span,
+            }] => {
+                self.narrow = *narrow;
+                let plan = self.inverse_of_members(Some(*k), *c, fwd, inv, text, *span);
+                self.narrow = None;
+                return plan.map(Some);
+            }
+            [Tok::Plural(c, _), Tok::Rel {
+                fwd,
+                inv,
+                text,
+                span,
+            }] => {
+                return self
+                    .inverse_of_members(None, *c, fwd, inv, text, *span)
+                    .map(Some)
+            }
             [Tok::Rel { .. } | Tok::Conn(..), ..] if asked.open => {
                 // `what treats Y`: every kind the phrase can link to its object.
                 self.ignored.truncate(saved);
@@ -223,42 +246,98 @@ impl Planner<'_> {
         span: Span,
     ) -> Result<PlanKind, QueryError> {
         let xk = self.g.node(x).kind;
+        let ends = [(xk, Target::Node(x))];
+        self.inverse_from(kind, &ends, (fwd, inv), text, span)
+    }
+
+    /// [`Planner::inverse`] for a class named in the plural (`taxanes`): the nodes the class or
+    /// one of its member drugs links to by the relation.
+    fn inverse_of_members(
+        &mut self,
+        kind: Option<NodeKind>,
+        class: crate::graph::NodeIx,
+        fwd: &[crate::model::Relation],
+        inv: &[crate::model::Relation],
+        text: &str,
+        span: Span,
+    ) -> Result<PlanKind, QueryError> {
+        let members = Query {
+            kind: NodeKind::Drug,
+            filter: super::Filter::Link {
+                rels: vec![(crate::model::Relation::MemberOf, super::Dir::Out)],
+                target: Target::Node(class),
+                conds: Vec::new(),
+                column: None,
+            },
+        };
+        let ends = [
+            (self.g.node(class).kind, Target::Node(class)),
+            (NodeKind::Drug, Target::Set(Box::new(members))),
+        ];
+        self.inverse_from(kind, &ends, (fwd, inv), text, span)
+    }
+
+    /// The nodes of `kind` (of every kind the relation reaches) that one of `ends` (a kind and
+    /// the nodes of it) links to by the relation: a query a kind, its filter one link an end.
+    fn inverse_from(
+        &mut self,
+        kind: Option<NodeKind>,
+        ends: &[(NodeKind, Target)],
+        (fwd, inv): (&[crate::model::Relation], &[crate::model::Relation]),
+        text: &str,
+        span: Span,
+    ) -> Result<PlanKind, QueryError> {
         self.details = true;
         let kinds = match kind {
             Some(k) => vec![k],
-            None => self.range_kinds(xk, fwd, inv),
+            None => {
+                let mut all: Vec<NodeKind> = ends
+                    .iter()
+                    .flat_map(|(xk, _)| self.range_kinds(*xk, fwd, inv))
+                    .collect();
+                all.sort();
+                all.dedup();
+                all
+            }
         };
         let mut queries = Vec::new();
         for k in kinds {
-            let mut rels: Vec<(crate::model::Relation, super::Dir)> = fwd
-                .iter()
-                .filter(|r| lexicon::allows(**r, xk, k))
-                .map(|r| (*r, super::Dir::In))
-                .collect();
-            rels.extend(
-                inv.iter()
-                    .filter(|r| lexicon::allows(**r, k, xk))
-                    .map(|r| (*r, super::Dir::Out)),
-            );
-            let rels = super::narrowed(rels, self.narrow);
-            if rels.is_empty() {
-                continue;
-            }
-            queries.push(Query {
-                kind: k,
-                filter: super::Filter::Link {
+            let mut filter: Option<super::Filter> = None;
+            for (xk, target) in ends {
+                let mut rels: Vec<(crate::model::Relation, super::Dir)> = fwd
+                    .iter()
+                    .filter(|r| lexicon::allows(**r, *xk, k))
+                    .map(|r| (*r, super::Dir::In))
+                    .collect();
+                rels.extend(
+                    inv.iter()
+                        .filter(|r| lexicon::allows(**r, k, *xk))
+                        .map(|r| (*r, super::Dir::Out)),
+                );
+                let rels = super::narrowed(rels, self.narrow);
+                if rels.is_empty() {
+                    continue;
+                }
+                let link = super::Filter::Link {
                     rels,
-                    target: Target::Node(x),
+                    target: target.clone(),
                     conds: Vec::new(),
                     column: None,
-                },
-            });
+                };
+                filter = Some(match filter {
+                    None => link,
+                    Some(f) => super::Filter::Or(Box::new(f), Box::new(link)),
+                });
+            }
+            if let Some(filter) = filter {
+                queries.push(Query { kind: k, filter });
+            }
         }
         match queries.len() {
             0 => Err(QueryError::new(
                 format!(
                     "`{text}` does not link {} to {}",
-                    lexicon::plural(xk),
+                    lexicon::plural(ends.first().map_or(NodeKind::Drug, |e| e.0)),
                     kind.map_or("anything".into(), lexicon::plural)
                 ),
                 span,
