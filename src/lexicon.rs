@@ -442,6 +442,36 @@ mod tests {
     }
 
     #[test]
+    fn the_forms_of_a_verb_name_the_same_relations() {
+        // `drugs that require X` is `drugs requiring X`: a form that named fewer relations
+        // would read the others through what both link to, a different question.
+        let named = |p: &str| {
+            let mut r: Vec<Relation> = RELATIONS
+                .iter()
+                .filter(|i| i.phrases.contains(&p))
+                .map(|i| i.relation)
+                .collect();
+            r.sort();
+            r
+        };
+        for forms in [
+            &[
+                "requiring",
+                "requires",
+                "require",
+                "needing",
+                "needs",
+                "need",
+            ][..],
+            &["causing", "causes", "cause"],
+        ] {
+            for f in forms {
+                assert_eq!(named(f), named(forms[0]), "{f}");
+            }
+        }
+    }
+
+    #[test]
     fn nouns_name_one_kind_each() {
         let mut seen = std::collections::HashMap::new();
         for k in KINDS {

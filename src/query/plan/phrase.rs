@@ -363,10 +363,25 @@ impl Planner<'_> {
                 _ => None,
             };
             if negate {
+                // The kinds of what the phrase links to (none when it is left out): `not need
+                // an echocardiogram` cannot mean "never combined with" a test.
+                let objects: Vec<NodeKind> = names
+                    .iter()
+                    .flat_map(|t| match t {
+                        Tok::Node(n, _) => vec![self.g.node(*n).kind],
+                        Tok::Plural(n, _) => vec![self.g.node(*n).kind, NodeKind::Drug],
+                        Tok::Nodes(ns, _) => ns.iter().map(|n| self.g.node(*n).kind).collect(),
+                        _ => Vec::new(),
+                    })
+                    .chain(noun.map(|(k, _)| k))
+                    .collect();
+                let fits = |r: &Relation| {
+                    objects.is_empty() || objects.iter().any(|o| lexicon::allows(*r, kind, *o))
+                };
                 if let Some((text, fwd, _)) = &words {
                     if let Some((_, _, twin)) = phrasing::NEGATIVE_TWINS
                         .iter()
-                        .find(|(r, _, _)| fwd.contains(r))
+                        .find(|(r, _, _)| fwd.contains(r) && fits(r))
                     {
                         return Err(QueryError::new(
                             format!("`not {text}` can be read two ways"),

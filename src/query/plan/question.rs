@@ -207,7 +207,7 @@ impl Planner<'_> {
                     .inverse_of_members(None, *c, fwd, inv, text, *span)
                     .map(Some)
             }
-            [Tok::Rel { .. } | Tok::Conn(..), ..] if asked.open => {
+            [first @ (Tok::Rel { .. } | Tok::Conn(..)), ..] if asked.open => {
                 // `what treats Y`: every kind the phrase can link to its object.
                 self.ignored.truncate(saved);
                 let mut queries = Vec::new();
@@ -222,6 +222,20 @@ impl Planner<'_> {
                     self.ignored.truncate(saved);
                 }
                 let _ = self.read_phrase(p)?;
+                // The readings that say what was asked, where there are any: a kind the phrase
+                // links to the name the way round it was said (`what requires trastuzumab`: the
+                // drugs and regimens given after or with it), before a kind linked the other
+                // way round (what trastuzumab requires), before one that reaches the name only
+                // through what both link to (`what is monitored with trastuzumab`: the drugs
+                // that need trastuzumab's monitoring).
+                let rank = |q: &Query| match first {
+                    _ if shares_with(&q.filter) => 2,
+                    Tok::Rel { fwd, inv, .. } if backwards(&q.filter, fwd, inv) => 1,
+                    _ => 0,
+                };
+                if let Some(best) = queries.iter().map(rank).min() {
+                    queries.retain(|q| rank(q) == best);
+                }
                 return match (queries.len(), first_err) {
                     (0, Some(e)) => Err(e),
                     (1, _) => Ok(Some(PlanKind::Find(queries.remove(0)))),
@@ -383,6 +397,40 @@ impl Planner<'_> {
                 None => return Err(QueryError::new("empty query", first.span)),
             },
         })
+    }
+}
+
+/// Whether a filter is a link through a middle node by the relation it starts with: nodes that
+/// have a middle node in common with the one named (`drug —targets→ target ←targets— X`).
+fn shares_with(filter: &super::Filter) -> bool {
+    match filter {
+        super::Filter::Link {
+            rels,
+            target: Target::Bridge { via, .. },
+            ..
+        } => rels.iter().any(|(r, _)| via.iter().any(|(v, _)| v == r)),
+        _ => false,
+    }
+}
+
+/// Whether a filter links by a phrase's relations only the other way round from how the phrase
+/// names them (`biomarker ←requires_biomarker— X` for `what requires X`).
+fn backwards(
+    filter: &super::Filter,
+    fwd: &[crate::model::Relation],
+    inv: &[crate::model::Relation],
+) -> bool {
+    match filter {
+        super::Filter::Link { rels, .. } => {
+            !rels.is_empty()
+                && rels.iter().all(|(r, dir)| {
+                    *dir == super::Dir::In
+                        && fwd.contains(r)
+                        && !inv.contains(r)
+                        && !super::SYMMETRIC.contains(r)
+                })
+        }
+        _ => false,
     }
 }
 
