@@ -21,11 +21,13 @@ from importlib import resources
 
 import yaml
 
-# Categories our kinds export as, and those the reader maps back to our kinds.
+# Categories our kinds export as, those a node may carry as its own (DNA, a target, is a
+# nucleic acid entity), and those the reader maps back to our kinds.
 CLASSES = [
     "drug",
     "treatment",
     "protein",
+    "nucleic acid entity",
     "clinical finding",
     "disease",
     "phenotypic feature",
