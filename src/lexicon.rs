@@ -31,6 +31,11 @@ pub struct KindInfo {
     pub file: &'static str,
     /// Biolink category for export.
     pub biolink: &'static str,
+    /// What a node of this kind may carry as its own category instead (DNA, a target, is a
+    /// `biolink:NucleicAcidEntity`, not a protein): a concrete class of the Biolink table that
+    /// is one of these or falls under one (by is_a or a mixin). Mostly the kind's own category:
+    /// a narrower class only, so every statement stays within its predicate's domain and range.
+    pub category_under: &'static [&'static str],
 }
 
 /// What the lexicon knows about one relation.
@@ -111,11 +116,22 @@ pub fn singular(kind: NodeKind) -> Cow<'static, str> {
     }
 }
 
-/// The Biolink category a kind is exported as; an imported kind keeps its own.
+/// The Biolink category a kind is exported as: ours from the table, an imported kind its own
+/// name when that is a Biolink category (`biolink:Gene`), else `biolink:NamedThing`.
 pub fn biolink_category(kind: NodeKind) -> Cow<'static, str> {
     match kind_info(kind) {
         Some(info) => Cow::Borrowed(info.biolink),
-        None => Cow::Owned(curie(kind.as_str())),
+        None if kind.as_str().starts_with("biolink:") => Cow::Owned(kind.as_str().to_string()),
+        None => Cow::Borrowed(biolink::NAMED_THING),
+    }
+}
+
+/// The Biolink category of a node: its own when it has one (see [`KindInfo::category_under`]),
+/// else its kind's.
+pub fn node_category<'a>(kind: NodeKind, own: Option<&'a str>) -> Cow<'a, str> {
+    match own {
+        Some(category) => Cow::Borrowed(category),
+        None => biolink_category(kind),
     }
 }
 

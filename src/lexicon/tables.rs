@@ -1,5 +1,6 @@
-//! The built-in table: every kind with its nouns, data file and Biolink category, and every
-//! relation with the kinds it joins, its phrases both ways, its Biolink predicate and its gloss.
+//! The built-in table: every kind with its nouns, data file, Biolink category and the classes a
+//! node of it may carry as its own, and every relation with the kinds it joins, its phrases both
+//! ways, its Biolink predicate and its gloss.
 
 use super::{KindInfo, RelationInfo};
 use crate::model::{NodeKind, Relation};
@@ -14,6 +15,7 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["drugs", "medications", "medicines", "agents"],
         file: "drugs/",
         biolink: "biolink:Drug",
+        category_under: &["biolink:Drug"],
     },
     KindInfo {
         kind: K::Class,
@@ -21,6 +23,7 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["classes", "drug classes", "categories"],
         file: "classes.toml",
         biolink: "biolink:Treatment",
+        category_under: &["biolink:Treatment"],
     },
     KindInfo {
         kind: K::Target,
@@ -28,6 +31,9 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["targets", "molecular targets"],
         file: "targets.toml",
         biolink: "biolink:Protein",
+        // A molecular target is what a drug acts on: a gene product, or another molecule
+        // (DNA, of the platinum drugs, is a biolink:NucleicAcidEntity).
+        category_under: &["biolink:GeneOrGeneProduct", "biolink:MolecularEntity"],
     },
     KindInfo {
         kind: K::Biomarker,
@@ -35,6 +41,7 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["biomarkers", "markers"],
         file: "biomarkers.toml",
         biolink: "biolink:ClinicalFinding",
+        category_under: &["biolink:ClinicalFinding"],
     },
     KindInfo {
         kind: K::Subtype,
@@ -42,6 +49,7 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["subtypes", "cancer subtypes", "cancers", "indications"],
         file: "subtypes.toml",
         biolink: "biolink:Disease",
+        category_under: &["biolink:Disease"],
     },
     KindInfo {
         kind: K::SideEffect,
@@ -66,6 +74,7 @@ pub const KINDS: &[KindInfo] = &[
         ],
         file: "side-effects.toml",
         biolink: "biolink:PhenotypicFeature",
+        category_under: &["biolink:PhenotypicFeature"],
     },
     KindInfo {
         kind: K::OrganSystem,
@@ -73,6 +82,7 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["organ systems", "organs"],
         file: "organ-systems.toml",
         biolink: "biolink:GrossAnatomicalStructure",
+        category_under: &["biolink:GrossAnatomicalStructure"],
     },
     KindInfo {
         kind: K::Monitoring,
@@ -85,6 +95,7 @@ pub const KINDS: &[KindInfo] = &[
         ],
         file: "monitoring.toml",
         biolink: "biolink:Procedure",
+        category_under: &["biolink:Procedure"],
     },
     KindInfo {
         kind: K::Procedure,
@@ -92,6 +103,7 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["procedures"],
         file: "procedures.toml",
         biolink: "biolink:Treatment",
+        category_under: &["biolink:Treatment"],
     },
     KindInfo {
         kind: K::Regimen,
@@ -99,6 +111,7 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["regimens", "combinations"],
         file: "regimens.toml",
         biolink: "biolink:Treatment",
+        category_under: &["biolink:Treatment"],
     },
     KindInfo {
         kind: K::Population,
@@ -106,6 +119,7 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["populations", "patient groups"],
         file: "populations.toml",
         biolink: "biolink:PopulationOfIndividualOrganisms",
+        category_under: &["biolink:PopulationOfIndividualOrganisms"],
     },
     KindInfo {
         kind: K::Route,
@@ -113,6 +127,7 @@ pub const KINDS: &[KindInfo] = &[
         plural: &["routes", "routes of administration"],
         file: "routes.toml",
         biolink: "biolink:Attribute",
+        category_under: &["biolink:Attribute"],
     },
 ];
 
