@@ -60,6 +60,7 @@ fn node(id: String, kind: NodeKind) -> Node {
         aliases: Vec::new(),
         xrefs: Vec::new(),
         note: None,
+        category: None,
         accepted: Vec::new(),
         origin: Origin::default(),
     }

@@ -184,6 +184,7 @@ fn node_changes(o: &Node, n: &Node) -> Vec<Change> {
             ("aliases", FieldValue::List(x.aliases.clone())),
             ("xrefs", FieldValue::List(x.xrefs.clone())),
             ("note", FieldValue::opt(&x.note)),
+            ("category", FieldValue::opt(&x.category)),
             (
                 "accepted",
                 FieldValue::List(
@@ -447,6 +448,7 @@ mod tests {
             aliases: vec![],
             xrefs: vec![],
             note: None,
+            category: None,
             accepted: vec![],
             origin: Origin::default(),
         }
@@ -526,5 +528,16 @@ mod tests {
         let fields: Vec<&str> = d.nodes_changed[0].changes.iter().map(|c| c.field).collect();
         assert_eq!(fields, ["name", "aliases"]);
         assert_eq!(d.to_json()["summary"]["nodes_changed"], 1);
+    }
+
+    #[test]
+    fn a_category_given_is_a_change() {
+        let mut n = node("x", "x");
+        n.category = Some("biolink:NucleicAcidEntity".into());
+        let d = diff(&data(vec![node("x", "x")], vec![]), &data(vec![n], vec![]));
+        let c = &d.nodes_changed[0].changes;
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].field, "category");
+        assert_eq!(c[0].after.to_json(), "biolink:NucleicAcidEntity");
     }
 }

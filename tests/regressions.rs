@@ -497,6 +497,7 @@ fn a_graph_of_seventy_thousand_kinds_keeps_each_nodes_kind() {
             aliases: Vec::new(),
             xrefs: Vec::new(),
             note: None,
+            category: None,
             accepted: Vec::new(),
             origin: Default::default(),
         })

@@ -25,6 +25,7 @@ fn wide() -> KnowledgeGraph {
         aliases: Vec::new(),
         xrefs: Vec::new(),
         note: None,
+        category: None,
         accepted: Vec::new(),
         origin: origin(1),
     };

@@ -654,6 +654,7 @@ mod tests {
             aliases: Vec::new(),
             xrefs: Vec::new(),
             note: None,
+            category: None,
             accepted: Vec::new(),
             origin: Origin::default(),
         };

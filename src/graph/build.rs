@@ -141,6 +141,7 @@ impl Builder {
             &mut node.xrefs.iter().map(|s| borrowed(s)),
             &mut node.note.iter().map(|s| borrowed(s)),
             &mut accepted.map(|s| borrowed(s)),
+            &mut node.category.iter().map(|s| borrowed(s)),
         ]);
         let id = self.strings.intern(&node.id);
         self.add_node_parts(id, node.kind, &node.name, extra, origin)
@@ -528,6 +529,7 @@ impl GraphSink for Builder {
                 &mut list_items(extra.aliases),
                 &mut list_items(extra.xrefs),
                 &mut note.into_iter(),
+                &mut std::iter::empty(),
                 &mut std::iter::empty(),
             ])
         };

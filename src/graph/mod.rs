@@ -63,8 +63,12 @@ fn place_run_of(runs: &[PlaceRun], e: usize) -> Option<&PlaceRun> {
 }
 
 /// The lists a node may have beside its name, in the order kept: aliases, xrefs, its note (none
-/// or one string) and accepted findings (rule id and why, two strings each).
-const EXTRA_LISTS: usize = 4;
+/// or one string), accepted findings (rule id and why, two strings each) and its own Biolink
+/// category (none or one string).
+const EXTRA_LISTS: usize = 5;
+
+/// The lists of an extra that hold one string at most: the note and the category.
+const SINGLE_LISTS: [usize; 2] = [2, 4];
 
 /// The graph with its indexes. Built once (from a validated [`Dataset`] or by a [`Builder`]);
 /// immutable afterwards.
@@ -83,7 +87,7 @@ pub struct KnowledgeGraph {
     kinds: Vec<NodeKind>,
     /// What few nodes have beside their name, kept aside (0: nothing, the many nodes without
     /// share it): extra `x`'s list `k` (see [`EXTRA_LISTS`]) is
-    /// `extra_items[extra_start[4x + k]..extra_start[4x + k + 1]]`.
+    /// `extra_items[extra_start[5x + k]..extra_start[5x + k + 1]]`.
     node_extra: Col<u32>,
     node_origin: Col<Pos>,
     extra_start: Col<u32>,
@@ -184,7 +188,7 @@ impl KnowledgeGraph {
     /// A node, as a view.
     pub fn node(&self, ix: NodeIx) -> NodeRef<'_> {
         let i = ix.index();
-        let [aliases, xrefs, note, accepted] = self.extra_lists(self.node_extra[i]);
+        let [aliases, xrefs, note, accepted, category] = self.extra_lists(self.node_extra[i]);
         NodeRef {
             id: self.strings.get(self.node_id[i]),
             kind: self.kinds[self.node_kind[i] as usize],
@@ -193,6 +197,7 @@ impl KnowledgeGraph {
             xrefs: Strs::new(&self.strings, xrefs),
             note: note.first().map(|s| self.strings.get(*s)),
             accepted: Pairs::new(&self.strings, accepted),
+            category: category.first().map(|s| self.strings.get(*s)),
             origin: self.pos(self.node_origin[i]),
         }
     }
@@ -211,7 +216,7 @@ impl KnowledgeGraph {
                 .get(from as usize..to as usize)
                 .unwrap_or_default()
         };
-        [list(0), list(1), list(2), list(3)]
+        [list(0), list(1), list(2), list(3), list(4)]
     }
 
     /// A node's kind (cheaper than `node(ix).kind`).
@@ -820,6 +825,7 @@ mod tests {
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             xrefs: Vec::new(),
             note: None,
+            category: None,
             accepted: Vec::new(),
             origin: Origin {
                 file: format!("{id}.toml"),

@@ -20,21 +20,22 @@
 //! Columns (`Col`) are sections of plain elements; a statement's place is its line in one
 //! column and its file and column in another, of runs (first statement, file, column) that the
 //! statements after a run's first share until the next run (a file's statements are one run),
-//! kept after the metadata. A node's aliases, xrefs, note and accepted findings are string ids
-//! too, in two columns after that: four offsets an extra (a node's index into them; 0 for
-//! none), and the ids. Everything small or irregular (kinds, relations, provenances, qualifier
-//! sets, files, sources, the kind index's runs, the lexicon) is one `META` section in a
-//! compact length-prefixed encoding, decoded into owned values. Opening checks the header, the
-//! checksums, and then every index once (in range, offsets and runs ascending, string ends at
-//! character boundaries, text UTF-8, sections apart and aligned), so the accessors can trust
-//! them: a file that passes
+//! kept after the metadata. A node's aliases, xrefs, note, accepted findings and own Biolink
+//! category are string ids too, in two columns after that: five offsets an extra (a node's
+//! index into them; 0 for none), and the ids. Everything small or irregular (kinds, relations,
+//! provenances, qualifier sets, files, sources, the kind index's runs, the lexicon) is one
+//! `META` section in a compact length-prefixed encoding, decoded into owned values. Opening
+//! checks the header, the checksums, and then every index once (in range, offsets and runs
+//! ascending, a note or category one string at most, string ends at character boundaries, text
+//! UTF-8, sections apart and aligned), so the accessors can trust them: a file that passes
 //! never makes a later lookup panic or read out of bounds. Each section is hashed and checked in
 //! one pass, piece by piece while the piece is in the cache, the sections shared among the cores:
 //! opening costs about one read of the file. What is not checked, being a matter of answers
 //! rather than safety and guarded by the checksums against accident: that what should be sorted
 //! (the id and label indexes, relation codes within a node's statements) is sorted, that the
-//! node ranks give each node's place in name order, and that the reverse index mirrors the
-//! forward one.
+//! node ranks give each node's place in name order, that the reverse index mirrors the
+//! forward one, and that a node's own category is a Biolink class that fits its kind (the
+//! loaders that made the store checked it).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -42,7 +43,7 @@ use std::sync::Arc;
 
 use super::col::{bytes_of, Backing, Col, ColError, Plain};
 use super::strings::Strings;
-use super::{KnowledgeGraph, NodeIx, PlaceRun, Pos, EXTRA_LISTS};
+use super::{KnowledgeGraph, NodeIx, PlaceRun, Pos, EXTRA_LISTS, SINGLE_LISTS};
 use crate::lexicon::Lexicon;
 use crate::model::{
     Evidence, Frequency, Line, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source,
@@ -51,7 +52,7 @@ use crate::model::{
 /// The first bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"MBCKGSNP";
 /// The layout this mbckg writes and reads; bumped whenever the layout or encoding changes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const ORDER_MARK: u32 = 0x0A0B_0C0D;
 const HEADER: usize = 64;
 const ENTRY: usize = 32;
@@ -613,6 +614,9 @@ enum Rule<'a> {
     Runs(&'a [PlaceRun], usize),
     /// Ascending, from 0 to a total.
     Offsets(&'a [u32], usize),
+    /// The extras' offsets: as `Offsets`, and each extra's note and category one string at
+    /// most.
+    ExtraOffsets(&'a [u32], usize),
     /// UTF-8.
     Text(&'a [u8]),
     /// Ascending string ends, each at a character boundary of the text (or its end).
@@ -714,7 +718,8 @@ impl Job<'_> {
                     );
                 }
             }
-            Rule::Offsets(v, total) => {
+            Rule::Offsets(v, total) | Rule::ExtraOffsets(v, total) => {
+                let extras = matches!(self.rule, Rule::ExtraOffsets(..));
                 let mut prev = 0u32;
                 for (k, c) in v.chunks(PIECE / 4).enumerate() {
                     hasher.update(bytes_of(c));
@@ -722,6 +727,17 @@ impl Job<'_> {
                         c.first().is_none_or(|x| *x >= prev) && c.windows(2).all(|w| w[0] <= w[1]);
                     if !up {
                         check(k * PIECE / 4, Err("the offsets go down".into()));
+                    }
+                    if let Some((at, n)) = extras
+                        .then(|| overlong_single(v, k * PIECE / 4..k * PIECE / 4 + c.len()))
+                        .flatten()
+                    {
+                        check(
+                            at,
+                            Err(format!(
+                                "an extra's note or category is {n} strings, not one at most"
+                            )),
+                        );
                     }
                     prev = c.last().copied().unwrap_or(prev);
                 }
@@ -784,6 +800,19 @@ impl Job<'_> {
     }
 }
 
+/// The first list among the extras' offsets `v[range]` that holds one string at most (a note,
+/// a category: see `SINGLE_LISTS`) but holds more: where its offsets are, and how many it holds.
+fn overlong_single(v: &[u32], range: std::ops::Range<usize>) -> Option<(usize, u32)> {
+    let extras = range.start / EXTRA_LISTS..range.end.div_ceil(EXTRA_LISTS);
+    extras
+        .flat_map(|x| SINGLE_LISTS.map(|k| x * EXTRA_LISTS + k))
+        .filter(|i| range.contains(i))
+        .find_map(|i| {
+            let n = v.get(i + 1)?.saturating_sub(v[i]);
+            (n > 1).then_some((i, n))
+        })
+}
+
 /// Hashes and checks every section, the big ones shared among `threads` threads while this one
 /// reads the metadata (and then the columns whose limits it gives); returns the metadata.
 fn scan_all(
@@ -833,7 +862,7 @@ fn scan_all(
         ),
         make(
             Part::ExtraStart,
-            Rule::Offsets(&c.extra_start, c.extra_items.len()),
+            Rule::ExtraOffsets(&c.extra_start, c.extra_items.len()),
         ),
         make(Part::ExtraItems, Rule::Below(&c.extra_items, strings)),
     ];
@@ -1335,6 +1364,8 @@ mod tests {
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             xrefs: vec![format!("X:{id}")],
             note: Some("née ✓".into()),
+            // A target of its own category, as DNA is.
+            category: (kind == NodeKind::Target).then(|| "biolink:NucleicAcidEntity".into()),
             accepted: vec![("rule".into(), "why".into())],
             origin: Origin {
                 file: format!("{id}.toml"),
@@ -1489,6 +1520,12 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(nodes(&back), nodes(&g));
+        let t = back.by_id("t").expect("t");
+        assert_eq!(back.node(t).category, Some("biolink:NucleicAcidEntity"));
+        assert_eq!(back.node(t).biolink_category(), "biolink:NucleicAcidEntity");
+        let b = back.by_id("b").expect("b");
+        assert_eq!(back.node(b).category, None);
+        assert_eq!(back.node(b).biolink_category(), "biolink:Drug");
         assert_eq!(sts(&back), sts(&g));
         assert_eq!(back.sources(), g.sources());
         assert_eq!(back.lexicon(), g.lexicon());
@@ -1614,17 +1651,29 @@ mod tests {
                 "node extras, at 0: 9 is past the 5 there are",
                 word(Part::NodeExtra, 0, 9),
             ),
+            // The second extra's first offset (5) made 0.
             (
                 "extras' offsets, at 0: the offsets go down",
-                word(Part::ExtraStart, 4 * 6, 0),
+                word(Part::ExtraStart, 4 * 10, 0),
             ),
             (
                 "extras' strings, at 2: 4000 is past",
                 word(Part::ExtraItems, 8, 4000),
             ),
             (
-                "20 extras' offsets, not 4 an extra and one",
+                "25 extras' offsets, not 5 an extra and one",
                 entry(Part::ExtraStart, 16, |len| len - 4),
+            ),
+            // Drug `b`'s extra (the first) with its xrefs' end moved back: a note of two.
+            (
+                "extras' offsets, at 7: an extra's note or category is 2 strings",
+                word(Part::ExtraStart, 4 * 7, 1),
+            ),
+            // Target `t`'s (the third) with its accepted finding's end moved back: a category
+            // of two.
+            (
+                "extras' offsets, at 19: an extra's note or category is 2 strings",
+                word(Part::ExtraStart, 4 * 19, 12),
             ),
             ("overlaps", entry(Part::StLine, 8, |offset| offset - 8)),
             (

@@ -1,11 +1,14 @@
 //! Small copyable views of what the store holds: a node, a statement, a place in a file. They
 //! borrow from the store and carry the field names of the model's owned types, so code reads
 //! `g.node(n).name` and `g.statement(e).provenance.source` whichever it holds; a node's lists
-//! of strings are read from the store's arena as they are asked for. Uses model and the arena.
+//! of strings are read from the store's arena as they are asked for. Uses model, the lexicon
+//! (a node's Biolink category) and the arena.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::strings::Strings;
+use crate::lexicon;
 use crate::model::{Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Statement};
 
 /// A list of strings the store holds (a node's aliases or xrefs), read in place: ids into its
@@ -164,10 +167,17 @@ pub struct NodeRef<'g> {
     pub note: Option<&'g str>,
     /// Lint findings a reviewer has looked at and accepted: (rule id, why).
     pub accepted: Pairs<'g>,
+    /// Its own Biolink category, where its kind's does not fit it; `None`: its kind's.
+    pub category: Option<&'g str>,
     pub origin: OriginRef<'g>,
 }
 
-impl NodeRef<'_> {
+impl<'g> NodeRef<'g> {
+    /// The Biolink category the node is exported as: its own, or else its kind's.
+    pub fn biolink_category(&self) -> Cow<'g, str> {
+        lexicon::node_category(self.kind, self.category)
+    }
+
     /// The owned [`Node`].
     pub fn to_node(&self) -> Node {
         Node {
@@ -177,6 +187,7 @@ impl NodeRef<'_> {
             aliases: self.aliases.to_vec(),
             xrefs: self.xrefs.to_vec(),
             note: self.note.map(str::to_string),
+            category: self.category.map(str::to_string),
             accepted: self.accepted.to_vec(),
             origin: self.origin.to_origin(),
         }

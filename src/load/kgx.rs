@@ -368,6 +368,7 @@ fn gather(t: &Table, r: &Record, c: &NodeColumns, id: &str) -> Gathered {
             aliases: split_list(r.raw(c.synonym)),
             xrefs: split_list(r.raw(c.xref)),
             note: (!note.is_empty()).then_some(note),
+            category: None,
             accepted: Vec::new(),
             origin: parse_origin(&r.text(c.origin)).unwrap_or_else(|| t.origin(r, 0)),
         },

@@ -60,6 +60,8 @@ pub(crate) struct RawNode {
     #[serde(default)]
     pub(crate) xrefs: Vec<String>,
     pub(crate) note: Option<String>,
+    /// Its own Biolink category, where its kind's does not fit it (`biolink:NucleicAcidEntity`).
+    pub(crate) category: Option<Spanned<String>>,
     /// Lint rule id → why the finding is accepted.
     #[serde(default)]
     pub(crate) accept: BTreeMap<String, String>,

@@ -2,12 +2,14 @@
 //! (relation between the right kinds, known qualifier values, references), cycles of `subclass_of`.
 //! Each problem is reported with its place; none stops the others.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use ::toml::Spanned;
 
 use crate::diag::{self, Diagnostic};
 use crate::lexicon;
+use crate::lexicon::biolink::{Hierarchy, Misfit};
 use crate::model::vocab::{Frequency, Line};
 use crate::model::{
     Evidence, Node, NodeKind, Origin, Provenance, Qualifiers, Relation, Section, Source, Statement,
@@ -71,7 +73,7 @@ pub(crate) fn is_kebab_id(id: &str) -> bool {
         })
 }
 
-/// Checks node ids, kinds, names and aliases; returns the nodes and a map id → kind.
+/// Checks node ids, kinds, names, aliases and categories; returns the nodes and a map id → kind.
 pub(crate) fn check_nodes(
     fs: &Files,
     pending: &[PendingNode],
@@ -82,6 +84,8 @@ pub(crate) fn check_nodes(
     // lower-cased name or alias → (node id, where it was claimed)
     let mut names: HashMap<String, (String, Span)> = HashMap::new();
     let mut nodes = Vec::new();
+    // The Biolink table, read when a node first names a category.
+    let biolink = OnceCell::new();
     for p in pending {
         let raw = &p.raw;
         let id = raw.id.get_ref();
@@ -150,6 +154,10 @@ pub(crate) fn check_nodes(
                 names.insert(key, (id.clone(), span));
             }
         }
+        let category = raw.category.as_ref().and_then(|c| {
+            let biolink = biolink.get_or_init(Hierarchy::embedded);
+            check_category(fs, p, c, biolink, errors)
+        });
         nodes.push(Node {
             id: id.clone(),
             kind: p.kind,
@@ -157,6 +165,7 @@ pub(crate) fn check_nodes(
             aliases: raw.aliases.iter().map(|a| a.get_ref().clone()).collect(),
             xrefs: raw.xrefs.clone(),
             note: raw.note.clone(),
+            category,
             accepted: raw
                 .accept
                 .iter()
@@ -166,6 +175,45 @@ pub(crate) fn check_nodes(
         });
     }
     (nodes, kinds)
+}
+
+/// A node's own Biolink category when a node of its kind may carry it (see
+/// [`lexicon::KindInfo::category_under`]); the kind's own category is an error too, since it
+/// goes without saying.
+fn check_category(
+    fs: &Files,
+    p: &PendingNode,
+    category: &Spanned<String>,
+    biolink: &Hierarchy,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let span = fs.span(p.file, category);
+    let category = category.get_ref();
+    if let Err(misfit) = biolink.fits(p.kind, category) {
+        let help = match misfit {
+            Misfit::Unknown => fs.did_you_mean("categories", category, biolink.concrete_classes()),
+            other => other.help(p.kind),
+        };
+        errors.push(
+            fs.diag(span, misfit.message(category, p.kind))
+                .with_help_opt(help),
+        );
+        return None;
+    }
+    if lexicon::biolink_category(p.kind) == category.as_str() {
+        errors.push(
+            fs.diag(
+                span,
+                format!(
+                    "category `{category}` is what every {} is exported as",
+                    lexicon::singular(p.kind)
+                ),
+            )
+            .with_help("leave `category` out: a node carries its own only where its kind's does not fit it"),
+        );
+        return None;
+    }
+    Some(category.clone())
 }
 
 /// Checks every statement; returns the valid ones with the span of their relation field.

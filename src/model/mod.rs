@@ -293,6 +293,9 @@ pub struct Node {
     pub xrefs: Vec<String>,
     /// A curator's note about the node.
     pub note: Option<String>,
+    /// Its own Biolink category, where its kind's does not fit it (DNA, a target, is a
+    /// `biolink:NucleicAcidEntity`, not a `biolink:Protein`); `None`: its kind's.
+    pub category: Option<String>,
     /// Lint findings a reviewer has looked at and accepted: (rule id, why).
     pub accepted: Vec<(String, String)>,
     pub origin: Origin,
