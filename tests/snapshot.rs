@@ -106,6 +106,15 @@ fn the_shipped_graph_reopened_answers_every_query_script_alike() {
     let g = KnowledgeGraph::new(load::load_embedded().expect("the shipped graph loads"));
     let back = reopened(&g);
     assert_same_store(&g, &back);
+    // DNA's own category, kept among the node's extras.
+    let dna = back.by_id("dna").expect("dna");
+    assert_eq!(back.node(dna).category, Some("biolink:NucleicAcidEntity"));
+    assert_eq!(
+        back.node(dna).biolink_category(),
+        "biolink:NucleicAcidEntity"
+    );
+    let her2 = back.by_id("her2").expect("her2");
+    assert_eq!(back.node(her2).biolink_category(), "biolink:Protein");
     let (g, back) = (Rc::new(g), Rc::new(back));
     let mut scripts = Vec::new();
     collect_scripts(Path::new("tests/queries"), &mut scripts);

@@ -35,6 +35,14 @@ pub(super) fn show(g: &KnowledgeGraph, n: NodeIx) -> ResultSet {
     if let Some(note) = &node.note {
         notes.push(format!("note: {note}"));
     }
+    // Only where it is not the kind's: a card shows what is particular to the node.
+    if let Some(category) = node.category {
+        notes.push(format!(
+            "Biolink category: {category} (its own; other {} are {})",
+            lexicon::plural(node.kind),
+            lexicon::biolink_category(node.kind)
+        ));
+    }
     notes.push(format!("defined at {}", node.origin));
     // (relation order, direction, other name) → row
     let mut keyed: Vec<((usize, u8, String), Row)> = Vec::new();
