@@ -581,6 +581,154 @@ fn kgx_kinds_we_do_not_know_are_kept_under_their_own_name() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A node's own Biolink category
+
+const NUCLEIC_ACID: &str = "biolink:NucleicAcidEntity";
+
+fn shipped() -> KnowledgeGraph {
+    KnowledgeGraph::new(load::load_embedded().expect("shipped graph loads"))
+}
+
+/// The items of a JSON array (none for anything else).
+fn items(v: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    v.as_array().into_iter().flatten()
+}
+
+/// The fields of the line of `nodes.tsv` that has our node `id`.
+fn node_fields<'a>(nodes: &'a str, id: &str) -> Vec<&'a str> {
+    let line = nodes
+        .lines()
+        .find(|l| l.starts_with(&format!("MBCKG:{id}\t")))
+        .unwrap_or_else(|| panic!("no line for {id}"));
+    line.split('\t').collect()
+}
+
+#[test]
+fn dna_exports_as_a_nucleic_acid_entity_and_the_protein_targets_as_proteins() {
+    let g = shipped();
+    let files = export::export(&g, None, ExportFormat::Kgx);
+    let nodes = &files[0].1;
+    // id, category, name, description, synonym, xref, mbckg_kind, mbckg_origin
+    let dna = node_fields(nodes, "dna");
+    assert_eq!((dna[1], dna[2], dna[6]), (NUCLEIC_ACID, "DNA", "target"));
+    for protein in ["her2", "estrogen-receptor", "parp"] {
+        let line = node_fields(nodes, protein);
+        assert_eq!(
+            (line[1], line[6]),
+            ("biolink:Protein", "target"),
+            "{protein}"
+        );
+    }
+    // The metadata counts DNA apart, and the statements that reach it.
+    let meta: serde_json::Value = serde_json::from_str(&files[2].1).expect("JSON");
+    let count = |category: &str| {
+        items(&meta["nodes"])
+            .find(|n| n["category"] == category)
+            .map_or(0, |n| n["count"].as_u64().unwrap_or(0))
+    };
+    let targets = g.of_kind(mbckg::model::NodeKind::Target).len() as u64;
+    assert_eq!(count(NUCLEIC_ACID), 1);
+    assert_eq!(count("biolink:Protein"), targets - 1);
+    let to_dna = items(&meta["edges"])
+        .filter(|e| e["object_category"] == NUCLEIC_ACID)
+        .filter_map(|e| e["count"].as_u64())
+        .sum::<u64>();
+    let dna_ix = g.by_id("dna").expect("dna");
+    assert_eq!(to_dna, g.in_edges(dna_ix).count() as u64);
+    // JSON and GraphML say the same.
+    let json: serde_json::Value =
+        serde_json::from_str(&one(&g, None, ExportFormat::Json)).expect("JSON");
+    let category = |id: &str| {
+        items(&json["nodes"])
+            .find(|n| n["id"] == id)
+            .map(|n| n["category"].clone())
+    };
+    assert_eq!(category("dna"), Some(NUCLEIC_ACID.into()));
+    assert_eq!(category("her2"), Some("biolink:Protein".into()));
+    let graphml = one(&g, None, ExportFormat::Graphml);
+    let dna_node = graphml
+        .split("<node ")
+        .find(|n| n.starts_with("id=\"dna\""))
+        .expect("dna in GraphML");
+    assert!(
+        dna_node.contains(&format!(
+            "<data key=\"node_category\">{NUCLEIC_ACID}</data>"
+        )),
+        "{dna_node}"
+    );
+}
+
+#[test]
+fn dna_keeps_its_category_through_kgx_and_back() {
+    let g = shipped();
+    let (nodes, edges) = kgx(&g);
+    let back = parse_kgx(&nodes, &edges).unwrap_or_else(|e| panic!("{e:#?}"));
+    let dna = back.nodes.iter().find(|n| n.id == "dna").expect("dna");
+    assert_eq!(dna.kind, mbckg::model::NodeKind::Target);
+    assert_eq!(dna.category.as_deref(), Some(NUCLEIC_ACID));
+    // The others have their kind's.
+    let own: Vec<&str> = back
+        .nodes
+        .iter()
+        .filter(|n| n.category.is_some())
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(own, ["dna"]);
+    let (nodes2, _) = kgx(&KnowledgeGraph::new(back));
+    assert_eq!(node_fields(&nodes2, "dna"), node_fields(&nodes, "dna"));
+}
+
+/// A `nodes.tsv` of one node a line: (id, category, mbckg_kind).
+fn kgx_nodes(lines: &[(&str, &str, &str)]) -> String {
+    let mut out =
+        "id\tcategory\tname\tdescription\tsynonym\txref\tmbckg_kind\tmbckg_origin\n".to_string();
+    for (id, category, kind) in lines {
+        out.push_str(&format!("{id}\t{category}\t{id}\t\t\t\t{kind}\t\n"));
+    }
+    out
+}
+
+#[test]
+fn a_category_beside_our_kind_is_the_nodes_own_only_where_the_kind_allows_it() {
+    let nodes = kgx_nodes(&[
+        ("MBCKG:dna", NUCLEIC_ACID, "target"),
+        ("MBCKG:her2", "biolink:Protein", "target"),
+        ("MBCKG:bare", "", "target"),
+        ("MBCKG:taxane", "biolink:Drug", "class"),
+        ("MBCKG:odd", "biolink:Disease", "target"),
+        ("MBCKG:typo", "biolink:NucleicAcidEntty", "target"),
+        (
+            "MBCKG:most",
+            &format!("biolink:NamedThing|{NUCLEIC_ACID}"),
+            "target",
+        ),
+        // A third party's node: the category is its kind, as before.
+        ("EX:rna", NUCLEIC_ACID, ""),
+    ]);
+    let back =
+        parse_kgx(&nodes, "subject\tpredicate\tobject\n").unwrap_or_else(|e| panic!("{e:#?}"));
+    let got: Vec<(&str, &str, Option<&str>)> = back
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.kind.as_str(), n.category.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("dna", "target", Some(NUCLEIC_ACID)),
+            ("her2", "target", None),
+            ("bare", "target", None),
+            // The kind decides where the category does not fit it, as it always has.
+            ("taxane", "class", None),
+            ("odd", "target", None),
+            ("typo", "target", None),
+            ("most", "target", Some(NUCLEIC_ACID)),
+            ("EX:rna", NUCLEIC_ACID, None),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // JSON
 
 #[test]

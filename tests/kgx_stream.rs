@@ -52,6 +52,14 @@ fn the_shipped_graph_exported_streams_back_as_the_full_reader_reads_it() {
     let fast = streamed(&dir).expect("our own export streams");
     assert_same(&fast, &full(&dir));
     assert_eq!(fast.statement_count(), g.statement_count());
+    // DNA keeps its own category (a target, not a protein).
+    let dna = fast.by_id("dna").expect("dna");
+    assert_eq!(fast.node(dna).category, Some("biolink:NucleicAcidEntity"));
+    let files_again = export(&fast, None, ExportFormat::Kgx);
+    assert!(
+        files_again[0].1 == files[0].1,
+        "nodes.tsv differs streamed back"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -69,6 +77,54 @@ fn edge(
     origin: &str,
 ) -> String {
     format!("{id}\t{s}\t{predicate}\t{o}\tfalse\tknowledge_assertion\tmanual_agent\t{source}\t{ours}\t{section}\t{evidence}\t{note}\t{line}\t{frequency}\t\t\t\t\t\t\t\t{origin}\n")
+}
+
+#[test]
+fn a_category_beside_our_kind_streams_as_the_full_reader_reads_it() {
+    // Kept where the kind allows it; else the kind decides, as in the full reader.
+    let mut nodes = NODES_HEAD.to_string();
+    for (id, category, kind) in [
+        ("dna", "biolink:NucleicAcidEntity", "target"),
+        ("her2", "biolink:Protein", "target"),
+        ("bare", "", "target"),
+        ("taxane", "biolink:Drug", "class"),
+        ("odd", "biolink:Disease", "target"),
+        ("typo", "biolink:NucleicAcidEntty", "target"),
+        ("cisplatin", "biolink:Drug", "drug"),
+    ] {
+        nodes.push_str(&format!("MBCKG:{id}\t{category}\t{id}\t\t\t\t{kind}\t\n"));
+    }
+    let edges = format!(
+        "{EDGES_HEAD}{}",
+        edge(
+            "e1",
+            [
+                "MBCKG:cisplatin",
+                "biolink:directly_physically_interacts_with",
+                "MBCKG:dna",
+            ],
+            [
+                "infores:mbckg-src",
+                "MBCKG:targets",
+                "Sec A",
+                "background",
+                ""
+            ],
+            ["", ""],
+            "",
+        )
+    );
+    let dir = temp_dir("categories");
+    write(&dir, &nodes, &edges);
+    let fast = streamed(&dir).expect("categories of our kinds stream");
+    assert_same(&fast, &full(&dir));
+    let own: Vec<(&str, Option<&str>)> = fast
+        .nodes()
+        .map(|n| (fast.id(n), fast.node(n).category))
+        .filter(|(_, c)| c.is_some())
+        .collect();
+    assert_eq!(own, [("dna", Some("biolink:NucleicAcidEntity"))]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -525,12 +525,13 @@ impl GraphSink for Builder {
             0
         } else {
             let note = (!extra.note.is_empty()).then_some(Cow::Borrowed(extra.note));
+            let category = (!extra.category.is_empty()).then_some(Cow::Borrowed(extra.category));
             self.add_extra([
                 &mut list_items(extra.aliases),
                 &mut list_items(extra.xrefs),
                 &mut note.into_iter(),
                 &mut std::iter::empty(),
-                &mut std::iter::empty(),
+                &mut category.into_iter(),
             ])
         };
         Some(self.add_node_parts(id, kind, name, extra, origin).index() as u32)

@@ -408,7 +408,8 @@ fn finish_nodes(
     let mut ends = HashMap::with_capacity(gathered.len());
     for g in gathered {
         let mut node = g.node;
-        let (name, kind) = match (&g.kind, hierarchy.most_specific(&g.categories)) {
+        let most_specific = hierarchy.most_specific(&g.categories);
+        let (name, kind) = match (&g.kind, most_specific) {
             (Some(kind), _) => (kind.as_str(), NodeKind::named(kind)),
             (None, Some(category)) => (category, lexicon::kind_of_biolink(category)),
             (None, None) => {
@@ -423,6 +424,13 @@ fn finish_nodes(
             continue;
         };
         node.kind = kind;
+        // The kind column decides the kind; the category is the node's own where the kind
+        // allows it (DNA, a target, is a nucleic acid entity).
+        if g.kind.is_some() {
+            node.category = hierarchy
+                .own_category(kind, most_specific)
+                .map(str::to_string);
+        }
         if node.name.is_empty() {
             node.name = node.id.clone();
         }

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::kgx::qualifiers_from_columns;
 use crate::graph::{prefetch, same_bytes as same};
 use crate::lexicon;
+use crate::lexicon::biolink::Hierarchy;
 use crate::model::kgx::{
     parse_origin, split_list, unescaped, CURIE_PREFIX, EDGE_COLUMNS, INFORES_PREFIX, NODE_COLUMNS,
     UNATTRIBUTED,
@@ -1129,14 +1130,25 @@ fn node_header(line: &str) -> bool {
 /// has; the last pair asked is kept apart, since nodes come grouped by kind.
 #[derive(Default)]
 struct KindMemo {
-    by_fields: FxMap<(String, String), NodeKind>,
-    last: Option<(String, String, NodeKind)>,
+    by_fields: FxMap<(String, String), Kinded>,
+    last: Option<(String, String, Kinded)>,
+    /// The Biolink table, read when a node of our kind first has a category of its own.
+    biolink: std::cell::OnceCell<Hierarchy>,
+}
+
+/// A node's kind, and whether its category field is the node's own category (DNA, a target,
+/// is a `biolink:NucleicAcidEntity`).
+#[derive(Clone, Copy)]
+struct Kinded {
+    kind: NodeKind,
+    own_category: bool,
 }
 
 impl KindMemo {
     /// The kind a node line's `mbckg_kind` and `category` fields give (the kind field first,
-    /// else the category's first item through the lexicon); `None` when neither names one.
-    fn of(&mut self, kind: &str, category: &str) -> Option<NodeKind> {
+    /// else the category's first item through the lexicon), and whether the category is the
+    /// node's own (as the full reader decides); `None` when neither names a kind.
+    fn of(&mut self, kind: &str, category: &str) -> Option<Kinded> {
         if let Some((k, c, v)) = &self.last {
             if same(k.as_bytes(), kind.as_bytes()) && same(c.as_bytes(), category.as_bytes()) {
                 return Some(*v);
@@ -1146,18 +1158,37 @@ impl KindMemo {
         let v = match self.by_fields.get(&key) {
             Some(v) => *v,
             None => {
-                let (raw, cat) = (unescaped(kind), first_of_list(category));
-                let v = match (raw.is_empty(), cat.is_empty()) {
-                    (false, _) => NodeKind::named(&raw)?,
-                    (true, false) => lexicon::kind_of_biolink(&cat)?,
-                    (true, true) => return None,
-                };
+                let v = self.read(kind, category)?;
                 self.by_fields.insert(key.clone(), v);
                 v
             }
         };
         self.last = Some((key.0, key.1, v));
         Some(v)
+    }
+
+    /// [`Self::of`] worked out.
+    fn read(&self, kind: &str, category: &str) -> Option<Kinded> {
+        let (raw, cat) = (unescaped(kind), first_of_list(category));
+        match (raw.is_empty(), cat.is_empty()) {
+            (false, _) => {
+                let kind = NodeKind::named(&raw)?;
+                let given = (!cat.is_empty()).then_some(&*cat);
+                // The common case, the kind's own category, without the table.
+                let own_category = given.is_some_and(|c| lexicon::biolink_category(kind) != c)
+                    && self
+                        .biolink
+                        .get_or_init(Hierarchy::embedded)
+                        .own_category(kind, given)
+                        .is_some();
+                Some(Kinded { kind, own_category })
+            }
+            (true, false) => Some(Kinded {
+                kind: lexicon::kind_of_biolink(&cat)?,
+                own_category: false,
+            }),
+            (true, true) => None,
+        }
     }
 }
 
@@ -1185,7 +1216,7 @@ fn table_nodes(path: &Path, stop: &AtomicBool) -> Option<NodeTable> {
                 }
                 let fields = Fields::new::<8>(line, tabs, count)?;
                 let id = local_id(fields.get(0, 0)?, escaped);
-                let kind = kinds.of(fields.get(6, 6)?, fields.get(1, 1)?)?;
+                let kind = kinds.of(fields.get(6, 6)?, fields.get(1, 1)?)?.kind;
                 let at = node as usize % TABLE_AHEAD;
                 // The node read `TABLE_AHEAD` lines ago goes in; this one takes its place.
                 if node as usize >= TABLE_AHEAD {
@@ -1286,7 +1317,7 @@ fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBoo
                 if id.is_empty() || category.contains('|') {
                     return None;
                 }
-                let kind = kinds.of(kind, category)?;
+                let Kinded { kind, own_category } = kinds.of(kind, category)?;
                 let name = if escaped {
                     unescaped(name)
                 } else {
@@ -1298,10 +1329,16 @@ fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBoo
                     return None;
                 }
                 let note = unescaped(description);
+                let own_category = if own_category {
+                    unescaped(category)
+                } else {
+                    Cow::Borrowed("")
+                };
                 let extra = NodeExtra {
                     aliases: synonym,
                     xrefs: xref,
                     note: &note,
+                    category: &own_category,
                 };
                 let parsed = if origin.is_empty() {
                     None

@@ -21,6 +21,8 @@ pub struct NodeExtra<'a> {
     pub xrefs: &'a str,
     /// Unescaped; empty when there is none.
     pub note: &'a str,
+    /// The node's own Biolink category (checked to fit its kind); empty when it has none.
+    pub category: &'a str,
 }
 
 /// A place in a file, packed: line, file (an index into the block's `files`), column (a column

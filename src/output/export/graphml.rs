@@ -48,7 +48,7 @@ pub(crate) fn to_graphml(sel: &Selection) -> String {
         let _ = writeln!(out, "    <node id=\"{}\">", xml(&n.id));
         data(&mut out, "node_name", &n.name);
         data(&mut out, "node_kind", n.kind.as_str());
-        data(&mut out, "node_category", &super::kgx::category(n.kind));
+        data(&mut out, "node_category", &super::kgx::category(n));
         data(&mut out, "node_aliases", &join_list(&n.aliases, false));
         data(&mut out, "node_xrefs", &join_list(&n.xrefs, false));
         data(&mut out, "node_note", n.note.as_deref().unwrap_or(""));

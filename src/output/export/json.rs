@@ -24,7 +24,7 @@ pub(crate) struct Document<'a> {
 pub(crate) struct NodeOut<'a> {
     id: &'a str,
     kind: &'a str,
-    category: Cow<'static, str>,
+    category: Cow<'a, str>,
     name: &'a str,
     aliases: &'a [String],
     xrefs: &'a [String],
@@ -44,7 +44,7 @@ impl<'a> NodeOut<'a> {
         NodeOut {
             id: &n.id,
             kind: n.kind.as_str(),
-            category: super::kgx::category(n.kind),
+            category: super::kgx::category(n),
             name: &n.name,
             aliases: &n.aliases,
             xrefs: &n.xrefs,

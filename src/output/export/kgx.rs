@@ -29,14 +29,11 @@ pub(crate) fn to_kgx(sel: &Selection) -> Vec<(String, String)> {
     ]
 }
 
-/// The Biolink category of a node: our kind's, an imported kind's own name when it is a Biolink
-/// category, else `biolink:NamedThing` (with the kind in `mbckg_kind`).
-pub fn category(kind: NodeKind) -> Cow<'static, str> {
-    match lexicon::kind_info(kind) {
-        Some(info) => Cow::Borrowed(info.biolink),
-        None if kind.as_str().starts_with("biolink:") => Cow::Owned(kind.as_str().to_string()),
-        None => Cow::Borrowed(biolink::NAMED_THING),
-    }
+/// The Biolink category of a node: its own where it has one (DNA, a target, is a
+/// `biolink:NucleicAcidEntity`), else its kind's: ours from the lexicon, an imported kind's own
+/// name when it is a Biolink category, else `biolink:NamedThing` (with the kind in `mbckg_kind`).
+pub fn category(n: &Node) -> Cow<'_, str> {
+    lexicon::node_category(n.kind, n.category.as_deref())
 }
 
 /// Our kind, written beside the category when the category alone does not say it.
@@ -91,7 +88,7 @@ fn nodes_tsv(sel: &Selection) -> String {
 fn node_line(out: &mut String, n: &Node) {
     let mut line = TsvLine::start(out);
     line.text(&curie(&n.id));
-    line.raw(&category(n.kind));
+    line.text(&category(n));
     line.text(&n.name);
     line.text(n.note.as_deref().unwrap_or(""));
     line.list(&n.aliases);
@@ -147,7 +144,7 @@ fn content_metadata(sel: &Selection) -> String {
     let mut categories: BTreeMap<Cow<str>, (usize, Vec<String>)> = BTreeMap::new();
     let mut kinds: HashMap<&str, Cow<str>> = HashMap::new();
     for n in &sel.nodes {
-        let c = category(n.kind);
+        let c = category(n);
         kinds.insert(n.id.as_str(), c.clone());
         let entry = categories.entry(c).or_default();
         entry.0 += 1;
@@ -208,7 +205,7 @@ fn content_metadata(sel: &Selection) -> String {
         }).collect::<Vec<_>>(),
         "columns": {
             "original_predicate": "our relation (MBCKG:<relation>), when the Biolink predicate is broader than it",
-            "mbckg_kind": "our kind of node, when the category is broader than it",
+            "mbckg_kind": "our kind of node, which the category alone does not say: it may be broader than the kind, or the node's own (DNA, a target, is a biolink:NucleicAcidEntity)",
             "mbckg_section": "the section of the source the statement cites",
             "mbckg_evidence": "how strongly the source supports the statement",
             "mbckg_note": "the curators' note",
