@@ -690,6 +690,7 @@ mod tests {
             xrefs: Vec::new(),
             note: None,
             accepted: Vec::new(),
+            category: None,
             origin: Origin::default(),
         };
         // More labels of drugs sort before the target's alias than a scan of the labels passes.
