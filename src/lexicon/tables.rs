@@ -192,7 +192,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         domain: &[K::Drug, K::Regimen],
         range: &[K::Drug, K::Class, K::Procedure],
         phrases: &["containing", "including", "made of", "contain", "contains"],
-        inverse_phrases: &["component of", "part of", "contained in"],
+        inverse_phrases: &["component of", "part of", "contained in", "in"],
         biolink: "biolink:has_part",
         gloss: "contains",
     },
