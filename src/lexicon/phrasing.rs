@@ -110,6 +110,22 @@ pub const AUXILIARIES: &[&str] = &[
     "has", "have",
 ];
 
+/// Words of a question about how named things differ or what they share, which `compare`
+/// answers (`in common` is looked for as two words).
+pub const COMPARE_CUES: &[&str] = &[
+    "difference",
+    "differences",
+    "differ",
+    "differs",
+    "similar",
+    "similarities",
+    "alike",
+    "share",
+    "shared",
+    "versus",
+    "vs",
+];
+
 /// Words that may be ignored anywhere: they carry no condition. The echo lists the ones it skipped.
 pub const FILLERS: &[&str] = &[
     "the",

@@ -172,7 +172,9 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
         nested: None,
         shapes: std::cell::OnceCell::new(),
     };
-    let kind = p.statement_kind(stmt)?;
+    let kind = p
+        .statement_kind(stmt)
+        .map_err(|e| p.with_compare_hint(stmt, e))?;
     let m = &stmt.modifiers;
     if m.group_by.is_some() && !matches!(stmt.kind, StatementKind::Count(_)) {
         let span = m
@@ -298,6 +300,49 @@ struct Planner<'g> {
 }
 
 impl<'g> Planner<'g> {
+    /// A question that failed and asks how two or more named things differ or what they share
+    /// (`what's the difference between olaparib and talazoparib`, `which side effects do
+    /// tamoxifen and letrozole share`): its error, with how to set them side by side.
+    fn with_compare_hint(&self, stmt: &ast::Statement, err: QueryError) -> QueryError {
+        let mut words: Vec<&ast::Word> = Vec::new();
+        if let StatementKind::Find(e) | StatementKind::ShowMe(e) | StatementKind::Count(e) =
+            &stmt.kind
+        {
+            collect_words(e, &mut words);
+        }
+        let lower: Vec<String> = words.iter().map(|w| w.text.to_lowercase()).collect();
+        let cue = lower.iter().enumerate().any(|(i, w)| {
+            phrasing::COMPARE_CUES.contains(&w.as_str())
+                || (w == "common" && i > 0 && lower[i - 1] == "in")
+        });
+        if !cue {
+            return err;
+        }
+        let mut names: Vec<&str> = Vec::new();
+        let owned: Vec<ast::Word> = words.iter().map(|w| (*w).clone()).collect();
+        for len in (1..=3).rev() {
+            for run in owned.windows(len) {
+                if let [one] = self.g.lookup(&ast::words_text(run)).as_slice() {
+                    let name = self.g.node(*one).name;
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+        }
+        if names.len() < 2 {
+            return err;
+        }
+        names.truncate(4);
+        // First: the statement examples after it answer other questions.
+        let mut err = err;
+        err.help.insert(
+            0,
+            format!("to set them side by side: `compare {}`", names.join(", ")),
+        );
+        err
+    }
+
     fn statement_kind(&mut self, stmt: &ast::Statement) -> Result<PlanKind, QueryError> {
         Ok(match &stmt.kind {
             StatementKind::Find(e) => {
@@ -439,5 +484,17 @@ fn leftmost(e: &Expr) -> Option<&Phrase> {
         Expr::Phrase(p) => Some(p),
         Expr::Binary(_, l, _, _) => leftmost(l),
         Expr::Not(..) => None,
+    }
+}
+
+/// Every word of an expression's phrases, in order.
+fn collect_words<'e>(e: &'e Expr, out: &mut Vec<&'e ast::Word>) {
+    match e {
+        Expr::Phrase(p) => out.extend(p.words.iter()),
+        Expr::Not(inner, _) => collect_words(inner, out),
+        Expr::Binary(_, l, r, _) => {
+            collect_words(l, out);
+            collect_words(r, out);
+        }
     }
 }
