@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use super::{by_name, eval_filter, find, Hit, ResultSet};
 use crate::graph::{KnowledgeGraph, NodeIx};
 use crate::lexicon;
-use crate::query::plan::{Filter, Plan, Query};
+use crate::model::Field;
+use crate::query::plan::{Cond, Filter, Plan, Query};
 use crate::query::syntax::QueryError;
 
 /// A query of several parts with no answer because one of its positive parts matches nothing at
@@ -51,6 +52,76 @@ fn positive_parts<'f>(f: &'f Filter, out: &mut Vec<&'f Filter>) {
         }
         Filter::Link { .. } | Filter::Or(..) => out.push(f),
         _ => {}
+    }
+}
+
+/// For an empty answer that asks for a numbered line of therapy (`second-line …`): a note when
+/// statements that give the line only as `later` (after earlier treatment, without a number:
+/// the source's "second-line hormonal therapy" follows the first hormonal therapy, whatever came
+/// before) would answer it, with how many rows they give and how to ask for them.
+pub(super) fn later_line_note(g: &KnowledgeGraph, q: &Query) -> Option<String> {
+    let mut asked = Vec::new();
+    let later = with_later_lines(&q.filter, &mut asked);
+    if asked.is_empty() {
+        return None;
+    }
+    let rows = eval_filter(g, q.kind, &later, None, None, false).len();
+    (rows > 0).then(|| {
+        asked.sort_unstable();
+        asked.dedup();
+        let noun = if rows == 1 {
+            lexicon::singular(q.kind)
+        } else {
+            lexicon::plural(q.kind)
+        };
+        format!(
+            "no statement gives line {} here, but {rows} {noun} match statements that give line `later` (after earlier treatment, no number given): ask `later-line …` or `where line = later`",
+            asked.join(" or ")
+        )
+    })
+}
+
+/// `f` with each comparison of the line to a number (`second`, `third-or-later`) made one to
+/// `later`; the numbers it replaced in `asked`.
+fn with_later_lines(f: &Filter, asked: &mut Vec<&'static str>) -> Filter {
+    match f {
+        Filter::Link {
+            rels,
+            target,
+            conds,
+            column,
+        } => Filter::Link {
+            rels: rels.clone(),
+            target: target.clone(),
+            conds: conds
+                .iter()
+                .map(|c| {
+                    let numbered = ["second", "third-or-later"]
+                        .into_iter()
+                        .find(|n| c.value.eq_ignore_ascii_case(n));
+                    match numbered {
+                        Some(n) if c.field == Field::Line && !c.negated && !c.contains => {
+                            asked.push(n);
+                            Cond {
+                                value: "later".into(),
+                                ..c.clone()
+                            }
+                        }
+                        _ => c.clone(),
+                    }
+                })
+                .collect(),
+            column: *column,
+        },
+        Filter::Or(a, b) => Filter::Or(
+            Box::new(with_later_lines(a, asked)),
+            Box::new(with_later_lines(b, asked)),
+        ),
+        Filter::And(a, b) => Filter::And(
+            Box::new(with_later_lines(a, asked)),
+            Box::new(with_later_lines(b, asked)),
+        ),
+        other => other.clone(),
     }
 }
 

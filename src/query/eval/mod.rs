@@ -134,6 +134,7 @@ pub fn run_with(plan: &Plan, g: &KnowledgeGraph, opts: &Options) -> Result<Resul
     };
     if let Some(q) = empty {
         answer::check_empty(g, q)?;
+        rs.notes.extend(answer::later_line_note(g, q));
     }
     rs.statement = plan.text.clone();
     rs.interpretation = Interpretation { plan, graph: g }.to_string();
