@@ -33,6 +33,16 @@ impl Planner<'_> {
             None if self.linking => Some("with"),
             None => Some(""),
             Some(r) if r.text == "for" => Some("for"),
+            // `drugs treating ESR1-mutated cancer`: a biomarker read as `for` reads it, the
+            // subtypes it defines and the therapies that require it (no subtype is defined by
+            // every biomarker a therapy is chosen by).
+            Some(r)
+                if r.fwd == [Relation::Treats]
+                    && r.inv.is_empty()
+                    && other == NodeKind::Biomarker =>
+            {
+                Some("for")
+            }
             Some(_) => None,
         };
         if let Some(readings) = table_word.and_then(|w| phrasing::pair_readings(w, kind, other)) {

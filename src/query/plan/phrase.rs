@@ -76,7 +76,8 @@ impl Planner<'_> {
 
     /// The tokens of a phrase, read (fillers set aside, structure words dropped).
     pub(super) fn read_phrase(&mut self, p: &Phrase) -> Result<Vec<Tok>, QueryError> {
-        let toks = self.tokens(p)?;
+        let mut toks = self.tokens(p)?;
+        self.cancer_after_biomarker(p, &mut toks);
         let toks = self.read(toks)?;
         if toks.is_empty() {
             return Err(QueryError::new(
@@ -85,6 +86,48 @@ impl Planner<'_> {
             ));
         }
         Ok(toks)
+    }
+
+    /// `cancer` after a biomarker or subtype the phrase links to (`drugs for PIK3CA-mutated
+    /// cancer`, `drugs for triple-negative cancer`) is the context word, not the noun for
+    /// subtypes. Read as the noun, it asked for the subtypes the biomarker defines, and a
+    /// biomarker that defines none (PIK3CA, BRCA, ESR1, PD-L1) gave no drug at all where the
+    /// drugs that require it are the answer; after a subtype, for the subtypes above or below
+    /// it, not the subtype.
+    fn cancer_after_biomarker(&self, p: &Phrase, toks: &mut [Tok]) {
+        for j in 2..toks.len() {
+            let Tok::Kind(NodeKind::Subtype, span, _) = toks[j] else {
+                continue;
+            };
+            let named = match &toks[j - 1] {
+                Tok::Node(n, _) => vec![*n],
+                Tok::Nodes(ns, _) => ns.clone(),
+                _ => continue,
+            };
+            let linked = toks[..j - 1]
+                .iter()
+                .any(|t| matches!(t, Tok::Rel { .. } | Tok::Conn(..)));
+            if !linked
+                || !named.iter().all(|n| {
+                    matches!(
+                        self.g.node(*n).kind,
+                        NodeKind::Biomarker | NodeKind::Subtype
+                    )
+                })
+            {
+                continue;
+            }
+            let text = ast::words_text(
+                &p.words
+                    .iter()
+                    .filter(|w| w.span.start >= span.start && w.span.end <= span.end)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            if phrasing::context_filler(&text) {
+                toks[j] = Tok::Ctx(crate::graph::normalize(&text), span);
+            }
+        }
     }
 
     /// One phrase as a filter on nodes of `kind`. `head`: the phrase that names the kind.
