@@ -167,44 +167,28 @@ impl Planner<'_> {
         let toks = self.read_phrase(p)?;
         match toks.as_slice() {
             [Tok::Node(n, _)] if asked.open || asked.about => return Ok(Some(PlanKind::Show(*n))),
-            [Tok::Kind(k, _, narrow), Tok::Node(x, _), Tok::Rel {
+            // `what monitoring does X need`, `what does X target`; a class in the plural (`what
+            // side effects do taxanes cause`): the class and its member drugs, as `side effects of
+            // taxanes` reads them.
+            [Tok::Kind(k, _, narrow), named @ (Tok::Node(..) | Tok::Plural(..)), Tok::Rel {
                 fwd,
                 inv,
                 text,
                 span,
             }] => {
                 self.narrow = *narrow;
-                let plan = self.inverse(Some(*k), *x, fwd, inv, text, *span);
+                let plan = self.inverse_of(Some(*k), named, (fwd, inv), text, *span);
                 self.narrow = None;
                 return plan.map(Some);
             }
-            [Tok::Node(x, _), Tok::Rel {
-                fwd,
-                inv,
-                text,
-                span,
-            }] => return self.inverse(None, *x, fwd, inv, text, *span).map(Some),
-            // `what side effects do taxanes cause`, `what do PARP inhibitors target`: the class
-            // and its member drugs, as `side effects of taxanes` reads them.
-            [Tok::Kind(k, _, narrow), Tok::Plural(c, _), Tok::Rel {
-                fwd,
-                inv,
-                text,
-                span,
-            }] => {
-                self.narrow = *narrow;
-                let plan = self.inverse_of_members(Some(*k), *c, fwd, inv, text, *span);
-                self.narrow = None;
-                return plan.map(Some);
-            }
-            [Tok::Plural(c, _), Tok::Rel {
+            [named @ (Tok::Node(..) | Tok::Plural(..)), Tok::Rel {
                 fwd,
                 inv,
                 text,
                 span,
             }] => {
                 return self
-                    .inverse_of_members(None, *c, fwd, inv, text, *span)
+                    .inverse_of(None, named, (fwd, inv), text, *span)
                     .map(Some)
             }
             [first @ (Tok::Rel { .. } | Tok::Conn(..)), ..] if asked.open => {
@@ -248,47 +232,37 @@ impl Planner<'_> {
         Ok(None)
     }
 
-    /// `what does palbociclib target`: the nodes X links to by the relation, of `kind` or of every
-    /// kind the relation reaches from X.
-    fn inverse(
+    /// `what does palbociclib target`: the nodes a name links to by the relation, of `kind` or of
+    /// every kind the relation reaches from it. For a class named in the plural (`what do
+    /// taxanes cause`), the nodes the class or one of its member drugs links to.
+    fn inverse_of(
         &mut self,
         kind: Option<NodeKind>,
-        x: crate::graph::NodeIx,
-        fwd: &[crate::model::Relation],
-        inv: &[crate::model::Relation],
+        named: &Tok,
+        rels: (&[crate::model::Relation], &[crate::model::Relation]),
         text: &str,
         span: Span,
     ) -> Result<PlanKind, QueryError> {
-        let xk = self.g.node(x).kind;
-        let ends = [(xk, Target::Node(x))];
-        self.inverse_from(kind, &ends, (fwd, inv), text, span)
-    }
-
-    /// [`Planner::inverse`] for a class named in the plural (`taxanes`): the nodes the class or
-    /// one of its member drugs links to by the relation.
-    fn inverse_of_members(
-        &mut self,
-        kind: Option<NodeKind>,
-        class: crate::graph::NodeIx,
-        fwd: &[crate::model::Relation],
-        inv: &[crate::model::Relation],
-        text: &str,
-        span: Span,
-    ) -> Result<PlanKind, QueryError> {
-        let members = Query {
-            kind: NodeKind::Drug,
-            filter: super::Filter::Link {
-                rels: vec![(crate::model::Relation::MemberOf, super::Dir::Out)],
-                target: Target::Node(class),
-                conds: Vec::new(),
-                column: None,
-            },
+        let ends = match named {
+            Tok::Node(x, _) => vec![(self.g.node(*x).kind, Target::Node(*x))],
+            Tok::Plural(class, _) => {
+                let members = Query {
+                    kind: NodeKind::Drug,
+                    filter: super::Filter::Link {
+                        rels: vec![(crate::model::Relation::MemberOf, super::Dir::Out)],
+                        target: Target::Node(*class),
+                        conds: Vec::new(),
+                        column: None,
+                    },
+                };
+                vec![
+                    (self.g.node(*class).kind, Target::Node(*class)),
+                    (NodeKind::Drug, Target::Set(Box::new(members))),
+                ]
+            }
+            _ => return Err(QueryError::new("a name was expected here", span)),
         };
-        let ends = [
-            (self.g.node(class).kind, Target::Node(class)),
-            (NodeKind::Drug, Target::Set(Box::new(members))),
-        ];
-        self.inverse_from(kind, &ends, (fwd, inv), text, span)
+        self.inverse_from(kind, &ends, rels, text, span)
     }
 
     /// The nodes of `kind` (of every kind the relation reaches) that one of `ends` (a kind and
