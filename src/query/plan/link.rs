@@ -34,8 +34,8 @@ impl Planner<'_> {
             None => Some(""),
             Some(r) if r.text == "for" => Some("for"),
             // `drugs treating ESR1-mutated cancer`: a biomarker read as `for` reads it, the
-            // subtypes it defines and the therapies that require it (no subtype is defined by
-            // every biomarker a therapy is chosen by).
+            // therapies that require it and those treating the subtypes it defines (not every
+            // biomarker a therapy is chosen by defines a subtype).
             Some(r)
                 if r.fwd == [Relation::Treats]
                     && r.inv.is_empty()

@@ -77,7 +77,7 @@ impl Planner<'_> {
     /// The tokens of a phrase, read (fillers set aside, structure words dropped).
     pub(super) fn read_phrase(&mut self, p: &Phrase) -> Result<Vec<Tok>, QueryError> {
         let mut toks = self.tokens(p)?;
-        self.cancer_after_biomarker(p, &mut toks);
+        self.cancer_as_context(p, &mut toks);
         let toks = self.read(toks)?;
         if toks.is_empty() {
             return Err(QueryError::new(
@@ -94,7 +94,7 @@ impl Planner<'_> {
     /// biomarker that defines none (PIK3CA, BRCA, ESR1, PD-L1) gave no drug at all where the
     /// drugs that require it are the answer; after a subtype, for the subtypes above or below
     /// it, not the subtype.
-    fn cancer_after_biomarker(&self, p: &Phrase, toks: &mut [Tok]) {
+    fn cancer_as_context(&self, p: &Phrase, toks: &mut [Tok]) {
         for j in 2..toks.len() {
             let Tok::Kind(NodeKind::Subtype, span, _) = toks[j] else {
                 continue;

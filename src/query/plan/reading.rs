@@ -167,10 +167,9 @@ impl Planner<'_> {
     /// Sets filler words aside (remembering them for the echo), drops structure words, and checks
     /// that words skipped only in context (`disease`, `women`) follow a subtype, biomarker or
     /// population.
-    pub(super) fn read(&mut self, toks: Vec<Tok>) -> Result<Vec<Tok>, QueryError> {
+    pub(super) fn read(&mut self, mut toks: Vec<Tok>) -> Result<Vec<Tok>, QueryError> {
         let mut out: Vec<Tok> = Vec::new();
         let mut after_context = false;
-        let mut toks = toks;
         // A noun that is also a verb, followed by an auxiliary, is the noun the question asks
         // for (`what targets does trastuzumab have`), whatever follows: the auxiliary is dropped
         // below with the other structure words, and with it what told the two apart.
