@@ -305,9 +305,9 @@ pub enum Reading {
     TreatsDefined,
 }
 
-/// How `for`, `with` (after the keyword `with`) and no phrase at all (`""`) join a pair of kinds. Every reading listed for a pair is
-/// part of the answer (a union), and the echo names each; a pair with no entry joins by whatever
-/// relation the lexicon allows between the kinds.
+/// How `for`, `of`, `with` (after the keyword `with`) and no phrase at all (`""`) join a pair of
+/// kinds. Every reading listed for a pair is part of the answer (a union), and the echo names
+/// each; a pair with no entry joins by whatever relation the lexicon allows between the kinds.
 pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
     // No phrase at all: a modifier (`chemotherapy drugs`, `HR-positive drugs`) or a bare object
     // (`drugs that are taxanes`).
@@ -322,6 +322,44 @@ pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
         &[NodeKind::Class],
         NodeKind::Class,
         &[Reading::Direct(Relation::SubclassOf, true)],
+    ),
+    // A class and a therapy (`what class is palbociclib`, `classes of palbociclib`): the
+    // classes it is in, not those it is given with or never with.
+    (
+        "",
+        &[NodeKind::Class],
+        NodeKind::Drug,
+        &[Reading::Direct(Relation::MemberOf, false)],
+    ),
+    (
+        "",
+        &[NodeKind::Class],
+        NodeKind::Regimen,
+        &[Reading::Direct(Relation::MemberOf, false)],
+    ),
+    (
+        "",
+        &[NodeKind::Class],
+        NodeKind::Procedure,
+        &[Reading::Direct(Relation::MemberOf, false)],
+    ),
+    (
+        "of",
+        &[NodeKind::Class],
+        NodeKind::Drug,
+        &[Reading::Direct(Relation::MemberOf, false)],
+    ),
+    (
+        "of",
+        &[NodeKind::Class],
+        NodeKind::Regimen,
+        &[Reading::Direct(Relation::MemberOf, false)],
+    ),
+    (
+        "of",
+        &[NodeKind::Class],
+        NodeKind::Procedure,
+        &[Reading::Direct(Relation::MemberOf, false)],
     ),
     (
         "",

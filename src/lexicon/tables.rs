@@ -158,7 +158,7 @@ pub const RELATIONS: &[RelationInfo] = &[
         relation: Relation::SubclassOf,
         domain: &[K::Class, K::Subtype],
         range: &[K::Class, K::Subtype],
-        phrases: &["subclass of", "kind of", "under"],
+        phrases: &["subclass of", "kind of", "type of", "sort of", "under"],
         inverse_phrases: &["superclass of", "parent of"],
         biolink: "biolink:subclass_of",
         gloss: "is a narrower kind of",

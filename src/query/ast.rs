@@ -189,6 +189,11 @@ fn write_words(f: &mut fmt::Formatter<'_>, words: &[Word]) -> fmt::Result {
         if i > 0 {
             f.write_str(" ")?;
         }
+        // A `not` inside a phrase (`drugs that do not cause rash`) is the keyword, unquoted.
+        if !w.quoted && w.text == "not" {
+            f.write_str("not")?;
+            continue;
+        }
         write!(f, "{w}")?;
     }
     Ok(())
@@ -205,11 +210,29 @@ impl fmt::Display for Condition {
     }
 }
 
+impl Phrase {
+    /// Whether the phrase ends with the `with` that ends its statement (`what is pertuzumab
+    /// combined with`): the one unquoted `with` a phrase can hold.
+    pub fn stranded_with(&self) -> bool {
+        self.words
+            .last()
+            .is_some_and(|w| !w.quoted && w.text == "with")
+    }
+}
+
 impl fmt::Display for Phrase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_words(f, &self.words)?;
+        let stranded = self.stranded_with();
+        let words = match self.words.split_last() {
+            Some((_, rest)) if stranded => rest,
+            _ => &self.words[..],
+        };
+        write_words(f, words)?;
         if let Some(n) = &self.nested {
             write!(f, " ({n})")?;
+        }
+        if stranded {
+            f.write_str(" with")?;
         }
         for (i, c) in self.conditions.iter().enumerate() {
             f.write_str(if i == 0 { " where " } else { ", " })?;

@@ -366,11 +366,47 @@ fn build_plain(pair: Pair<Rule>) -> Result<Statement, QueryError> {
         }
     }
     let kind = kind.ok_or_else(|| QueryError::new("empty statement", span))?;
+    if let StatementKind::Find(e) | StatementKind::ShowMe(e) | StatementKind::Count(e) = &kind {
+        // Only a question ends on `with` (`what is pertuzumab combined with`); anything else
+        // goes on, on the next line (`drugs targeting HER2 with`).
+        if ends_stranded(e) && !opens_question(e) {
+            let mut err = QueryError::new(
+                "the statement is incomplete: `with` needs a condition after it",
+                Span::new(span.end, span.end),
+            );
+            err.incomplete = true;
+            return Err(err.with_help("e.g. `drugs targeting HER2 with cardiac monitoring`"));
+        }
+    }
     Ok(Statement {
         kind,
         modifiers,
         span,
     })
+}
+
+/// Words that open a question whose last word may be `with`.
+const STRANDING: &[&str] = &["what", "which"];
+
+/// Whether an expression's last phrase ends on the statement's last `with`.
+fn ends_stranded(e: &Expr) -> bool {
+    match e {
+        Expr::Phrase(p) => p.stranded_with(),
+        Expr::Not(inner, _) => ends_stranded(inner),
+        Expr::Binary(_, _, r, _) => ends_stranded(r),
+    }
+}
+
+/// Whether an expression opens with `what` or `which`.
+fn opens_question(e: &Expr) -> bool {
+    match e {
+        Expr::Phrase(p) => p
+            .words
+            .first()
+            .is_some_and(|w| !w.quoted && STRANDING.contains(&w.text.to_lowercase().as_str())),
+        Expr::Not(..) => false,
+        Expr::Binary(_, l, _, _) => opens_question(l),
+    }
 }
 
 fn build_kind(p: Pair<Rule>) -> Result<StatementKind, QueryError> {
@@ -561,6 +597,11 @@ fn build_phrase(p: Pair<Rule>) -> Result<Phrase, QueryError> {
                 quoted: false,
                 span: span_of(&q),
             }),
+            Rule::final_with => words_.push(Word {
+                text: "with".into(),
+                quoted: false,
+                span: span_of(&q),
+            }),
             _ => words_.extend(word(q)),
         }
     }
@@ -708,6 +749,34 @@ mod tests {
     #[test]
     fn empty_input_is_nothing() {
         assert_eq!(parse("  # just a comment\n").unwrap(), None);
+    }
+
+    #[test]
+    fn a_question_may_end_on_with_and_prints_back_as_it_parses() {
+        for q in [
+            "what is pertuzumab combined with",
+            "which drugs is trastuzumab combined with",
+            "what is palbociclib used with as csv",
+            "what is pertuzumab combined with where line = first",
+            "drugs that do not cause rash",
+        ] {
+            let first = canon(q);
+            assert_eq!(canon(&first), first, "{q}");
+        }
+        let Some(Statement {
+            kind: StatementKind::Find(Expr::Phrase(p)),
+            ..
+        }) = parse("what is pertuzumab combined with?").unwrap()
+        else {
+            panic!("one phrase")
+        };
+        assert!(p.stranded_with());
+        assert_eq!(p.words.last().map(|w| w.text.as_str()), Some("with"));
+        // Not a question: more is to come.
+        assert!(err("drugs combined with").incomplete);
+        assert!(err("drugs that are taxanes and combined with").incomplete);
+        // A quoted "with" is a name, not the keyword.
+        assert_eq!(canon("what is \"with\""), "what is \"with\"");
     }
 
     #[test]

@@ -32,7 +32,7 @@ impl Planner<'_> {
         let table_word = match rel {
             None if self.linking => Some("with"),
             None => Some(""),
-            Some(r) if r.text == "for" => Some("for"),
+            Some(r) if r.text == "for" || r.text == "of" => Some(r.text),
             // `drugs treating ESR1-mutated cancer`: a biomarker read as `for` reads it, the
             // therapies that require it and those treating the subtypes it defines (not every
             // biomarker a therapy is chosen by defines a subtype).
@@ -167,11 +167,17 @@ impl Planner<'_> {
                 }
             }
         }
-        let alternatives: Vec<String> = lexicon::relations_between(kind, other)
+        let mut alternatives: Vec<String> = Vec::new();
+        // Each once: between a kind and itself, both directions are the same relations.
+        for r in lexicon::relations_between(kind, other)
             .into_iter()
             .chain(lexicon::relations_between(other, kind))
-            .map(|r| lexicon::phrase(r).to_string())
-            .collect();
+        {
+            let phrase = lexicon::phrase(r).to_string();
+            if !alternatives.contains(&phrase) {
+                alternatives.push(phrase);
+            }
+        }
         let mut err = QueryError::new(
             format!(
                 "`{}` does not link {} to {}",

@@ -13,6 +13,9 @@ use crate::model::NodeKind;
 use crate::query::ast::{Expr, Phrase, Span, Word};
 use crate::query::syntax::QueryError;
 
+/// Phrases that ask for the class of a name after `what`: `what kind of drug is olaparib`.
+const KIND_OF: &[&str] = &["kind of", "type of", "sort of"];
+
 /// What the opening words of a statement asked.
 #[derive(Debug, Default, Clone, Copy)]
 struct Asked {
@@ -181,6 +184,24 @@ impl Planner<'_> {
                 self.narrow = None;
                 return plan.map(Some);
             }
+            // `what kind of drug is olaparib`, `what type of therapy is tamoxifen`: the classes
+            // it is in (for a class, the classes it is under).
+            [Tok::Rel { text, span, .. }, noun, named @ Tok::Node(n, _)]
+                if KIND_OF.contains(&text.as_str())
+                    && match noun {
+                        Tok::Kind(k, _, _) => *k == self.g.node(*n).kind,
+                        Tok::Therapies(_) => THERAPY_KINDS.contains(&self.g.node(*n).kind),
+                        _ => false,
+                    } =>
+            {
+                let rels = [
+                    crate::model::Relation::MemberOf,
+                    crate::model::Relation::SubclassOf,
+                ];
+                return self
+                    .inverse_of(Some(NodeKind::Class), named, (&rels, &[]), text, *span)
+                    .map(Some);
+            }
             [named @ (Tok::Node(..) | Tok::Plural(..)), Tok::Rel {
                 fwd,
                 inv,
@@ -302,6 +323,17 @@ impl Planner<'_> {
                         .filter(|r| lexicon::allows(**r, k, *xk))
                         .map(|r| (*r, super::Dir::Out)),
                 );
+                // Said either way round (`what is trastuzumab combined with`: also docetaxel,
+                // whose statement names trastuzumab).
+                for r in fwd {
+                    let back = (*r, super::Dir::Out);
+                    if super::SYMMETRIC.contains(r)
+                        && lexicon::allows(*r, k, *xk)
+                        && !rels.contains(&back)
+                    {
+                        rels.push(back);
+                    }
+                }
                 let rels = super::narrowed(rels, self.narrow);
                 if rels.is_empty() {
                     continue;

@@ -234,6 +234,17 @@ impl Planner<'_> {
     /// names; and examples built from the names the statement does hold.
     pub(super) fn unknown_word(&self, words: &[Word], i: usize) -> QueryError {
         let w = &words[i];
+        if !w.quoted && w.text == "with" {
+            // The statement's last word, after no phrase it ends (`which drugs with`).
+            let mut err = QueryError::new(
+                "the statement is incomplete: `with` needs a condition after it",
+                Span::new(w.span.end, w.span.end),
+            );
+            err.incomplete = true;
+            return err.with_help(
+                "e.g. `drugs targeting HER2 with cardiac monitoring`, `what is pertuzumab combined with`",
+            );
+        }
         let before: Option<Tok> = if i == 0 {
             None
         } else {
