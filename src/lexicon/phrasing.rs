@@ -343,6 +343,24 @@ pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
         NodeKind::Procedure,
         &[Reading::Direct(Relation::MemberOf, false)],
     ),
+    // `drugs of taxanes`: the members, not the drugs given with or after one.
+    (
+        "of",
+        &[NodeKind::Drug, NodeKind::Regimen, NodeKind::Procedure],
+        NodeKind::Class,
+        &[Reading::Direct(Relation::MemberOf, true)],
+    ),
+    // `classes of chemotherapy`, `the class of taxanes`: up or down the hierarchy (the echo
+    // shows both), not the classes given with one.
+    (
+        "of",
+        &[NodeKind::Class],
+        NodeKind::Class,
+        &[
+            Reading::Direct(Relation::SubclassOf, true),
+            Reading::Direct(Relation::SubclassOf, false),
+        ],
+    ),
     (
         "of",
         &[NodeKind::Class],

@@ -346,6 +346,9 @@ fn describe(g: &KnowledgeGraph, f: &Filter, depth: usize, out: &mut Vec<String>)
                 .collect();
             let inherit = rels.iter().any(|(r, _)| INHERITED.contains(r));
             let t = match target {
+                Target::Node(n) if super::targets::reads_upwards(rels) => {
+                    format!("{} or anything above it", g.node(*n).name)
+                }
                 Target::Node(n) => format!("{} or anything below it", g.node(*n).name),
                 Target::Any(k) => format!("any {}", lexicon::singular(*k)),
                 Target::Nodes(ns) => {

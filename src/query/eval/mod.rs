@@ -89,7 +89,7 @@ mod path;
 mod sets;
 mod targets;
 
-use targets::{carriers, class_ancestry, descendants, target_set};
+use targets::{carriers, class_ancestry, descendants, link_target_set};
 
 use matches::Matches;
 use sets::NodeSet;
@@ -352,7 +352,7 @@ fn eval_filter(
             let inherited_in = rels.iter().any(|(r, d)| {
                 INHERITED.contains(r) && (*d == Dir::In || TARGET_CLASSES.contains(r))
             });
-            let targets = target_set(g, target);
+            let targets = link_target_set(g, target, rels);
             // The left side of an `and` is checked candidate by candidate when that is cheaper
             // than reading the link from its targets, and always when it is small: each
             // candidate's classes are then reached by their shortest chains, which `why` shows.

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{carriers, class_ancestry, conds_hold, descendants, target_set, CANDIDATE_COST};
+use super::{carriers, class_ancestry, conds_hold, descendants, link_target_set, CANDIDATE_COST};
 use crate::graph::{FastState, KindTest, KnowledgeGraph, NodeIx};
 use crate::model::{NodeKind, Relation};
 use crate::query::plan::{Cond, Dir, Filter, Target, INHERITED, TARGET_CLASSES};
@@ -140,7 +140,7 @@ pub(super) fn eval_set(
                     g,
                     kind,
                     rels,
-                    target_set(g, target),
+                    link_target_set(g, target, rels),
                     conds,
                     (None, false),
                     None,
@@ -152,7 +152,7 @@ pub(super) fn eval_set(
                         .filter(|n| within.is_none_or(|w| w.contains(*n))),
                 );
             }
-            let targets = target_nodes(g, target);
+            let targets = target_nodes(g, target, rels);
             match within {
                 Some(w)
                     if w.len().saturating_mul(CANDIDATE_COST)
@@ -172,11 +172,14 @@ pub(super) fn eval_set(
     }
 }
 
-/// The nodes a link target stands for.
-fn target_nodes(g: &KnowledgeGraph, t: &Target) -> Vec<NodeIx> {
+/// The nodes a link target stands for, read with the link's relations.
+fn target_nodes(g: &KnowledgeGraph, t: &Target, rels: &[(Relation, Dir)]) -> Vec<NodeIx> {
     match t {
         Target::Set(q) => eval_set(g, q.kind, &q.filter, None).iter().collect(),
-        other => target_set(g, other).into_iter().map(|(n, _)| n).collect(),
+        other => link_target_set(g, other, rels)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect(),
     }
 }
 

@@ -50,6 +50,33 @@ pub(super) fn target_set(g: &KnowledgeGraph, t: &Target) -> Vec<(NodeIx, Vec<Edg
     }
 }
 
+/// The nodes a link's target stands for, read with the link's relations: as [`target_set`],
+/// except that a link read up the hierarchy alone (`classes superclass of chemotherapy`: the
+/// target `subclass_of` them) stands for the target and the classes above it, not below: a
+/// class's superclasses are those of the class and its superclasses, not of its subclasses.
+pub(super) fn link_target_set(
+    g: &KnowledgeGraph,
+    t: &Target,
+    rels: &[(Relation, Dir)],
+) -> Vec<(NodeIx, Vec<EdgeIx>)> {
+    let nodes: &[NodeIx] = match t {
+        Target::Node(n) if reads_upwards(rels) => std::slice::from_ref(n),
+        Target::Nodes(ns) if reads_upwards(rels) => ns,
+        _ => return target_set(g, t),
+    };
+    let mut seen = HashSet::new();
+    nodes
+        .iter()
+        .flat_map(|n| class_ancestry(g, *n))
+        .filter(|(n, _)| seen.insert(*n))
+        .collect()
+}
+
+/// Whether a link reads up the hierarchy alone: its target `subclass_of` what it finds.
+pub(super) fn reads_upwards(rels: &[(Relation, Dir)]) -> bool {
+    !rels.is_empty() && rels.iter().all(|r| *r == (Relation::SubclassOf, Dir::In))
+}
+
 /// `n` and every node below it by `subclass_of`, each with its chain of subclass statements
 /// (read upwards, from the descendant to `n`).
 pub(super) fn descendants(g: &KnowledgeGraph, n: NodeIx) -> Vec<(NodeIx, Vec<EdgeIx>)> {

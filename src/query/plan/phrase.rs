@@ -547,7 +547,12 @@ impl Planner<'_> {
                 for (t, k) in many.iter().zip(kinds) {
                     let target = self.target_of(t);
                     let mut c = self.clause(kind, rel.as_ref(), target, k, span.join(t.span()))?;
-                    if let (Tok::Plural(class, _), Some(_)) = (t, rel.as_ref()) {
+                    // Read as membership (`drugs of taxanes`), the class already is its members.
+                    let membership = c
+                        .branches
+                        .iter()
+                        .any(|b| b.rels.contains(&(Relation::MemberOf, Dir::Out)));
+                    if let (Tok::Plural(class, _), Some(_), false) = (t, rel.as_ref(), membership) {
                         // A class in the plural: the class and its member drugs.
                         let members = Query {
                             kind: NodeKind::Drug,
