@@ -139,6 +139,9 @@ pub const FILLERS: &[&str] = &[
     "available",
     "currently",
     "some",
+    // `which side effects do tamoxifen and letrozole have in common`: `and` already asks for
+    // what both have.
+    "in common",
 ];
 
 /// Words that may be ignored right after a subtype, a biomarker or a population (`HR-positive

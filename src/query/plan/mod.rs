@@ -174,6 +174,7 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
     };
     let kind = p
         .statement_kind(stmt)
+        .and_then(|k| p.never_both(k, stmt.span))
         .map_err(|e| p.with_compare_hint(stmt, e))?;
     let m = &stmt.modifiers;
     if m.group_by.is_some() && !matches!(stmt.kind, StatementKind::Count(_)) {
@@ -225,6 +226,22 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
                 .collect()
         },
     })
+}
+
+/// The nodes a filter requires its rows to be (`Is` under `and`, not under `not` or `or`).
+fn names_required(f: &Filter, out: &mut Vec<NodeIx>) {
+    match f {
+        Filter::Is(n) => {
+            if !out.contains(n) {
+                out.push(*n);
+            }
+        }
+        Filter::And(a, b) => {
+            names_required(a, out);
+            names_required(b, out);
+        }
+        _ => {}
+    }
 }
 
 /// A word or run of words, classified.
@@ -300,6 +317,32 @@ struct Planner<'g> {
 }
 
 impl<'g> Planner<'g> {
+    /// `kind`, unless it asks for one node that is two (`what do tamoxifen and letrozole have`:
+    /// drug = tamoxifen and drug = letrozole), which no answer can be: an error, not an empty
+    /// list.
+    fn never_both(&self, kind: PlanKind, span: Span) -> Result<PlanKind, QueryError> {
+        let (PlanKind::Find(q) | PlanKind::Count(q, _) | PlanKind::Why(q)) = &kind else {
+            return Ok(kind);
+        };
+        let mut named = Vec::new();
+        names_required(&q.filter, &mut named);
+        named.dedup();
+        let [a, b, ..] = named.as_slice() else {
+            return Ok(kind);
+        };
+        let (a, b) = (self.g.node(*a).name, self.g.node(*b).name);
+        Err(QueryError::new(
+            format!(
+                "no {} is both {a} and {b}: `and` asks for one thing that is both",
+                lexicon::singular(q.kind)
+            ),
+            span,
+        )
+        .with_help(format!(
+            "for either, `{a} or {b}`; to set them side by side, `compare {a}, {b}`"
+        )))
+    }
+
     /// A question that failed and asks how two or more named things differ or what they share
     /// (`what's the difference between olaparib and talazoparib`, `which side effects do
     /// tamoxifen and letrozole share`): its error, with how to set them side by side.
@@ -315,7 +358,7 @@ impl<'g> Planner<'g> {
             phrasing::COMPARE_CUES.contains(&w.as_str())
                 || (w == "common" && i > 0 && lower[i - 1] == "in")
         });
-        if !cue {
+        if !cue || err.help.iter().any(|h| h.contains("`compare ")) {
             return err;
         }
         let mut names: Vec<&str> = Vec::new();
