@@ -231,11 +231,7 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
 /// The nodes a filter requires its rows to be (`Is` under `and`, not under `not` or `or`).
 fn names_required(f: &Filter, out: &mut Vec<NodeIx>) {
     match f {
-        Filter::Is(n) => {
-            if !out.contains(n) {
-                out.push(*n);
-            }
-        }
+        Filter::Is(n) if !out.contains(n) => out.push(*n),
         Filter::And(a, b) => {
             names_required(a, out);
             names_required(b, out);
