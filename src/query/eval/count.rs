@@ -131,6 +131,10 @@ pub(super) fn counts_from_groups(
     let mut grouped = 0;
     let mut counts = HashMap::new();
     let of_kind = g.kind_test(kind);
+    // A group's classes' statements hold for it (`side effects grouped by drug`: paclitaxel's
+    // include chemotherapy's), as `side effects of paclitaxel` reads them.
+    let inherit = dir == Dir::In && INHERITED.contains(&rel);
+    let mut ancestry = HashMap::new();
     for (gi, &t) in g.of_kind(k).iter().enumerate() {
         let gi = gi as u32;
         let mut n = 0;
@@ -149,6 +153,11 @@ pub(super) fn counts_from_groups(
                     .iter()
                     .for_each(|s| visit(NodeIx::new(*s as usize))),
                 Dir::In => g.out_rel(d, rel).for_each(|(_, s)| visit(s)),
+            }
+            if inherit {
+                for (c, _) in carriers_cached(g, d, &mut ancestry) {
+                    g.out_rel(c, rel).for_each(|(_, s)| visit(s));
+                }
             }
         }
         if n > 0 {
@@ -178,6 +187,19 @@ pub(super) fn group_nodes(
     if dir == Dir::Out && INHERITED.contains(&rel) {
         for (c, _) in carriers(g, n) {
             found.extend(g.out_rel(c, rel).map(|(_, o)| o));
+        }
+    }
+    if dir == Dir::In && INHERITED.contains(&rel) {
+        // A class's statement holds for its members and those of the classes below it.
+        let classes: Vec<NodeIx> = found
+            .iter()
+            .copied()
+            .filter(|f| g.kind(*f) == crate::model::NodeKind::Class)
+            .collect();
+        for class in classes {
+            for (c, _) in descendants(g, class) {
+                found.extend(g.in_rel(c, Relation::MemberOf).map(|(_, m)| m));
+            }
         }
     }
     let mut all: Vec<NodeIx> = Vec::new();
@@ -243,5 +265,48 @@ mod tests {
             }
         }
         assert!(compared > 10, "only {compared} groupings compared");
+    }
+
+    /// Grouped by drug, each drug's group holds what its own statements and its classes' link it
+    /// to: the rows `<kind> of <drug>` gives (`side effects of paclitaxel`: chemotherapy's).
+    #[test]
+    fn a_drugs_group_holds_what_its_classes_link_it_to() {
+        let g = KnowledgeGraph::new(crate::load::load_embedded().expect("shipped graph"));
+        let mut checked = 0;
+        for (kind, _) in g.kind_counts() {
+            let Some((rel, Dir::In)) = grouping_relation(kind, NodeKind::Drug) else {
+                continue;
+            };
+            if !INHERITED.contains(&rel) {
+                continue;
+            }
+            let all = Query {
+                kind,
+                filter: Filter::All,
+            };
+            let rs = count(&g, &all, Some(&GroupBy::Kind(NodeKind::Drug)));
+            let grouped: HashMap<String, String> = rs
+                .rows
+                .iter()
+                .map(|r| (r.cells[0].clone(), r.cells[1].clone()))
+                .collect();
+            for &d in g.of_kind(NodeKind::Drug) {
+                let of = Query {
+                    kind,
+                    filter: Filter::Link {
+                        rels: vec![(rel, Dir::In)],
+                        target: Target::Node(d),
+                        conds: Vec::new(),
+                        column: None,
+                    },
+                };
+                let want = matches(&g, &of).len();
+                let name = g.node(d).name.to_string();
+                let got = grouped.get(&name).map_or(0, |c| c.parse().unwrap_or(0));
+                assert_eq!(got, want, "{kind:?} grouped by drug, {name}");
+                checked += usize::from(want > 0);
+            }
+        }
+        assert!(checked > 40, "only {checked} drugs with rows");
     }
 }

@@ -89,7 +89,7 @@ mod path;
 mod sets;
 mod targets;
 
-use targets::{carriers, class_ancestry, descendants, link_target_set};
+use targets::{carriers, carriers_cached, class_ancestry, descendants, link_target_set};
 
 use matches::Matches;
 use sets::NodeSet;
