@@ -136,6 +136,26 @@ pub fn run_with(plan: &Plan, g: &KnowledgeGraph, opts: &Options) -> Result<Resul
         answer::check_empty(g, q)?;
         rs.notes.extend(answer::later_line_note(g, q));
     }
+    // A union (`treatment options for …`) with no rows: an error when each kind's query has a
+    // part that matches nothing at all; else the notes of each.
+    if let (PlanKind::Union(qs), true) = (&plan.kind, rs.rows.is_empty()) {
+        let mut first_err = None;
+        let mut all_fail = !qs.is_empty();
+        for q in qs {
+            match answer::check_empty(g, q) {
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+                Ok(()) => all_fail = false,
+            }
+        }
+        if let (true, Some(e)) = (all_fail, first_err) {
+            return Err(e);
+        }
+        for q in qs {
+            rs.notes.extend(answer::later_line_note(g, q));
+        }
+    }
     rs.statement = plan.text.clone();
     rs.interpretation = Interpretation { plan, graph: g }.to_string();
     if let Some((col, span, order)) = &plan.sort {

@@ -123,6 +123,9 @@ impl Planner<'_> {
                     .filter(|r| lexicon::allows(**r, other, kind))
                     .map(|r| (*r, Dir::In)),
             );
+            if !rels.is_empty() {
+                self.reversed.set(self.reversed.get() + 1);
+            }
         }
         if rels.is_empty() {
             let biolink: Vec<std::borrow::Cow<'static, str>> = fwd

@@ -171,6 +171,7 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
         details: false,
         nested: None,
         shapes: std::cell::OnceCell::new(),
+        reversed: std::cell::Cell::new(0),
     };
     let kind = p
         .statement_kind(stmt)
@@ -310,6 +311,9 @@ struct Planner<'g> {
     nested: Option<Query>,
     /// (subject kind, relation, object kind) of the graph's statements, when first needed.
     shapes: std::cell::OnceCell<std::collections::BTreeSet<(NodeKind, Relation, NodeKind)>>,
+    /// How many links were read the other way round from how their phrase names them, because
+    /// the kinds fit only that way (`classes after trastuzumab deruxtecan`: what it comes after).
+    reversed: std::cell::Cell<usize>,
 }
 
 impl<'g> Planner<'g> {

@@ -70,13 +70,26 @@ impl Planner<'_> {
         let kinds = self.head_kinds(&e, asked)?;
         let mut queries = Vec::new();
         let mut first_err = None;
+        // Each kind's query, and whether it reads a phrase the other way round from how it was
+        // said (the kinds fit only that way).
+        let mut reversed = Vec::new();
         for k in &kinds {
+            let before = self.reversed.get();
             match self.expr(&e, *k, true, false) {
-                Ok(filter) => queries.push(Query { kind: *k, filter }),
+                Ok(filter) => {
+                    queries.push(Query { kind: *k, filter });
+                    reversed.push(self.reversed.get() > before);
+                }
                 Err(err) => {
                     first_err.get_or_insert(err);
                 }
             }
+        }
+        // Several kinds (`options after trastuzumab deruxtecan`): those read as said, not a
+        // kind that fits only the other way round (the classes given before it).
+        if reversed.contains(&false) && reversed.contains(&true) {
+            let mut keep = reversed.iter().map(|r| !r);
+            queries.retain(|_| keep.next().unwrap_or(true));
         }
         match (queries.len(), first_err) {
             (0, Some(err)) => Err(err),
