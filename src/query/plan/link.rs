@@ -118,11 +118,34 @@ impl Planner<'_> {
             }
         }
         if rels.is_empty() {
-            rels.extend(
-                fwd.iter()
-                    .filter(|r| lexicon::allows(**r, other, kind))
-                    .map(|r| (*r, Dir::In)),
-            );
+            // The kinds fit only the other way round. Never for the order of treatments: read
+            // backwards, `classes after X` would be what comes before X.
+            let fits_back = |r: &&Relation| lexicon::allows(**r, other, kind);
+            if fwd
+                .iter()
+                .filter(fits_back)
+                .all(|r| *r == Relation::RequiresPrior)
+                && fwd
+                    .iter()
+                    .any(|r| *r == Relation::RequiresPrior && fits_back(&r))
+            {
+                return Err(QueryError::new(
+                    format!(
+                        "`{}` does not link {} to {}: a {} comes before a {} here, not after",
+                        rel.text,
+                        lexicon::plural(kind),
+                        lexicon::plural(other),
+                        lexicon::singular(kind),
+                        lexicon::singular(other)
+                    ),
+                    span,
+                )
+                .with_help(format!(
+                    "for what comes before, ask `{} before …`",
+                    lexicon::plural(kind)
+                )));
+            }
+            rels.extend(fwd.iter().filter(fits_back).map(|r| (*r, Dir::In)));
             if !rels.is_empty() {
                 self.reversed.set(self.reversed.get() + 1);
             }
