@@ -480,6 +480,8 @@ mod tests {
                 "need",
             ][..],
             &["causing", "causes", "cause"],
+            &["requiring prior", "requires prior", "require prior"],
+            &["following", "follows", "follow"],
         ] {
             for f in forms {
                 assert_eq!(named(f), named(forms[0]), "{f}");
