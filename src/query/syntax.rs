@@ -366,7 +366,11 @@ fn build_plain(pair: Pair<Rule>) -> Result<Statement, QueryError> {
         }
     }
     let kind = kind.ok_or_else(|| QueryError::new("empty statement", span))?;
-    if let StatementKind::Find(e) | StatementKind::ShowMe(e) | StatementKind::Count(e) = &kind {
+    if let StatementKind::Find(e)
+    | StatementKind::ShowMe(e)
+    | StatementKind::Count(e)
+    | StatementKind::Why(e) = &kind
+    {
         // Only a question ends on `with` (`what is pertuzumab combined with`); anything else
         // goes on, on the next line (`drugs targeting HER2 with`).
         if ends_stranded(e) && !opens_question(e) {
@@ -775,6 +779,8 @@ mod tests {
         // Not a question: more is to come.
         assert!(err("drugs combined with").incomplete);
         assert!(err("drugs that are taxanes and combined with").incomplete);
+        assert!(err("why drugs targeting HER2 with").incomplete);
+        assert!(err("count drugs targeting HER2 with").incomplete);
         // A quoted "with" is a name, not the keyword.
         assert_eq!(canon("what is \"with\""), "what is \"with\"");
     }

@@ -120,15 +120,12 @@ impl Planner<'_> {
         if rels.is_empty() {
             // The kinds fit only the other way round. Never for the order of treatments: read
             // backwards, `classes after X` would be what comes before X.
-            let fits_back = |r: &&Relation| lexicon::allows(**r, other, kind);
-            if fwd
+            let back: Vec<Relation> = fwd
                 .iter()
-                .filter(fits_back)
-                .all(|r| *r == Relation::RequiresPrior)
-                && fwd
-                    .iter()
-                    .any(|r| *r == Relation::RequiresPrior && fits_back(&r))
-            {
+                .copied()
+                .filter(|r| lexicon::allows(*r, other, kind))
+                .collect();
+            if !back.is_empty() && back.iter().all(|r| *r == Relation::RequiresPrior) {
                 return Err(QueryError::new(
                     format!(
                         "`{}` does not link {} to {}: a {} comes before a {} here, not after",
@@ -145,7 +142,11 @@ impl Planner<'_> {
                     lexicon::plural(kind)
                 )));
             }
-            rels.extend(fwd.iter().filter(fits_back).map(|r| (*r, Dir::In)));
+            rels.extend(
+                back.into_iter()
+                    .filter(|r| *r != Relation::RequiresPrior)
+                    .map(|r| (r, Dir::In)),
+            );
             if !rels.is_empty() {
                 self.reversed.set(self.reversed.get() + 1);
             }

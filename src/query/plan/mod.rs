@@ -326,7 +326,6 @@ impl<'g> Planner<'g> {
         };
         let mut named = Vec::new();
         names_required(&q.filter, &mut named);
-        named.dedup();
         let [a, b, ..] = named.as_slice() else {
             return Ok(kind);
         };
