@@ -299,6 +299,14 @@ pub const ENDINGS: &[(&str, &str)] = &[
     (" low", "-low"),
 ];
 
+/// A connecting word, the subject kinds and object kinds it joins, and how it reads between them.
+pub type PairReading = (
+    &'static str,
+    &'static [NodeKind],
+    &'static [NodeKind],
+    &'static [Reading],
+);
+
 /// One way a connecting word reads between a pair of kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
@@ -311,19 +319,19 @@ pub enum Reading {
 /// How `for`, `of`, `with` (after the keyword `with`) and no phrase at all (`""`) join a pair of
 /// kinds. Every reading listed for a pair is part of the answer (a union), and the echo names
 /// each; a pair with no entry joins by whatever relation the lexicon allows between the kinds.
-pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
+pub const PAIR_READINGS: &[PairReading] = &[
     // No phrase at all: a modifier (`chemotherapy drugs`, `HR-positive drugs`) or a bare object
     // (`drugs that are taxanes`).
     (
         "",
-        &[NodeKind::Drug, NodeKind::Regimen, NodeKind::Procedure],
-        NodeKind::Class,
+        MEMBER_KINDS,
+        &[NodeKind::Class],
         &[Reading::Direct(Relation::MemberOf, true)],
     ),
     (
         "",
         &[NodeKind::Class],
-        NodeKind::Class,
+        &[NodeKind::Class],
         &[Reading::Direct(Relation::SubclassOf, true)],
     ),
     // A class and a therapy (`what class is palbociclib`, `classes of palbociclib`): the
@@ -331,26 +339,14 @@ pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
     (
         "",
         &[NodeKind::Class],
-        NodeKind::Drug,
-        &[Reading::Direct(Relation::MemberOf, false)],
-    ),
-    (
-        "",
-        &[NodeKind::Class],
-        NodeKind::Regimen,
-        &[Reading::Direct(Relation::MemberOf, false)],
-    ),
-    (
-        "",
-        &[NodeKind::Class],
-        NodeKind::Procedure,
+        MEMBER_KINDS,
         &[Reading::Direct(Relation::MemberOf, false)],
     ),
     // `drugs of taxanes`: the members, not the drugs given with or after one.
     (
         "of",
-        &[NodeKind::Drug, NodeKind::Regimen, NodeKind::Procedure],
-        NodeKind::Class,
+        MEMBER_KINDS,
+        &[NodeKind::Class],
         &[Reading::Direct(Relation::MemberOf, true)],
     ),
     // `classes of chemotherapy`, `the class of taxanes`: up or down the hierarchy (the echo
@@ -358,7 +354,7 @@ pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
     (
         "of",
         &[NodeKind::Class],
-        NodeKind::Class,
+        &[NodeKind::Class],
         &[
             Reading::Direct(Relation::SubclassOf, true),
             Reading::Direct(Relation::SubclassOf, false),
@@ -367,25 +363,13 @@ pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
     (
         "of",
         &[NodeKind::Class],
-        NodeKind::Drug,
-        &[Reading::Direct(Relation::MemberOf, false)],
-    ),
-    (
-        "of",
-        &[NodeKind::Class],
-        NodeKind::Regimen,
-        &[Reading::Direct(Relation::MemberOf, false)],
-    ),
-    (
-        "of",
-        &[NodeKind::Class],
-        NodeKind::Procedure,
+        MEMBER_KINDS,
         &[Reading::Direct(Relation::MemberOf, false)],
     ),
     (
         "",
         &[NodeKind::Drug, NodeKind::Regimen],
-        NodeKind::Biomarker,
+        &[NodeKind::Biomarker],
         &[
             Reading::Direct(Relation::RequiresBiomarker, true),
             Reading::TreatsDefined,
@@ -394,13 +378,13 @@ pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
     (
         "",
         &[NodeKind::Class, NodeKind::Procedure],
-        NodeKind::Biomarker,
+        &[NodeKind::Biomarker],
         &[Reading::TreatsDefined],
     ),
     (
         "for",
         &[NodeKind::Drug, NodeKind::Regimen],
-        NodeKind::Biomarker,
+        &[NodeKind::Biomarker],
         &[
             Reading::Direct(Relation::RequiresBiomarker, true),
             Reading::TreatsDefined,
@@ -409,25 +393,25 @@ pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
     (
         "for",
         &[NodeKind::Class, NodeKind::Procedure],
-        NodeKind::Biomarker,
+        &[NodeKind::Biomarker],
         &[Reading::TreatsDefined],
     ),
     (
         "for",
         THERAPY_KINDS,
-        NodeKind::Subtype,
+        &[NodeKind::Subtype],
         &[Reading::Direct(Relation::Treats, true)],
     ),
     (
         "for",
         THERAPY_KINDS,
-        NodeKind::Population,
+        &[NodeKind::Population],
         &[Reading::Direct(Relation::UsedIn, true)],
     ),
     (
         "with",
         &[NodeKind::Drug, NodeKind::Regimen],
-        NodeKind::Biomarker,
+        &[NodeKind::Biomarker],
         &[
             Reading::Direct(Relation::RequiresBiomarker, true),
             Reading::TreatsDefined,
@@ -436,10 +420,13 @@ pub const PAIR_READINGS: &[(&str, &[NodeKind], NodeKind, &[Reading])] = &[
     (
         "with",
         &[NodeKind::Class, NodeKind::Procedure],
-        NodeKind::Biomarker,
+        &[NodeKind::Biomarker],
         &[Reading::TreatsDefined],
     ),
 ];
+
+/// The kinds that can be members of a class.
+pub const MEMBER_KINDS: &[NodeKind] = &[NodeKind::Drug, NodeKind::Regimen, NodeKind::Procedure];
 
 /// The kinds `options`, `treatments` and `therapies` stand for.
 pub const THERAPY_KINDS: &[NodeKind] = &[
@@ -529,7 +516,7 @@ pub fn pair_readings(
 ) -> Option<&'static [Reading]> {
     PAIR_READINGS
         .iter()
-        .find(|(w, s, o, _)| *w == word && s.contains(&subject) && *o == object)
+        .find(|(w, s, o, _)| *w == word && s.contains(&subject) && o.contains(&object))
         .map(|(_, _, _, r)| *r)
 }
 
