@@ -195,6 +195,7 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
                 return Err(
                     QueryError::new(format!("unknown output format `{}`", w.text), w.span)
                         .with_help_opt(diag::did_you_mean(&w.text, names))
+                        .with_help_opt(route_hint(stmt, &w.text))
                         .with_help(format!("formats: {}", names.join(", "))),
                 );
             }
@@ -527,6 +528,22 @@ fn leftmost(e: &Expr) -> Option<&Phrase> {
         Expr::Binary(_, l, _, _) => leftmost(l),
         Expr::Not(..) => None,
     }
+}
+
+/// For `which drugs are given as injections`, where `as` starts the output format: how to ask
+/// for the route.
+fn route_hint(stmt: &ast::Statement, word: &str) -> Option<String> {
+    let mut words = Vec::new();
+    if let StatementKind::Find(e) | StatementKind::ShowMe(e) | StatementKind::Count(e) = &stmt.kind
+    {
+        collect_words(e, &mut words);
+    }
+    let last = words.last()?.text.to_lowercase();
+    ["given", "taken", "administered"]
+        .contains(&last.as_str())
+        .then(|| {
+            format!("`as` starts an output format; to ask how it is given, say `{last} by {word}`")
+        })
 }
 
 /// Every word of an expression's phrases, in order.
