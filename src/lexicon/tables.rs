@@ -471,7 +471,8 @@ pub const RELATIONS: &[RelationInfo] = &[
         domain: &[K::Drug, K::Class, K::Procedure, K::Regimen],
         range: &[K::Population],
         phrases: &["used in", "for", "in"],
-        inverse_phrases: &[],
+        // `who can take tamoxifen`, `populations that can use AIs`.
+        inverse_phrases: &["take", "takes", "taking", "use", "uses"],
         biolink: "biolink:associated_with",
         gloss: "can be used in the population",
     },

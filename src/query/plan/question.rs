@@ -24,6 +24,8 @@ struct Asked {
     how_many: bool,
     how: bool,
     about: bool,
+    /// `who …` first: the people a therapy is for (populations).
+    who: bool,
 }
 
 impl Asked {
@@ -61,7 +63,7 @@ impl Planner<'_> {
             ));
         }
         if let Expr::Phrase(p) = &e {
-            if asked.any() && p.conditions.is_empty() {
+            if asked.any() && !asked.who && p.conditions.is_empty() {
                 if let Some(plan) = self.single_phrase_question(p, asked)? {
                     return Ok(plan);
                 }
@@ -109,11 +111,15 @@ impl Planner<'_> {
         let toks = self.tokens(first)?;
         let mut end: Option<Span> = None;
         let mut fillers = Vec::new();
-        for t in &toks {
+        for (i, t) in toks.iter().enumerate() {
             match t {
                 Tok::Role(role, text, span) => {
                     match role {
                         Role::Opener => asked.open = true,
+                        Role::Glue if i == 0 && text == "who" => {
+                            asked.open = true;
+                            asked.who = true;
+                        }
                         Role::HowMany => asked.how_many = true,
                         Role::How => asked.how = true,
                         Role::About => asked.about = true,
@@ -383,6 +389,9 @@ impl Planner<'_> {
     /// The kinds a statement looks for: its kind noun, a class named in the plural (drugs),
     /// `options` / `treatments` (every kind of therapy), or its first name's kind.
     fn head_kinds(&mut self, e: &Expr, asked: Asked) -> Result<Vec<NodeKind>, QueryError> {
+        if asked.who {
+            return Ok(vec![NodeKind::Population]);
+        }
         let Some(first) = leftmost(e) else {
             return Err(QueryError::new(
                 "a query starts with what it looks for, e.g. `drugs …` or a name",
