@@ -176,6 +176,155 @@ pub(super) fn via_classes(g: &KnowledgeGraph, row: NodeIx, hits: &[Hit]) -> Vec<
     by_name(g, via)
 }
 
+/// Whether a statement of one of the filter's links may carry a condition: when none can, rows
+/// need no look at their statements' qualifiers (a large imported graph most often has none).
+pub(super) fn may_be_conditional(g: &KnowledgeGraph, f: &Filter) -> bool {
+    match f {
+        Filter::Link { rels, .. } => rels.iter().any(|(r, _)| g.carries(*r, Field::Condition)),
+        Filter::And(a, b) | Filter::Or(a, b) => {
+            may_be_conditional(g, a) || may_be_conditional(g, b)
+        }
+        // What `not` leaves out has no hits; `is` and all have none.
+        Filter::Not(_) | Filter::Is(_) | Filter::All => false,
+    }
+}
+
+/// How a row holds a part of a filter: the part found no statement for it, holds by a statement
+/// with no condition, or holds only under conditions: all of the groups, each group met by any
+/// one of its alternatives (a condition, and the node reached by the statement that gives it).
+enum Holds {
+    Unmatched,
+    Always,
+    Only(Vec<Vec<(Option<NodeIx>, String)>>),
+}
+
+/// The conditions a row holds under, for a table's `condition` column (anastrozole is for
+/// premenopausal women only together with ovarian suppression); `None` when it holds without
+/// one. A link holds without a condition when one statement without a condition makes it hold,
+/// whatever the others say; `or` holds so when either side does; `and` holds under the
+/// conditions of each side. Alternatives are joined by ` | `, the parts of an `and` by ` & `;
+/// where they reach different nodes, each condition is preceded by the nodes it is for.
+pub(super) fn row_conditions(g: &KnowledgeGraph, f: &Filter, hits: &[Hit]) -> Option<String> {
+    let Holds::Only(groups) = holds(g, f, hits) else {
+        return None;
+    };
+    // Which link a condition is for is said when the filter has several.
+    let named = groups.len() > 1 || links_in(g, f) > 1;
+    let parts: Vec<String> = groups.iter().map(|alt| group_text(g, alt, named)).collect();
+    (!parts.is_empty()).then(|| parts.join(" & "))
+}
+
+/// The links of a filter that bring hits (not those under `not`) of a relation whose statements
+/// may carry a condition.
+fn links_in(g: &KnowledgeGraph, f: &Filter) -> usize {
+    match f {
+        Filter::Link { .. } => usize::from(may_be_conditional(g, f)),
+        Filter::And(a, b) | Filter::Or(a, b) => links_in(g, a) + links_in(g, b),
+        Filter::Not(_) | Filter::Is(_) | Filter::All => 0,
+    }
+}
+
+fn holds(g: &KnowledgeGraph, f: &Filter, hits: &[Hit]) -> Holds {
+    match f {
+        Filter::Link { .. } => {
+            let part = super::link_part(f);
+            let mut alternatives: Vec<(Option<NodeIx>, String)> = Vec::new();
+            let mut matched = false;
+            for h in hits.iter().filter(|h| h.part == part) {
+                matched = true;
+                let Some(c) = g.qualifiers_of(h.edge).condition.as_deref() else {
+                    return Holds::Always;
+                };
+                if !alternatives
+                    .iter()
+                    .any(|(o, t)| *o == Some(h.other) && t == c)
+                {
+                    alternatives.push((Some(h.other), c.to_string()));
+                }
+            }
+            if matched {
+                Holds::Only(vec![alternatives])
+            } else {
+                Holds::Unmatched
+            }
+        }
+        Filter::Or(a, b) => match (holds(g, a, hits), holds(g, b, hits)) {
+            (Holds::Always, _) | (_, Holds::Always) => Holds::Always,
+            (Holds::Unmatched, x) | (x, Holds::Unmatched) => x,
+            (Holds::Only(x), Holds::Only(y)) => {
+                // Either side's conditions: one group of alternatives, a side of several parts
+                // written out as one.
+                let mut alternatives = Vec::new();
+                for side in [x, y] {
+                    match <[_; 1]>::try_from(side) {
+                        Ok([alts]) => alternatives.extend(alts),
+                        Err(side) => {
+                            let parts: Vec<String> =
+                                side.iter().map(|alt| group_text(g, alt, true)).collect();
+                            alternatives.push((None, format!("({})", parts.join(" & "))));
+                        }
+                    }
+                }
+                Holds::Only(vec![alternatives])
+            }
+        },
+        Filter::And(a, b) => {
+            let mut groups = Vec::new();
+            for side in [a, b] {
+                if let Holds::Only(more) = holds(g, side, hits) {
+                    groups.extend(more);
+                }
+            }
+            if groups.is_empty() {
+                Holds::Always
+            } else {
+                Holds::Only(groups)
+            }
+        }
+        // What `not` leaves out has no hits, nor has a node named or every node.
+        Filter::Not(_) | Filter::Is(_) | Filter::All => Holds::Always,
+    }
+}
+
+/// One group of alternatives as text: its conditions in the order met, each node's after its
+/// name when `named` or when they reach more than one node (nodes with the same conditions
+/// named together).
+fn group_text(
+    g: &KnowledgeGraph,
+    alternatives: &[(Option<NodeIx>, String)],
+    named: bool,
+) -> String {
+    // Each node's conditions, in the order first met; then nodes of the same conditions as one.
+    let mut by_node: Vec<(Option<NodeIx>, Vec<&str>)> = Vec::new();
+    for (other, text) in alternatives {
+        match by_node.iter_mut().find(|(o, _)| o == other) {
+            Some((_, texts)) => texts.push(text),
+            None => by_node.push((*other, vec![text])),
+        }
+    }
+    let mut same: Vec<(Vec<NodeIx>, Vec<&str>)> = Vec::new();
+    for (other, texts) in by_node {
+        match same.iter_mut().find(|(_, t)| *t == texts) {
+            Some((others, _)) => others.extend(other),
+            None => same.push((other.into_iter().collect(), texts)),
+        }
+    }
+    let several = same.len() > 1;
+    let parts: Vec<String> = same
+        .iter()
+        .map(|(others, texts)| {
+            let text = texts.join(" | ");
+            if (named || several) && !others.is_empty() {
+                let names: Vec<&str> = others.iter().map(|o| g.name(*o)).collect();
+                format!("{}: {text}", names.join(", "))
+            } else {
+                text
+            }
+        })
+        .collect();
+    parts.join(" | ")
+}
+
 /// Queries of several kinds answered together: one row per node, with its kind.
 pub(super) fn union(
     plan: &Plan,
@@ -185,15 +334,42 @@ pub(super) fn union(
 ) -> ResultSet {
     let mut columns = vec!["node".to_string(), "kind".to_string()];
     columns.extend(plan.columns.iter().cloned());
+    let parts: Vec<ResultSet> = qs
+        .iter()
+        .map(|q| find(plan, g, q, with_witnesses))
+        .collect();
+    // The columns some kinds' answers add (`via`, `condition`, `details`), in the order they
+    // come; a row of a kind without one has it empty.
+    for part in &parts {
+        for c in part.columns.iter().skip(1 + plan.columns.len()) {
+            if !columns.contains(c) {
+                columns.push(c.clone());
+            }
+        }
+    }
     let mut rows = Vec::new();
-    for q in qs {
-        let part = find(plan, g, q, with_witnesses);
+    for part in parts {
         for mut r in part.rows {
             let kind = r
                 .kind
                 .map(|k| lexicon::singular(k).to_string())
                 .unwrap_or_default();
-            r.cells.insert(1, kind);
+            let mut cells = vec![String::new(); columns.len()];
+            for (c, cell) in part.columns.iter().zip(r.cells.drain(..)) {
+                // The first column is the kind's own name (`drug`): here `node`.
+                let at = if c == &part.columns[0] {
+                    Some(0)
+                } else {
+                    columns.iter().skip(1).position(|x| x == c).map(|i| i + 1)
+                };
+                if let Some(cell_at) = at.and_then(|i| cells.get_mut(i)) {
+                    *cell_at = cell;
+                }
+            }
+            if let Some(k) = cells.get_mut(1) {
+                *k = kind;
+            }
+            r.cells = cells;
             rows.push(r);
         }
     }
@@ -202,5 +378,107 @@ pub(super) fn union(
         rows,
         noun: ("row".into(), "rows".into()),
         ..ResultSet::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::KnowledgeGraph;
+    use crate::model::NodeKind;
+
+    fn graph() -> KnowledgeGraph {
+        KnowledgeGraph::new(crate::load::load_embedded().expect("shipped graph"))
+    }
+
+    /// The rows of a statement: name → condition cell (empty without the column).
+    fn conditions(
+        g: &KnowledgeGraph,
+        text: &str,
+    ) -> Vec<(String, String, crate::query::eval::Row)> {
+        let answer = crate::execute(text, g).expect("runs").expect("a statement");
+        let rs = answer.result;
+        let at = rs.columns.iter().position(|c| c == "condition");
+        rs.rows
+            .into_iter()
+            .map(|r| {
+                let cell = at.and_then(|i| r.cells.get(i).cloned()).unwrap_or_default();
+                (r.cells[0].clone(), cell, r)
+            })
+            .collect()
+    }
+
+    /// For every one-link question about a subtype or a population, a row's condition is empty
+    /// exactly when one of the statements behind it (as `why` shows them) has no condition, and
+    /// else names every condition those statements give.
+    #[test]
+    fn a_row_shows_the_conditions_it_holds_under() {
+        let g = graph();
+        let mut shown = 0;
+        for (kind, phrase, relation) in [
+            (NodeKind::Population, "drugs used in", "used_in"),
+            (NodeKind::Subtype, "drugs treating", "treats"),
+            (NodeKind::Subtype, "regimens treating", "treats"),
+        ] {
+            for &n in g.of_kind(kind) {
+                let text = format!("{phrase} \"{}\"", g.name(n));
+                for (name, cell, row) in conditions(&g, &text) {
+                    let steps: Vec<_> = row
+                        .witnesses
+                        .iter()
+                        .flatten()
+                        .filter(|s| s.relation == relation)
+                        .collect();
+                    assert!(
+                        !steps.is_empty(),
+                        "{text}: {name} has no {relation} statement"
+                    );
+                    if steps.iter().any(|s| s.qualifiers.condition.is_none()) {
+                        assert_eq!(cell, "", "{text}: {name} holds without a condition");
+                    } else {
+                        for s in steps {
+                            let c = s.qualifiers.condition.as_deref().unwrap_or_default();
+                            assert!(cell.contains(c), "{text}: {name} misses `{c}` in `{cell}`");
+                        }
+                        shown += 1;
+                    }
+                }
+            }
+        }
+        assert!(shown > 20, "only {shown} rows held under conditions");
+    }
+
+    /// `and` needs each side's conditions, each named by what it is for; `or` holds without one
+    /// when either side does.
+    #[test]
+    fn and_keeps_each_sides_conditions_or_drops_them_when_one_side_needs_none() {
+        let g = graph();
+        let row = |text: &str, name: &str| {
+            conditions(&g, text)
+                .into_iter()
+                .find(|(n, _, _)| n == name)
+                .map(|(_, c, _)| c)
+                .unwrap_or_else(|| panic!("{text}: no row {name}"))
+        };
+        assert_eq!(
+            row("drugs for premenopausal", "anastrozole"),
+            "only together with an injectable medication that blocks ovarian function"
+        );
+        assert_eq!(row("drugs for premenopausal", "tamoxifen"), "");
+        assert_eq!(
+            row("drugs for premenopausal and for HR-positive", "anastrozole"),
+            "premenopausal: only together with an injectable medication that blocks ovarian function"
+        );
+        assert_eq!(
+            row(
+                "drugs for premenopausal or for postmenopausal",
+                "anastrozole"
+            ),
+            ""
+        );
+        let both = row("drugs for premenopausal and for men", "anastrozole");
+        assert!(
+            both.starts_with("premenopausal: ") && both.contains(" & men: only together"),
+            "{both}"
+        );
     }
 }

@@ -130,6 +130,7 @@ mod tests {
             chain: vec![EdgeIx::new(e)],
             edge: EdgeIx::new(e),
             column: None,
+            part: 0,
             other: NodeIx::new(0),
             ends: (NodeIx::new(0), NodeIx::new(0)),
         }

@@ -74,10 +74,19 @@ struct Hit {
     /// The statement of the link's own relation (the rest of the chain is membership).
     edge: EdgeIx,
     column: Option<usize>,
+    /// The link of the filter that found it ([`link_part`]).
+    part: usize,
     other: NodeIx,
     /// Subject and object of `edge`, known where the hit is found (asking the store for a
     /// statement's subject is a search).
     ends: (NodeIx, NodeIx),
+}
+
+/// A name for a link of the filter being evaluated: its address, which stays put while the
+/// filter is borrowed for the evaluation (hits of one row are told apart by the link that found
+/// them, when the conditions they hold under are combined as the filter combines its links).
+fn link_part(f: &Filter) -> usize {
+    std::ptr::from_ref(f) as usize
 }
 
 mod alternatives;
@@ -389,14 +398,18 @@ fn eval_filter(
                     rels,
                     targets,
                     conds,
-                    (*column, chains),
+                    (*column, chains, link_part(f)),
                 ),
                 Some(w) => {
-                    let mut m = link(g, kind, rels, targets, conds, (*column, chains), rows);
+                    let part = (*column, chains, link_part(f));
+                    let mut m = link(g, kind, rels, targets, conds, part, rows);
                     m.retain(|n, _| w.contains_key(n));
                     m
                 }
-                None => link(g, kind, rels, targets, conds, (*column, chains), rows),
+                None => {
+                    let part = (*column, chains, link_part(f));
+                    link(g, kind, rels, targets, conds, part, rows)
+                }
             }
         }
     }
@@ -410,7 +423,7 @@ fn check_each(
     rels: &[(Relation, Dir)],
     targets: Vec<(NodeIx, Vec<EdgeIx>)>,
     conds: &[Cond],
-    (column, chains): (Option<usize>, bool),
+    (column, chains, part): (Option<usize>, bool, usize),
 ) -> Matches {
     let targets: HashMap<NodeIx, Vec<EdgeIx>, FastState> = targets.into_iter().collect();
     let mut cache: HashMap<NodeIx, Vec<(NodeIx, Vec<EdgeIx>)>, FastState> = HashMap::default();
@@ -439,6 +452,7 @@ fn check_each(
                 },
                 edge: e,
                 column,
+                part,
                 other: o,
                 ends,
             };
@@ -529,7 +543,7 @@ fn link(
     rels: &[(Relation, Dir)],
     targets: Vec<(NodeIx, Vec<EdgeIx>)>,
     conds: &[Cond],
-    (column, chains): (Option<usize>, bool),
+    (column, chains, part): (Option<usize>, bool, usize),
     rows: Option<&NodeSet>,
 ) -> Matches {
     // Hits in the order found; grouped by node at the end.
@@ -542,6 +556,7 @@ fn link(
             chain: if chains { parts.concat() } else { Vec::new() },
             edge,
             column,
+            part,
             other,
             ends,
         };
@@ -763,6 +778,18 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
     if !vias.is_empty() {
         columns.push("via".into());
     }
+    // The qualifiers in `details` hold the conditions already.
+    let conditions: BTreeMap<NodeIx, String> =
+        if plan.details || !answer::may_be_conditional(g, &q.filter) {
+            BTreeMap::new()
+        } else {
+            m.iter()
+                .filter_map(|(n, hits)| Some((*n, answer::row_conditions(g, &q.filter, hits)?)))
+                .collect()
+        };
+    if !conditions.is_empty() {
+        columns.push("condition".into());
+    }
     if plan.details {
         columns.push("details".into());
     }
@@ -787,6 +814,9 @@ fn find(plan: &Plan, g: &KnowledgeGraph, q: &Query, with_witnesses: bool) -> Res
                     .map(|v| v.iter().map(|c| g.name(*c)).collect())
                     .unwrap_or_default();
                 cells.push(names.join(", "));
+            }
+            if !conditions.is_empty() {
+                cells.push(conditions.get(&n).cloned().unwrap_or_default());
             }
             if plan.details {
                 let mut details: Vec<String> = Vec::new();

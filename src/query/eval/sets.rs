@@ -142,7 +142,7 @@ pub(super) fn eval_set(
                     rels,
                     link_target_set(g, target, rels),
                     conds,
-                    (None, false),
+                    (None, false, 0),
                     None,
                 );
                 return NodeSet::of(
