@@ -335,7 +335,7 @@ impl Planner<'_> {
         }
     }
 
-    fn pending_qual(&self, field: &Field, value: &str, span: &Span) -> Pending {
+    pub(super) fn pending_qual(&self, field: &Field, value: &str, span: &Span) -> Pending {
         Pending {
             cond: Cond {
                 field: *field,
@@ -807,6 +807,11 @@ impl Planner<'_> {
                     .flat_map(|b| b.rels.iter().map(|(r, _)| *r))
             })
             .collect();
+        self.cannot_apply_to(p, &rels)
+    }
+
+    /// The error for a comparison no statement of `rels` can give the field of.
+    pub(super) fn cannot_apply_to(&self, p: &Pending, rels: &[Relation]) -> QueryError {
         let fields: Vec<&str> = Field::ALL
             .iter()
             .filter(|f| rels.iter().any(|r| self.carries(*r, **f)))

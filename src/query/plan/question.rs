@@ -6,6 +6,7 @@
 //!
 //! Uses the tokens of `reading` and the filters of `phrase`.
 
+use super::phrase::Pending;
 use super::{leftmost, GroupBy, PlanKind, Planner, Query, Target, Tok};
 use crate::lexicon;
 use crate::lexicon::phrasing::{Role, THERAPY_KINDS};
@@ -63,7 +64,7 @@ impl Planner<'_> {
             ));
         }
         if let Expr::Phrase(p) = &e {
-            if asked.any() && !asked.who && p.conditions.is_empty() {
+            if asked.any() && !asked.who {
                 if let Some(plan) = self.single_phrase_question(p, asked)? {
                     return Ok(plan);
                 }
@@ -186,9 +187,22 @@ impl Planner<'_> {
         asked: Asked,
     ) -> Result<Option<PlanKind>, QueryError> {
         let saved = self.ignored.len();
-        let toks = self.read_phrase(p)?;
+        let read = self.read_phrase(p)?;
+        // `where` comparisons and the field's words (`what common side effects does X cause`)
+        // go with the link the question asks about.
+        let mut conds = self.conditions(p)?;
+        let mut toks = Vec::with_capacity(read.len());
+        for t in read {
+            match t {
+                Tok::Qual(f, v, s) => conds.push(self.pending_qual(&f, &v, &s)),
+                t => toks.push(t),
+            }
+        }
+        let conds = &conds[..];
         match toks.as_slice() {
-            [Tok::Node(n, _)] if asked.open || asked.about => return Ok(Some(PlanKind::Show(*n))),
+            [Tok::Node(n, _)] if (asked.open || asked.about) && conds.is_empty() => {
+                return Ok(Some(PlanKind::Show(*n)))
+            }
             // `what monitoring does X need`, `what does X target`; a class in the plural (`what
             // side effects do taxanes cause`): the class and its member drugs, as `side effects of
             // taxanes` reads them.
@@ -199,7 +213,7 @@ impl Planner<'_> {
                 span,
             }] => {
                 self.narrow = *narrow;
-                let plan = self.inverse_of(Some(*k), named, (fwd, inv), text, *span);
+                let plan = self.inverse_of(Some(*k), named, (fwd, inv), (text, *span), conds);
                 self.narrow = None;
                 return plan.map(Some);
             }
@@ -218,7 +232,13 @@ impl Planner<'_> {
                     crate::model::Relation::SubclassOf,
                 ];
                 return self
-                    .inverse_of(Some(NodeKind::Class), named, (&rels, &[]), text, *span)
+                    .inverse_of(
+                        Some(NodeKind::Class),
+                        named,
+                        (&rels, &[]),
+                        (text, *span),
+                        conds,
+                    )
                     .map(Some);
             }
             [named @ (Tok::Node(..) | Tok::Plural(..)), Tok::Rel {
@@ -228,10 +248,11 @@ impl Planner<'_> {
                 span,
             }] => {
                 return self
-                    .inverse_of(None, named, (fwd, inv), text, *span)
+                    .inverse_of(None, named, (fwd, inv), (text, *span), conds)
                     .map(Some)
             }
             [first @ (Tok::Rel { .. } | Tok::Conn(..)), ..] if asked.open => {
+                // The phrase read whole again, its comparisons with it.
                 // `what treats Y`: every kind the phrase can link to its object.
                 self.ignored.truncate(saved);
                 let mut queries = Vec::new();
@@ -280,8 +301,8 @@ impl Planner<'_> {
         kind: Option<NodeKind>,
         named: &Tok,
         rels: (&[crate::model::Relation], &[crate::model::Relation]),
-        text: &str,
-        span: Span,
+        (text, span): (&str, Span),
+        conds: &[Pending],
     ) -> Result<PlanKind, QueryError> {
         let ends = match named {
             Tok::Node(x, _) => vec![(self.g.node(*x).kind, Target::Node(*x))],
@@ -302,7 +323,7 @@ impl Planner<'_> {
             }
             _ => return Err(QueryError::new("a name was expected here", span)),
         };
-        self.inverse_from(kind, &ends, rels, text, span)
+        self.inverse_from(kind, &ends, rels, (text, span), conds)
     }
 
     /// The nodes of `kind` (of every kind the relation reaches) that one of `ends` (a kind and
@@ -312,8 +333,8 @@ impl Planner<'_> {
         kind: Option<NodeKind>,
         ends: &[(NodeKind, Target)],
         (fwd, inv): (&[crate::model::Relation], &[crate::model::Relation]),
-        text: &str,
-        span: Span,
+        (text, span): (&str, Span),
+        conds: &[Pending],
     ) -> Result<PlanKind, QueryError> {
         self.details = true;
         let kinds = match kind {
@@ -329,6 +350,9 @@ impl Planner<'_> {
             }
         };
         let mut queries = Vec::new();
+        // The relations the question names, to say which fields their statements give when a
+        // comparison cannot apply to any.
+        let mut named: Vec<crate::model::Relation> = Vec::new();
         for k in kinds {
             let mut filter: Option<super::Filter> = None;
             for (xk, target) in ends {
@@ -353,14 +377,17 @@ impl Planner<'_> {
                         rels.push(back);
                     }
                 }
-                let rels = super::narrowed(rels, self.narrow);
+                let mut rels = super::narrowed(rels, self.narrow);
+                named.extend(rels.iter().map(|(r, _)| *r));
+                // A comparison goes with the relations whose statements can give its field.
+                rels.retain(|(r, _)| conds.iter().all(|p| self.carries(*r, p.cond.field)));
                 if rels.is_empty() {
                     continue;
                 }
                 let link = super::Filter::Link {
                     rels,
                     target: target.clone(),
-                    conds: Vec::new(),
+                    conds: conds.iter().map(|p| p.cond.clone()).collect(),
                     column: None,
                 };
                 filter = Some(match filter {
@@ -370,6 +397,13 @@ impl Planner<'_> {
             }
             if let Some(filter) = filter {
                 queries.push(Query { kind: k, filter });
+            }
+        }
+        if let (true, Some(p)) = (queries.is_empty(), conds.first()) {
+            named.sort();
+            named.dedup();
+            if !named.is_empty() {
+                return Err(self.cannot_apply_to(p, &named));
             }
         }
         match queries.len() {
