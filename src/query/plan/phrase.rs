@@ -11,7 +11,7 @@ use super::{and_all, Cond, Dir, Filter, Planner, Query, Target, Tok};
 use crate::lexicon;
 use crate::lexicon::phrasing::{self, Role};
 use crate::model::{Field, NodeKind, Relation};
-use crate::query::ast::{self, BinOp, Expr, Phrase, Span};
+use crate::query::ast::{self, BinOp, Expr, Phrase, Span, Word};
 use crate::query::syntax::QueryError;
 
 /// One condition of a phrase, before the comparisons are attached.
@@ -53,7 +53,12 @@ impl Planner<'_> {
                 self.negated -= 1;
                 Ok(Filter::Not(Box::new(f?)))
             }
-            Expr::Binary(op, l, r, _) => {
+            Expr::Binary(op, l, r, span) => {
+                if *op == BinOp::With {
+                    if let Some(moved) = self.qualifier_to_link(l, r, *span) {
+                        return self.expr(&moved, kind, head, linked);
+                    }
+                }
                 let left = self.expr(l, kind, head, linked)?;
                 let negate = usize::from(*op == BinOp::Without);
                 self.negated += negate;
@@ -72,6 +77,54 @@ impl Planner<'_> {
                 })
             }
         }
+    }
+
+    /// `side effects are common with palbociclib`: the field's words that end a phrase of a kind
+    /// alone, before `with`, are about the link `with` makes: moved to the start of its operand
+    /// (`side effects are` with `common palbociclib`), where they go with that link. `None` when
+    /// the phrase before `with` links by anything of its own, or ends otherwise.
+    fn qualifier_to_link(&self, l: &Expr, r: &Expr, span: Span) -> Option<Expr> {
+        let (Expr::Phrase(left), Expr::Phrase(right)) = (l, r) else {
+            return None;
+        };
+        let toks = self.tokens(left).ok()?;
+        let quals = toks
+            .iter()
+            .rev()
+            .take_while(|t| matches!(t, Tok::Qual(..)))
+            .count();
+        let (head, tail) = toks.split_at(toks.len().checked_sub(quals)?);
+        let first = tail.first()?.span();
+        let alone = head.iter().all(|t| {
+            matches!(
+                t,
+                Tok::Kind(..) | Tok::Plural(..) | Tok::Therapies(..) | Tok::Role(..) | Tok::Ctx(..)
+            )
+        });
+        if !alone
+            || !head
+                .iter()
+                .any(|t| matches!(t, Tok::Kind(..) | Tok::Plural(..) | Tok::Therapies(..)))
+        {
+            return None;
+        }
+        let (keep, moved): (Vec<Word>, Vec<Word>) = left
+            .words
+            .iter()
+            .cloned()
+            .partition(|w| w.span.end <= first.start);
+        let mut left = left.clone();
+        let mut right = right.clone();
+        left.span = Span::new(left.span.start, keep.last()?.span.end);
+        left.words = keep;
+        right.span = Span::new(moved.first()?.span.start, right.span.end);
+        right.words = moved.into_iter().chain(right.words).collect();
+        Some(Expr::Binary(
+            BinOp::With,
+            Box::new(Expr::Phrase(left)),
+            Box::new(Expr::Phrase(right)),
+            span,
+        ))
     }
 
     /// The tokens of a phrase, read (fillers set aside, structure words dropped).
