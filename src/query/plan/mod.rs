@@ -172,6 +172,7 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
         nested: None,
         shapes: std::cell::OnceCell::new(),
         reversed: std::cell::Cell::new(0),
+        members_of: None,
     };
     let kind = p
         .statement_kind(stmt)
@@ -315,6 +316,10 @@ struct Planner<'g> {
     /// How many links were read the other way round from how their phrase names them, because
     /// the kinds fit only that way (`classes after trastuzumab deruxtecan`: what it comes after).
     reversed: std::cell::Cell<usize>,
+    /// A question that opens on a class named in the singular before what it asks (`which
+    /// CDK4/6 inhibitor causes diarrhea`): the class whose member drugs it asks about.
+    /// With it, whether a structure word follows the class (`which taxane is given weekly`).
+    members_of: Option<(NodeIx, bool)>,
 }
 
 impl<'g> Planner<'g> {

@@ -191,7 +191,15 @@ impl Planner<'_> {
         head: bool,
         linked: bool,
     ) -> Result<Filter, QueryError> {
-        let toks = self.read_phrase(p)?;
+        let mut toks = self.read_phrase(p)?;
+        // The class a question opens on stands for its member drugs, as its plural does.
+        if let (true, Some((c, _)), Some(Tok::Node(n, span))) =
+            (head, self.members_of, toks.first())
+        {
+            if *n == c {
+                toks[0] = Tok::Plural(c, *span);
+            }
+        }
         let conds = self.conditions(p)?;
         if let Some(n) = &p.nested {
             self.nested = Some(self.nested_query(n)?);

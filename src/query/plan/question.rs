@@ -45,6 +45,48 @@ impl Planner<'_> {
     ) -> Result<PlanKind, QueryError> {
         let (mut asked, e) = self.strip_openers(e)?;
         asked.open |= show_me;
+        let saved_members = self.members_of;
+        self.members_of = if asked.open && !asked.who {
+            self.class_asked_about(&e)
+        } else {
+            None
+        };
+        let plan = self.question_read(e, asked, count);
+        self.members_of = saved_members;
+        plan
+    }
+
+    /// `which CDK4/6 inhibitor causes diarrhea`, `what taxane is given weekly`: a class named in
+    /// the singular first, before a relation phrase, asks which of its member drugs (the class
+    /// itself links to nothing by most relations, so read as the class it answered with nothing);
+    /// and whether a structure word follows the class (`is`: a question about the members for
+    /// sure, never about what the class links to).
+    fn class_asked_about(&mut self, e: &Expr) -> Option<(crate::graph::NodeIx, bool)> {
+        let first = leftmost(e)?;
+        let saved = self.ignored.len();
+        let toks = self.tokens(first).ok();
+        self.ignored.truncate(saved);
+        let toks = toks?;
+        let mut words = toks.iter().filter(|t| !matches!(t, Tok::Role(..)));
+        let class = match (words.next(), words.next()) {
+            (
+                Some(Tok::Node(n, _)),
+                Some(Tok::Rel { .. } | Tok::Conn(..) | Tok::Either(..) | Tok::Qual(..)),
+            ) if self.g.node(*n).kind == NodeKind::Class => *n,
+            _ => return None,
+        };
+        // `which taxane is given weekly` asks which member; `what does taxane cause` (its
+        // `does` taken off with the opener) what the class links to.
+        let said_of = matches!(toks.get(1), Some(Tok::Role(..)));
+        Some((class, said_of))
+    }
+
+    fn question_read(
+        &mut self,
+        e: Expr,
+        asked: Asked,
+        count: bool,
+    ) -> Result<PlanKind, QueryError> {
         if asked.how_many || count {
             let (e, group) = self.strip_each(&e)?;
             let kinds = self.head_kinds(&e, asked)?;
@@ -206,6 +248,8 @@ impl Planner<'_> {
             // `what monitoring does X need`, `what does X target`; a class in the plural (`what
             // side effects do taxanes cause`): the class and its member drugs, as `side effects of
             // taxanes` reads them.
+            // `which taxane is given weekly`: which member, below.
+            [Tok::Node(n, _), ..] if self.members_of == Some((*n, true)) => {}
             [Tok::Kind(k, _, narrow), named @ (Tok::Node(..) | Tok::Plural(..)), Tok::Rel {
                 fwd,
                 inv,
@@ -425,6 +469,9 @@ impl Planner<'_> {
     fn head_kinds(&mut self, e: &Expr, asked: Asked) -> Result<Vec<NodeKind>, QueryError> {
         if asked.who {
             return Ok(vec![NodeKind::Population]);
+        }
+        if self.members_of.is_some() {
+            return Ok(vec![NodeKind::Drug]);
         }
         let Some(first) = leftmost(e) else {
             return Err(QueryError::new(
