@@ -48,6 +48,8 @@ pub const STRUCTURE: &[(&str, Role)] = &[
     ("how many", Role::HowMany),
     ("how much", Role::HowMany),
     ("number of", Role::HowMany),
+    ("how often", Role::How),
+    ("how frequently", Role::How),
     ("how", Role::How),
     ("tell me about", Role::About),
     ("tell about", Role::About),

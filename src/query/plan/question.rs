@@ -87,6 +87,11 @@ impl Planner<'_> {
         asked: Asked,
         count: bool,
     ) -> Result<PlanKind, QueryError> {
+        // `how often does tamoxifen cause hot flashes`: the answer is in the statements'
+        // qualifiers, shown beside the rows.
+        if asked.how && !asked.how_many {
+            self.details = true;
+        }
         if asked.how_many || count {
             let (e, group) = self.strip_each(&e)?;
             let kinds = self.head_kinds(&e, asked)?;
