@@ -302,7 +302,12 @@ impl Planner<'_> {
                 .reduce(Span::join)
                 .unwrap_or(p.span);
             let kinds: Vec<NodeKind> = toks.iter().filter_map(|t| self.tok_kind(t)).collect();
-            if kinds.windows(2).any(|w| w[0] == w[1]) || kinds.contains(&kind) {
+            // `is tamoxifen a hormonal therapy`: the therapy, then the class it would be in.
+            let in_class = head
+                && matches!(kinds.as_slice(), [k, NodeKind::Class] if *k == kind)
+                && matches!(toks.get(1), Some(Tok::Node(..)))
+                && phrasing::THERAPY_KINDS.contains(&kind);
+            if !in_class && (kinds.windows(2).any(|w| w[0] == w[1]) || kinds.contains(&kind)) {
                 return Err(QueryError::new(
                     "several names in a row: join them with `and` or `or`",
                     span,
