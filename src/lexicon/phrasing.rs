@@ -126,6 +126,26 @@ pub const COMPARE_CUES: &[&str] = &[
     "shared",
     "versus",
     "vs",
+    "different",
+    "comparison",
+];
+
+/// Words of a question about where a fact comes from, which `why` answers.
+pub const PROVENANCE_CUES: &[&str] = &[
+    "source",
+    "sources",
+    "section",
+    "sections",
+    "evidence",
+    "cite",
+    "cites",
+    "cited",
+    "citation",
+    "citations",
+    "reference",
+    "references",
+    "says",
+    "provenance",
 ];
 
 /// Words that may be ignored anywhere: they carry no condition. The echo lists the ones it skipped.

@@ -342,13 +342,19 @@ fn convert_error(text: &str, e: pest::error::Error<Rule>) -> QueryError {
         },
         span,
     );
-    if found_is_keyword {
+    if found_is_keyword && pos == 0 && found.eq_ignore_ascii_case("where") {
+        // `where does … come from`: a question about provenance.
+        err = err.with_help(WHY_HELP);
+    } else if found_is_keyword {
         err = err.with_help(format!(
             "`{found}` is a keyword; put a name that contains it in quotes"
         ));
     }
     err
 }
+
+/// How to ask where a fact comes from.
+pub const WHY_HELP: &str = "to see where an answer comes from: `why` before the statement lists the statements behind it with source, section and evidence (`why tamoxifen causes hot flashes`, `why drugs targeting HER2`); `show X` lists X's statements with their sources";
 
 fn span_of(p: &Pair<Rule>) -> Span {
     let s = p.as_span();

@@ -168,6 +168,19 @@ impl Planner<'_> {
             let contains = c.op == ast::Op::Contains;
             let allowed: Option<Vec<&str>> = match field {
                 Field::Source => Some(self.g.sources().iter().map(|s| s.id.as_str()).collect()),
+                // Every section a statement cites is one its source lists (the audit holds the
+                // curated graph to it; an imported graph's sources list the sections cited).
+                Field::Section => {
+                    let mut all: Vec<&str> = self
+                        .g
+                        .sources()
+                        .iter()
+                        .flat_map(|s| s.sections.iter().map(|x| x.heading.as_str()))
+                        .collect();
+                    all.sort_unstable();
+                    all.dedup();
+                    Some(all)
+                }
                 other => other.closed_values(),
             };
             if let Some(allowed) = allowed.filter(|_| !contains) {

@@ -363,6 +363,17 @@ impl<'g> Planner<'g> {
             phrasing::COMPARE_CUES.contains(&w.as_str())
                 || (w == "common" && i > 0 && lower[i - 1] == "in")
         });
+        if lower
+            .iter()
+            .any(|w| phrasing::PROVENANCE_CUES.contains(&w.as_str()))
+            && !err.help.iter().any(|h| h.contains("`why"))
+        {
+            // First: the statement examples after it answer other questions.
+            let mut err = err;
+            err.help
+                .insert(0, crate::query::syntax::WHY_HELP.to_string());
+            return err;
+        }
         if !cue || err.help.iter().any(|h| h.contains("`compare ")) {
             return err;
         }
