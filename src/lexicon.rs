@@ -482,6 +482,14 @@ mod tests {
             &["causing", "causes", "cause"],
             &["requiring prior", "requires prior", "require prior"],
             &["following", "follows", "follow"],
+            &[
+                "containing",
+                "contains",
+                "contain",
+                "including",
+                "includes",
+                "include",
+            ],
         ] {
             for f in forms {
                 assert_eq!(named(f), named(forms[0]), "{f}");

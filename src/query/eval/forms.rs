@@ -346,10 +346,18 @@ fn describe(g: &KnowledgeGraph, f: &Filter, depth: usize, out: &mut Vec<String>)
                 .collect();
             let inherit = rels.iter().any(|(r, _)| INHERITED.contains(r));
             let t = match target {
-                Target::Node(n) if super::targets::reads_upwards(rels) => {
-                    format!("{} or anything above it", g.node(*n).name)
-                }
-                Target::Node(n) => format!("{} or anything below it", g.node(*n).name),
+                // The hierarchy is `subclass_of`, between nodes of one kind: a class's member
+                // drugs are not below it (its plural, `taxanes`, reads them too).
+                Target::Node(n) if super::targets::reads_upwards(rels) => format!(
+                    "{} or any {} above it",
+                    g.node(*n).name,
+                    lexicon::singular(g.kind(*n))
+                ),
+                Target::Node(n) => format!(
+                    "{} or any {} below it",
+                    g.node(*n).name,
+                    lexicon::singular(g.kind(*n))
+                ),
                 Target::Any(k) => format!("any {}", lexicon::singular(*k)),
                 Target::Nodes(ns) => {
                     let names: Vec<String> =
