@@ -182,9 +182,23 @@ impl Planner<'_> {
                 }
             }
         }
+        // `a` / `an` / `any` just before a class that a phrase links to: any of its drugs too,
+        // as its plural reads (`regimens that include a taxane`: docetaxel's too).
+        let mut article = false;
         for t in toks {
+            let was_article = std::mem::take(&mut article);
             match t {
-                Tok::Role(Role::Filler, text, _) => self.ignored.push(text),
+                Tok::Node(n, span)
+                    if was_article
+                        && self.g.node(n).kind == NodeKind::Class
+                        && matches!(out.last(), Some(Tok::Rel { .. } | Tok::Conn(..))) =>
+                {
+                    out.push(Tok::Plural(n, span));
+                }
+                Tok::Role(Role::Filler, text, _) => {
+                    article = matches!(text.as_str(), "a" | "an" | "any");
+                    self.ignored.push(text);
+                }
                 // `which`, `what` inside a statement are relative pronouns.
                 Tok::Role(Role::Glue | Role::Opener, _, _) => {}
                 Tok::Ctx(text, span) => {
