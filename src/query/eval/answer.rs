@@ -16,6 +16,19 @@ use crate::query::syntax::QueryError;
 /// an error naming that part, never a silent empty list. Parts that each match something but not
 /// together give an empty answer, which is the answer. Called for a query whose answer is empty.
 pub(super) fn check_empty(g: &KnowledgeGraph, q: &Query) -> Result<(), QueryError> {
+    // A link to nodes its words describe, when the graph has none so described (`drugs that
+    // need a blood test`: no monitoring test assesses the blood), names nothing: an error, even
+    // as the only part.
+    if let Some((text, kind)) = empty_described(g, &q.filter) {
+        return Err(QueryError::new(
+            format!("nothing in the graph is {text}, so the graph cannot answer this"),
+            crate::query::ast::Span::default(),
+        )
+        .with_help(format!(
+            "that is how the words were read; other words may name what you mean: try `search …`, or list them all (`{}`)",
+            lexicon::plural(kind)
+        )));
+    }
     let mut parts = Vec::new();
     positive_parts(&q.filter, &mut parts);
     // One part alone that matches nothing is the answer: none (`monitoring for pembrolizumab`).
@@ -41,6 +54,47 @@ pub(super) fn check_empty(g: &KnowledgeGraph, q: &Query) -> Result<(), QueryErro
         }
     }
     Ok(())
+}
+
+/// The first target, in a part of `f` an answer needs, that stands for nodes described by other
+/// words (a kind linked to a node, or a query of its own) when no node is so described; as text.
+fn empty_described(g: &KnowledgeGraph, f: &Filter) -> Option<(String, crate::model::NodeKind)> {
+    match f {
+        Filter::And(a, b) => empty_described(g, a).or_else(|| empty_described(g, b)),
+        // Either side may be empty alone.
+        Filter::Or(a, b) => empty_described(g, a).and_then(|t| empty_described(g, b).map(|_| t)),
+        Filter::Link { target, .. } => match target {
+            crate::query::plan::Target::Set(sub) => {
+                if let Some(t) = empty_described(g, &sub.filter) {
+                    return Some(t);
+                }
+                eval_filter(g, sub.kind, &sub.filter, None, None, false)
+                    .is_empty()
+                    .then(|| {
+                        let text = crate::query::plan::FilterText {
+                            graph: g,
+                            kind: sub.kind,
+                            filter: &sub.filter,
+                        };
+                        (format!("`{text}`"), sub.kind)
+                    })
+            }
+            crate::query::plan::Target::Bridge { node, kind, via } => {
+                super::targets::target_set(g, target).is_empty().then(|| {
+                    let rels: Vec<&str> = via.iter().map(|(r, _)| r.as_str()).collect();
+                    let text = format!(
+                        "a {} linked to {} by {}",
+                        lexicon::singular(*kind),
+                        g.node(*node).name,
+                        rels.join(" or ")
+                    );
+                    (text, *kind)
+                })
+            }
+            _ => None,
+        },
+        Filter::Not(_) | Filter::Is(_) | Filter::All => None,
+    }
 }
 
 /// The links and alternatives an answer needs, not under `not`.
