@@ -424,11 +424,13 @@ fn build_kind(p: Pair<Rule>) -> Result<StatementKind, QueryError> {
     let span = span_of(&p);
     let mut inner: Vec<Pair<Rule>> = p.into_inner().filter(|p| !is_punct(p.as_rule())).collect();
     Ok(match rule {
-        Rule::find => StatementKind::Find(build_expr(take(&mut inner, Rule::expr, span)?)?),
-        Rule::count => StatementKind::Count(build_expr(take(&mut inner, Rule::expr, span)?)?),
-        Rule::why => StatementKind::Why(build_expr(take(&mut inner, Rule::expr, span)?)?),
+        Rule::find => StatementKind::Find(statement_expr(take(&mut inner, Rule::expr, span)?)?),
+        Rule::count => StatementKind::Count(statement_expr(take(&mut inner, Rule::expr, span)?)?),
+        Rule::why => StatementKind::Why(statement_expr(take(&mut inner, Rule::expr, span)?)?),
         Rule::show => StatementKind::Show(words(take(&mut inner, Rule::name, span)?.into_inner())),
-        Rule::show_me => StatementKind::ShowMe(build_expr(take(&mut inner, Rule::expr, span)?)?),
+        Rule::show_me => {
+            StatementKind::ShowMe(statement_expr(take(&mut inner, Rule::expr, span)?)?)
+        }
         Rule::search => {
             StatementKind::Search(words(take(&mut inner, Rule::name, span)?.into_inner()))
         }
@@ -553,13 +555,83 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(POp::prefix(Rule::kw_not))
 });
 
+/// A statement's expression, with `but` read as English reads it: what follows it holds of
+/// everything before it. `drugs causing fatigue or nausea but not diarrhea` is (fatigue or
+/// nausea) and not diarrhea; `and`, which binds before `or`, would leave alpelisib (fatigue and
+/// diarrhea) in.
+fn statement_expr(pair: Pair<Rule>) -> Result<Expr, QueryError> {
+    // A last part in parentheses keeps its `but` inside them (read when the group is built).
+    let ends_in_group = pair
+        .clone()
+        .into_inner()
+        .last()
+        .is_some_and(|p| p.as_rule() == Rule::group);
+    let e = build_expr(pair)?;
+    Ok(if ends_in_group { e } else { but_over_all(e) })
+}
+
+/// `e` with a `but` in its last phrase made the top of it: `A or B but C` → `(A or B) and C`,
+/// `… but not C` → `… and not C`. Unchanged when the phrase is all of `e` (its parts are joined by
+/// `and` anyway), or has comparisons or a part in parentheses.
+fn but_over_all(e: Expr) -> Expr {
+    fn last_phrase(e: &mut Expr) -> Option<&mut Phrase> {
+        match e {
+            Expr::Phrase(p) => Some(p),
+            Expr::Binary(_, _, r, _) => last_phrase(r),
+            Expr::Not(inner, _) => last_phrase(inner),
+        }
+    }
+    if matches!(e, Expr::Phrase(_)) {
+        return e;
+    }
+    let mut e = e;
+    let Some(p) = last_phrase(&mut e) else {
+        return e;
+    };
+    let at = p
+        .words
+        .iter()
+        .position(|w| !w.quoted && w.text.eq_ignore_ascii_case("but"));
+    let Some(at) = at.filter(|i| *i > 0 && i + 1 < p.words.len()) else {
+        return e;
+    };
+    if !p.conditions.is_empty() || p.nested.is_some() {
+        return e;
+    }
+    let mut after: Vec<Word> = p.words.split_off(at + 1);
+    p.words.truncate(at);
+    if let (Some(first), Some(last)) = (p.words.first(), p.words.last()) {
+        p.span = first.span.join(last.span);
+    }
+    let negated = after
+        .first()
+        .is_some_and(|w| !w.quoted && w.text.eq_ignore_ascii_case("not"));
+    let not_span = negated.then(|| after.remove(0).span);
+    let (Some(first), Some(last)) = (after.first(), after.last()) else {
+        return e;
+    };
+    let rest_span = first.span.join(last.span);
+    let rest = Expr::Phrase(Phrase {
+        words: after,
+        nested: None,
+        conditions: Vec::new(),
+        span: rest_span,
+    });
+    let rest = match not_span {
+        Some(s) => Expr::Not(Box::new(rest), s.join(rest_span)),
+        None => rest,
+    };
+    let span = e.span().join(rest.span());
+    Expr::Binary(BinOp::And, Box::new(e), Box::new(rest), span)
+}
+
 fn build_expr(pair: Pair<Rule>) -> Result<Expr, QueryError> {
     PRATT
         .map_primary(|p| match p.as_rule() {
             Rule::group => {
                 let inner = p.into_inner().find(|p| p.as_rule() == Rule::expr);
                 match inner {
-                    Some(e) => build_expr(e),
+                    Some(e) => statement_expr(e),
                     None => Err(QueryError::new("empty parentheses", Span::default())),
                 }
             }
@@ -711,6 +783,31 @@ mod tests {
             panic!("or on top")
         };
         assert!(matches!(*r, Expr::Binary(BinOp::And, ..)));
+    }
+
+    #[test]
+    fn but_holds_of_everything_before_it() {
+        assert_eq!(
+            canon("drugs causing a or b but not c"),
+            "(drugs causing a or b) and not c"
+        );
+        assert_eq!(
+            canon("drugs causing a or b but c"),
+            "(drugs causing a or b) and c"
+        );
+        // Within one phrase every part is joined by `and` already; in parentheses, within them.
+        assert_eq!(
+            canon("drugs causing a but not b"),
+            "drugs causing a but not b"
+        );
+        assert_eq!(
+            canon("x and (a or b but not c)"),
+            "x and ((a or b) and not c)"
+        );
+        assert_eq!(canon("(a or b but not c) or d"), "(a or b) and not c or d");
+        // A `but` with nothing after it, or quoted, is a word like any other.
+        assert_eq!(canon("a or b but"), "a or b but");
+        assert_eq!(canon("a or \"b but c\""), "a or \"b but c\"");
     }
 
     #[test]
