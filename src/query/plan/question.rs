@@ -250,11 +250,11 @@ impl Planner<'_> {
             [Tok::Node(n, _)] if (asked.open || asked.about) && conds.is_empty() => {
                 return Ok(Some(PlanKind::Show(*n)))
             }
+            // `which taxane is given weekly`: which member, below.
+            [Tok::Node(n, _), ..] if self.members_of == Some((*n, true)) => {}
             // `what monitoring does X need`, `what does X target`; a class in the plural (`what
             // side effects do taxanes cause`): the class and its member drugs, as `side effects of
             // taxanes` reads them.
-            // `which taxane is given weekly`: which member, below.
-            [Tok::Node(n, _), ..] if self.members_of == Some((*n, true)) => {}
             [Tok::Kind(k, _, narrow), named @ (Tok::Node(..) | Tok::Plural(..)), Tok::Rel {
                 fwd,
                 inv,
@@ -301,8 +301,8 @@ impl Planner<'_> {
                     .map(Some)
             }
             [first @ (Tok::Rel { .. } | Tok::Conn(..)), ..] if asked.open => {
-                // The phrase read whole again, its comparisons with it.
-                // `what treats Y`: every kind the phrase can link to its object.
+                // `what treats Y`: every kind the phrase can link to its object (the phrase read
+                // whole again, its comparisons with it).
                 self.ignored.truncate(saved);
                 let mut queries = Vec::new();
                 let mut first_err = None;
