@@ -806,13 +806,22 @@ impl Planner<'_> {
                 c.span,
             ));
         }
+        // A column named for the middle of a bridge (`subtypes`, in `drugs for HER2-positive`)
+        // shows what the bridge reaches; a branch to the named node itself (the biomarker a drug
+        // requires) shows nothing there, not a biomarker under `subtypes`.
+        let bridged = branches
+            .iter()
+            .any(|b| matches!(b.target, Target::Bridge { .. }));
         let links: Vec<Filter> = branches
             .into_iter()
-            .map(|b| Filter::Link {
-                rels: b.rels,
-                target: b.target,
-                conds: c.conds.clone(),
-                column: c.column,
+            .map(|b| {
+                let direct = matches!(b.target, Target::Node(_) | Target::Nodes(_));
+                Filter::Link {
+                    rels: b.rels,
+                    target: b.target,
+                    conds: c.conds.clone(),
+                    column: if bridged && direct { None } else { c.column },
+                }
             })
             .collect();
         let Some(f) = links
