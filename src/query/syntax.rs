@@ -595,7 +595,10 @@ fn but_over_all(e: Expr) -> Expr {
     let Some(at) = at.filter(|i| *i > 0 && i + 1 < p.words.len()) else {
         return e;
     };
-    if !p.conditions.is_empty() || p.nested.is_some() {
+    let is_not = |w: &Word| !w.quoted && w.text.eq_ignore_ascii_case("not");
+    // Something after `but` (and its `not`), or it is left as it was written.
+    let said = p.words.len() - (at + 1) - usize::from(p.words.get(at + 1).is_some_and(is_not));
+    if said == 0 || !p.conditions.is_empty() || p.nested.is_some() {
         return e;
     }
     let mut after: Vec<Word> = p.words.split_off(at + 1);
@@ -603,9 +606,7 @@ fn but_over_all(e: Expr) -> Expr {
     if let (Some(first), Some(last)) = (p.words.first(), p.words.last()) {
         p.span = first.span.join(last.span);
     }
-    let negated = after
-        .first()
-        .is_some_and(|w| !w.quoted && w.text.eq_ignore_ascii_case("not"));
+    let negated = after.first().is_some_and(is_not);
     let not_span = negated.then(|| after.remove(0).span);
     let (Some(first), Some(last)) = (after.first(), after.last()) else {
         return e;
@@ -805,8 +806,9 @@ mod tests {
             "x and ((a or b) and not c)"
         );
         assert_eq!(canon("(a or b but not c) or d"), "(a or b) and not c or d");
-        // A `but` with nothing after it, or quoted, is a word like any other.
+        // A `but` with nothing after it (or only `not`), or quoted, is left as written.
         assert_eq!(canon("a or b but"), "a or b but");
+        assert_eq!(canon("a or b but not"), "a or b but not");
         assert_eq!(canon("a or \"b but c\""), "a or \"b but c\"");
     }
 
