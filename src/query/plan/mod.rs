@@ -177,7 +177,7 @@ pub fn plan(stmt: &ast::Statement, g: &KnowledgeGraph) -> Result<Plan, QueryErro
     let kind = p
         .statement_kind(stmt)
         .and_then(|k| p.never_both(k, stmt.span))
-        .map_err(|e| p.with_compare_hint(stmt, e))?;
+        .map_err(|e| p.with_question_hint(stmt, e))?;
     let m = &stmt.modifiers;
     if m.group_by.is_some() && !matches!(stmt.kind, StatementKind::Count(_)) {
         let span = m
@@ -348,10 +348,11 @@ impl<'g> Planner<'g> {
         )))
     }
 
-    /// A question that failed and asks how two or more named things differ or what they share
-    /// (`what's the difference between olaparib and talazoparib`, `which side effects do
-    /// tamoxifen and letrozole share`): its error, with how to set them side by side.
-    fn with_compare_hint(&self, stmt: &ast::Statement, err: QueryError) -> QueryError {
+    /// A question that failed, with the statement that answers its kind of question first: where
+    /// a fact comes from (`what is the source for …`: `why`), or how two or more named things
+    /// differ or what they share (`what's the difference between olaparib and talazoparib`: how
+    /// to set them side by side).
+    fn with_question_hint(&self, stmt: &ast::Statement, err: QueryError) -> QueryError {
         let mut words: Vec<&ast::Word> = Vec::new();
         if let StatementKind::Find(e) | StatementKind::ShowMe(e) | StatementKind::Count(e) =
             &stmt.kind

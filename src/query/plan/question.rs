@@ -61,12 +61,8 @@ impl Planner<'_> {
     /// itself links to nothing by most relations, so read as the class it answered with nothing);
     /// and whether a structure word follows the class (`is`: a question about the members for
     /// sure, never about what the class links to).
-    fn class_asked_about(&mut self, e: &Expr) -> Option<(crate::graph::NodeIx, bool)> {
-        let first = leftmost(e)?;
-        let saved = self.ignored.len();
-        let toks = self.tokens(first).ok();
-        self.ignored.truncate(saved);
-        let toks = toks?;
+    fn class_asked_about(&self, e: &Expr) -> Option<(crate::graph::NodeIx, bool)> {
+        let toks = self.tokens(leftmost(e)?).ok()?;
         let mut words = toks.iter().filter(|t| !matches!(t, Tok::Role(..)));
         let class = match (words.next(), words.next()) {
             (
