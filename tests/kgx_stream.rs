@@ -202,7 +202,8 @@ fn anything_the_full_reader_would_report_or_repair_is_left_to_it() {
             "",
         )
     };
-    // A dangling edge, a duplicate node, a short line, an unknown evidence, a foreign header.
+    // A dangling edge, a duplicate node, a short line, an unknown evidence, a line longer than
+    // its file's header.
     let cases = [
         (
             format!("{NODES_HEAD}{node}"),
@@ -223,7 +224,6 @@ fn anything_the_full_reader_would_report_or_repair_is_left_to_it() {
         write(&dir, &nodes, &edges);
         assert!(streamed(&dir).is_none(), "{nodes}{edges}");
     }
-    assert!(streamed(Path::new("tests/kgx-third-party")).is_none());
     // Through the command line's loader, the full reader then reports or reads it.
     write(&dir, &format!("{NODES_HEAD}{node}{node}"), EDGES_HEAD);
     assert_eq!(load_graph(Some(&dir)).is_ok(), load::load_dir(&dir).is_ok());
@@ -450,12 +450,23 @@ fn files_opening_with_many_blank_lines_stream_as_the_full_reader_reads_them() {
 /// The shipped graph's export, damaged in small ways (a separator, a backslash, a bad byte or a
 /// CURIE prefix put in; a few bytes cut out; the file cut short) at pseudo-random places: the
 /// stream never panics, and whatever it accepts, with the file read in one part or two (or in
-/// pieces the readers take of each other's), is what the full reader reads.
+/// pieces the readers take of each other's), is what the full reader reads. So too in columns
+/// of another order and other names, whose lines the stream rewrites into ours.
 #[test]
 fn damaged_files_are_declined_or_streamed_as_the_full_reader_reads_them() {
     let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
     let files = export(&g, None, ExportFormat::Kgx);
-    let dir = temp_dir("damaged");
+    damage(&files[0].1, &files[1].1, "damaged");
+    let (nodes, edges) = (
+        reshaped(&files[0].1, NODES_AS),
+        reshaped(&files[1].1, EDGES_AS),
+    );
+    damage(&nodes, &edges, "damaged-reshaped");
+}
+
+/// [`damaged_files_are_declined_or_streamed_as_the_full_reader_reads_them`] for one pair of files.
+fn damage(nodes_tsv: &str, edges_tsv: &str, name: &str) {
+    let dir = temp_dir(name);
     let mut seed = 0x0123_4567_89ab_cdefu64;
     let mut below = |n: usize| {
         seed ^= seed << 13;
@@ -468,8 +479,8 @@ fn damaged_files_are_declined_or_streamed_as_the_full_reader_reads_them() {
     ];
     let mut accepted = 0;
     for case in 0..200 {
-        let mut nodes = files[0].1.clone().into_bytes();
-        let mut edges = files[1].1.clone().into_bytes();
+        let mut nodes = nodes_tsv.as_bytes().to_vec();
+        let mut edges = edges_tsv.as_bytes().to_vec();
         for _ in 0..1 + below(3) {
             let target = if below(3) == 0 {
                 &mut nodes
@@ -502,12 +513,162 @@ fn damaged_files_are_declined_or_streamed_as_the_full_reader_reads_them() {
         .flatten()
         {
             let full = load::load_dir(&dir)
-                .unwrap_or_else(|e| panic!("case {case}: streamed, but {}", e[0].render()));
+                .unwrap_or_else(|e| panic!("{name} case {case}: streamed, but {}", e[0].render()));
             assert_same(&g, &KnowledgeGraph::new(full));
             accepted += 1;
         }
     }
-    assert!(accepted > 0, "some damage leaves a file the stream reads");
+    assert!(
+        accepted > 0,
+        "{name}: some damage leaves a file the stream reads"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A column of a reshaped file: its name, and the column of ours it takes its fields from
+/// (`""`: every field empty; `"=TEXT"`: every field `TEXT`).
+type As = (&'static str, &'static str);
+
+/// Our node columns in another order, beside one the reader does not know.
+const NODES_AS: &[As] = &[
+    ("name", "name"),
+    ("provided_by", "=infores:elsewhere"),
+    ("id", "id"),
+    ("mbckg_kind", "mbckg_kind"),
+    ("synonym", "synonym"),
+    ("category", "category"),
+    ("xref", "xref"),
+    ("description", "description"),
+    ("mbckg_origin", "mbckg_origin"),
+];
+
+/// Our edge columns in another order, some under the names exports before the `mbckg_` prefix
+/// gave them, the source in `provided_by` behind a blank `knowledge_source`, the id last, and
+/// columns the reader does not know.
+const EDGES_AS: &[As] = &[
+    ("object", "object"),
+    ("category", "=biolink:Association"),
+    ("subject", "subject"),
+    ("knowledge_source", "= "),
+    ("section", "mbckg_section"),
+    ("predicate", "predicate"),
+    ("negated", "negated"),
+    ("original_predicate", "original_predicate"),
+    ("provided_by", "primary_knowledge_source"),
+    ("evidence", "mbckg_evidence"),
+    ("note", "mbckg_note"),
+    ("mbckg_condition", "mbckg_condition"),
+    ("mbckg_line", "mbckg_line"),
+    ("mbckg_frequency", "mbckg_frequency"),
+    ("mbckg_risk", "mbckg_risk"),
+    ("mbckg_population", "mbckg_population"),
+    ("mbckg_with", "mbckg_with"),
+    ("publications", ""),
+    ("mbckg_schedule", "mbckg_schedule"),
+    ("mbckg_min_count", "mbckg_min_count"),
+    ("mbckg_any_of", "mbckg_any_of"),
+    ("origin", "mbckg_origin"),
+    ("id", "id"),
+];
+
+/// A TSV file of ours with its columns as `columns` says. Lines lose their trailing empty
+/// fields (the readers pad short lines).
+fn reshaped(tsv: &str, columns: &[As]) -> String {
+    let mut lines = tsv.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split('\t').collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
+    let mut out = names.join("\t") + "\n";
+    for line in lines {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let row: Vec<&str> = columns
+            .iter()
+            .map(|(_, from)| match from.strip_prefix('=') {
+                Some(text) => text,
+                None => header
+                    .iter()
+                    .position(|h| h == from)
+                    .and_then(|i| fields.get(i))
+                    .copied()
+                    .unwrap_or(""),
+            })
+            .collect();
+        out.push_str(row.join("\t").trim_end_matches('\t'));
+        out.push('\n');
+    }
+    out
+}
+
+/// A KGX graph in columns of its own (another order, other names, columns unknown to us, our
+/// relation named in `mbckg_relation`, the source in a later provenance column, short lines)
+/// streams: each line rewritten into our columns, it gives the graph the full reader gives, in
+/// one part or two.
+#[test]
+fn files_in_columns_of_their_own_stream_as_the_full_reader_reads_them() {
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+    let files = export(&g, None, ExportFormat::Kgx);
+    let dir = temp_dir("reshaped");
+    let nodes = reshaped(&files[0].1, NODES_AS);
+    let edges = reshaped(&files[1].1, EDGES_AS);
+    write(&dir, &nodes, &edges);
+    let fast = streamed(&dir).expect("streams, rewritten");
+    assert_eq!(fast.statement_count(), g.statement_count());
+    assert_same(&fast, &full(&dir));
+    for cut in [1, edges.len() as u64 / 3, edges.len() as u64 / 2] {
+        let two = streamed_cut(&dir, cut).expect("streams in two parts");
+        assert_stored_alike(&two, &fast, "cut in two");
+    }
+    // Our relation in `mbckg_relation` (exports before `original_predicate`).
+    let older: Vec<As> = EDGES_AS
+        .iter()
+        .map(|c| match c.0 {
+            "original_predicate" => ("mbckg_relation", "original_predicate"),
+            _ => *c,
+        })
+        .collect();
+    let edges = reshaped(&files[1].1, &older).replace("\tMBCKG:", "\t");
+    write(&dir, &nodes, &edges);
+    let fast = streamed(&dir).expect("streams, rewritten");
+    assert_same(&fast, &full(&dir));
+    assert_eq!(fast.statement_count(), g.statement_count());
+    // A third party's graph: Biolink categories and predicates alone.
+    let third = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kgx-third-party");
+    let fast = streamed(&third).expect("a third party's graph streams");
+    assert_same(&fast, &full(&third));
+    assert!(fast.statement_count() > 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Headers the stream leaves to the full reader: no `subject` column, qualifiers packed in one
+/// column; and a line longer than its header, which the full reader reports.
+#[test]
+fn columns_the_stream_cannot_rewrite_are_left_to_the_full_reader() {
+    let dir = temp_dir("unrewritable");
+    let nodes = "id\tcategory\tname\nA\tbiolink:Gene\tA\nB\tbiolink:Gene\tB\n";
+    write(
+        &dir,
+        nodes,
+        "source\tobject\tpredicate\nA\tB\tbiolink:related_to\n",
+    );
+    assert!(streamed(&dir).is_none());
+    write(
+        &dir,
+        nodes,
+        "subject\tobject\tpredicate\tqualifiers\nA\tB\tbiolink:related_to\t\n",
+    );
+    assert!(streamed(&dir).is_none());
+    write(
+        &dir,
+        nodes,
+        "subject\tobject\tpredicate\nA\tB\tbiolink:related_to\tmore\n",
+    );
+    assert!(streamed(&dir).is_none());
+    write(
+        &dir,
+        nodes,
+        "subject\tobject\tpredicate\nA\tB\tbiolink:related_to\n",
+    );
+    let fast = streamed(&dir).expect("streams");
+    assert_same(&fast, &full(&dir));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -672,6 +833,33 @@ fn lines_that_share_their_tails_stream_as_the_full_reader_reads_them() {
                 .unwrap_or_else(|| panic!("cut at {cut}, taking {least}"));
             assert_same(&shared, &reference);
             assert_stored_alike(&shared, &whole, &format!("cut at {cut}, taking {least}"));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A blank source field names no source: the statement is unattributed by either road (the full
+/// reader takes a list's items that are not blank).
+#[test]
+fn a_blank_source_streams_unattributed_as_the_full_reader_reads_it() {
+    let nodes = format!(
+        "{NODES_HEAD}MBCKG:a\tbiolink:Drug\ta\t\t\t\tdrug\t\nMBCKG:b\tbiolink:Drug\tb\t\t\t\tdrug\t\n"
+    );
+    let line = |source: &str| {
+        let fields = [source, "MBCKG:combined_with", "", "", ""];
+        edge(
+            "e",
+            ["MBCKG:a", "biolink:coexists_with", "MBCKG:b"],
+            fields,
+            ["", ""],
+            "",
+        )
+    };
+    let dir = temp_dir("blank-source");
+    for source in ["  ", "", " infores:x", "infores:x "] {
+        write(&dir, &nodes, &format!("{EDGES_HEAD}{}", line(source)));
+        if let Some(fast) = streamed(&dir) {
+            assert_same(&fast, &full(&dir));
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,13 +1,15 @@
-//! Streams a KGX TSV directory in mbckg's own columns (what `mbckg export --format kgx` writes)
-//! straight into a [`GraphSink`]: each file read in large blocks with plain reads, split into
+//! Streams a KGX TSV directory straight into a [`GraphSink`]: in mbckg's own columns (what `mbckg
+//! export --format kgx` writes) as they are, in any other columns the full reader knows (a third
+//! party's graph: other names, another order, columns of its own, some of ours missing) with
+//! each line rewritten into ours first ([`remap`]); each file read in large blocks with plain reads, split into
 //! lines and fields by one scan of each block for separators (which also tells whether the block
 //! is plain ASCII; any other block is checked as UTF-8 whole); fields borrowed from the block, unescaped only in blocks that have a backslash; provenance,
 //! qualifiers and relations parsed once per distinct text; edge ends found in a table of the
 //! nodes' ids built while `nodes.tsv` is read. `edges.tsv` is cut in two at a line
 //! boundary and read by two threads, each into its own [`StatementBlock`], handed to the sink in
-//! file order so the graph is the one a single pass gives. It reads only clean files: any other
-//! header, or any line the full reader ([`super::kgx`]) would report or repair, and it answers
-//! `None` so the caller reads the directory the full way, which reports every problem. Equal
+//! file order so the graph is the one a single pass gives. It reads only clean files: a header
+//! without the columns it needs, or any line the full reader ([`super::kgx`]) would report or
+//! repair, and it answers `None` so the caller reads the directory the full way, which reports every problem. Equal
 //! output to the full reader on the files it accepts is tested. Uses model and lexicon; reads
 //! files (the I/O of `load`).
 
@@ -28,6 +30,10 @@ use crate::model::kgx::{
 };
 use crate::model::sink::{At, GraphSink, NodeExtra, Place, StatementBlock};
 use crate::model::{Evidence, NodeKind, Origin, Provenance, Relation, Source};
+
+mod remap;
+
+use remap::{Columns, Rewritten};
 
 /// Bytes asked of the file at a time: large enough that a read costs little beyond the copy,
 /// small enough that the block is still in the core's cache when its lines are read after its
@@ -69,14 +75,25 @@ pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<Cut>) -> O
     // Places in the files are named as the full reader names them: under the directory.
     let base = format!("{}/", dir.display().to_string().trim_end_matches('/'));
     let edges = dir.join("edges.tsv");
+    // Files in columns of their own are read with each line rewritten into ours.
+    let node_columns = Columns::nodes(&remap::header_of(&dir.join("nodes.tsv"))?);
+    let edge_columns = Columns::edges(&remap::header_of(&edges)?);
+    if node_columns == Columns::Declined || edge_columns == Columns::Declined {
+        return None;
+    }
     let mut plan = EdgePlan::new(&edges, cut)?;
     let table = read_nodes(
-        &dir.join("nodes.tsv"),
+        (&dir.join("nodes.tsv"), &node_columns),
         &format!("{base}nodes.tsv"),
         sink,
         (&mut plan.blocks, plan.to_touch),
     )?;
-    read_edges(&edges, &format!("{base}edges.tsv"), (sink, &table), plan)
+    read_edges(
+        (&edges, &edge_columns),
+        &format!("{base}edges.tsv"),
+        (sink, &table),
+        plan,
+    )
 }
 
 /// How `edges.tsv` is to be read: its length, where the second reader starts, about how many
@@ -508,8 +525,10 @@ fn scanned<'a>(bytes: &'a [u8], scan: &mut Scan) -> Option<&'a str> {
     }
 }
 
-/// Most tabs a line's positions are kept for; a line with more has too many fields anyway.
-const MAX_TABS: usize = 24;
+/// Most tabs a line's positions are kept for; a line with more has too many fields anyway (our
+/// columns are fewer, and a file whose lines are rewritten into them has at most
+/// [`remap::WIDEST`] fields).
+const MAX_TABS: usize = remap::WIDEST;
 
 /// Calls `each` with every line of `bytes` (whole lines, each ending in `\n`), without its `\n`
 /// or a `\r` before it, the positions of its tabs in the line (the first [`MAX_TABS`]), their
@@ -648,7 +667,7 @@ impl HeadLine<'_> {
 fn for_head_lines(
     bytes: &[u8],
     scan: &mut Scan,
-    mut ahead: impl FnMut(&str, &[usize]) -> u64,
+    mut ahead: impl FnMut(&str, &[usize], &LineTabs<'_>) -> u64,
     mut each: impl FnMut(&HeadLine<'_>, bool) -> Option<()>,
 ) -> Option<()> {
     let text = scanned(bytes, scan)?;
@@ -673,7 +692,7 @@ fn for_head_lines(
             };
             let mut head = [0usize; HEAD_TABS];
             let found = tabs.fill(&mut head, false);
-            let hint = ahead(text, head.get(..found).unwrap_or_default());
+            let hint = ahead(text, head.get(..found).unwrap_or_default(), &tabs);
             if let Some(line) = &pending {
                 each(line, escaped)?;
             }
@@ -1089,7 +1108,7 @@ impl NodeTable {
 /// and any other line declines the whole load, so the two agree whenever neither declines. A
 /// decline on either side stops the other at its next block; `None` then.
 fn read_nodes(
-    path: &Path,
+    (path, columns): (&Path, &Columns),
     file: &str,
     sink: &mut dyn GraphSink,
     (blocks, lines): (&mut [StatementBlock], [usize; 2]),
@@ -1099,7 +1118,7 @@ fn read_nodes(
     std::thread::scope(|scope| {
         let (stop, added) = (&stop, &added);
         let tabler = scope.spawn(move || {
-            let table = table_nodes(path, stop);
+            let table = table_nodes((path, columns), stop);
             if table.is_none() {
                 stop.store(true, Ordering::Relaxed);
             } else {
@@ -1109,7 +1128,7 @@ fn read_nodes(
             }
             table
         });
-        let first = add_nodes(path, file, sink, stop);
+        let first = add_nodes((path, columns), file, sink, stop);
         added.store(true, Ordering::Relaxed);
         if first.is_none() {
             stop.store(true, Ordering::Relaxed);
@@ -1118,6 +1137,32 @@ fn read_nodes(
         let table = tabler.join().ok()??;
         table.numbered_from(first?)
     })
+}
+
+/// Field `k` of a line whose tabs are at `tabs` (`None` when it is past the last tab kept).
+fn field_of<'a>(line: &'a str, tabs: &[usize], k: usize) -> Option<&'a str> {
+    let start = match k.checked_sub(1) {
+        None => 0,
+        Some(t) => tabs.get(t)? + 1,
+    };
+    let end = tabs.get(k).copied().unwrap_or(line.len());
+    line.get(start..end)
+}
+
+/// A node line (with its tabs and their count) in our columns: as it is, or rewritten into
+/// `out` when the file has columns of its own; `None` when it cannot be.
+fn node_fields<'a>(
+    columns: &Columns,
+    (line, tabs, count): (&'a str, &'a [usize], usize),
+    out: &'a mut Rewritten,
+) -> Option<(&'a str, &'a [usize], usize)> {
+    match columns {
+        Columns::Mapped(m) => {
+            m.node_line(line, tabs, out)?;
+            Some((&out.text, &out.tabs, out.tabs.len()))
+        }
+        _ => Some((line, tabs, count)),
+    }
 }
 
 /// Whether a line is `nodes.tsv`'s header.
@@ -1196,7 +1241,7 @@ impl KindMemo {
 /// header but the empty ones) from 0; `None` when a line has not the node columns, names no
 /// kind, or repeats an id, or when `stop` is set. What else makes [`add_nodes`] decline is not
 /// checked here: it declines the load on its own.
-fn table_nodes(path: &Path, stop: &AtomicBool) -> Option<NodeTable> {
+fn table_nodes((path, columns): (&Path, &Columns), stop: &AtomicBool) -> Option<NodeTable> {
     let mut table = NodeTable::with_room(estimated_lines(path, SHORTEST_NODE).min(TABLE_ROOM));
     let mut kinds = KindMemo::default();
     let mut line_number = 0u32;
@@ -1204,6 +1249,7 @@ fn table_nodes(path: &Path, stop: &AtomicBool) -> Option<NodeTable> {
     // The last nodes read, by number modulo its length, not yet in the table.
     let mut held: Vec<Held> = (0..TABLE_AHEAD).map(|_| Held::default()).collect();
     let mut scan = Scan::default();
+    let mut rewritten = Rewritten::default();
     for_blocks(path, (0, u64::MAX), stop, |text| {
         for_lines(
             text,
@@ -1214,6 +1260,8 @@ fn table_nodes(path: &Path, stop: &AtomicBool) -> Option<NodeTable> {
                 if line_number == 1 || line.is_empty() {
                     return Some(());
                 }
+                let (line, tabs, count) =
+                    node_fields(columns, (line, tabs, count), &mut rewritten)?;
                 let fields = Fields::new::<8>(line, tabs, count)?;
                 let id = local_id(fields.get(0, 0)?, escaped);
                 let kind = kinds.of(fields.get(6, 6)?, fields.get(1, 1)?)?.kind;
@@ -1280,7 +1328,12 @@ impl Held {
 /// Adds the nodes of `nodes.tsv` to `sink`; the number the sink gave the first (0 when there
 /// is none). `None` on any line the full reader would report or repair, when the sink does not
 /// number the nodes one after another, or when `stop` is set.
-fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBool) -> Option<u32> {
+fn add_nodes(
+    (path, columns): (&Path, &Columns),
+    file: &str,
+    sink: &mut dyn GraphSink,
+    stop: &AtomicBool,
+) -> Option<u32> {
     let mut kinds = KindMemo::default();
     let mut origin_file = String::new();
     let mut number = 0u32;
@@ -1288,6 +1341,12 @@ fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBoo
     let mut first = None;
     let mut added = 0u32;
     let mut scan = Scan::default();
+    let mut rewritten = Rewritten::default();
+    // Where the file has the id: its first column in ours.
+    let id_column = match columns {
+        Columns::Mapped(m) => m.column_of(0),
+        _ => Some(0),
+    };
     // Shared by the reader of a line and the one that asks for its memory a line ahead.
     let sink = std::cell::RefCell::new(sink);
     for_blocks(path, (0, u64::MAX), stop, |text| {
@@ -1296,8 +1355,9 @@ fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBoo
             &mut scan,
             |line, tabs, escaped| {
                 // An escaped id is not worth it.
-                if let (false, Some(&end)) = (escaped, tabs.first()) {
-                    let field = line.get(..end).unwrap_or_default();
+                if let (false, Some(field)) =
+                    (escaped, id_column.and_then(|c| field_of(line, tabs, c)))
+                {
                     sink.borrow()
                         .prefetch_node(field.strip_prefix(CURIE_PREFIX).unwrap_or(field));
                 }
@@ -1305,11 +1365,13 @@ fn add_nodes(path: &Path, file: &str, sink: &mut dyn GraphSink, stop: &AtomicBoo
             |line, tabs, count, escaped| {
                 number = number.saturating_add(1);
                 if number == 1 {
-                    return node_header(line).then_some(());
+                    return (node_header(line) || columns.is_header(line)).then_some(());
                 }
                 if line.is_empty() {
                     return Some(());
                 }
+                let (line, tabs, count) =
+                    node_fields(columns, (line, tabs, count), &mut rewritten)?;
                 let [id, category, name, description, synonym, xref, kind, origin] =
                     Fields::new::<8>(line, tabs, count)?.all::<8>()?;
                 let id = local_id(id, escaped);
@@ -1998,8 +2060,10 @@ impl<'a> EdgeReader<'a> {
         } else {
             Evidence::parse(&raw_ev)?
         };
+        // A blank field names no source (the full reader takes the items of a list that are
+        // not blank, as written).
         let source = match unescaped(source) {
-            s if s.is_empty() => UNATTRIBUTED.to_string(),
+            _ if source.trim().is_empty() => UNATTRIBUTED.to_string(),
             s => match s.strip_prefix(INFORES_PREFIX) {
                 Some(ours) => ours.to_string(),
                 None => s.into_owned(),
@@ -2106,7 +2170,7 @@ impl Shares<'_> {
 /// its first byte, with what it gives. The header is the first line of the piece at byte 0.
 fn read_share(
     sink: (&dyn GraphSink, &NodeTable),
-    (path, file): (&Path, &str),
+    (path, file, columns): (&Path, &str, &Columns),
     (me, shares): (usize, &Shares<'_>),
     (block, spare, room): (
         StatementBlock,
@@ -2121,37 +2185,78 @@ fn read_share(
     let nodes = sink.1;
     let mut from = shares.left().get(me)?.0;
     let mut pieces = Vec::new();
+    // A file in columns of its own: each line rewritten into ours (with the positions of its
+    // tabs as bits, as a scan gives them) before it is read.
+    let remap = match columns {
+        Columns::Mapped(m) => Some(m),
+        _ => None,
+    };
+    let object_column = remap.map_or(Some(3), |m| m.column_of(3));
+    let mut rewritten = Rewritten::default();
+    let mut bits: Vec<u64> = Vec::new();
+    let mut all = [0usize; MAX_TABS];
     loop {
         let claim = |at, want| shares.claim(me, at, want);
         let read = for_claimed_blocks(path, from, claim, stop, |text| {
-            let ahead = |line: &str, head: &[usize]| {
+            let ahead = |line: &str, head: &[usize], tabs: &LineTabs<'_>| {
                 // The object's id, as `EdgeReader::node` finds it; its hash is the line's hint
                 // (an escaped id's is of no use, and the slot asked for then only a wasted
-                // hint).
-                match (head.get(2), head.get(3)) {
-                    (Some(&a), Some(&b)) => {
-                        let field = line.as_bytes().get(a + 1..b).unwrap_or_default();
-                        let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
-                        let hash = hash_bytes(id);
-                        nodes.prefetch_hashed(hash);
-                        hash
+                // hint). A rewritten line's object is the field of its column, empty when the
+                // line is short of it, as the rewriting gives it.
+                let field = match (remap, head.get(2), head.get(3)) {
+                    (None, Some(&a), Some(&b)) => line.as_bytes().get(a + 1..b).unwrap_or_default(),
+                    (None, _, _) => return 0,
+                    (Some(_), _, _) => {
+                        let Some(k) = object_column else { return 0 };
+                        let mut some = [0usize; MAX_TABS];
+                        let found = tabs.fill(&mut some[..(k + 1).min(MAX_TABS)], false);
+                        field_of(line, &some[..found], k)
+                            .unwrap_or_default()
+                            .as_bytes()
                     }
-                    _ => 0,
-                }
+                };
+                let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
+                let hash = hash_bytes(id);
+                nodes.prefetch_hashed(hash);
+                hash
             };
             for_head_lines(text, &mut scan, ahead, |line, escaped| {
                 reader.part.lines = reader.part.lines.saturating_add(1);
                 if from == 0 && reader.part.lines == 1 {
                     let text = line.text.strip_prefix('\u{FEFF}').unwrap_or(line.text);
-                    return text
-                        .split('\t')
-                        .eq(EDGE_COLUMNS.iter().copied())
-                        .then_some(());
+                    let ours = text.split('\t').eq(EDGE_COLUMNS.iter().copied());
+                    return (ours || columns.is_header(text)).then_some(());
                 }
                 if line.text.is_empty() {
                     return Some(());
                 }
-                reader.line(line, escaped)
+                let Some(m) = remap else {
+                    return reader.line(line, escaped);
+                };
+                let count = line.tabs.fill(&mut all, true);
+                m.edge_line(line.text, &all[..count.min(MAX_TABS)], &mut rewritten)?;
+                let text = rewritten.text.as_str();
+                bits.clear();
+                bits.resize(text.len() / 64 + 1, 0);
+                for t in &rewritten.tabs {
+                    bits[t / 64] |= 1 << (t % 64);
+                }
+                let mut head = [0usize; HEAD_TABS];
+                let found = rewritten.tabs.len().min(HEAD_TABS);
+                head[..found].copy_from_slice(&rewritten.tabs[..found]);
+                let tabs = LineTabs {
+                    bits: &bits,
+                    start: 0,
+                    end: text.len(),
+                };
+                let line = HeadLine {
+                    text,
+                    head,
+                    found,
+                    tabs,
+                    hint: line.hint,
+                };
+                reader.line(&line, escaped)
             })
         });
         if read.is_none() {
@@ -2203,7 +2308,7 @@ fn split_point(path: &Path, len: u64, cut: u64) -> u64 {
 }
 
 fn read_edges(
-    path: &Path,
+    (path, columns): (&Path, &Columns),
     file: &str,
     (sink, nodes): (&mut dyn GraphSink, &NodeTable),
     mut plan: EdgePlan,
@@ -2228,7 +2333,7 @@ fn read_edges(
     };
     let stop = AtomicBool::new(false);
     let shared: (&dyn GraphSink, &NodeTable) = (sink, nodes);
-    let file_path = (path, file);
+    let file_path = (path, file, columns);
     let (first, second) = std::thread::scope(|scope| {
         let (shares, stop, room) = (&shares, &stop, &room);
         let second = (split < len).then(|| {
@@ -2558,7 +2663,7 @@ mod tests {
         for_head_lines(
             text.as_bytes(),
             &mut Scan::default(),
-            |line, head| {
+            |line, head, _| {
                 ahead.push((line.to_string(), head.to_vec()));
                 ahead.len() as u64
             },
@@ -2738,7 +2843,7 @@ mod tests {
 
     /// The table of `path`'s nodes, read into `sink` with no reader's columns to touch.
     fn nodes_read(path: &Path, sink: &mut dyn GraphSink) -> Option<NodeTable> {
-        read_nodes(path, "nodes.tsv", sink, (&mut [], [0, 0]))
+        read_nodes((path, &Columns::Ours), "nodes.tsv", sink, (&mut [], [0, 0]))
     }
 
     /// A file of `lines` in the test directory `name`, header first.
@@ -2793,8 +2898,13 @@ mod tests {
         for b in &mut blocks {
             b.object.reserve(1 << 20);
         }
-        let table = read_nodes(&path, "nodes.tsv", &mut sink, (&mut blocks, [1 << 20; 2]))
-            .expect("clean nodes");
+        let table = read_nodes(
+            (&path, &Columns::Ours),
+            "nodes.tsv",
+            &mut sink,
+            (&mut blocks, [1 << 20; 2]),
+        )
+        .expect("clean nodes");
         let nodes = lines.iter().filter(|l| l.as_str() != "\n").count();
         assert_table_matches(&table, &sink, nodes);
         assert!(blocks.iter().all(|b| b.object.is_empty()));
@@ -2878,11 +2988,11 @@ mod tests {
             "MBCKG:nameless\tbiolink:Drug\t \t\t\t\tdrug\t\n".to_string(),
         );
         let path = nodes_file("nameless", &lines);
-        assert!(table_nodes(&path, &AtomicBool::new(false)).is_some());
+        assert!(table_nodes((&path, &Columns::Ours), &AtomicBool::new(false)).is_some());
         assert!(nodes_read(&path, &mut Trusting::default()).is_none());
         assert!(nodes_read(&path, &mut crate::graph::Builder::new()).is_none());
         // Stopped from the other side before it starts: no table.
-        assert!(table_nodes(&path, &AtomicBool::new(true)).is_none());
+        assert!(table_nodes((&path, &Columns::Ours), &AtomicBool::new(true)).is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
     }
 }

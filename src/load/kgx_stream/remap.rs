@@ -1,0 +1,329 @@
+//! KGX files whose header names the columns its own way (a third party's graph: other columns,
+//! in another order, some of ours missing), read by the streaming reader as if they were in ours:
+//! each line is rewritten into our columns (a short copy into a buffer used again and again),
+//! each field taken from the column the full reader ([`crate::load::kgx`]) takes it from, so that
+//! what the stream then makes of it is what the full reader makes of the original line.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use crate::model::kgx::{CURIE_PREFIX, EDGE_COLUMNS, NODE_COLUMNS};
+
+/// Most fields a rewritten file's lines may have: a wider file is left to the full reader.
+pub(super) const WIDEST: usize = 64;
+
+/// Our edge columns by number, as [`EDGE_COLUMNS`] lists them.
+const EDGE_SOURCE: usize = 7;
+const EDGE_ORIGINAL_PREDICATE: usize = 8;
+
+/// How to rewrite the lines of one file into our columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Remap {
+    /// The header line it was made from (without a byte-order mark or `\r`).
+    header: String,
+    /// Fields in the header: a line with more is one the full reader reports.
+    width: usize,
+    /// For each of our columns, the file's column that gives it (`None`: always empty).
+    from: Vec<Option<usize>>,
+    /// Edges: the provenance columns in the order the full reader asks them; a line's source
+    /// is the first that is not blank.
+    sources: [Option<usize>; 4],
+    /// Edges: `mbckg_relation` (exports before `original_predicate` named our relation).
+    relation: Option<usize>,
+}
+
+/// What a header asks of the streaming reader.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Columns {
+    /// Exactly our columns: lines are read as they are.
+    Ours,
+    /// Other columns the stream can read, each line rewritten.
+    Mapped(Remap),
+    /// Columns the stream leaves to the full reader (a required one missing, qualifiers packed
+    /// in one column, more than [`WIDEST`]).
+    Declined,
+}
+
+/// The first line of `path`, without a byte-order mark or line end; `None` when it cannot be
+/// read, is not UTF-8, or is longer than any header.
+pub(super) fn header_of(path: &Path) -> Option<String> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut line = Vec::new();
+    BufReader::new(file)
+        .take(1 << 20)
+        .read_until(b'\n', &mut line)
+        .ok()?;
+    let line = String::from_utf8(line).ok()?;
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    Some(line.strip_prefix('\u{FEFF}').unwrap_or(line).to_string())
+}
+
+/// The column named `name` in `names` (the first, when named twice, as the full reader takes it).
+fn col(names: &[&str], name: &str) -> Option<usize> {
+    names.iter().position(|n| *n == name)
+}
+
+/// The first of several names a column may have.
+fn col_of(names: &[&str], options: &[&str]) -> Option<usize> {
+    options.iter().find_map(|n| col(names, n))
+}
+
+impl Columns {
+    /// How to read `nodes.tsv` with this header.
+    pub(super) fn nodes(header: &str) -> Columns {
+        let names: Vec<&str> = header.split('\t').collect();
+        if names == NODE_COLUMNS {
+            return Columns::Ours;
+        }
+        if col(&names, "id").is_none() || names.len() > WIDEST {
+            return Columns::Declined;
+        }
+        // The full reader's node columns, by their own names.
+        let from = NODE_COLUMNS.iter().map(|c| col(&names, c)).collect();
+        Columns::Mapped(Remap {
+            header: header.to_string(),
+            width: names.len(),
+            from,
+            sources: [None; 4],
+            relation: None,
+        })
+    }
+
+    /// How to read `edges.tsv` with this header.
+    pub(super) fn edges(header: &str) -> Columns {
+        let names: Vec<&str> = header.split('\t').collect();
+        if names == EDGE_COLUMNS {
+            return Columns::Ours;
+        }
+        let required = col(&names, "subject").is_some() && col(&names, "object").is_some();
+        // Qualifiers packed in one column (exports before 0.2) are left to the full reader.
+        if !required || col(&names, "qualifiers").is_some() || names.len() > WIDEST {
+            return Columns::Declined;
+        }
+        let from = EDGE_COLUMNS
+            .iter()
+            .map(|c| match *c {
+                // Never read by the stream: left empty rather than copied.
+                "id" | "knowledge_level" | "agent_type" => None,
+                "mbckg_section" => col_of(&names, &["mbckg_section", "section"]),
+                "mbckg_evidence" => col_of(&names, &["mbckg_evidence", "evidence"]),
+                "mbckg_note" => col_of(&names, &["mbckg_note", "note"]),
+                "mbckg_origin" => col_of(&names, &["mbckg_origin", "origin"]),
+                other => col(&names, other),
+            })
+            .collect();
+        let sources = [
+            "primary_knowledge_source",
+            "knowledge_source",
+            "aggregator_knowledge_source",
+            "provided_by",
+        ]
+        .map(|c| col(&names, c));
+        Columns::Mapped(Remap {
+            header: header.to_string(),
+            width: names.len(),
+            from,
+            sources,
+            relation: col(&names, "mbckg_relation"),
+        })
+    }
+
+    /// Whether `line` (the first of the file) is the header these columns were made from.
+    pub(super) fn is_header(&self, line: &str) -> bool {
+        let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
+        match self {
+            Columns::Ours => false,
+            Columns::Mapped(m) => m.header == line,
+            Columns::Declined => false,
+        }
+    }
+}
+
+/// A line's fields by number, from the positions of its tabs; a field past the last is empty
+/// (the full reader pads short lines).
+struct Split<'a, 't> {
+    line: &'a str,
+    tabs: &'t [usize],
+}
+
+impl<'a> Split<'a, '_> {
+    fn field(&self, k: usize) -> &'a str {
+        let start = match k.checked_sub(1) {
+            None => 0,
+            Some(t) => match self.tabs.get(t) {
+                Some(t) => t + 1,
+                None => return "",
+            },
+        };
+        let end = self.tabs.get(k).copied().unwrap_or(self.line.len());
+        self.line.get(start..end).unwrap_or_default()
+    }
+
+    fn at(&self, column: Option<usize>) -> &'a str {
+        column.map_or("", |k| self.field(k))
+    }
+}
+
+/// A line rewritten into our columns: its text and the positions of its tabs.
+#[derive(Default)]
+pub(super) struct Rewritten {
+    pub text: String,
+    pub tabs: Vec<usize>,
+    /// Whether a field has been pushed since the start.
+    begun: bool,
+}
+
+impl Rewritten {
+    fn push(&mut self, field: &str) {
+        if self.begun {
+            self.tabs.push(self.text.len());
+            self.text.push('\t');
+        }
+        self.begun = true;
+        self.text.push_str(field);
+    }
+
+    fn start(&mut self) {
+        self.text.clear();
+        self.tabs.clear();
+        self.begun = false;
+    }
+}
+
+impl Remap {
+    /// The file's column that gives our column `ours` (by its number in our columns).
+    pub(super) fn column_of(&self, ours: usize) -> Option<usize> {
+        self.from.get(ours).copied().flatten()
+    }
+
+    /// `line` (with its tabs at `tabs`, all of them) in our node columns, into `out`; `None`
+    /// when it has more fields than the header.
+    pub(super) fn node_line(&self, line: &str, tabs: &[usize], out: &mut Rewritten) -> Option<()> {
+        if tabs.len() >= self.width {
+            return None;
+        }
+        let split = Split { line, tabs };
+        out.start();
+        for column in &self.from {
+            out.push(split.at(*column));
+        }
+        Some(())
+    }
+
+    /// `line` (with its tabs at `tabs`, all of them) in our edge columns, into `out`; `None`
+    /// when it has more fields than the header, or when the stream could not read it as the
+    /// full reader does.
+    pub(super) fn edge_line(&self, line: &str, tabs: &[usize], out: &mut Rewritten) -> Option<()> {
+        if tabs.len() >= self.width {
+            return None;
+        }
+        let split = Split { line, tabs };
+        out.start();
+        for (ours, column) in self.from.iter().enumerate() {
+            match ours {
+                EDGE_SOURCE => out.push(self.source(&split)?),
+                EDGE_ORIGINAL_PREDICATE => {
+                    let original = split.at(*column);
+                    let relation = split.at(self.relation);
+                    // The full reader takes our relation from `original_predicate` when it
+                    // names one, else from `mbckg_relation`.
+                    if original.starts_with(CURIE_PREFIX) || relation.is_empty() {
+                        out.push(original);
+                    } else {
+                        out.push(CURIE_PREFIX);
+                        out.text.push_str(relation);
+                    }
+                }
+                _ => out.push(split.at(*column)),
+            }
+        }
+        Some(())
+    }
+
+    /// The source field: the first provenance column that is not blank (a list's first item is
+    /// the stream's to check); `None` for one whose text hides its blankness behind escapes.
+    fn source<'a>(&self, split: &Split<'a, '_>) -> Option<&'a str> {
+        for column in self.sources {
+            let field = split.at(column);
+            if field.contains('\\') {
+                return None;
+            }
+            if !field.trim().is_empty() {
+                return Some(field);
+            }
+        }
+        Some("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tabs(line: &str) -> Vec<usize> {
+        line.match_indices('\t').map(|(i, _)| i).collect()
+    }
+
+    #[test]
+    fn our_own_headers_are_read_as_they_are_and_a_header_without_ends_is_declined() {
+        assert_eq!(Columns::nodes(&NODE_COLUMNS.join("\t")), Columns::Ours);
+        assert_eq!(Columns::edges(&EDGE_COLUMNS.join("\t")), Columns::Ours);
+        assert_eq!(Columns::nodes("name\tcategory"), Columns::Declined);
+        assert_eq!(Columns::edges("id\tsubject\tpredicate"), Columns::Declined);
+        assert_eq!(
+            Columns::edges("subject\tobject\tqualifiers"),
+            Columns::Declined
+        );
+        let wide: Vec<String> = (0..=WIDEST).map(|i| format!("c{i}")).collect();
+        assert_eq!(
+            Columns::edges(&format!("subject\tobject\t{}", wide.join("\t"))),
+            Columns::Declined
+        );
+    }
+
+    #[test]
+    fn an_edge_line_takes_each_of_our_fields_from_where_the_full_reader_takes_it() {
+        let header = "object\tnote\tpredicate\tsubject\tprovided_by\tknowledge_source\tmbckg_relation\textra";
+        let Columns::Mapped(m) = Columns::edges(header) else {
+            panic!("mapped");
+        };
+        let mut out = Rewritten::default();
+        let line = "MBCKG:b\tsaid\tbiolink:treats\tMBCKG:a\tinfores:x\t  \ttreats\tjunk";
+        m.edge_line(line, &tabs(line), &mut out).expect("fits");
+        let fields: Vec<&str> = out.text.split('\t').collect();
+        assert_eq!(fields.len(), EDGE_COLUMNS.len());
+        assert_eq!(out.tabs, tabs(&out.text));
+        let of = |name: &str| fields[EDGE_COLUMNS.iter().position(|c| *c == name).unwrap()];
+        assert_eq!(of("subject"), "MBCKG:a");
+        assert_eq!(of("object"), "MBCKG:b");
+        assert_eq!(of("predicate"), "biolink:treats");
+        // The blank knowledge_source is passed over for provided_by, as the full reader does.
+        assert_eq!(of("primary_knowledge_source"), "infores:x");
+        assert_eq!(of("original_predicate"), "MBCKG:treats");
+        assert_eq!(of("mbckg_note"), "said");
+        assert_eq!(of("mbckg_origin"), "");
+        // A short line is padded; a long one is the full reader's to report.
+        let short = "MBCKG:b\tsaid\tbiolink:treats\tMBCKG:a";
+        m.edge_line(short, &tabs(short), &mut out).expect("padded");
+        assert_eq!(out.text.split('\t').count(), EDGE_COLUMNS.len());
+        let long = format!("{line}\tmore");
+        assert!(m.edge_line(&long, &tabs(&long), &mut out).is_none());
+        // An escape in a provenance column is left to the full reader.
+        let escaped = "MBCKG:b\t\tp\tMBCKG:a\t\\t\t\t\t";
+        assert!(m.edge_line(escaped, &tabs(escaped), &mut out).is_none());
+    }
+
+    #[test]
+    fn a_node_line_is_put_in_our_columns() {
+        let Columns::Mapped(m) = Columns::nodes("name\tid\tprovided_by\tcategory") else {
+            panic!("mapped");
+        };
+        let mut out = Rewritten::default();
+        let line = "BRCA1\tHGNC:1100\texample\tbiolink:Gene";
+        m.node_line(line, &tabs(line), &mut out).expect("fits");
+        assert_eq!(out.text, "HGNC:1100\tbiolink:Gene\tBRCA1\t\t\t\t\t");
+        assert_eq!(out.tabs, tabs(&out.text));
+        assert!(Columns::Mapped(m.clone()).is_header("\u{FEFF}name\tid\tprovided_by\tcategory"));
+    }
+}
