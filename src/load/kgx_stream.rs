@@ -2234,7 +2234,12 @@ fn read_share(
                     return reader.line(line, escaped);
                 };
                 let count = line.tabs.fill(&mut all, true);
-                m.edge_line(line.text, &all[..count.min(MAX_TABS)], &mut rewritten)?;
+                m.edge_line(
+                    line.text,
+                    &all[..count.min(MAX_TABS)],
+                    escaped,
+                    &mut rewritten,
+                )?;
                 let text = rewritten.text.as_str();
                 bits.clear();
                 bits.resize(text.len() / 64 + 1, 0);

@@ -30,6 +30,48 @@ pub(super) struct Remap {
     sources: [Option<usize>; 4],
     /// Edges: `mbckg_relation` (exports before `original_predicate` named our relation).
     relation: Option<usize>,
+    /// How a line is rewritten, our columns in order.
+    steps: Vec<Step>,
+}
+
+/// One step of rewriting a line: the next of our columns from the file's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// `count` of our columns from as many of the file's side by side, from its column `first`:
+    /// one copy, tabs and all.
+    Copy { first: usize, count: usize },
+    /// A column the file has not: empty.
+    Empty,
+    /// The edge's source: the first provenance column that is not blank.
+    Source,
+    /// `original_predicate`, or our relation named in `mbckg_relation`.
+    Original,
+}
+
+/// The steps that give our columns from the file's `from`, columns side by side in both copied
+/// at once; `special` says which of ours is not a plain column.
+fn steps(from: &[Option<usize>], special: impl Fn(usize) -> Option<Step>) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    for (ours, column) in from.iter().enumerate() {
+        let step = match (special(ours), column) {
+            (Some(step), _) => step,
+            (None, None) => Step::Empty,
+            (None, Some(k)) => {
+                if let Some(Step::Copy { first, count }) = steps.last_mut() {
+                    if *first + *count == *k {
+                        *count += 1;
+                        continue;
+                    }
+                }
+                Step::Copy {
+                    first: *k,
+                    count: 1,
+                }
+            }
+        };
+        steps.push(step);
+    }
+    steps
 }
 
 /// What a header asks of the streaming reader.
@@ -80,10 +122,11 @@ impl Columns {
             return Columns::Declined;
         }
         // The full reader's node columns, by their own names.
-        let from = NODE_COLUMNS.iter().map(|c| col(&names, c)).collect();
+        let from: Vec<Option<usize>> = NODE_COLUMNS.iter().map(|c| col(&names, c)).collect();
         Columns::Mapped(Remap {
             header: header.to_string(),
             width: names.len(),
+            steps: steps(&from, |_| None),
             from,
             sources: [None; 4],
             relation: None,
@@ -101,7 +144,7 @@ impl Columns {
         if !required || col(&names, "qualifiers").is_some() || names.len() > WIDEST {
             return Columns::Declined;
         }
-        let from = EDGE_COLUMNS
+        let from: Vec<Option<usize>> = EDGE_COLUMNS
             .iter()
             .map(|c| match *c {
                 // Never read by the stream: left empty rather than copied.
@@ -120,12 +163,19 @@ impl Columns {
             "provided_by",
         ]
         .map(|c| col(&names, c));
+        let relation = col(&names, "mbckg_relation");
+        let special = |ours: usize| match ours {
+            EDGE_SOURCE => Some(Step::Source),
+            EDGE_ORIGINAL_PREDICATE if relation.is_some() => Some(Step::Original),
+            _ => None,
+        };
         Columns::Mapped(Remap {
             header: header.to_string(),
             width: names.len(),
+            steps: steps(&from, special),
             from,
             sources,
-            relation: col(&names, "mbckg_relation"),
+            relation,
         })
     }
 
@@ -163,6 +213,23 @@ impl<'a> Split<'a, '_> {
     fn at(&self, column: Option<usize>) -> &'a str {
         column.map_or("", |k| self.field(k))
     }
+
+    /// Fields `first..first + count` as one slice, tabs between them and all, when the line has
+    /// them all.
+    fn fields(&self, first: usize, count: usize) -> Option<(usize, &'a str)> {
+        let last = first + count - 1;
+        let start = match first.checked_sub(1) {
+            None => 0,
+            Some(t) => self.tabs.get(t)? + 1,
+        };
+        let end = match self.tabs.get(last) {
+            Some(t) => *t,
+            // The last field of the line.
+            None if last == self.tabs.len() => self.line.len(),
+            None => return None,
+        };
+        Some((start, self.line.get(start..end)?))
+    }
 }
 
 /// A line rewritten into our columns: its text and the positions of its tabs.
@@ -184,6 +251,19 @@ impl Rewritten {
         self.text.push_str(field);
     }
 
+    /// `count` fields at once, `text` holding them with their tabs at `tabs` (the line's tab
+    /// positions) less `from` (where `text` starts in the line).
+    fn push_run(&mut self, text: &str, tabs: &[usize], from: usize) {
+        if self.begun {
+            self.tabs.push(self.text.len());
+            self.text.push('\t');
+        }
+        self.begun = true;
+        let base = self.text.len();
+        self.tabs.extend(tabs.iter().map(|t| t - from + base));
+        self.text.push_str(text);
+    }
+
     fn start(&mut self) {
         self.text.clear();
         self.tabs.clear();
@@ -203,28 +283,42 @@ impl Remap {
         if tabs.len() >= self.width {
             return None;
         }
-        let split = Split { line, tabs };
-        out.start();
-        for column in &self.from {
-            out.push(split.at(*column));
-        }
-        Some(())
+        self.rewrite(Split { line, tabs }, false, out)
     }
 
     /// `line` (with its tabs at `tabs`, all of them) in our edge columns, into `out`; `None`
     /// when it has more fields than the header, or when the stream could not read it as the
     /// full reader does.
-    pub(super) fn edge_line(&self, line: &str, tabs: &[usize], out: &mut Rewritten) -> Option<()> {
+    pub(super) fn edge_line(
+        &self,
+        line: &str,
+        tabs: &[usize],
+        escaped: bool,
+        out: &mut Rewritten,
+    ) -> Option<()> {
         if tabs.len() >= self.width {
             return None;
         }
-        let split = Split { line, tabs };
+        self.rewrite(Split { line, tabs }, escaped, out)
+    }
+
+    /// The line `split` in our columns, into `out`; `escaped` when it may hold a backslash.
+    fn rewrite(&self, split: Split<'_, '_>, escaped: bool, out: &mut Rewritten) -> Option<()> {
         out.start();
-        for (ours, column) in self.from.iter().enumerate() {
-            match ours {
-                EDGE_SOURCE => out.push(self.source(&split)?),
-                EDGE_ORIGINAL_PREDICATE => {
-                    let original = split.at(*column);
+        for step in &self.steps {
+            match *step {
+                Step::Copy { first, count } => match split.fields(first, count) {
+                    Some((start, text)) => {
+                        let tabs = split.tabs.get(first..first + count - 1).unwrap_or_default();
+                        out.push_run(text, tabs, start);
+                    }
+                    // A short line: each field there is, the rest empty.
+                    None => (first..first + count).for_each(|k| out.push(split.field(k))),
+                },
+                Step::Empty => out.push(""),
+                Step::Source => out.push(self.source(&split, escaped)?),
+                Step::Original => {
+                    let original = split.at(self.column_of(EDGE_ORIGINAL_PREDICATE));
                     let relation = split.at(self.relation);
                     // The full reader takes our relation from `original_predicate` when it
                     // names one, else from `mbckg_relation`.
@@ -235,7 +329,6 @@ impl Remap {
                         out.text.push_str(relation);
                     }
                 }
-                _ => out.push(split.at(*column)),
             }
         }
         Some(())
@@ -243,13 +336,18 @@ impl Remap {
 
     /// The source field: the first provenance column that is not blank (a list's first item is
     /// the stream's to check); `None` for one whose text hides its blankness behind escapes.
-    fn source<'a>(&self, split: &Split<'a, '_>) -> Option<&'a str> {
+    fn source<'a>(&self, split: &Split<'a, '_>, escaped: bool) -> Option<&'a str> {
         for column in self.sources {
             let field = split.at(column);
-            if field.contains('\\') {
+            if escaped && field.contains('\\') {
                 return None;
             }
-            if !field.trim().is_empty() {
+            // Most often a field that starts with a letter: not blank, without a look at the rest.
+            let plainly = field
+                .as_bytes()
+                .first()
+                .is_some_and(|b| b.is_ascii_graphic());
+            if plainly || !field.trim().is_empty() {
                 return Some(field);
             }
         }
@@ -290,7 +388,8 @@ mod tests {
         };
         let mut out = Rewritten::default();
         let line = "MBCKG:b\tsaid\tbiolink:treats\tMBCKG:a\tinfores:x\t  \ttreats\tjunk";
-        m.edge_line(line, &tabs(line), &mut out).expect("fits");
+        m.edge_line(line, &tabs(line), false, &mut out)
+            .expect("fits");
         let fields: Vec<&str> = out.text.split('\t').collect();
         assert_eq!(fields.len(), EDGE_COLUMNS.len());
         assert_eq!(out.tabs, tabs(&out.text));
@@ -305,13 +404,16 @@ mod tests {
         assert_eq!(of("mbckg_origin"), "");
         // A short line is padded; a long one is the full reader's to report.
         let short = "MBCKG:b\tsaid\tbiolink:treats\tMBCKG:a";
-        m.edge_line(short, &tabs(short), &mut out).expect("padded");
+        m.edge_line(short, &tabs(short), false, &mut out)
+            .expect("padded");
         assert_eq!(out.text.split('\t').count(), EDGE_COLUMNS.len());
         let long = format!("{line}\tmore");
-        assert!(m.edge_line(&long, &tabs(&long), &mut out).is_none());
+        assert!(m.edge_line(&long, &tabs(&long), false, &mut out).is_none());
         // An escape in a provenance column is left to the full reader.
         let escaped = "MBCKG:b\t\tp\tMBCKG:a\t\\t\t\t\t";
-        assert!(m.edge_line(escaped, &tabs(escaped), &mut out).is_none());
+        assert!(m
+            .edge_line(escaped, &tabs(escaped), true, &mut out)
+            .is_none());
     }
 
     #[test]
