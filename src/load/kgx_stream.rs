@@ -602,12 +602,20 @@ struct LineTabs<'a> {
     /// Where the line starts in the block, and where it ends (its `\n`, or a `\r` before it).
     start: usize,
     end: usize,
+    /// The positions of all the line's tabs when they are known already (a line rewritten into
+    /// our columns): the bits are then not read.
+    known: Option<&'a [usize]>,
 }
 
 impl LineTabs<'_> {
     /// Writes the positions in the line of its first tabs into `out`, in order, as many as fit;
     /// answers how many tabs the line has when `all`, else how many were written.
     fn fill(&self, out: &mut [usize], all: bool) -> usize {
+        if let Some(known) = self.known {
+            let n = known.len().min(out.len());
+            out[..n].copy_from_slice(&known[..n]);
+            return if all { known.len() } else { n };
+        }
         let mut count = 0;
         let last = self.end / 64;
         let mut w = self.start / 64;
@@ -689,6 +697,7 @@ fn for_head_lines(
                 bits,
                 start,
                 end: start + text.len(),
+                known: None,
             };
             let mut head = [0usize; HEAD_TABS];
             let found = tabs.fill(&mut head, false);
@@ -2185,15 +2194,13 @@ fn read_share(
     let nodes = sink.1;
     let mut from = shares.left().get(me)?.0;
     let mut pieces = Vec::new();
-    // A file in columns of its own: each line rewritten into ours (with the positions of its
-    // tabs as bits, as a scan gives them) before it is read.
+    // A file in columns of its own: each line rewritten into ours before it is read.
     let remap = match columns {
         Columns::Mapped(m) => Some(m),
         _ => None,
     };
     let object_column = remap.map_or(Some(3), |m| m.column_of(3));
     let mut rewritten = Rewritten::default();
-    let mut bits: Vec<u64> = Vec::new();
     let mut all = [0usize; MAX_TABS];
     loop {
         let claim = |at, want| shares.claim(me, at, want);
@@ -2241,18 +2248,14 @@ fn read_share(
                     &mut rewritten,
                 )?;
                 let text = rewritten.text.as_str();
-                bits.clear();
-                bits.resize(text.len() / 64 + 1, 0);
-                for t in &rewritten.tabs {
-                    bits[t / 64] |= 1 << (t % 64);
-                }
                 let mut head = [0usize; HEAD_TABS];
                 let found = rewritten.tabs.len().min(HEAD_TABS);
                 head[..found].copy_from_slice(&rewritten.tabs[..found]);
                 let tabs = LineTabs {
-                    bits: &bits,
+                    bits: &[],
                     start: 0,
                     end: text.len(),
+                    known: Some(&rewritten.tabs),
                 };
                 let line = HeadLine {
                     text,
