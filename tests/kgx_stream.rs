@@ -635,6 +635,28 @@ fn files_in_columns_of_their_own_stream_as_the_full_reader_reads_them() {
     let fast = streamed(&third).expect("a third party's graph streams");
     assert_same(&fast, &full(&third));
     assert!(fast.statement_count() > 0);
+    // Nodes of several categories: the most specific decides, beside our kind or alone.
+    let listed = nodes.replace("\tbiolink:", "\tbiolink:NamedThing|biolink:");
+    write(&dir, &listed, &edges);
+    let fast = streamed(&dir).expect("several categories stream");
+    assert_same(&fast, &full(&dir));
+    let dna = fast.by_id("dna").expect("dna");
+    assert_eq!(fast.node(dna).category, Some("biolink:NucleicAcidEntity"));
+    let listed = std::fs::read_to_string(third.join("nodes.tsv"))
+        .expect("nodes")
+        .replace(
+            "\tbiolink:Gene",
+            "\tbiolink:NamedThing|biolink:Gene|biolink:BiologicalEntity",
+        );
+    write(
+        &dir,
+        &listed,
+        &std::fs::read_to_string(third.join("edges.tsv")).expect("edges"),
+    );
+    let fast = streamed(&dir).expect("several categories stream");
+    assert_same(&fast, &full(&dir));
+    let brca1 = fast.by_id("HGNC:1100").expect("BRCA1");
+    assert_eq!(fast.node(brca1).kind.to_string(), "biolink:Gene");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -862,15 +862,6 @@ fn local_id(field: &str, escaped: bool) -> Cow<'_, str> {
     }
 }
 
-/// The first item of a `|` list, without allocating for a plain one.
-fn first_of_list(field: &str) -> Cow<'_, str> {
-    if field.contains(['|', '\\']) {
-        Cow::Owned(split_list(field).into_iter().next().unwrap_or_default())
-    } else {
-        Cow::Borrowed(field)
-    }
-}
-
 /// Ids up to this long are kept in their slot of the [`NodeTable`].
 const INLINE_ID: usize = 20;
 
@@ -1186,22 +1177,25 @@ fn node_header(line: &str) -> bool {
 struct KindMemo {
     by_fields: FxMap<(String, String), Kinded>,
     last: Option<(String, String, Kinded)>,
-    /// The Biolink table, read when a node of our kind first has a category of its own.
+    /// The categories nodes keep as their own, each once.
+    owns: Vec<String>,
+    /// The Biolink table, read when a node of our kind first has a category of its own, or a
+    /// node several categories.
     biolink: std::cell::OnceCell<Hierarchy>,
 }
 
-/// A node's kind, and whether its category field is the node's own category (DNA, a target,
-/// is a `biolink:NucleicAcidEntity`).
+/// A node's kind, and the category it keeps as its own (DNA, a target, is a
+/// `biolink:NucleicAcidEntity`), by its number in [`KindMemo::owns`].
 #[derive(Clone, Copy)]
 struct Kinded {
     kind: NodeKind,
-    own_category: bool,
+    own_category: Option<u32>,
 }
 
 impl KindMemo {
     /// The kind a node line's `mbckg_kind` and `category` fields give (the kind field first,
-    /// else the category's first item through the lexicon), and whether the category is the
-    /// node's own (as the full reader decides); `None` when neither names a kind.
+    /// else the most specific category through the lexicon), and the category the node keeps
+    /// as its own (as the full reader decides); `None` when neither names a kind.
     fn of(&mut self, kind: &str, category: &str) -> Option<Kinded> {
         if let Some((k, c, v)) = &self.last {
             if same(k.as_bytes(), kind.as_bytes()) && same(c.as_bytes(), category.as_bytes()) {
@@ -1221,28 +1215,51 @@ impl KindMemo {
         Some(v)
     }
 
+    /// The category numbered `n` in [`Self::owns`].
+    fn own(&self, n: u32) -> &str {
+        self.owns.get(n as usize).map_or("", String::as_str)
+    }
+
     /// [`Self::of`] worked out.
-    fn read(&self, kind: &str, category: &str) -> Option<Kinded> {
-        let (raw, cat) = (unescaped(kind), first_of_list(category));
-        match (raw.is_empty(), cat.is_empty()) {
-            (false, _) => {
+    fn read(&mut self, kind: &str, category: &str) -> Option<Kinded> {
+        let raw = unescaped(kind);
+        // Most often one category, read without the table; of several, the most specific.
+        let several = split_list(category);
+        let cat = match several.as_slice() {
+            [] => None,
+            [one] => Some(one.as_str()),
+            _ => self
+                .biolink
+                .get_or_init(Hierarchy::embedded)
+                .most_specific(&several),
+        };
+        let kinded = match (raw.is_empty(), cat) {
+            (false, given) => {
                 let kind = NodeKind::named(&raw)?;
-                let given = (!cat.is_empty()).then_some(&*cat);
                 // The common case, the kind's own category, without the table.
-                let own_category = given.is_some_and(|c| lexicon::biolink_category(kind) != c)
-                    && self
-                        .biolink
-                        .get_or_init(Hierarchy::embedded)
-                        .own_category(kind, given)
-                        .is_some();
-                Some(Kinded { kind, own_category })
+                let own = given
+                    .filter(|c| lexicon::biolink_category(kind) != *c)
+                    .and_then(|c| {
+                        self.biolink
+                            .get_or_init(Hierarchy::embedded)
+                            .own_category(kind, Some(c))
+                    });
+                let own_category = own.map(|c| match self.owns.iter().position(|o| o == c) {
+                    Some(n) => n as u32,
+                    None => {
+                        self.owns.push(c.to_string());
+                        (self.owns.len() - 1) as u32
+                    }
+                });
+                Kinded { kind, own_category }
             }
-            (true, false) => Some(Kinded {
-                kind: lexicon::kind_of_biolink(&cat)?,
-                own_category: false,
-            }),
-            (true, true) => None,
-        }
+            (true, Some(cat)) => Kinded {
+                kind: lexicon::kind_of_biolink(cat)?,
+                own_category: None,
+            },
+            (true, None) => return None,
+        };
+        Some(kinded)
     }
 }
 
@@ -1384,8 +1401,7 @@ fn add_nodes(
                 let [id, category, name, description, synonym, xref, kind, origin] =
                     Fields::new::<8>(line, tabs, count)?.all::<8>()?;
                 let id = local_id(id, escaped);
-                // Several categories are left to the full reader, which picks the most specific.
-                if id.is_empty() || category.contains('|') {
+                if id.is_empty() {
                     return None;
                 }
                 let Kinded { kind, own_category } = kinds.of(kind, category)?;
@@ -1400,16 +1416,12 @@ fn add_nodes(
                     return None;
                 }
                 let note = unescaped(description);
-                let own_category = if own_category {
-                    unescaped(category)
-                } else {
-                    Cow::Borrowed("")
-                };
+                let own_category = own_category.map_or("", |n| kinds.own(n));
                 let extra = NodeExtra {
                     aliases: synonym,
                     xrefs: xref,
                     note: &note,
-                    category: &own_category,
+                    category: own_category,
                 };
                 let parsed = if origin.is_empty() {
                     None
