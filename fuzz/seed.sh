@@ -11,7 +11,7 @@ mbckg=
 for b in "$root/target/debug/mbckg" "$root/target/release/mbckg"; do
   if [ -x "$b" ] && { [ -z "$mbckg" ] || [ "$b" -nt "$mbckg" ]; }; then mbckg=$b; fi
 done
-mkdir -p $c/query $c/script $c/toml_loader $c/kgx_reader $c/snapshot
+mkdir -p $c/query $c/script $c/toml_loader $c/kgx_reader $c/kgx_stream $c/snapshot
 n=0
 # query: every statement line of the query scripts, one a file.
 find "$root/tests/queries" "$root/tests/scripts" -name '*.kgq' | sort | while read -r f; do
@@ -46,6 +46,12 @@ if [ -n "$mbckg" ]; then
   fi
   rm -rf "$tmp"
 fi
+# kgx_stream: the kgx_reader corpus as it stands (its seeds and what fuzzing added), and the
+# third-party fixture with its columns in another order (read by rewriting each line).
+mkdir -p $c/kgx_stream
+cp $c/kgx_reader/* $c/kgx_stream/
+{ awk -F'\t' 'BEGIN{OFS="\t"} {print $3,$1,$2,$5,$4}' "$k/nodes.tsv"; printf '\0'
+  awk -F'\t' 'BEGIN{OFS="\t"} {print $4,$2,$3,$6,$5,$1}' "$k/edges.tsv"; } > "$c/kgx_stream/third-party-reordered"
 # snapshot: snapshots of the small fixtures' graphs and of the shipped one (about 240 KB;
 # libFuzzer takes its -max_len from the biggest seed).
 mkdir -p $c/snapshot
@@ -55,4 +61,4 @@ if [ -n "$mbckg" ]; then
   done
   (cd "$root" && "$mbckg" snapshot -o "$here/$c/snapshot/shipped") >/dev/null 2>&1 || true
 fi
-for t in query script toml_loader kgx_reader snapshot; do echo "$t: $(ls $c/$t | wc -l) seeds"; done
+for t in query script toml_loader kgx_reader kgx_stream snapshot; do echo "$t: $(ls $c/$t | wc -l) seeds"; done
