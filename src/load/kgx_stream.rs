@@ -2214,6 +2214,7 @@ fn read_share(
     let object_column = remap.map_or(Some(3), |m| m.column_of(3));
     let mut rewritten = Rewritten::default();
     let mut all = [0usize; MAX_TABS];
+    let mut object_tabs = [0usize; MAX_TABS];
     loop {
         let claim = |at, want| shares.claim(me, at, want);
         let read = for_claimed_blocks(path, from, claim, stop, |text| {
@@ -2227,9 +2228,8 @@ fn read_share(
                     (None, _, _) => return 0,
                     (Some(_), _, _) => {
                         let Some(k) = object_column else { return 0 };
-                        let mut some = [0usize; MAX_TABS];
-                        let found = tabs.fill(&mut some[..(k + 1).min(MAX_TABS)], false);
-                        field_of(line, &some[..found], k)
+                        let found = tabs.fill(&mut object_tabs[..(k + 1).min(MAX_TABS)], false);
+                        field_of(line, &object_tabs[..found], k)
                             .unwrap_or_default()
                             .as_bytes()
                     }
