@@ -33,7 +33,7 @@ use crate::model::{Evidence, NodeKind, Origin, Provenance, Relation, Source};
 
 mod remap;
 
-use remap::{Columns, Rewritten};
+use remap::{Columns, Remap, Rewritten};
 
 /// Bytes asked of the file at a time: large enough that a read costs little beyond the copy,
 /// small enough that the block is still in the core's cache when its lines are read after its
@@ -602,20 +602,12 @@ struct LineTabs<'a> {
     /// Where the line starts in the block, and where it ends (its `\n`, or a `\r` before it).
     start: usize,
     end: usize,
-    /// The positions of all the line's tabs when they are known already (a line rewritten into
-    /// our columns): the bits are then not read.
-    known: Option<&'a [usize]>,
 }
 
 impl LineTabs<'_> {
     /// Writes the positions in the line of its first tabs into `out`, in order, as many as fit;
     /// answers how many tabs the line has when `all`, else how many were written.
     fn fill(&self, out: &mut [usize], all: bool) -> usize {
-        if let Some(known) = self.known {
-            let n = known.len().min(out.len());
-            out[..n].copy_from_slice(&known[..n]);
-            return if all { known.len() } else { n };
-        }
         let mut count = 0;
         let last = self.end / 64;
         let mut w = self.start / 64;
@@ -697,7 +689,6 @@ fn for_head_lines(
                 bits,
                 start,
                 end: start + text.len(),
-                known: None,
             };
             let mut head = [0usize; HEAD_TABS];
             let found = tabs.fill(&mut head, false);
@@ -1391,7 +1382,12 @@ fn add_nodes(
             |line, tabs, count, escaped| {
                 number = number.saturating_add(1);
                 if number == 1 {
-                    return (node_header(line) || columns.is_header(line)).then_some(());
+                    // The header the columns were made from.
+                    let header = match columns {
+                        Columns::Mapped(_) => columns.is_header(line),
+                        _ => node_header(line),
+                    };
+                    return header.then_some(());
                 }
                 if line.is_empty() {
                     return Some(());
@@ -1773,12 +1769,27 @@ impl<'a> EdgeReader<'a> {
     /// object at the tabs `head`, its origin `origin`; what the tail decides (its relation
     /// named, provenance and qualifiers) taken from the slot.
     fn line_of_tail(&mut self, line: &HeadLine<'_>, origin: &str, slot: usize) -> Option<()> {
-        let number = self.part.lines;
         let [a, b, c, d] = <[usize; HEAD_TABS]>::try_from(line.head()).ok()?;
-        let (text, hint) = (line.text, line.hint);
-        let subject = text.get(a + 1..b)?;
+        let text = line.text;
+        let ends = [
+            text.get(a + 1..b)?,
+            text.get(b + 1..c)?,
+            text.get(c + 1..d)?,
+        ];
+        self.line_of_tail_fields(ends, origin, line.hint, slot)
+    }
+
+    /// [`Self::line_of_tail`] for the line's subject, predicate and object fields and origin,
+    /// `hint` the hash of the object's id.
+    fn line_of_tail_fields(
+        &mut self,
+        [subject, predicate, object]: [&str; 3],
+        origin: &str,
+        hint: u64,
+        slot: usize,
+    ) -> Option<()> {
+        let number = self.part.lines;
         let sk = self.subject(subject, false)?;
-        let object = text.get(c + 1..d)?;
         // Found by the hash the look ahead took (of the id without `MBCKG:`, as here: the
         // line has no escapes).
         let id = object.strip_prefix(CURIE_PREFIX).unwrap_or(object);
@@ -1792,11 +1803,7 @@ impl<'a> EdgeReader<'a> {
                 // Taken out of its slot while the relation is decided (which needs the
                 // reader), and put back.
                 let mut tail = self.tails.slots.get_mut(slot)?.take()?;
-                let predicate = if tail.ours.is_empty() {
-                    text.get(b + 1..c)?
-                } else {
-                    ""
-                };
+                let predicate = if tail.ours.is_empty() { predicate } else { "" };
                 let relation = self.cached_relation(predicate, &tail.ours, sk, ok);
                 // Where the predicate names the relation, it is not the tail's to remember.
                 tail.relation = relation
@@ -1829,6 +1836,42 @@ impl<'a> EdgeReader<'a> {
         block.relation.push(relation);
         block.facet.push(facet);
         block.origin.push(place);
+        Some(())
+    }
+
+    /// Reads one line of a file in columns of its own, `tabs` all its tabs, `hint` the hash of
+    /// its object's id: from what an earlier line of the same tail (the file's columns that
+    /// decide ours after the object) decided when there is one, else rewritten into `out` and
+    /// read field by field (and its tail remembered).
+    fn mapped_line(
+        &mut self,
+        m: &Remap,
+        (text, tabs, hint): (&str, &[usize], u64),
+        escaped: bool,
+        out: &mut Rewritten,
+    ) -> Option<()> {
+        let key = if !self.tails.on {
+            self.tails.skipped();
+            None
+        } else if escaped {
+            None
+        } else {
+            m.tail_key(text, tabs)
+        };
+        let hash = key.map(tail_hash);
+        if let (Some(key), Some(hash)) = (key, hash) {
+            if let Some(slot) = self.tails.find(key, hash) {
+                self.tails.seen(true);
+                let (ends, origin) = m.ends(text, tabs);
+                return self.line_of_tail_fields(ends, origin, hint, slot);
+            }
+            self.tails.seen(false);
+        }
+        m.edge_line(text, tabs, escaped, out)?;
+        let decided = self.line_by_fields(&out.text, &out.tabs, out.tabs.len(), escaped)?;
+        if let (Some(key), Some(hash), Some((ours, facet))) = (key, hash, decided) {
+            self.tails.keep(key, hash, ours, facet);
+        }
         Some(())
     }
 
@@ -2243,8 +2286,11 @@ fn read_share(
                 reader.part.lines = reader.part.lines.saturating_add(1);
                 if from == 0 && reader.part.lines == 1 {
                     let text = line.text.strip_prefix('\u{FEFF}').unwrap_or(line.text);
-                    let ours = text.split('\t').eq(EDGE_COLUMNS.iter().copied());
-                    return (ours || columns.is_header(text)).then_some(());
+                    let header = match columns {
+                        Columns::Mapped(_) => columns.is_header(text),
+                        _ => text.split('\t').eq(EDGE_COLUMNS.iter().copied()),
+                    };
+                    return header.then_some(());
                 }
                 if line.text.is_empty() {
                     return Some(());
@@ -2253,30 +2299,8 @@ fn read_share(
                     return reader.line(line, escaped);
                 };
                 let count = line.tabs.fill(&mut all, true);
-                m.edge_line(
-                    line.text,
-                    &all[..count.min(MAX_TABS)],
-                    escaped,
-                    &mut rewritten,
-                )?;
-                let text = rewritten.text.as_str();
-                let mut head = [0usize; HEAD_TABS];
-                let found = rewritten.tabs.len().min(HEAD_TABS);
-                head[..found].copy_from_slice(&rewritten.tabs[..found]);
-                let tabs = LineTabs {
-                    bits: &[],
-                    start: 0,
-                    end: text.len(),
-                    known: Some(&rewritten.tabs),
-                };
-                let line = HeadLine {
-                    text,
-                    head,
-                    found,
-                    tabs,
-                    hint: line.hint,
-                };
-                reader.line(&line, escaped)
+                let tabs = &all[..count.min(MAX_TABS)];
+                reader.mapped_line(m, (line.text, tabs, line.hint), escaped, &mut rewritten)
             })
         });
         if read.is_none() {

@@ -13,8 +13,13 @@ use crate::model::kgx::{CURIE_PREFIX, EDGE_COLUMNS, NODE_COLUMNS};
 pub(super) const WIDEST: usize = 64;
 
 /// Our edge columns by number, as [`EDGE_COLUMNS`] lists them.
+const EDGE_ID: usize = 0;
+const EDGE_SUBJECT: usize = 1;
+const EDGE_PREDICATE: usize = 2;
+const EDGE_OBJECT: usize = 3;
 const EDGE_SOURCE: usize = 7;
 const EDGE_ORIGINAL_PREDICATE: usize = 8;
+const EDGE_ORIGIN: usize = 21;
 
 /// How to rewrite the lines of one file into our columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +37,10 @@ pub(super) struct Remap {
     relation: Option<usize>,
     /// How a line is rewritten, our columns in order.
     steps: Vec<Step>,
+    /// Edges: the file's columns `first..=last` that hold every one that decides our columns
+    /// after the object (negation, provenance, relation named, qualifiers), when none of them
+    /// is the id, subject, object or origin: a line's tail, as a key of what it decided.
+    tail: Option<(usize, usize)>,
 }
 
 /// One step of rewriting a line: the next of our columns from the file's.
@@ -130,6 +139,7 @@ impl Columns {
             from,
             sources: [None; 4],
             relation: None,
+            tail: None,
         })
     }
 
@@ -169,6 +179,24 @@ impl Columns {
             EDGE_ORIGINAL_PREDICATE if relation.is_some() => Some(Step::Original),
             _ => None,
         };
+        // Our columns after the object, up to the origin, and where else the stream reads
+        // what decides them.
+        let deciding: Vec<usize> = from[EDGE_OBJECT + 1..EDGE_ORIGIN]
+            .iter()
+            .chain(&sources)
+            .chain(&[relation])
+            .flatten()
+            .copied()
+            .collect();
+        let apart = [EDGE_ID, EDGE_SUBJECT, EDGE_OBJECT, EDGE_ORIGIN].map(|c| from[c]);
+        let tail = match (deciding.iter().min(), deciding.iter().max()) {
+            (Some(&first), Some(&last))
+                if !apart.iter().flatten().any(|c| (first..=last).contains(c)) =>
+            {
+                Some((first, last))
+            }
+            _ => None,
+        };
         Columns::Mapped(Remap {
             header: header.to_string(),
             width: names.len(),
@@ -176,6 +204,7 @@ impl Columns {
             from,
             sources,
             relation,
+            tail,
         })
     }
 
@@ -320,6 +349,10 @@ impl Remap {
                 Step::Original => {
                     let original = split.at(self.column_of(EDGE_ORIGINAL_PREDICATE));
                     let relation = split.at(self.relation);
+                    // Whether an escaped one names ours is the full reader's to say.
+                    if escaped && original.contains('\\') {
+                        return None;
+                    }
                     // The full reader takes our relation from `original_predicate` when it
                     // names one, else from `mbckg_relation`.
                     if original.starts_with(CURIE_PREFIX) || relation.is_empty() {
@@ -332,6 +365,24 @@ impl Remap {
             }
         }
         Some(())
+    }
+
+    /// The tail of an edge line (see [`Remap::tail`]) whose tabs are at `tabs`, all of them;
+    /// `None` when the file's columns have none, or the line is short of it or has it empty.
+    pub(super) fn tail_key<'a>(&self, line: &'a str, tabs: &[usize]) -> Option<&'a [u8]> {
+        let (first, last) = self.tail?;
+        let (_, key) = Split { line, tabs }.fields(first, last - first + 1)?;
+        Some(key.as_bytes()).filter(|k| !k.is_empty())
+    }
+
+    /// An edge line's subject, predicate and object fields, and its origin.
+    pub(super) fn ends<'a>(&self, line: &'a str, tabs: &[usize]) -> ([&'a str; 3], &'a str) {
+        let split = Split { line, tabs };
+        let at = |c: usize| split.at(self.column_of(c));
+        (
+            [at(EDGE_SUBJECT), at(EDGE_PREDICATE), at(EDGE_OBJECT)],
+            at(EDGE_ORIGIN),
+        )
     }
 
     /// The source field: the first provenance column that is not blank (a list's first item is
@@ -414,6 +465,35 @@ mod tests {
         assert!(m
             .edge_line(escaped, &tabs(escaped), true, &mut out)
             .is_none());
+    }
+
+    #[test]
+    fn a_tail_is_the_columns_that_decide_ours_when_no_end_lies_among_them() {
+        let tail = |header: &str| match Columns::edges(header) {
+            Columns::Mapped(m) => m.tail,
+            other => panic!("{other:?}"),
+        };
+        let header =
+            "subject\tpredicate\tobject\tprimary_knowledge_source\tx\tmbckg_section\torigin\tid";
+        assert_eq!(tail(header), Some((3, 5)));
+        let Columns::Mapped(m) = Columns::edges(header) else {
+            panic!("mapped");
+        };
+        let line = "MBCKG:a\tbiolink:treats\tMBCKG:b\tinfores:x\t\tSec\tf.toml:3:1\te1";
+        let tabs = tabs(line);
+        assert_eq!(m.tail_key(line, &tabs), Some(&b"infores:x\t\tSec"[..]));
+        assert_eq!(
+            m.ends(line, &tabs),
+            (["MBCKG:a", "biolink:treats", "MBCKG:b"], "f.toml:3:1")
+        );
+        // A line short of the tail has none.
+        let short = "MBCKG:a\tbiolink:treats\tMBCKG:b\tinfores:x";
+        assert_eq!(m.tail_key(short, &self::tabs(short)), None);
+        // The subject among the columns that decide: every line is rewritten.
+        assert_eq!(
+            tail("primary_knowledge_source\tsubject\tobject\tmbckg_section"),
+            None
+        );
     }
 
     #[test]
