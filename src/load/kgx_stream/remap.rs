@@ -1,8 +1,10 @@
 //! KGX files whose header names the columns its own way (a third party's graph: other columns,
 //! in another order, some of ours missing), read by the streaming reader as if they were in ours:
-//! each line is rewritten into our columns (a short copy into a buffer used again and again),
+//! each line is rewritten into our columns (a few copies into a buffer used again and again),
 //! each field taken from the column the full reader ([`crate::load::kgx`]) takes it from, so that
-//! what the stream then makes of it is what the full reader makes of the original line.
+//! what the stream then makes of it is what the full reader makes of the original line. A line
+//! whose tail (the file's columns that decide ours after the object) an earlier line had is not
+//! rewritten: the reader takes what that line decided, and the line's ends from their columns.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -95,8 +97,8 @@ pub(super) enum Columns {
     Declined,
 }
 
-/// The first line of `path`, without a byte-order mark or line end; `None` when it cannot be
-/// read, is not UTF-8, or is longer than any header.
+/// The first line of `path`, without a byte-order mark or line end (cut at 1 MiB: a longer one
+/// then matches no header the stream reads); `None` when it cannot be read or is not UTF-8.
 pub(super) fn header_of(path: &Path) -> Option<String> {
     let file = std::fs::File::open(path).ok()?;
     let mut line = Vec::new();
