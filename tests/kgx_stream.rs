@@ -886,3 +886,21 @@ fn a_blank_source_streams_unattributed_as_the_full_reader_reads_it() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A node without a name (blank, or no `name` column at all) is named by its id, by either road.
+#[test]
+fn a_node_without_a_name_streams_named_by_its_id() {
+    let dir = temp_dir("nameless");
+    let edges = "subject\tobject\tpredicate\nHGNC:1\tGO:2\tbiolink:participates_in\n";
+    for nodes in [
+        "id\tcategory\tname\nHGNC:1\tbiolink:Gene\t  \nGO:2\tbiolink:BiologicalProcess\trepair\n",
+        "id\tcategory\nHGNC:1\tbiolink:Gene\nGO:2\tbiolink:BiologicalProcess\n",
+    ] {
+        write(&dir, nodes, edges);
+        let fast = streamed(&dir).expect("streams");
+        assert_same(&fast, &full(&dir));
+        let gene = fast.by_id("HGNC:1").expect("the gene");
+        assert_eq!(fast.node(gene).name, "HGNC:1");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

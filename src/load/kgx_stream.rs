@@ -1406,11 +1406,11 @@ fn add_nodes(
                 } else {
                     Cow::Borrowed(name)
                 };
-                // Trimmed, as the full reader keeps a name.
-                let name = name.trim();
-                if name.is_empty() {
-                    return None;
-                }
+                // Trimmed, as the full reader keeps a name; a node without one is named by its id.
+                let name = match name.trim() {
+                    "" => &*id,
+                    name => name,
+                };
                 let note = unescaped(description);
                 let own_category = own_category.map_or("", |n| kinds.own(n));
                 let extra = NodeExtra {
@@ -3025,13 +3025,13 @@ mod tests {
         let path = nodes_file("short", &[twice.clone(), twice]);
         assert!(nodes_read(&path, &mut Trusting::default()).is_none());
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
-        // A blank name: the table takes it, the sink's side declines it.
+        // An empty id: the table takes it, the sink's side declines it.
         let mut lines = varied_lines(30_000);
         lines.insert(
             20_000,
-            "MBCKG:nameless\tbiolink:Drug\t \t\t\t\tdrug\t\n".to_string(),
+            "\tbiolink:Drug\tnameless\t\t\t\tdrug\t\n".to_string(),
         );
-        let path = nodes_file("nameless", &lines);
+        let path = nodes_file("idless", &lines);
         assert!(table_nodes((&path, &Columns::Ours), &AtomicBool::new(false)).is_some());
         assert!(nodes_read(&path, &mut Trusting::default()).is_none());
         assert!(nodes_read(&path, &mut crate::graph::Builder::new()).is_none());
