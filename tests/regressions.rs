@@ -512,3 +512,32 @@ fn a_graph_of_seventy_thousand_kinds_keeps_each_nodes_kind() {
         assert_eq!(g.node(n).kind.as_str(), format!("x:Kind{i}"));
     }
 }
+
+// Fuzzing (kgx_stream, differential): in a file of a third party's columns, a line longer than
+// the header whose tail (the columns that decide the statement after its object) an earlier line
+// had was streamed from that line's decisions, where the full reader reports it. Every line is
+// now held to the header first.
+
+#[test]
+fn a_line_longer_than_its_header_is_reported_even_when_its_tail_was_seen() {
+    let dir = scratch("kgx-long-line");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kgx-third-party/nodes.tsv");
+    std::fs::copy(src, dir.join("nodes.tsv")).expect("copies the nodes");
+    let edges = "id\tsubject\tpredicate\tobject\tprimary_knowledge_source\tknowledge_level\n\
+                 e1\tCHEBI:83766\tbiolink:treats\tMONDO:0007254\tinfores:example\tknowledge_assertion\n\
+                 e2\tCHEBI:0001\tbiolink:treats\tMONDO:0007254\tinfores:example\tknowledge_assertion\textra\n";
+    std::fs::write(dir.join("edges.tsv"), edges).expect("writes the edges");
+    let out = mbckg(
+        &["--data", dir.to_str().expect("a UTF-8 path"), "stats"],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        transcript(&out, Some(&dir))
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line has 7 fields; the header has 6"), "{err}");
+    assert!(err.contains("edges.tsv:3:"), "{err}");
+}

@@ -1850,6 +1850,10 @@ impl<'a> EdgeReader<'a> {
         escaped: bool,
         out: &mut Rewritten,
     ) -> Option<()> {
+        // A line longer than the header is the full reader's to report, whatever its tail.
+        if !m.fits(tabs) {
+            return None;
+        }
         let key = if !self.tails.on {
             self.tails.skipped();
             None

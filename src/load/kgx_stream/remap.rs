@@ -303,6 +303,11 @@ impl Rewritten {
 }
 
 impl Remap {
+    /// Whether a line with tabs at `tabs` (all of them) has no more fields than the header.
+    pub(super) fn fits(&self, tabs: &[usize]) -> bool {
+        tabs.len() < self.width
+    }
+
     /// The file's column that gives our column `ours` (by its number in our columns).
     pub(super) fn column_of(&self, ours: usize) -> Option<usize> {
         self.from.get(ours).copied().flatten()
@@ -311,7 +316,7 @@ impl Remap {
     /// `line` (with its tabs at `tabs`, all of them) in our node columns, into `out`; `None`
     /// when it has more fields than the header.
     pub(super) fn node_line(&self, line: &str, tabs: &[usize], out: &mut Rewritten) -> Option<()> {
-        if tabs.len() >= self.width {
+        if !self.fits(tabs) {
             return None;
         }
         self.rewrite(Split { line, tabs }, false, out)
@@ -327,7 +332,7 @@ impl Remap {
         escaped: bool,
         out: &mut Rewritten,
     ) -> Option<()> {
-        if tabs.len() >= self.width {
+        if !self.fits(tabs) {
             return None;
         }
         self.rewrite(Split { line, tabs }, escaped, out)
