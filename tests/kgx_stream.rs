@@ -21,8 +21,8 @@ fn write(dir: &Path, nodes: &str, edges: &str) {
 
 fn streamed(dir: &Path) -> Option<KnowledgeGraph> {
     let mut b = Builder::new();
-    let sources = load::kgx_stream::read_dir(dir, &mut b)?;
-    Some(b.finish(sources))
+    let streamed = load::kgx_stream::read_dir(dir, &mut b, false)?;
+    Some(b.finish(streamed.sources))
 }
 
 fn full(dir: &Path) -> KnowledgeGraph {
@@ -202,13 +202,8 @@ fn anything_the_full_reader_would_report_or_repair_is_left_to_it() {
             "",
         )
     };
-    // A dangling edge, a duplicate node, a short line, an unknown evidence, a line longer than
-    // its file's header.
+    // A duplicate node, a short line, an unknown evidence, a line longer than its file's header.
     let cases = [
-        (
-            format!("{NODES_HEAD}{node}"),
-            format!("{EDGES_HEAD}{}", combined("MBCKG:zz", "")),
-        ),
         (format!("{NODES_HEAD}{node}{node}"), EDGES_HEAD.to_string()),
         (
             format!("{NODES_HEAD}MBCKG:a\tbiolink:Drug\n"),
@@ -347,8 +342,28 @@ fn streamed_shared(dir: &Path, cut: u64, least: u64) -> Option<KnowledgeGraph> {
         at: cut,
         least_taken: least,
     };
-    let sources = load::kgx_stream::read_dir_cut(dir, &mut b, Some(cut))?;
-    Some(b.finish(sources))
+    let streamed = load::kgx_stream::read_dir_cut(dir, &mut b, Some(cut), false)?;
+    Some(b.finish(streamed.sources))
+}
+
+/// [`streamed_shared`], with the warnings the stream gives, rendered.
+fn streamed_warned(dir: &Path, cut: u64, least: u64) -> Option<(KnowledgeGraph, Vec<String>)> {
+    let mut b = Builder::new();
+    let cut = load::kgx_stream::Cut {
+        at: cut,
+        least_taken: least,
+    };
+    let streamed = load::kgx_stream::read_dir_cut(dir, &mut b, Some(cut), false)?;
+    let warnings = streamed.warnings.iter().map(|d| d.render()).collect();
+    Some((b.finish(streamed.sources), warnings))
+}
+
+/// The full reader's graph of `dir` and its warnings, rendered.
+fn full_warned(dir: &Path) -> (KnowledgeGraph, Vec<String>) {
+    let loaded = load::load_dir_with(dir, None, load::LoadOptions::default())
+        .unwrap_or_else(|e| panic!("{}", e[0].render()));
+    let warnings = loaded.warnings.iter().map(|d| d.render()).collect();
+    (KnowledgeGraph::new(loaded.dataset), warnings)
 }
 
 /// The same graph stored the same way: relations, provenance, qualifiers and files numbered
@@ -409,11 +424,11 @@ fn edges_read_in_two_parts_give_the_graph_one_part_gives_wherever_the_cut_falls(
             }
         }
     }
-    // A file the full reader reports is declined whichever part holds the flaw.
+    // A file the full reader reports (a line longer than the header) is declined whichever part
+    // holds the flaw.
     let mut flawed = lines.clone();
     let last = flawed.len() - 1;
-    flawed[last] = flawed[last].replacen("\tfalse\t", "\tmaybe\t", 1);
-    flawed[last] = flawed[last].replacen("\tMBCKG:", "\tMBCKG:nowhere-", 2);
+    flawed[last].push_str("\textra");
     write(&dir, nodes, &format!("{}\n", flawed.join("\n")));
     for cut in [0, 1000, u64::MAX] {
         assert!(streamed_cut(&dir, cut).is_none(), "cut at {cut}");
@@ -503,18 +518,19 @@ fn damage(nodes_tsv: &str, edges_tsv: &str, name: &str) {
         std::fs::write(dir.join("nodes.tsv"), &nodes).expect("write nodes");
         std::fs::write(dir.join("edges.tsv"), &edges).expect("write edges");
         let cut = below(edges.len()) as u64;
-        let shared = streamed_shared(&dir, cut, 1);
-        for g in [
-            streamed_cut(&dir, u64::MAX),
-            streamed_cut(&dir, cut),
-            shared,
+        for (g, warnings) in [
+            streamed_warned(&dir, u64::MAX, u64::MAX),
+            streamed_warned(&dir, cut, u64::MAX),
+            streamed_warned(&dir, cut, 1),
         ]
         .into_iter()
         .flatten()
         {
-            let full = load::load_dir(&dir)
+            let full = load::load_dir_with(&dir, None, load::LoadOptions::default())
                 .unwrap_or_else(|e| panic!("{name} case {case}: streamed, but {}", e[0].render()));
-            assert_same(&g, &KnowledgeGraph::new(full));
+            assert_same(&g, &KnowledgeGraph::new(full.dataset));
+            let full: Vec<String> = full.warnings.iter().map(|d| d.render()).collect();
+            assert_eq!(warnings, full, "{name} case {case}");
             accepted += 1;
         }
     }
@@ -902,5 +918,63 @@ fn a_node_without_a_name_streams_named_by_its_id() {
         let gene = fast.by_id("HGNC:1").expect("the gene");
         assert_eq!(fast.node(gene).name, "HGNC:1");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Edges to nodes that are not there stream as the full reader reads them: dropped, with its one
+/// warning that counts them and shows the first (found by either reader, wherever the file is
+/// cut, in our columns or a third party's). With `--strict` the stream declines, so the full
+/// reader reports each.
+#[test]
+fn edges_to_missing_nodes_are_dropped_with_the_full_readers_warning() {
+    let g = KnowledgeGraph::new(load::load_embedded().expect("shipped graph"));
+    let files = export(&g, None, ExportFormat::Kgx);
+    let dir = temp_dir("dangling");
+    // Nodes taken out: every edge to or from them dangles, subjects and objects both.
+    let gone = ["MBCKG:trastuzumab\t", "MBCKG:her2\t", "MBCKG:nausea\t"];
+    let nodes: String = files[0]
+        .1
+        .lines()
+        .filter(|l| !gone.iter().any(|g| l.starts_with(g)))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for (nodes, edges) in [
+        (nodes.clone(), files[1].1.clone()),
+        (reshaped(&nodes, NODES_AS), reshaped(&files[1].1, EDGES_AS)),
+    ] {
+        write(&dir, &nodes, &edges);
+        let (full, full_warnings) = full_warned(&dir);
+        assert_eq!(full_warnings.len(), 1);
+        assert!(full.statement_count() < g.statement_count());
+        for cut in [u64::MAX, 1, edges.len() as u64 / 3, edges.len() as u64 / 2] {
+            for least in [u64::MAX, 1] {
+                let (fast, warnings) = streamed_warned(&dir, cut, least).expect("streams");
+                assert_same(&fast, &full);
+                assert_eq!(warnings, full_warnings, "cut at {cut}");
+            }
+        }
+        // Strict: left to the full reader, which makes each an error.
+        let mut b = Builder::new();
+        assert!(load::kgx_stream::read_dir(&dir, &mut b, true).is_none());
+        let strict = load::LoadOptions { strict: true };
+        let errors = mbckg::app::cli::load_graph_with(&[dir.clone()], strict)
+            .err()
+            .expect("strict: errors");
+        assert!(errors.len() > 1, "each edge an error");
+        let (_, warnings) =
+            mbckg::app::cli::load_graph_with(&[dir.clone()], Default::default()).expect("loads");
+        let warnings: Vec<String> = warnings.iter().map(|d| d.render()).collect();
+        assert_eq!(warnings, full_warnings);
+    }
+    // A line whose subject and object are both missing counts once, named by its subject.
+    let nodes = "id\tcategory\tname\nA\tbiolink:Gene\tA\n";
+    let edges = "subject\tobject\tpredicate\nX\tY\tbiolink:related_to\nA\tZ\tbiolink:related_to\n";
+    write(&dir, nodes, edges);
+    let (full, full_warnings) = full_warned(&dir);
+    let (fast, warnings) = streamed_warned(&dir, u64::MAX, u64::MAX).expect("streams");
+    assert_same(&fast, &full);
+    assert_eq!(warnings, full_warnings);
+    assert!(warnings[0].contains("2 edges dropped"), "{}", warnings[0]);
+    assert!(warnings[0].contains("subject `X`"), "{}", warnings[0]);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,7 +1,7 @@
 //! The streaming KGX reader against the full one: the input is `nodes.tsv`, a NUL byte, then
 //! `edges.tsv` (any bytes), written to a directory. Whatever the stream accepts (its edges read by
-//! two threads that take parts of each other's), the full reader must read as the same graph;
-//! neither may panic.
+//! two threads that take parts of each other's), the full reader must read as the same graph,
+//! with the same warnings; neither may panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -23,14 +23,16 @@ fuzz_target!(|data: &[u8]| {
         at: edges.len() as u64 / 2,
         least_taken: 1,
     };
-    let Some(sources) = load::kgx_stream::read_dir_cut(&dir, &mut b, Some(cut)) else {
+    let Some(streamed) = load::kgx_stream::read_dir_cut(&dir, &mut b, Some(cut), false) else {
         return;
     };
-    let fast = b.finish(sources);
-    let full = match load::load_dir(&dir) {
-        Ok(dataset) => KnowledgeGraph::new(dataset),
+    let fast = b.finish(streamed.sources);
+    let (full, warnings) = match load::load_dir_with(&dir, None, Default::default()) {
+        Ok(loaded) => (KnowledgeGraph::new(loaded.dataset), loaded.warnings),
         Err(e) => panic!("streamed, but the full reader reports: {}", e[0].render()),
     };
+    let rendered = |w: &[mbckg::diag::Diagnostic]| w.iter().map(|d| d.render()).collect::<Vec<_>>();
+    assert_eq!(rendered(&streamed.warnings), rendered(&warnings));
     let nodes = |g: &KnowledgeGraph| g.nodes().map(|n| g.node(n).to_node()).collect::<Vec<_>>();
     assert_eq!(nodes(&fast), nodes(&full));
     let statements = |g: &KnowledgeGraph| {

@@ -223,8 +223,9 @@ pub fn main() -> i32 {
 }
 
 /// The graph of the `--data` values (see [`load::load_layers`]), with the warnings of reading it.
-/// A single clean KGX directory in our own columns streams straight into the store; anything else
-/// is read in full, reporting every problem.
+/// A single clean KGX directory streams straight into the store (edges to missing nodes dropped
+/// with the full reader's warning, unless strict); anything else is read in full, reporting every
+/// problem.
 pub fn load_graph_with(
     specs: &[PathBuf],
     options: load::LoadOptions,
@@ -239,8 +240,8 @@ pub fn load_graph_with(
         if one.is_file() {
             return load::snapshot::open(one).map(|g| (g, Vec::new()));
         }
-        if let Some(g) = stream_kgx(one) {
-            return Ok((g, Vec::new()));
+        if let Some(streamed) = stream_kgx(one, options.strict) {
+            return Ok(streamed);
         }
     }
     // A snapshot is a finished store, not data another graph can be laid over or under.
@@ -270,14 +271,14 @@ pub fn load_graph(dir: Option<&PathBuf>) -> Result<KnowledgeGraph, Vec<Diagnosti
     load_graph_with(&specs, load::LoadOptions::default()).map(|(g, _)| g)
 }
 
-fn stream_kgx(dir: &Path) -> Option<KnowledgeGraph> {
+fn stream_kgx(dir: &Path, strict: bool) -> Option<(KnowledgeGraph, Vec<Diagnostic>)> {
     if !load::is_kgx_dir(dir) {
         return None;
     }
     crate::app::memory::keeping_freed_memory(|| {
         let mut builder = crate::graph::Builder::new();
-        let sources = load::kgx_stream::read_dir(dir, &mut builder)?;
-        Some(builder.finish(sources))
+        let streamed = load::kgx_stream::read_dir(dir, &mut builder, strict)?;
+        Some((builder.finish(streamed.sources), streamed.warnings))
     })
 }
 

@@ -619,7 +619,12 @@ fn report_dangling(
         .iter()
         .map(|d| (d.origin.file.clone(), d.origin.line))
         .collect();
-    let n = edges.len();
+    warnings.push(dangling_warning(first, edges.len()));
+}
+
+/// The one warning for `n` edges dropped because an end is not a node, `first` the first such
+/// end's diagnostic (the streaming reader words it the same way).
+pub(crate) fn dangling_warning(first: &Diagnostic, n: usize) -> Diagnostic {
     let mut w = warning(
         &first.origin,
         format!(
@@ -630,7 +635,7 @@ fn report_dangling(
         "KGX tools drop such edges too; --strict makes each one an error",
     );
     w.snippet = first.snippet.clone();
-    warnings.push(w);
+    w
 }
 
 /// One statement from one line of edges.tsv; `None` after reporting its problems.

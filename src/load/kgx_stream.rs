@@ -20,7 +20,8 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::kgx::qualifiers_from_columns;
+use super::kgx::{dangling_warning, qualifiers_from_columns};
+use crate::diag::Diagnostic;
 use crate::graph::{prefetch, same_bytes as same};
 use crate::lexicon;
 use crate::lexicon::biolink::Hierarchy;
@@ -48,11 +49,21 @@ const SPLIT_FROM: u64 = 4 << 20;
 /// is left to the other (a millisecond or so of reading, against a new block's cost).
 const LEAST_TAKEN: u64 = 1 << 20;
 
-/// Reads `dir/nodes.tsv` and `dir/edges.tsv` into `sink`; the sources the statements cite.
-/// `None` when the files are not clean KGX in our columns (the sink is then half-filled: throw
-/// it away).
-pub fn read_dir(dir: &Path, sink: &mut dyn GraphSink) -> Option<Vec<Source>> {
-    read_dir_cut(dir, sink, None)
+/// What a streamed directory gives besides the nodes and statements put in the sink.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    /// The sources the statements cite.
+    pub sources: Vec<Source>,
+    /// What the full reader tolerates and the stream did too, worded as the full reader words
+    /// it: edges dropped because an end is not a node.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads `dir/nodes.tsv` and `dir/edges.tsv` into `sink`. `None` when the files are not clean
+/// KGX (the sink is then half-filled: throw it away), and with `strict` when an edge ends at no
+/// node (the full reader then reports each).
+pub fn read_dir(dir: &Path, sink: &mut dyn GraphSink, strict: bool) -> Option<Streamed> {
+    read_dir_cut(dir, sink, None, strict)
 }
 
 /// How [`read_dir_cut`] shares `edges.tsv` between its two readers.
@@ -68,7 +79,12 @@ pub struct Cut {
 /// [`read_dir`], with `edges.tsv` shared as `cut` says (`None`: two readers from the middle of a
 /// file of 4 MiB or more, each taking a part of the other's when done with its own and at least
 /// [`LEAST_TAKEN`] is left). For tests, which cut small files in odd places.
-pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<Cut>) -> Option<Vec<Source>> {
+pub fn read_dir_cut(
+    dir: &Path,
+    sink: &mut dyn GraphSink,
+    cut: Option<Cut>,
+    strict: bool,
+) -> Option<Streamed> {
     // Room for the nodes the file's size suggests, so the store's columns do not grow by copying.
     let nodes = estimated_lines(&dir.join("nodes.tsv"), SHORTEST_NODE);
     sink.reserve(nodes, 0);
@@ -90,7 +106,7 @@ pub fn read_dir_cut(dir: &Path, sink: &mut dyn GraphSink, cut: Option<Cut>) -> O
     )?;
     read_edges(
         (&edges, &edge_columns),
-        &format!("{base}edges.tsv"),
+        (&format!("{base}edges.tsv"), strict),
         (sink, &table),
         plan,
     )
@@ -1471,6 +1487,10 @@ struct Part {
     subclass_of: Vec<(String, String)>,
     /// (subject, any-of group, relation) → statements; a group of one is the full reader's error.
     any_of: HashMap<(String, String, Relation), u32>,
+    /// Lines dropped because an end is not a node, and the first one's diagnostic (its line
+    /// counted from the start of the part).
+    dangling: u32,
+    first_dangling: Option<Diagnostic>,
 }
 
 /// The relation an edge names before kinds are considered: from its `mbckg_relation`, or from
@@ -1668,12 +1688,16 @@ struct EdgeReader<'a> {
     relation_cache: Vec<(u64, bool, u32, u32, Box<str>, Option<u16>)>,
     /// Tails of lines read, with what they decided.
     tails: Tails,
+    /// Set when a line was declined because an end is not a node (see [`Self::dropped`]).
+    missing_end: bool,
+    /// Whether such a line declines the load (the full reader then reports each).
+    strict: bool,
 }
 
 impl<'a> EdgeReader<'a> {
     fn new(
         (sink, nodes): (&'a dyn GraphSink, &'a NodeTable),
-        file: &str,
+        (file, strict): (&str, bool),
         block: StatementBlock,
     ) -> EdgeReader<'a> {
         let mut part = Part {
@@ -1702,7 +1726,45 @@ impl<'a> EdgeReader<'a> {
                 RELATION_SLOTS
             ],
             tails: Tails::new(),
+            missing_end: false,
+            strict,
         }
+    }
+
+    /// After a line was declined: when for an end that is not a node (an edge the full reader
+    /// drops, with one warning for all), the line is dropped and counted, the first one kept for
+    /// the warning, as the full reader words it: `line` the line as read, with the offsets and
+    /// fields of its subject and object. `None` when the line was declined for anything else,
+    /// or with `strict`.
+    fn dropped(
+        &mut self,
+        line: &str,
+        [subject, object]: [(usize, &str); 2],
+        escaped: bool,
+    ) -> Option<()> {
+        if !std::mem::take(&mut self.missing_end) || self.strict {
+            return None;
+        }
+        self.part.dangling += 1;
+        if self.part.first_dangling.is_none() {
+            // The full reader looks the subject up first.
+            let missing = self.nodes.find(&local_id(subject.1, escaped)).is_none();
+            let (what, (at, field)) = if missing {
+                ("subject", subject)
+            } else {
+                ("object", object)
+            };
+            let written = crate::model::kgx::local_id(field);
+            let origin = Origin {
+                file: self.part.block.files.first().cloned().unwrap_or_default(),
+                line: self.part.lines,
+                col: line.get(..at).map_or(0, |s| s.chars().count()) as u32 + 1,
+            };
+            let mut d = Diagnostic::error(format!("{what} `{written}` is not a node"), origin);
+            d.snippet = Some((line.to_string(), field.chars().count()));
+            self.part.first_dangling = Some(d);
+        }
+        Some(())
     }
 
     /// The node an id field names and its kind's code.
@@ -1793,7 +1855,10 @@ impl<'a> EdgeReader<'a> {
         // Found by the hash the look ahead took (of the id without `MBCKG:`, as here: the
         // line has no escapes).
         let id = object.strip_prefix(CURIE_PREFIX).unwrap_or(object);
-        let (o, ok) = self.nodes.find_hashed(id.as_bytes(), hint)?;
+        let Some((o, ok)) = self.nodes.find_hashed(id.as_bytes(), hint) else {
+            self.missing_end = true;
+            return None;
+        };
         let tail = self.tails.slots.get(slot)?.as_ref()?;
         let facet = tail.facet;
         let relation = match tail.relation {
@@ -1898,7 +1963,13 @@ impl<'a> EdgeReader<'a> {
                 };
                 (next, code)
             }
-            _ => self.nodes.find(&id)?,
+            _ => match self.nodes.find(&id) {
+                Some(found) => found,
+                None => {
+                    self.missing_end = true;
+                    return None;
+                }
+            },
         };
         self.last_subject.0.clear();
         self.last_subject.0.push_str(field);
@@ -1925,7 +1996,10 @@ impl<'a> EdgeReader<'a> {
         let number = self.part.lines;
         let f = Fields::new::<22>(line, tabs, count)?;
         let sk = self.subject(f.get(1, 1)?, escaped)?;
-        let (o, ok) = self.node(f.get(3, 3)?, escaped)?;
+        let Some((o, ok)) = self.node(f.get(3, 3)?, escaped) else {
+            self.missing_end = true;
+            return None;
+        };
         // A negated edge without our relation is left to the full reader.
         let original = f.get(8, 8)?;
         // The full reader takes `MBCKG:` off the unescaped field: an escaped one is left to it.
@@ -2238,7 +2312,7 @@ impl Shares<'_> {
 /// its first byte, with what it gives. The header is the first line of the piece at byte 0.
 fn read_share(
     sink: (&dyn GraphSink, &NodeTable),
-    (path, file, columns): (&Path, &str, &Columns),
+    (path, file, columns): (&Path, (&str, bool), &Columns),
     (me, shares): (usize, &Shares<'_>),
     (block, spare, room): (
         StatementBlock,
@@ -2299,12 +2373,21 @@ fn read_share(
                 if line.text.is_empty() {
                     return Some(());
                 }
+                // A line declined for an end that is not a node is dropped, as the full reader
+                // drops it (see `EdgeReader::dropped`).
+                let text = line.text;
                 let Some(m) = remap else {
-                    return reader.line(line, escaped);
+                    return reader.line(line, escaped).or_else(|| {
+                        let [a, b, c, d] = <[usize; HEAD_TABS]>::try_from(line.head()).ok()?;
+                        let ends = [(a + 1, text.get(a + 1..b)?), (c + 1, text.get(c + 1..d)?)];
+                        reader.dropped(text, ends, escaped)
+                    });
                 };
                 let count = line.tabs.fill(&mut all, true);
                 let tabs = &all[..count.min(MAX_TABS)];
-                reader.mapped_line(m, (line.text, tabs, line.hint), escaped, &mut rewritten)
+                reader
+                    .mapped_line(m, (text, tabs, line.hint), escaped, &mut rewritten)
+                    .or_else(|| reader.dropped(text, m.end_fields(text, tabs), escaped))
             })
         });
         if read.is_none() {
@@ -2357,10 +2440,10 @@ fn split_point(path: &Path, len: u64, cut: u64) -> u64 {
 
 fn read_edges(
     (path, columns): (&Path, &Columns),
-    file: &str,
+    file: (&str, bool),
     (sink, nodes): (&mut dyn GraphSink, &NodeTable),
     mut plan: EdgePlan,
-) -> Option<Vec<Source>> {
+) -> Option<Streamed> {
     let (len, split) = (plan.len, plan.split);
     let [first_block, second_block] = std::mem::take(&mut plan.blocks);
     let room = |a: u64, b: u64| plan.room(a, b);
@@ -2413,6 +2496,8 @@ fn read_edges(
     // In file order (a piece with no lines, which gives nothing, may start where another does).
     pieces.sort_by_key(|(from, _)| *from);
     let mut cited = Cited::new();
+    let mut dangling = 0usize;
+    let mut first_dangling: Option<Diagnostic> = None;
     let mut subclass_of = Vec::new();
     let mut any_of = HashMap::new();
     // Lines of the file before the piece.
@@ -2444,6 +2529,11 @@ fn read_edges(
                 }
             }
         }
+        dangling += part.dangling as usize;
+        if let (None, Some(mut d)) = (&first_dangling, part.first_dangling) {
+            d.origin.line = d.origin.line.saturating_add(before);
+            first_dangling = Some(d);
+        }
         subclass_of.extend(part.subclass_of);
         for (key, n) in part.any_of {
             *any_of.entry(key).or_insert(0) += n;
@@ -2467,7 +2557,14 @@ fn read_edges(
     if !cycles.is_empty() || any_of.values().any(|n| *n < 2) {
         return None;
     }
-    Some(sources(cited))
+    let warnings = first_dangling
+        .map(|first| dangling_warning(&first, dangling))
+        .into_iter()
+        .collect();
+    Some(Streamed {
+        sources: sources(cited),
+        warnings,
+    })
 }
 
 /// One source per cited id, titled with the id, listing its sections in the order first seen.

@@ -382,6 +382,24 @@ impl Remap {
         Some(key.as_bytes()).filter(|k| !k.is_empty())
     }
 
+    /// Where an edge line's subject and object fields start in it, and the fields (a column the
+    /// line is short of at its end, empty, as the full reader places it).
+    pub(super) fn end_fields<'a>(&self, line: &'a str, tabs: &[usize]) -> [(usize, &'a str); 2] {
+        let split = Split { line, tabs };
+        [EDGE_SUBJECT, EDGE_OBJECT].map(|ours| {
+            let k = self.column_of(ours);
+            let start = match k.and_then(|k| k.checked_sub(1)) {
+                None if k == Some(0) => Some(0),
+                None => None,
+                Some(t) => tabs.get(t).map(|t| t + 1),
+            };
+            match start {
+                Some(at) => (at, split.at(k)),
+                None => (line.len(), ""),
+            }
+        })
+    }
+
     /// An edge line's subject, predicate and object fields, and its origin.
     pub(super) fn ends<'a>(&self, line: &'a str, tabs: &[usize]) -> ([&'a str; 3], &'a str) {
         let split = Split { line, tabs };
