@@ -957,9 +957,9 @@ fn edges_to_missing_nodes_are_dropped_with_the_full_readers_warning() {
         let mut b = Builder::new();
         assert!(load::kgx_stream::read_dir(&dir, &mut b, true).is_none());
         let strict = load::LoadOptions { strict: true };
-        let errors = mbckg::app::cli::load_graph_with(&[dir.clone()], strict)
-            .err()
-            .expect("strict: errors");
+        let Err(errors) = mbckg::app::cli::load_graph_with(&[dir.clone()], strict) else {
+            panic!("strict: errors");
+        };
         assert!(errors.len() > 1, "each edge an error");
         let (_, warnings) =
             mbckg::app::cli::load_graph_with(&[dir.clone()], Default::default()).expect("loads");
