@@ -957,12 +957,14 @@ fn edges_to_missing_nodes_are_dropped_with_the_full_readers_warning() {
         let mut b = Builder::new();
         assert!(load::kgx_stream::read_dir(&dir, &mut b, true).is_none());
         let strict = load::LoadOptions { strict: true };
-        let Err(errors) = mbckg::app::cli::load_graph_with(&[dir.clone()], strict) else {
+        let Err(errors) = mbckg::app::cli::load_graph_with(std::slice::from_ref(&dir), strict)
+        else {
             panic!("strict: errors");
         };
         assert!(errors.len() > 1, "each edge an error");
         let (_, warnings) =
-            mbckg::app::cli::load_graph_with(&[dir.clone()], Default::default()).expect("loads");
+            mbckg::app::cli::load_graph_with(std::slice::from_ref(&dir), Default::default())
+                .expect("loads");
         let warnings: Vec<String> = warnings.iter().map(|d| d.render()).collect();
         assert_eq!(warnings, full_warnings);
     }
