@@ -15,7 +15,6 @@ use crate::model::kgx::{CURIE_PREFIX, EDGE_COLUMNS, NODE_COLUMNS};
 pub(super) const WIDEST: usize = 64;
 
 /// Our edge columns by number, as [`EDGE_COLUMNS`] lists them.
-const EDGE_ID: usize = 0;
 const EDGE_SUBJECT: usize = 1;
 const EDGE_PREDICATE: usize = 2;
 const EDGE_OBJECT: usize = 3;
@@ -190,7 +189,13 @@ impl Columns {
             .flatten()
             .copied()
             .collect();
-        let apart = [EDGE_ID, EDGE_SUBJECT, EDGE_OBJECT, EDGE_ORIGIN].map(|c| from[c]);
+        // The columns that differ from line to line (the id is never copied, but is there).
+        let apart = [
+            col(&names, "id"),
+            from[EDGE_SUBJECT],
+            from[EDGE_OBJECT],
+            from[EDGE_ORIGIN],
+        ];
         let tail = match (deciding.iter().min(), deciding.iter().max()) {
             (Some(&first), Some(&last))
                 if !apart.iter().flatten().any(|c| (first..=last).contains(c)) =>
@@ -514,9 +519,13 @@ mod tests {
         // A line short of the tail has none.
         let short = "MBCKG:a\tbiolink:treats\tMBCKG:b\tinfores:x";
         assert_eq!(m.tail_key(short, &self::tabs(short)), None);
-        // The subject among the columns that decide: every line is rewritten.
+        // The subject or the id among the columns that decide: every line is rewritten.
         assert_eq!(
             tail("primary_knowledge_source\tsubject\tobject\tmbckg_section"),
+            None
+        );
+        assert_eq!(
+            tail("subject\tobject\tmbckg_section\tid\tprimary_knowledge_source"),
             None
         );
     }
