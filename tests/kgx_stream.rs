@@ -980,3 +980,20 @@ fn edges_to_missing_nodes_are_dropped_with_the_full_readers_warning() {
     assert!(warnings[0].contains("subject `X`"), "{}", warnings[0]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A blank category beside no kind names no kind: the full reader reads such a node as a named
+/// thing and warns, so the stream leaves the file to it.
+#[test]
+fn a_blank_category_without_a_kind_is_left_to_the_full_reader() {
+    let dir = temp_dir("blank-category");
+    write(
+        &dir,
+        &format!("{NODES_HEAD}MBCKG:a\t  \ta\t\t\t\t\t\n"),
+        EDGES_HEAD,
+    );
+    let (full, warnings) = full_warned(&dir);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(full.by_id("a").is_some());
+    assert!(streamed(&dir).is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+}
