@@ -337,13 +337,7 @@ fn streamed_cut(dir: &Path, cut: u64) -> Option<KnowledgeGraph> {
 /// reader done with its part taking half of what the other has left when that is at least
 /// `least` bytes.
 fn streamed_shared(dir: &Path, cut: u64, least: u64) -> Option<KnowledgeGraph> {
-    let mut b = Builder::new();
-    let cut = load::kgx_stream::Cut {
-        at: cut,
-        least_taken: least,
-    };
-    let streamed = load::kgx_stream::read_dir_cut(dir, &mut b, Some(cut), false)?;
-    Some(b.finish(streamed.sources))
+    streamed_warned(dir, cut, least).map(|(g, _)| g)
 }
 
 /// [`streamed_shared`], with the warnings the stream gives, rendered.
