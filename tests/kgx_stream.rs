@@ -871,7 +871,7 @@ fn lines_that_share_their_tails_stream_as_the_full_reader_reads_them() {
 }
 
 /// A blank source field names no source: the statement is unattributed by either road (the full
-/// reader takes a list's items that are not blank).
+/// reader takes a list's items that are not blank); of several, the first is the source.
 #[test]
 fn a_blank_source_streams_unattributed_as_the_full_reader_reads_it() {
     let nodes = format!(
@@ -888,11 +888,34 @@ fn a_blank_source_streams_unattributed_as_the_full_reader_reads_it() {
         )
     };
     let dir = temp_dir("blank-source");
-    for source in ["  ", "", " infores:x", "infores:x "] {
+    for source in [
+        "  ",
+        "",
+        " infores:x",
+        "infores:x ",
+        "infores:x|infores:y",
+        "|infores:y",
+        " | ",
+        "infores:mbckg-ours|infores:y",
+    ] {
         write(&dir, &nodes, &format!("{EDGES_HEAD}{}", line(source)));
-        if let Some(fast) = streamed(&dir) {
-            assert_same(&fast, &full(&dir));
-        }
+        let fast = streamed(&dir).expect("streams");
+        assert_same(&fast, &full(&dir));
+    }
+    // In a third party's columns: the first provenance column whose list has an item.
+    let nodes = "id\tcategory\tname\nA\tbiolink:Gene\tA\nB\tbiolink:Gene\tB\n";
+    for (first, second) in [
+        ("|", "infores:z"),
+        (" ", "infores:z|x"),
+        ("infores:w|", "z"),
+    ] {
+        let edges = format!(
+            "subject\tobject\tpredicate\tknowledge_source\tprovided_by\n\
+             A\tB\tbiolink:related_to\t{first}\t{second}\n"
+        );
+        write(&dir, nodes, &edges);
+        let fast = streamed(&dir).expect("streams");
+        assert_same(&fast, &full(&dir));
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -26,8 +26,8 @@ use crate::graph::{prefetch, same_bytes as same};
 use crate::lexicon;
 use crate::lexicon::biolink::Hierarchy;
 use crate::model::kgx::{
-    parse_origin, split_list, unescaped, CURIE_PREFIX, EDGE_COLUMNS, INFORES_PREFIX, NODE_COLUMNS,
-    UNATTRIBUTED,
+    list_items, parse_origin, split_list, unescaped, CURIE_PREFIX, EDGE_COLUMNS, INFORES_PREFIX,
+    NODE_COLUMNS, UNATTRIBUTED,
 };
 use crate::model::sink::{At, GraphSink, NodeExtra, Place, StatementBlock};
 use crate::model::{Evidence, NodeKind, Origin, Provenance, Relation, Source};
@@ -2192,21 +2192,17 @@ impl<'a> EdgeReader<'a> {
         [source, section, evidence, note]: [&str; 4],
         place: Place,
     ) -> Option<u32> {
-        // Several sources are left to the full reader, which takes the first.
-        if source.contains('|') {
-            return None;
-        }
         let raw_ev = unescaped(evidence);
         let evidence = if raw_ev.is_empty() {
             Evidence::Unspecified
         } else {
             Evidence::parse(&raw_ev)?
         };
-        // A blank field names no source (the full reader takes the items of a list that are
-        // not blank, as written).
-        let source = match unescaped(source) {
-            _ if source.trim().is_empty() => UNATTRIBUTED.to_string(),
-            s => match s.strip_prefix(INFORES_PREFIX) {
+        // The first item of the list (most often the whole field), as the full reader takes it;
+        // a field whose items are all blank names no source.
+        let source = match list_items(source).next() {
+            None => UNATTRIBUTED.to_string(),
+            Some(s) => match s.strip_prefix(INFORES_PREFIX) {
                 Some(ours) => ours.to_string(),
                 None => s.into_owned(),
             },

@@ -9,7 +9,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use crate::model::kgx::{CURIE_PREFIX, EDGE_COLUMNS, NODE_COLUMNS};
+use crate::model::kgx::{list_items, CURIE_PREFIX, EDGE_COLUMNS, NODE_COLUMNS};
 
 /// Most fields a rewritten file's lines may have: a wider file is left to the full reader.
 pub(super) const WIDEST: usize = 64;
@@ -415,20 +415,22 @@ impl Remap {
         )
     }
 
-    /// The source field: the first provenance column that is not blank (a list's first item is
-    /// the stream's to check); `None` for one whose text hides its blankness behind escapes.
+    /// The source field: the first provenance column whose list has an item that is not blank
+    /// (the reader takes that item); `None` for one with escapes, left to the full reader.
     fn source<'a>(&self, split: &Split<'a, '_>, escaped: bool) -> Option<&'a str> {
         for column in self.sources {
             let field = split.at(column);
             if escaped && field.contains('\\') {
                 return None;
             }
-            // Most often a field that starts with a letter: not blank, without a look at the rest.
+            // The first column whose list has an item that is not blank; most often one field
+            // that starts with a letter, known without a look at the rest.
             let plainly = field
                 .as_bytes()
                 .first()
-                .is_some_and(|b| b.is_ascii_graphic());
-            if plainly || !field.trim().is_empty() {
+                .is_some_and(|b| b.is_ascii_graphic())
+                && !field.contains('|');
+            if plainly || list_items(field).next().is_some() {
                 return Some(field);
             }
         }
