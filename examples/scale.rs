@@ -259,28 +259,20 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// The drug count of a generated directory: the number of `drug-` lines in nodes.tsv.
-fn drugs_in(dir: &Path) -> usize {
-    let text = std::fs::read_to_string(dir.join("nodes.tsv")).unwrap_or_default();
-    text.lines()
-        .filter(|l| l.starts_with("MBCKG:drug-"))
-        .count()
+/// The drug count of a loaded graph (in whatever columns its files were).
+fn drugs_of(graph: &mbckg::graph::KnowledgeGraph) -> usize {
+    graph.of_kind(mbckg::model::NodeKind::Drug).len()
 }
 
 fn run(dir: &Path, reps: usize, only: Option<&str>) -> Result<(), String> {
     // A directory of KGX files, or a snapshot file (`scale snapshot` writes one).
-    let drugs = if dir.is_file() {
-        let graph = mbckg::load::snapshot::open(dir).map_err(|d| d[0].render())?;
-        graph.of_kind(mbckg::model::NodeKind::Drug).len()
-    } else {
-        drugs_in(dir)
-    };
     let started = Instant::now();
     let cpu_started = cpu_ms();
     let process_started = process_cpu_ms();
     let graph = mbckg::app::cli::load_graph(Some(&dir.to_path_buf()))
         .map_err(|d| format!("load: {} problems", d.len()))?;
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let drugs = drugs_of(&graph);
     out!("drugs\t{drugs}");
     out!("statements\t{}", graph.statement_count());
     out!(
@@ -395,9 +387,9 @@ fn queries(
 /// Loads `dir`, writes it as a snapshot to `file`, then reopens the snapshot `reps` times (as
 /// `--data FILE` does) and times the queries on the last one.
 fn snapshot(dir: &Path, file: &Path, reps: usize) -> Result<(), String> {
-    let drugs = drugs_in(dir);
     let graph = mbckg::app::cli::load_graph(Some(&dir.to_path_buf()))
         .map_err(|d| format!("load: {} problems", d.len()))?;
+    let drugs = drugs_of(&graph);
     let t = Instant::now();
     let bytes = mbckg::app::cli::write_snapshot(&graph, file).map_err(|e| e.to_string())?;
     out!(
