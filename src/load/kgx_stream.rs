@@ -1146,16 +1146,6 @@ fn read_nodes(
     })
 }
 
-/// Field `k` of a line whose tabs are at `tabs` (`None` when it is past the last tab kept).
-fn field_of<'a>(line: &'a str, tabs: &[usize], k: usize) -> Option<&'a str> {
-    let start = match k.checked_sub(1) {
-        None => 0,
-        Some(t) => tabs.get(t)? + 1,
-    };
-    let end = tabs.get(k).copied().unwrap_or(line.len());
-    line.get(start..end)
-}
-
 /// A node line (with its tabs and their count) in our columns: as it is, or rewritten into
 /// `out` when the file has columns of its own; `None` when it cannot be.
 fn node_fields<'a>(
@@ -1388,9 +1378,11 @@ fn add_nodes(
             &mut scan,
             |line, tabs, escaped| {
                 // An escaped id is not worth it.
-                if let (false, Some(field)) =
-                    (escaped, id_column.and_then(|c| field_of(line, tabs, c)))
-                {
+                if let (false, Some(field)) = (
+                    escaped,
+                    id_column.and_then(|c| remap::field_span(line, tabs, c)),
+                ) {
+                    let field = field.1;
                     sink.borrow()
                         .prefetch_node(field.strip_prefix(CURIE_PREFIX).unwrap_or(field));
                 }
@@ -1400,7 +1392,7 @@ fn add_nodes(
                 if number == 1 {
                     // The header the columns were made from.
                     let header = match columns {
-                        Columns::Mapped(_) => columns.is_header(line),
+                        Columns::Mapped(m) => m.is_header(line),
                         _ => node_header(line),
                     };
                     return header.then_some(());
@@ -2346,9 +2338,8 @@ fn read_share(
                     (Some(_), _, _) => {
                         let Some(k) = object_column else { return 0 };
                         let found = tabs.fill(&mut object_tabs[..(k + 1).min(MAX_TABS)], false);
-                        field_of(line, &object_tabs[..found], k)
-                            .unwrap_or_default()
-                            .as_bytes()
+                        remap::field_span(line, &object_tabs[..found], k)
+                            .map_or(&b""[..], |(_, f)| f.as_bytes())
                     }
                 };
                 let id = field.strip_prefix(CURIE_PREFIX.as_bytes()).unwrap_or(field);
@@ -2361,7 +2352,7 @@ fn read_share(
                 if from == 0 && reader.part.lines == 1 {
                     let text = line.text.strip_prefix('\u{FEFF}').unwrap_or(line.text);
                     let header = match columns {
-                        Columns::Mapped(_) => columns.is_header(text),
+                        Columns::Mapped(m) => m.is_header(text),
                         _ => text.split('\t').eq(EDGE_COLUMNS.iter().copied()),
                     };
                     return header.then_some(());

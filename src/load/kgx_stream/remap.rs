@@ -214,16 +214,17 @@ impl Columns {
             tail,
         })
     }
+}
 
-    /// Whether `line` (the first of the file) is the header these columns were made from.
-    pub(super) fn is_header(&self, line: &str) -> bool {
-        let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
-        match self {
-            Columns::Ours => false,
-            Columns::Mapped(m) => m.header == line,
-            Columns::Declined => false,
-        }
-    }
+/// Field `k` of a line whose tabs are at `tabs` (all of them, or at least its first `k + 1`), with
+/// where it starts; `None` when the line has fewer fields.
+pub(super) fn field_span<'a>(line: &'a str, tabs: &[usize], k: usize) -> Option<(usize, &'a str)> {
+    let start = match k.checked_sub(1) {
+        None => 0,
+        Some(t) => tabs.get(t)? + 1,
+    };
+    let end = tabs.get(k).copied().unwrap_or(line.len());
+    Some((start, line.get(start..end)?))
 }
 
 /// A line's fields by number, from the positions of its tabs; a field past the last is empty
@@ -235,15 +236,7 @@ struct Split<'a, 't> {
 
 impl<'a> Split<'a, '_> {
     fn field(&self, k: usize) -> &'a str {
-        let start = match k.checked_sub(1) {
-            None => 0,
-            Some(t) => match self.tabs.get(t) {
-                Some(t) => t + 1,
-                None => return "",
-            },
-        };
-        let end = self.tabs.get(k).copied().unwrap_or(self.line.len());
-        self.line.get(start..end).unwrap_or_default()
+        field_span(self.line, self.tabs, k).map_or("", |(_, f)| f)
     }
 
     fn at(&self, column: Option<usize>) -> &'a str {
@@ -390,19 +383,16 @@ impl Remap {
     /// Where an edge line's subject and object fields start in it, and the fields (a column the
     /// line is short of at its end, empty, as the full reader places it).
     pub(super) fn end_fields<'a>(&self, line: &'a str, tabs: &[usize]) -> [(usize, &'a str); 2] {
-        let split = Split { line, tabs };
         [EDGE_SUBJECT, EDGE_OBJECT].map(|ours| {
-            let k = self.column_of(ours);
-            let start = match k.and_then(|k| k.checked_sub(1)) {
-                None if k == Some(0) => Some(0),
-                None => None,
-                Some(t) => tabs.get(t).map(|t| t + 1),
-            };
-            match start {
-                Some(at) => (at, split.at(k)),
-                None => (line.len(), ""),
-            }
+            self.column_of(ours)
+                .and_then(|k| field_span(line, tabs, k))
+                .unwrap_or((line.len(), ""))
         })
+    }
+
+    /// Whether `line` (the first of the file) is the header these columns were made from.
+    pub(super) fn is_header(&self, line: &str) -> bool {
+        self.header == line.strip_prefix('\u{FEFF}').unwrap_or(line)
     }
 
     /// An edge line's subject, predicate and object fields, and its origin.
@@ -542,6 +532,6 @@ mod tests {
         m.node_line(line, &tabs(line), &mut out).expect("fits");
         assert_eq!(out.text, "HGNC:1100\tbiolink:Gene\tBRCA1\t\t\t\t\t");
         assert_eq!(out.tabs, tabs(&out.text));
-        assert!(Columns::Mapped(m.clone()).is_header("\u{FEFF}name\tid\tprovided_by\tcategory"));
+        assert!(m.is_header("\u{FEFF}name\tid\tprovided_by\tcategory"));
     }
 }
